@@ -1,0 +1,522 @@
+package gitcp
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"golang.org/x/sys/unix"
+)
+
+// Mode selects where [Repo.Commit] puts the commit.
+type Mode string
+
+// Commit modes.
+const (
+	// ModeBranch commits on the current branch (or detached HEAD) and
+	// updates the index, like "git add -A && git commit".
+	ModeBranch Mode = "branch"
+	// ModeRef commits to [Repo.CheckpointRef]; branch, HEAD and index are
+	// left untouched.
+	ModeRef Mode = "ref"
+)
+
+// CommitOptions configures [Repo.Commit].
+type CommitOptions struct {
+	Mode    Mode   // ModeBranch when empty
+	Message string // full message; trailers go in its last paragraph
+	// Paths limits the commit to these paths (relative to TopLevel,
+	// slash-separated; a folder covers everything below it). Nil commits
+	// every change in the work tree, like "git add -A".
+	Paths []string
+	// AllowSecret and AllowLarge list paths exempt from the secret and size
+	// checks.
+	AllowSecret, AllowLarge []string
+	AllowEmpty              bool             // commit even when the tree equals the parent's
+	Now                     func() time.Time // clock (tests); time.Now when nil
+	// BeforeRefUpdate, when set, is called once all objects are written and
+	// before any ref moves; an error aborts the commit with nothing changed
+	// but unreferenced objects. The checkpoint journal records the commit
+	// hash here.
+	BeforeRefUpdate func(commit plumbing.Hash) error
+}
+
+// CommitResult describes a written commit.
+type CommitResult struct {
+	Hash    plumbing.Hash
+	Parent  plumbing.Hash // zero for a root commit
+	Tree    plumbing.Hash
+	Ref     string   // ref that moved: "refs/heads/x", "HEAD" (detached) or the checkpoint ref
+	Changes []Change // compared with Parent
+	Warning string   // e.g. detached HEAD
+}
+
+// snapshot is the work tree turned into index entries.
+type snapshot struct {
+	idx      *gitIndex
+	entries  []ientry          // the index as "git add -A" would leave it
+	contents map[string][]byte // blob content of hashed files that differ from the index
+}
+
+// scan compares the work tree with the index and hashes what changed.
+func (r *Repo) scan(idx *gitIndex) (*snapshot, error) {
+	res, err := r.walkWorktree(idx)
+	if err != nil {
+		return nil, err
+	}
+	s := &snapshot{idx: idx, contents: map[string][]byte{}}
+	repl := map[int]*ientry{} // index position -> replacement (nil = remove)
+	removed := map[int]bool{}
+	var added []ientry
+	fileMode := r.cfg.bool("core.filemode", true)
+	for _, f := range res.dirty {
+		if f.deleted {
+			removed[f.idx] = true
+			continue
+		}
+		var prev *ientry
+		prevMode := uint32(0)
+		if f.idx >= 0 {
+			prev = &idx.entries[f.idx]
+			prevMode = prev.mode
+		}
+		mode := modeFromStat(&f.st, prevMode, fileMode)
+		if mode == 0 || mode == modeGitlink {
+			continue
+		}
+		data, err := readWorktreeFile(filepath.Join(r.TopLevel, f.path), mode)
+		if err != nil {
+			if errors.Is(err, unix.ENOENT) {
+				if f.idx >= 0 {
+					removed[f.idx] = true
+				}
+				continue
+			}
+			return nil, err
+		}
+		h := hashObject(plumbing.BlobObject, data)
+		ne := entryFromStat(f.path, &f.st, mode, h)
+		if prev != nil {
+			ne.name = prev.name
+			ne.xflags = prev.xflags &^ xflagIntentToAdd
+			if prev.hash != h || prev.mode != mode || prev.stage() != 0 || prev.intentToAdd() {
+				s.contents[f.path] = data
+			}
+			repl[f.idx] = &ne
+		} else {
+			s.contents[f.path] = data
+			added = append(added, ne)
+		}
+	}
+	// Apply: conflict stages collapse into the stage-0 replacement.
+	out := make([]ientry, 0, len(idx.entries)+len(added))
+	for i := range idx.entries {
+		if removed[i] {
+			continue
+		}
+		e := &idx.entries[i]
+		if ne, ok := repl[i]; ok {
+			out = append(out, *ne)
+			continue
+		}
+		if e.stage() != 0 {
+			// Other stage of a path handled through its first stage, or an
+			// unmerged path whose file is gone: drop.
+			continue
+		}
+		out = append(out, *e)
+	}
+	if len(added) > 0 {
+		slices.SortFunc(added, func(a, b ientry) int { return strings.Compare(a.name, b.name) })
+		merged := make([]ientry, 0, len(out)+len(added))
+		i, j := 0, 0
+		for i < len(out) || j < len(added) {
+			if j == len(added) || (i < len(out) && out[i].name < added[j].name) {
+				merged = append(merged, out[i])
+				i++
+			} else {
+				merged = append(merged, added[j])
+				j++
+			}
+		}
+		out = merged
+	}
+	s.entries = out
+	return s, nil
+}
+
+func entryFromStat(name string, st *unix.Stat_t, mode uint32, h plumbing.Hash) ientry {
+	return ientry{
+		name:   name,
+		ctimeS: uint32(st.Ctim.Sec), ctimeN: uint32(st.Ctim.Nsec),
+		mtimeS: uint32(st.Mtim.Sec), mtimeN: uint32(st.Mtim.Nsec),
+		dev: uint32(st.Dev), ino: uint32(st.Ino), mode: mode,
+		uid: st.Uid, gid: st.Gid, size: uint32(st.Size), hash: h,
+	}
+}
+
+// inPaths reports whether p is selected by the filter (nil selects all).
+func inPaths(p string, paths []string) bool {
+	if paths == nil {
+		return true
+	}
+	for _, f := range paths {
+		f = strings.Trim(filepath.ToSlash(filepath.Clean(f)), "/")
+		if f == "." || f == "" || p == f || strings.HasPrefix(p, f+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// plan is a computed commit tree and its difference from the parent.
+type plan struct {
+	snap    *snapshot
+	target  []ientry // entries of the commit tree
+	root    *treeNode
+	changes []Change
+	write   []*treeNode
+}
+
+// planTree computes the tree to commit on top of parentTree.
+func (r *Repo) planTree(snap *snapshot, parentTree plumbing.Hash, paths []string) (*plan, error) {
+	p := &plan{snap: snap, target: snap.entries}
+	p.root, _ = buildTree(p.target, 0, "", "")
+	d := &treeDiff{r: r}
+	if err := d.diff(parentTree, p.root, ""); err != nil {
+		return nil, err
+	}
+	if paths != nil {
+		var revert []Change
+		for _, c := range d.changes {
+			if !inPaths(c.Path, paths) {
+				revert = append(revert, c)
+			}
+		}
+		if len(revert) > 0 {
+			p.target = revertChanges(p.target, revert)
+			p.root, _ = buildTree(p.target, 0, "", "")
+			d = &treeDiff{r: r}
+			if err := d.diff(parentTree, p.root, ""); err != nil {
+				return nil, err
+			}
+		}
+	}
+	p.changes, p.write = d.changes, d.write
+	return p, nil
+}
+
+// revertChanges undoes changes in sorted entries (back to the parent side).
+func revertChanges(entries []ientry, changes []Change) []ientry {
+	byPath := make(map[string]Change, len(changes))
+	for _, c := range changes {
+		byPath[c.Path] = c
+	}
+	out := make([]ientry, 0, len(entries))
+	var back []ientry
+	for _, e := range entries {
+		c, ok := byPath[e.name]
+		if !ok {
+			out = append(out, e)
+			continue
+		}
+		if c.Kind != Added {
+			e.mode, e.hash = uint32(c.OldMode), c.OldHash
+			out = append(out, e)
+		}
+		delete(byPath, e.name)
+	}
+	for _, c := range byPath { // deletions to restore
+		if c.Kind == Deleted {
+			back = append(back, ientry{name: c.Path, mode: uint32(c.OldMode), hash: c.OldHash})
+		}
+	}
+	if len(back) == 0 {
+		return out
+	}
+	out = append(out, back...)
+	sortEntries(out)
+	return out
+}
+
+// Changes lists the differences between HEAD and the work tree (what a
+// commit with the same paths filter would record). Nothing is written.
+func (r *Repo) Changes(paths []string) ([]Change, error) {
+	idx, err := readIndex(indexPath(r))
+	if err != nil {
+		return nil, err
+	}
+	head, err := r.Head()
+	if err != nil {
+		return nil, err
+	}
+	var base plumbing.Hash
+	if !head.Unborn {
+		if base, err = r.commitTree(head.Hash); err != nil {
+			return nil, err
+		}
+	}
+	snap, err := r.scan(idx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.planTree(snap, base, paths)
+	if err != nil {
+		return nil, err
+	}
+	return p.changes, nil
+}
+
+// Commit snapshots the work tree (or the selected paths) into a commit.
+//
+// In ModeBranch it refuses while a merge, rebase, cherry-pick, revert or
+// bisect is in progress ([UnsafeStateError]), holds index.lock for the whole
+// operation, writes blobs, trees and the commit as loose objects, moves the
+// branch (or detached HEAD) with a compare-and-swap under its lock, appends
+// reflog lines, and finally renames the new index into place. Committing
+// on a detached HEAD sets CommitResult.Warning.
+//
+// In ModeRef the parent is the previous value of [Repo.CheckpointRef], or
+// HEAD when that ref does not exist yet; only that ref and its reflog change.
+//
+// Changed files are checked for secrets and size first ([RefusedFilesError]).
+func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
+	mode := opts.Mode
+	if mode == "" {
+		mode = ModeBranch
+	}
+	if mode != ModeBranch && mode != ModeRef {
+		return nil, fmt.Errorf("unknown commit mode %q (want branch or ref)", mode)
+	}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	t := now()
+	author, err := r.identity("author", t)
+	if err != nil {
+		return nil, err
+	}
+	committer, err := r.identity("committer", t)
+	if err != nil {
+		return nil, err
+	}
+	if mode == ModeBranch {
+		op, err := r.InProgress()
+		if err != nil {
+			return nil, err
+		}
+		if op != "" {
+			return nil, unsafeState(op)
+		}
+	}
+	var ilock *lockFile
+	if mode == ModeBranch {
+		if ilock, err = acquireLock(indexPath(r)); err != nil {
+			return nil, err
+		}
+		defer ilock.rollback()
+	}
+	idx, err := readIndex(indexPath(r))
+	if err != nil {
+		return nil, err
+	}
+	head, err := r.Head()
+	if err != nil {
+		return nil, err
+	}
+	res := &CommitResult{}
+	var old plumbing.Hash
+	switch {
+	case mode == ModeRef:
+		res.Ref = r.CheckpointRef()
+		prev, ok, err := r.resolveRef(res.Ref)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			old, res.Parent = prev, prev
+		} else {
+			res.Parent = head.Hash
+		}
+	case head.Detached:
+		res.Ref, old, res.Parent = "HEAD", head.Hash, head.Hash
+	default:
+		res.Ref, old, res.Parent = head.Branch, head.Hash, head.Hash
+	}
+	var parentTree plumbing.Hash
+	if !res.Parent.IsZero() {
+		if parentTree, err = r.commitTree(res.Parent); err != nil {
+			return nil, err
+		}
+	}
+	snap, err := r.scan(idx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.planTree(snap, parentTree, opts.Paths)
+	if err != nil {
+		return nil, err
+	}
+	res.Changes, res.Tree = p.changes, p.root.hash
+	if len(p.changes) == 0 && !opts.AllowEmpty {
+		return nil, ErrNothingToCommit
+	}
+	if err := r.checkFiles(p, opts); err != nil {
+		return nil, err
+	}
+	// 1. Objects: blobs, trees (children before parents), commit.
+	for _, c := range p.changes {
+		if c.NewHash.IsZero() || c.NewMode == filemode.Submodule {
+			continue
+		}
+		if data, ok := snap.contents[c.Path]; ok {
+			if _, err := r.writeObject(plumbing.BlobObject, data, c.NewHash); err != nil {
+				return nil, err
+			}
+		} else if !r.hasObject(c.NewHash) {
+			return nil, fmt.Errorf("blob %s for %s is missing from the object database", c.NewHash, c.Path)
+		}
+	}
+	for i := len(p.write) - 1; i >= 0; i-- {
+		n := p.write[i]
+		if _, err := r.writeObject(plumbing.TreeObject, n.data, n.hash); err != nil {
+			return nil, err
+		}
+	}
+	msg := cleanMessage(opts.Message)
+	var cb strings.Builder
+	fmt.Fprintf(&cb, "tree %s\n", res.Tree)
+	if !res.Parent.IsZero() {
+		fmt.Fprintf(&cb, "parent %s\n", res.Parent)
+	}
+	fmt.Fprintf(&cb, "author %s\ncommitter %s\n\n%s", author, committer, msg)
+	if res.Hash, err = r.writeObject(plumbing.CommitObject, []byte(cb.String()), plumbing.ZeroHash); err != nil {
+		return nil, err
+	}
+	if head.Detached && mode == ModeBranch {
+		res.Warning = fmt.Sprintf("HEAD is detached: commit %s is on no branch; it stays reachable through the reflog (git reflog) until you create a branch for it (git branch NAME %s)", res.Hash.String()[:12], res.Hash.String()[:12])
+	}
+	// 2. The new index goes into index.lock before the ref moves, so the
+	// window between the ref update and the index rename is one rename.
+	if mode == ModeBranch {
+		var newEntries []ientry
+		var tree []byte
+		if opts.Paths == nil {
+			newEntries = snap.entries
+			tree = appendCacheTree(nil, p.root)
+		} else {
+			newEntries = applyToIndex(idx.entries, snap.entries, p.changes)
+		}
+		if err := ilock.write(encodeIndex(idx.version, newEntries, tree), false); err != nil {
+			return nil, err
+		}
+	}
+	if opts.BeforeRefUpdate != nil {
+		if err := opts.BeforeRefUpdate(res.Hash); err != nil {
+			return nil, err
+		}
+	}
+	// 3. The ref, with reflog.
+	reflog := "commit: " + oneLine(msg)
+	switch {
+	case mode == ModeRef:
+		reflog = "wf checkpoint: " + oneLine(msg)
+	case res.Parent.IsZero():
+		reflog = "commit (initial): " + oneLine(msg)
+	}
+	headToo := mode == ModeBranch && !head.Detached
+	if err := r.updateRef(res.Ref, old, res.Hash, committer, reflog, headToo); err != nil {
+		return nil, err
+	}
+	// 4. The index.
+	if mode == ModeBranch {
+		if err := ilock.commit(); err != nil {
+			return res, fmt.Errorf("commit %s written and %s updated, but the index was not: %w (RepairIndex fixes it)", res.Hash, res.Ref, err)
+		}
+	}
+	return res, nil
+}
+
+// applyToIndex updates the old index entries for the committed changes only
+// (taking the snapshot's entry, with fresh stat data), leaving other staged
+// changes staged, as "git commit --only PATHS" does.
+func applyToIndex(old, snap []ientry, changes []Change) []ientry {
+	ch := make(map[string]bool, len(changes))
+	for _, c := range changes {
+		ch[c.Path] = true
+	}
+	out := make([]ientry, 0, len(old)+len(changes))
+	for _, e := range old {
+		if !ch[e.name] {
+			out = append(out, e)
+		}
+	}
+	for i := range snap {
+		if ch[snap[i].name] {
+			out = append(out, snap[i])
+		}
+	}
+	sortEntries(out)
+	return out
+}
+
+// cleanMessage trims trailing whitespace on lines and blank lines at both
+// ends and ends the message with a newline, as git commit's default cleanup
+// does (comment lines are kept).
+func cleanMessage(m string) string {
+	lines := strings.Split(m, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t\r")
+	}
+	s := strings.Trim(strings.Join(lines, "\n"), "\n")
+	return s + "\n"
+}
+
+// checkFiles applies the secret and size rules to files the commit adds or
+// changes.
+func (r *Repo) checkFiles(p *plan, opts CommitOptions) error {
+	var refused []RefusedFile
+	for _, c := range p.changes {
+		if c.NewHash.IsZero() || c.NewMode == filemode.Submodule {
+			continue
+		}
+		allowSecret := slices.Contains(opts.AllowSecret, c.Path)
+		allowLarge := slices.Contains(opts.AllowLarge, c.Path)
+		if !allowSecret {
+			if why := classifySecretName(c.Path); why != "" {
+				refused = append(refused, RefusedFile{Path: c.Path, Reason: why})
+				continue
+			}
+		}
+		if c.NewMode == filemode.Symlink {
+			continue
+		}
+		data, ok := p.snap.contents[c.Path]
+		if !ok {
+			var err error
+			if data, err = r.readObject(plumbing.BlobObject, c.NewHash); err != nil {
+				return err
+			}
+		}
+		if len(data) > MaxFileSize && !allowLarge {
+			refused = append(refused, RefusedFile{Path: c.Path, Large: true,
+				Reason: fmt.Sprintf("%.1f MB is over the %d MB limit", float64(len(data))/(1<<20), MaxFileSize>>20)})
+			continue
+		}
+		if !allowSecret {
+			if why := scanSecret(data); why != "" {
+				refused = append(refused, RefusedFile{Path: c.Path, Reason: why})
+			}
+		}
+	}
+	if len(refused) > 0 {
+		return &RefusedFilesError{Files: refused}
+	}
+	return nil
+}

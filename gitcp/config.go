@@ -1,0 +1,202 @@
+package gitcp
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// config is a flat view of git configuration: keys are
+// "section.key" or "section.subsection.key" with section and key lower-cased
+// (as git does); later values win for single-valued lookups.
+type config struct {
+	vals map[string][]string
+}
+
+func newConfig() *config { return &config{vals: map[string][]string{}} }
+
+func (c *config) get(key string) (string, bool) {
+	v := c.vals[strings.ToLower(key)]
+	if len(v) == 0 {
+		return "", false
+	}
+	return v[len(v)-1], true
+}
+
+// bool reads a git boolean, returning def when unset or unparsable.
+func (c *config) bool(key string, def bool) bool {
+	v, ok := c.get(key)
+	if !ok {
+		return def
+	}
+	switch strings.ToLower(v) {
+	case "true", "yes", "on", "1", "":
+		return true
+	case "false", "no", "off", "0":
+		return false
+	}
+	return def
+}
+
+// readFile merges the config file at path (missing files are ignored),
+// following include.path up to a small depth. Relative include paths are
+// resolved against the including file's folder and "~/" against home.
+func (c *config) readFile(path string, depth int) {
+	data, err := os.ReadFile(path)
+	if err != nil || depth > 10 {
+		return
+	}
+	c.parse(data, func(inc string) {
+		inc = expandHome(inc)
+		if !filepath.IsAbs(inc) {
+			inc = filepath.Join(filepath.Dir(path), inc)
+		}
+		c.readFile(inc, depth+1)
+	})
+}
+
+func expandHome(p string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		if h, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(h, p[1:])
+		}
+	}
+	return p
+}
+
+// parse reads git config syntax. It is lenient: malformed lines are skipped.
+func (c *config) parse(data []byte, include func(string)) {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	var section string
+	var pending string
+	for sc.Scan() {
+		line := pending + sc.Text()
+		pending = ""
+		// Line continuation (outside comments; good enough).
+		if strings.HasSuffix(line, "\\") && !strings.HasSuffix(line, "\\\\") {
+			pending = line[:len(line)-1]
+			continue
+		}
+		s := strings.TrimSpace(line)
+		if s == "" || s[0] == '#' || s[0] == ';' {
+			continue
+		}
+		if s[0] == '[' {
+			end := strings.LastIndexByte(s, ']')
+			if end < 0 {
+				continue
+			}
+			hdr := s[1:end]
+			rest := strings.TrimSpace(s[end+1:])
+			if q := strings.IndexByte(hdr, '"'); q >= 0 {
+				name := strings.ToLower(strings.TrimSpace(hdr[:q]))
+				sub := strings.TrimSuffix(hdr[q+1:], `"`)
+				sub = strings.NewReplacer(`\"`, `"`, `\\`, `\`).Replace(sub)
+				section = name + "." + sub
+			} else {
+				hdr = strings.TrimSpace(hdr)
+				if i := strings.IndexByte(hdr, '.'); i >= 0 {
+					section = strings.ToLower(hdr[:i]) + "." + hdr[i+1:]
+				} else {
+					section = strings.ToLower(hdr)
+				}
+			}
+			if rest == "" || rest[0] == '#' || rest[0] == ';' {
+				continue
+			}
+			s = rest // "[core] bare = false" on one line
+		}
+		key, val := s, ""
+		hasVal := false
+		if i := strings.IndexByte(s, '='); i >= 0 {
+			key, val, hasVal = strings.TrimSpace(s[:i]), s[i+1:], true
+		}
+		if section == "" || key == "" {
+			continue
+		}
+		if hasVal {
+			val = unquoteConfigValue(val)
+		}
+		full := section + "." + strings.ToLower(key)
+		c.vals[full] = append(c.vals[full], val)
+		if full == "include.path" && include != nil && val != "" {
+			include(val)
+		}
+	}
+}
+
+func unquoteConfigValue(v string) string {
+	var b strings.Builder
+	inQuote := false
+	v = strings.TrimLeft(v, " \t")
+	trailing := 0 // count of unquoted trailing spaces to trim
+	for i := 0; i < len(v); i++ {
+		ch := v[i]
+		switch {
+		case ch == '"':
+			inQuote = !inQuote
+			trailing = 0
+		case ch == '\\' && i+1 < len(v):
+			i++
+			switch v[i] {
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
+			case 'b':
+				b.WriteByte('\b')
+			default:
+				b.WriteByte(v[i])
+			}
+			trailing = 0
+		case (ch == '#' || ch == ';') && !inQuote:
+			return strings.TrimRight(b.String()[:b.Len()-trailing], " \t")
+		default:
+			b.WriteByte(ch)
+			if !inQuote && (ch == ' ' || ch == '\t') {
+				trailing++
+			} else {
+				trailing = 0
+			}
+		}
+	}
+	out := b.String()
+	return out[:len(out)-trailing]
+}
+
+// globalConfigPaths returns the system (unless GIT_CONFIG_NOSYSTEM), XDG and
+// ~/.gitconfig files in git's reading order (later wins). GIT_CONFIG_GLOBAL
+// and GIT_CONFIG_SYSTEM override the respective files, as in git.
+func globalConfigPaths() []string {
+	var out []string
+	if v := os.Getenv("GIT_CONFIG_NOSYSTEM"); v == "" || v == "0" || strings.EqualFold(v, "false") {
+		if p := os.Getenv("GIT_CONFIG_SYSTEM"); p != "" {
+			out = append(out, p)
+		} else {
+			out = append(out, "/etc/gitconfig")
+		}
+	}
+	if p := os.Getenv("GIT_CONFIG_GLOBAL"); p != "" {
+		return append(out, p)
+	}
+	if x := xdgConfigHome(); x != "" {
+		out = append(out, filepath.Join(x, "git", "config"))
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		out = append(out, filepath.Join(h, ".gitconfig"))
+	}
+	return out
+}
+
+func xdgConfigHome() string {
+	if x := os.Getenv("XDG_CONFIG_HOME"); x != "" {
+		return x
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".config")
+	}
+	return ""
+}

@@ -1,0 +1,184 @@
+package gitcp
+
+import (
+	"bytes"
+	"hash/maphash"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// FileStat is the line count of one changed file.
+type FileStat struct {
+	Path    string
+	Kind    ChangeKind
+	Added   int // lines added (0 for binary files)
+	Deleted int // lines deleted (0 for binary files)
+	Binary  bool
+}
+
+// DiffStat compares commit from with commit to, or with the work tree when
+// to is the zero hash (all changes, as a branch-mode commit would record
+// them). A zero from compares with the empty tree.
+func (r *Repo) DiffStat(from, to plumbing.Hash) ([]FileStat, error) {
+	var fromTree plumbing.Hash
+	var err error
+	if !from.IsZero() {
+		if fromTree, err = r.commitTree(from); err != nil {
+			return nil, err
+		}
+	}
+	var changes []Change
+	var contents map[string][]byte
+	if to.IsZero() {
+		idx, err := readIndex(indexPath(r))
+		if err != nil {
+			return nil, err
+		}
+		snap, err := r.scan(idx)
+		if err != nil {
+			return nil, err
+		}
+		p, err := r.planTree(snap, fromTree, nil)
+		if err != nil {
+			return nil, err
+		}
+		changes, contents = p.changes, snap.contents
+	} else {
+		toTree, err := r.commitTree(to)
+		if err != nil {
+			return nil, err
+		}
+		changes, err = r.diffStoredTrees(fromTree, toTree, "")
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([]FileStat, 0, len(changes))
+	for _, c := range changes {
+		fs := FileStat{Path: c.Path, Kind: c.Kind}
+		if c.OldMode == 0o160000 || c.NewMode == 0o160000 {
+			out = append(out, fs)
+			continue
+		}
+		var a, b []byte
+		if !c.OldHash.IsZero() {
+			if a, err = r.readObject(plumbing.BlobObject, c.OldHash); err != nil {
+				return nil, err
+			}
+		}
+		if !c.NewHash.IsZero() {
+			var ok bool
+			if b, ok = contents[c.Path]; !ok {
+				if b, err = r.readObject(plumbing.BlobObject, c.NewHash); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if isBinary(a) || isBinary(b) {
+			fs.Binary = true
+		} else {
+			fs.Added, fs.Deleted = lineDiff(a, b)
+		}
+		out = append(out, fs)
+	}
+	return out, nil
+}
+
+// diffStoredTrees compares two stored trees, reading only differing
+// subtrees.
+func (r *Repo) diffStoredTrees(a, b plumbing.Hash, prefix string) ([]Change, error) {
+	if a == b {
+		return nil, nil
+	}
+	// Materialise b as a computed node lazily: reuse treeDiff by loading b.
+	n, err := r.loadNode(b, "")
+	if err != nil {
+		return nil, err
+	}
+	d := &treeDiff{r: r}
+	if err := d.diff(a, n, prefix); err != nil {
+		return nil, err
+	}
+	return d.changes, nil
+}
+
+// loadNode reads a stored tree into a treeNode (whole subtree).
+func (r *Repo) loadNode(h plumbing.Hash, name string) (*treeNode, error) {
+	ents, err := r.readTree(h)
+	if err != nil {
+		return nil, err
+	}
+	n := &treeNode{name: name, hash: h}
+	for _, e := range ents {
+		c := treeChild{mode: e.mode, name: e.name, hash: e.hash}
+		if e.isTree() {
+			if c.sub, err = r.loadNode(e.hash, e.name); err != nil {
+				return nil, err
+			}
+		}
+		n.children = append(n.children, c)
+	}
+	return n, nil
+}
+
+func isBinary(b []byte) bool {
+	return bytes.IndexByte(b[:min(len(b), 8000)], 0) >= 0
+}
+
+// lineDiff counts added and deleted lines between a and b (Myers' O(ND)
+// edit distance on lines, after trimming the common prefix and suffix).
+func lineDiff(a, b []byte) (added, deleted int) {
+	seed := maphash.MakeSeed()
+	la, lb := hashLines(a, seed), hashLines(b, seed)
+	for len(la) > 0 && len(lb) > 0 && la[0] == lb[0] {
+		la, lb = la[1:], lb[1:]
+	}
+	for len(la) > 0 && len(lb) > 0 && la[len(la)-1] == lb[len(lb)-1] {
+		la, lb = la[:len(la)-1], lb[:len(lb)-1]
+	}
+	n, m := len(la), len(lb)
+	if n == 0 || m == 0 {
+		return m, n
+	}
+	max := n + m
+	if max > 40000 { // too costly: count everything as rewritten
+		return m, n
+	}
+	v := make([]int, 2*max+2)
+	for d := 0; d <= max; d++ {
+		for k := -d; k <= d; k += 2 {
+			var x int
+			if k == -d || (k != d && v[max+k-1] < v[max+k+1]) {
+				x = v[max+k+1]
+			} else {
+				x = v[max+k-1] + 1
+			}
+			y := x - k
+			for x < n && y < m && la[x] == lb[y] {
+				x++
+				y++
+			}
+			v[max+k] = x
+			if x >= n && y >= m {
+				common := (n + m - d) / 2
+				return m - common, n - common
+			}
+		}
+	}
+	return m, n
+}
+
+func hashLines(b []byte, seed maphash.Seed) []uint64 {
+	var out []uint64
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		var line []byte
+		if i < 0 {
+			line, b = b, nil
+		} else {
+			line, b = b[:i+1], b[i+1:]
+		}
+		out = append(out, maphash.Bytes(seed, line))
+	}
+	return out
+}

@@ -1,0 +1,51 @@
+// Package gitcp is wf's git layer: repository discovery, change detection,
+// tree and commit writing, ref updates and history queries. It uses go-git
+// only for its object layer (reading loose and packed objects, writing
+// loose objects through the storer); refs, reflogs, the index, ignore rules
+// and config are handled here, following git's on-disk formats and lock
+// protocol. It never calls go-git's worktree porcelain and never runs the
+// git CLI.
+//
+// # Discovery
+//
+// [Discover] walks up to the first ".git" (folder or "gitdir:" file),
+// follows "commondir" for linked worktrees and checks
+// core.repositoryformatversion and extensions.* against an allow-list
+// (worktreeConfig, objectFormat=sha1, preciousObjects, partialClone, noop).
+// The object database is opened on first use.
+//
+// # Commit
+//
+// [Repo.Commit] snapshots the work tree: it compares the work tree with the
+// index by stat data (hashing only files whose stat differs, or that are
+// racily clean), collects untracked files honouring every ignore source,
+// builds the trees in memory from the resulting entries and reads only the
+// parent's subtrees that differ. Branch mode gives the tree and index that
+// "git add -A && git commit" would give.
+//
+// # Crash safety
+//
+// Writes happen in this order; a process killed at any point leaves a
+// repository that passes git fsck:
+//
+//  1. index.lock is taken (branch mode). Killed here: a stale index.lock
+//     stays, and git refuses to touch the index until it is removed, exactly
+//     as after a killed git command. Nothing else changed.
+//  2. Blobs, trees and the commit are written as loose objects (temporary
+//     file, then rename). Killed here: unreferenced objects, which git gc
+//     prunes; the stale index.lock as above.
+//  3. The new index is written into index.lock (not yet visible), then
+//     CommitOptions.BeforeRefUpdate runs (the caller journals the commit id).
+//  4. The ref moves: <ref>.lock (O_EXCL), compare-and-swap against the value
+//     read at the start, fsync, rename; then the reflog lines. Killed just
+//     after the rename: the branch points at the new commit but the index is
+//     the old one, so git status would show the commit's changes reversed as
+//     staged: not truthful. The journal then sees the ref equal to the
+//     journaled commit, removes the stale index.lock and calls
+//     [Repo.RepairIndex], which rebuilds the index from HEAD keeping the stat
+//     data of unchanged entries. If the ref did not move, removing the stale
+//     lock is the whole rollback.
+//  5. index.lock is renamed over the index. Done.
+//
+// Ref mode skips steps 1, 3 and 5.
+package gitcp

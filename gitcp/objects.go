@@ -1,0 +1,175 @@
+package gitcp
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// hashObject returns the git object id of data with the given type.
+func hashObject(t plumbing.ObjectType, data []byte) plumbing.Hash {
+	h := sha1.New()
+	var hdr [32]byte
+	b := append(hdr[:0], t.String()...)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(len(data)), 10)
+	b = append(b, 0)
+	h.Write(b)
+	h.Write(data)
+	var out plumbing.Hash
+	h.Sum(out[:0])
+	return out
+}
+
+// readWorktreeFile returns the blob content of a work-tree path: the file
+// bytes, or the link target for a symlink.
+func readWorktreeFile(abs string, mode uint32) ([]byte, error) {
+	if mode == modeSymlink {
+		t, err := os.Readlink(abs)
+		if err != nil {
+			return nil, err
+		}
+		return []byte(t), nil
+	}
+	return os.ReadFile(abs)
+}
+
+// hasObject reports whether the object database holds h.
+func (r *Repo) hasObject(h plumbing.Hash) bool {
+	return r.storage().HasEncodedObject(h) == nil
+}
+
+// writeObject stores data as a loose object (zlib, written to a temporary
+// file and renamed into place by the go-git storer) unless it exists.
+func (r *Repo) writeObject(t plumbing.ObjectType, data []byte, want plumbing.Hash) (plumbing.Hash, error) {
+	if want.IsZero() {
+		want = hashObject(t, data)
+	}
+	if r.hasObject(want) {
+		return want, nil
+	}
+	st := r.storage()
+	obj := st.NewEncodedObject()
+	obj.SetType(t)
+	obj.SetSize(int64(len(data)))
+	w, err := obj.Writer()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if _, err := w.Write(data); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	w.Close()
+	got, err := st.SetEncodedObject(obj)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if got != want {
+		return plumbing.ZeroHash, fmt.Errorf("object hash mismatch: wrote %s, expected %s", got, want)
+	}
+	return got, nil
+}
+
+// readObject returns the raw content of an object of the expected type.
+func (r *Repo) readObject(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
+	obj, err := r.storage().EncodedObject(t, h)
+	if err != nil {
+		return nil, fmt.Errorf("read %s %s: %w", t, h, err)
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	buf := make([]byte, 0, obj.Size())
+	b := bytes.NewBuffer(buf)
+	if _, err := io.Copy(b, rd); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// treeEntry is one entry of a tree object.
+type treeEntry struct {
+	mode uint32
+	name string
+	hash plumbing.Hash
+}
+
+func (e treeEntry) isTree() bool { return e.mode == modeTree }
+
+// parseTree decodes raw tree content.
+func parseTree(data []byte) ([]treeEntry, error) {
+	var out []treeEntry
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		if sp < 0 {
+			return nil, errors.New("malformed tree")
+		}
+		mode, err := strconv.ParseUint(string(data[:sp]), 8, 32)
+		if err != nil {
+			return nil, errors.New("malformed tree mode")
+		}
+		data = data[sp+1:]
+		nul := bytes.IndexByte(data, 0)
+		if nul < 0 || len(data) < nul+21 {
+			return nil, errors.New("malformed tree")
+		}
+		e := treeEntry{mode: uint32(mode), name: string(data[:nul])}
+		copy(e.hash[:], data[nul+1:nul+21])
+		data = data[nul+21:]
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// readTree reads and parses a tree; the zero hash is the empty tree.
+func (r *Repo) readTree(h plumbing.Hash) ([]treeEntry, error) {
+	if h.IsZero() {
+		return nil, nil
+	}
+	data, err := r.readObject(plumbing.TreeObject, h)
+	if err != nil {
+		return nil, err
+	}
+	return parseTree(data)
+}
+
+// commitTree returns the tree hash of a commit by scanning its header.
+func (r *Repo) commitTree(c plumbing.Hash) (plumbing.Hash, error) {
+	data, err := r.readObject(plumbing.CommitObject, c)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if len(data) < 46 || string(data[:5]) != "tree " {
+		return plumbing.ZeroHash, fmt.Errorf("malformed commit %s", c)
+	}
+	return plumbing.NewHash(string(data[5:45])), nil
+}
+
+// flattenTree lists every non-tree entry under tree h with full paths.
+func (r *Repo) flattenTree(h plumbing.Hash, prefix string, fn func(path string, e treeEntry) error) error {
+	ents, err := r.readTree(h)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		p := prefix + e.name
+		if e.isTree() {
+			if err := r.flattenTree(e.hash, p+"/", fn); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := fn(p, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,240 @@
+package gitcp
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// LockWait is how long a commit waits for an existing git lock file
+// (index.lock, <ref>.lock) to go away before failing with [LockBusyError].
+var LockWait = 2 * time.Second
+
+// lockFile is a git-style lock: "<target>.lock" created with O_EXCL,
+// written, then renamed over the target (commit) or removed (rollback).
+type lockFile struct {
+	target string
+	path   string
+	f      *os.File
+	done   bool
+}
+
+func acquireLock(target string) (*lockFile, error) {
+	lp := target + ".lock"
+	deadline := time.Now().Add(LockWait)
+	for {
+		f, err := os.OpenFile(lp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if err == nil {
+			return &lockFile{target: target, path: lp, f: f}, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, err
+		}
+		if time.Now().After(deadline) {
+			return nil, &LockBusyError{Path: lp}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// write fills the lock file (it is not yet visible under the target name).
+func (l *lockFile) write(data []byte, sync bool) error {
+	if _, err := l.f.Write(data); err != nil {
+		return err
+	}
+	if sync {
+		if err := l.f.Sync(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// commit renames the lock file over the target.
+func (l *lockFile) commit() error {
+	if err := l.f.Close(); err != nil {
+		l.rollback()
+		return err
+	}
+	if err := os.Rename(l.path, l.target); err != nil {
+		l.rollback()
+		return err
+	}
+	l.done = true
+	return nil
+}
+
+// rollback removes the lock file unless committed; safe to call twice.
+func (l *lockFile) rollback() {
+	if l == nil || l.done {
+		return
+	}
+	l.done = true
+	l.f.Close()
+	os.Remove(l.path)
+}
+
+// Signature is an author or committer identity with a time.
+type Signature struct {
+	Name  string
+	Email string
+	When  time.Time
+}
+
+func (s Signature) String() string {
+	_, off := s.When.Zone()
+	sign := '+'
+	if off < 0 {
+		sign = '-'
+		off = -off
+	}
+	return fmt.Sprintf("%s <%s> %d %c%02d%02d", s.Name, s.Email, s.When.Unix(), sign, off/3600, (off%3600)/60)
+}
+
+// identity returns the author or committer ("author"/"committer") from
+// GIT_<KIND>_NAME/EMAIL/DATE, then <kind>.name/email, then user.name/email
+// (repository config over global and XDG config), then $EMAIL.
+func (r *Repo) identity(kind string, now time.Time) (Signature, error) {
+	up := strings.ToUpper(kind)
+	pick := func(env, key string) string {
+		if v := os.Getenv("GIT_" + up + "_" + env); v != "" {
+			return v
+		}
+		if v, ok := r.cfg.get(kind + "." + key); ok && v != "" {
+			return v
+		}
+		if v, ok := r.cfg.get("user." + key); ok && v != "" {
+			return v
+		}
+		if env == "EMAIL" {
+			return os.Getenv("EMAIL")
+		}
+		return ""
+	}
+	s := Signature{Name: pick("NAME", "name"), Email: pick("EMAIL", "email"), When: now}
+	if strings.TrimSpace(s.Name) == "" {
+		return s, &IdentityError{Missing: "name"}
+	}
+	if strings.TrimSpace(s.Email) == "" {
+		return s, &IdentityError{Missing: "email"}
+	}
+	if d := os.Getenv("GIT_" + up + "_DATE"); d != "" {
+		t, err := parseGitDate(d)
+		if err != nil {
+			return s, fmt.Errorf("GIT_%s_DATE: %w", up, err)
+		}
+		s.When = t
+	}
+	return s, nil
+}
+
+// parseGitDate accepts git's internal format ("@1700000000 +0100",
+// "1700000000 +0100"), RFC 2822 and ISO 8601 / RFC 3339.
+func parseGitDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	f := strings.Fields(strings.TrimPrefix(s, "@"))
+	if len(f) >= 1 && len(f) <= 2 {
+		if sec, err := strconv.ParseInt(f[0], 10, 64); err == nil {
+			loc := time.UTC
+			if len(f) == 2 {
+				tz, err := time.Parse("-0700", f[1])
+				if err != nil {
+					return time.Time{}, err
+				}
+				loc = tz.Location()
+			}
+			return time.Unix(sec, 0).In(loc), nil
+		}
+	}
+	for _, layout := range []string{time.RFC1123Z, time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05", "Mon Jan 2 15:04:05 2006 -0700"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("unsupported date %q", s)
+}
+
+// lockRef takes the lock of a ref ("HEAD" for a detached HEAD) and checks
+// its current value equals old (zero: must not exist).
+func (r *Repo) lockRef(name string, old plumbing.Hash) (*lockFile, error) {
+	file := r.refFile(name)
+	if err := os.MkdirAll(filepath.Dir(file), 0o777); err != nil {
+		return nil, err
+	}
+	l, err := acquireLock(file)
+	if err != nil {
+		return nil, err
+	}
+	cur, _, err := r.resolveRef(name)
+	if err != nil {
+		l.rollback()
+		return nil, err
+	}
+	if cur != old {
+		l.rollback()
+		return nil, &RefChangedError{Ref: name, Expected: hexOrEmpty(old), Got: hexOrEmpty(cur)}
+	}
+	return l, nil
+}
+
+func hexOrEmpty(h plumbing.Hash) string {
+	if h.IsZero() {
+		return ""
+	}
+	return h.String()
+}
+
+// updateRef moves a ref from old to new under its lock (compare-and-swap)
+// and appends reflog lines to logs/<ref> and, when headToo, logs/HEAD.
+func (r *Repo) updateRef(name string, old, new plumbing.Hash, who Signature, msg string, headToo bool) error {
+	l, err := r.lockRef(name, old)
+	if err != nil {
+		return err
+	}
+	if err := l.write([]byte(new.String()+"\n"), true); err != nil {
+		l.rollback()
+		return err
+	}
+	if err := l.commit(); err != nil {
+		return err
+	}
+	line := fmt.Sprintf("%s %s %s\t%s\n", old, new, who, oneLine(msg))
+	if err := appendFile(r.logFile(name), line); err != nil {
+		return fmt.Errorf("ref %s updated but reflog not written: %w", name, err)
+	}
+	if headToo && name != "HEAD" {
+		if err := appendFile(r.logFile("HEAD"), line); err != nil {
+			return fmt.Errorf("ref %s updated but HEAD reflog not written: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func oneLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+func appendFile(path, s string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o666)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(s)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -1,0 +1,386 @@
+package gitcp
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// MainWorktreeName is the name [Repo.WorktreeName] reports for the main
+// worktree (the one whose git dir is the common dir). A linked worktree that
+// git itself named "main" is reported as "worktree-main" so the two never
+// share refs/wf/<worktree>/checkpoints.
+const MainWorktreeName = "main"
+
+// Repo is a discovered git work tree. Discover only reads a few small files;
+// the object database is opened on first use. A Repo is not safe for
+// concurrent use by several goroutines.
+type Repo struct {
+	TopLevel     string // absolute work-tree root
+	GitDir       string // per-worktree git dir (wf keeps runtime data in GitDir/wf)
+	CommonDir    string // git dir shared by all worktrees (objects, refs, config)
+	WorktreeName string // MainWorktreeName for the main worktree, else the linked worktree's name
+
+	cfg *config
+
+	storeOnce sync.Once
+	store     *filesystem.Storage
+}
+
+// allowedExtensions lists the repository extensions this package understands.
+// The value check returns false for values it cannot handle.
+var allowedExtensions = map[string]func(v string) bool{
+	"noop":            func(string) bool { return true },
+	"noop-v1":         func(string) bool { return true },
+	"worktreeconfig":  func(string) bool { return true },
+	"preciousobjects": func(string) bool { return true }, // we never delete objects
+	"partialclone":    func(string) bool { return true }, // we only read objects the checkout already has
+	"objectformat":    func(v string) bool { return strings.EqualFold(v, "sha1") },
+}
+
+// Discover finds the git work tree enclosing dir by walking up to the first
+// folder holding ".git" (a folder, or a file "gitdir: <path>" as in linked
+// worktrees and submodules). It reads the repository config and refuses
+// repository format versions and extensions it does not know
+// ([UnsupportedRepoError]) and bare repositories ([ErrBareRepository]). It
+// returns an error wrapping [ErrNotRepository] when no repository is found.
+func Discover(dir string) (*Repo, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	abs = filepath.Clean(abs)
+	for d := abs; ; {
+		r, err := openAt(d)
+		if err != nil || r != nil {
+			return r, err
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return nil, fmt.Errorf("%w: %s", ErrNotRepository, abs)
+		}
+		d = parent
+	}
+}
+
+// openAt returns (nil, nil) when d holds no repository.
+func openAt(d string) (*Repo, error) {
+	dotgit := filepath.Join(d, ".git")
+	fi, err := os.Lstat(dotgit)
+	if err != nil {
+		if isBareGitDir(d) {
+			return nil, fmt.Errorf("%w: %s", ErrBareRepository, d)
+		}
+		return nil, nil
+	}
+	var gitDir string
+	switch {
+	case fi.IsDir():
+		gitDir = dotgit
+	case fi.Mode().IsRegular():
+		data, err := os.ReadFile(dotgit)
+		if err != nil {
+			return nil, err
+		}
+		line := strings.TrimSpace(string(data))
+		if !strings.HasPrefix(line, "gitdir:") {
+			return nil, fmt.Errorf("%w: %s is not a gitdir file", ErrNotRepository, dotgit)
+		}
+		gitDir = strings.TrimSpace(strings.TrimPrefix(line, "gitdir:"))
+		if !filepath.IsAbs(gitDir) {
+			gitDir = filepath.Join(d, gitDir)
+		}
+	default:
+		return nil, nil
+	}
+	gitDir = filepath.Clean(gitDir)
+	if _, err := os.Stat(filepath.Join(gitDir, "HEAD")); err != nil {
+		return nil, fmt.Errorf("%w: %s has no HEAD", ErrNotRepository, gitDir)
+	}
+	common := gitDir
+	if data, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+		c := strings.TrimSpace(string(data))
+		if !filepath.IsAbs(c) {
+			c = filepath.Join(gitDir, c)
+		}
+		common = filepath.Clean(c)
+	}
+	r := &Repo{TopLevel: d, GitDir: gitDir, CommonDir: common, WorktreeName: MainWorktreeName}
+	if common != gitDir {
+		r.WorktreeName = filepath.Base(gitDir)
+		if r.WorktreeName == MainWorktreeName {
+			r.WorktreeName = "worktree-" + MainWorktreeName
+		}
+	}
+	if err := r.loadConfig(); err != nil {
+		return nil, err
+	}
+	if r.cfg.bool("core.bare", false) && common == gitDir {
+		return nil, fmt.Errorf("%w: %s", ErrBareRepository, gitDir)
+	}
+	return r, nil
+}
+
+func isBareGitDir(d string) bool {
+	for _, n := range []string{"HEAD", "objects", "refs"} {
+		if _, err := os.Stat(filepath.Join(d, n)); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// loadConfig reads system, global, repository and (with
+// extensions.worktreeConfig) per-worktree configuration, then checks the
+// repository format.
+func (r *Repo) loadConfig() error {
+	repoCfg := newConfig()
+	repoCfg.readFile(filepath.Join(r.CommonDir, "config"), 0)
+	if err := checkFormat(repoCfg); err != nil {
+		return err
+	}
+	c := newConfig()
+	for _, p := range globalConfigPaths() {
+		c.readFile(p, 0)
+	}
+	c.readFile(filepath.Join(r.CommonDir, "config"), 0)
+	if repoCfg.bool("extensions.worktreeconfig", false) {
+		c.readFile(filepath.Join(r.GitDir, "config.worktree"), 0)
+	}
+	r.cfg = c
+	return nil
+}
+
+func checkFormat(c *config) error {
+	v, _ := c.get("core.repositoryformatversion")
+	v = strings.TrimSpace(v)
+	if v != "" && v != "0" && v != "1" {
+		return &UnsupportedRepoError{Setting: "core.repositoryformatversion", Value: v}
+	}
+	for key, vals := range c.vals {
+		name, ok := strings.CutPrefix(key, "extensions.")
+		if !ok {
+			continue
+		}
+		val := vals[len(vals)-1]
+		check, known := allowedExtensions[name]
+		if !known || !check(val) {
+			return &UnsupportedRepoError{Setting: "extensions." + name, Value: val}
+		}
+	}
+	return nil
+}
+
+// CheckpointRef is the ref used by the "ref" commit mode:
+// refs/wf/<WorktreeName>/checkpoints.
+func (r *Repo) CheckpointRef() string {
+	return "refs/wf/" + r.WorktreeName + "/checkpoints"
+}
+
+// WfDir is the folder for wf's runtime data: GitDir/wf. It is not created.
+func (r *Repo) WfDir() string { return filepath.Join(r.GitDir, "wf") }
+
+// Close releases open pack files, if the object database was opened.
+func (r *Repo) Close() error {
+	if r.store != nil {
+		return r.store.Close()
+	}
+	return nil
+}
+
+// storage opens the object database lazily. Only the object layer of the
+// go-git storage is used: refs, index and config are handled here, with
+// git's lock protocol.
+func (r *Repo) storage() *filesystem.Storage {
+	r.storeOnce.Do(func() {
+		r.store = filesystem.NewStorageWithOptions(osfs.New(r.CommonDir),
+			cache.NewObjectLRU(256*cache.KiByte),
+			filesystem.Options{KeepDescriptors: true})
+	})
+	return r.store
+}
+
+// InProgress reports the git operation in progress in this worktree, or ""
+// when none: "merge", "rebase", "am", "cherry-pick", "revert" or "bisect".
+func (r *Repo) InProgress() (string, error) {
+	checks := []struct{ path, op string }{
+		{"rebase-merge", "rebase"},
+		{"rebase-apply/applying", "am"},
+		{"rebase-apply", "rebase"},
+		{"MERGE_HEAD", "merge"},
+		{"CHERRY_PICK_HEAD", "cherry-pick"},
+		{"REVERT_HEAD", "revert"},
+		{"sequencer/todo", "cherry-pick"},
+		{"BISECT_LOG", "bisect"},
+	}
+	for _, c := range checks {
+		_, err := os.Lstat(filepath.Join(r.GitDir, c.path))
+		if err == nil {
+			return c.op, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+	}
+	return "", nil
+}
+
+// unsafeState builds the UnsafeStateError for op.
+func unsafeState(op string) *UnsafeStateError {
+	var hint string
+	switch op {
+	case "merge":
+		hint = "finish the merge (git commit) or abort it (git merge --abort), or commit checkpoints with --on ref"
+	case "rebase", "am":
+		hint = fmt.Sprintf("finish the %s (git %s --continue) or abort it (git %s --abort), or commit checkpoints with --on ref", op, op, op)
+	case "cherry-pick", "revert":
+		hint = fmt.Sprintf("finish the %s (git %s --continue) or abort it (git %s --abort), or commit checkpoints with --on ref", op, op, op)
+	case "bisect":
+		hint = "end the bisect (git bisect reset), or commit checkpoints with --on ref"
+	}
+	return &UnsafeStateError{Op: op, Hint: hint}
+}
+
+// HeadInfo describes HEAD of a worktree.
+type HeadInfo struct {
+	Branch   string        // full ref name HEAD points to ("refs/heads/main"); "" when detached
+	Detached bool          // HEAD holds a commit hash directly
+	Unborn   bool          // the branch has no commit yet
+	Hash     plumbing.Hash // the commit HEAD resolves to; zero when unborn
+}
+
+// ShortBranch is Branch without "refs/heads/".
+func (h HeadInfo) ShortBranch() string { return strings.TrimPrefix(h.Branch, "refs/heads/") }
+
+// Head reads HEAD of this worktree.
+func (r *Repo) Head() (HeadInfo, error) {
+	data, err := os.ReadFile(filepath.Join(r.GitDir, "HEAD"))
+	if err != nil {
+		return HeadInfo{}, err
+	}
+	s := strings.TrimSpace(string(data))
+	if target, ok := strings.CutPrefix(s, "ref:"); ok {
+		target = strings.TrimSpace(target)
+		h, found, err := r.resolveRef(target)
+		if err != nil {
+			return HeadInfo{}, err
+		}
+		return HeadInfo{Branch: target, Unborn: !found, Hash: h}, nil
+	}
+	if !plumbing.IsHash(s) {
+		return HeadInfo{}, fmt.Errorf("malformed HEAD in %s: %q", r.GitDir, s)
+	}
+	return HeadInfo{Detached: true, Hash: plumbing.NewHash(s)}, nil
+}
+
+// ResolveRef resolves a full ref name ("refs/heads/main", "HEAD",
+// "refs/wf/main/checkpoints") or a full hex hash to a commit hash.
+func (r *Repo) ResolveRef(name string) (plumbing.Hash, error) {
+	if plumbing.IsHash(name) {
+		return plumbing.NewHash(name), nil
+	}
+	if name == "HEAD" {
+		h, err := r.Head()
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		if h.Unborn {
+			return plumbing.ZeroHash, fmt.Errorf("HEAD: branch %s has no commits yet", h.ShortBranch())
+		}
+		return h.Hash, nil
+	}
+	for _, cand := range []string{name, "refs/heads/" + name, "refs/tags/" + name} {
+		h, ok, err := r.resolveRef(cand)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		if ok {
+			return h, nil
+		}
+	}
+	return plumbing.ZeroHash, fmt.Errorf("unknown ref %q", name)
+}
+
+// refFile is the loose file of a ref: per-worktree refs live in GitDir, the
+// rest in CommonDir.
+func (r *Repo) refFile(name string) string {
+	if !strings.HasPrefix(name, "refs/") ||
+		strings.HasPrefix(name, "refs/bisect/") ||
+		strings.HasPrefix(name, "refs/worktree/") ||
+		strings.HasPrefix(name, "refs/rewritten/") {
+		return filepath.Join(r.GitDir, filepath.FromSlash(name))
+	}
+	return filepath.Join(r.CommonDir, filepath.FromSlash(name))
+}
+
+func (r *Repo) logFile(name string) string {
+	if name == "HEAD" || !strings.HasPrefix(name, "refs/") ||
+		strings.HasPrefix(name, "refs/bisect/") ||
+		strings.HasPrefix(name, "refs/worktree/") ||
+		strings.HasPrefix(name, "refs/rewritten/") {
+		return filepath.Join(r.GitDir, "logs", filepath.FromSlash(name))
+	}
+	return filepath.Join(r.CommonDir, "logs", filepath.FromSlash(name))
+}
+
+// resolveRef reads a ref (loose, then packed-refs), following symbolic refs.
+func (r *Repo) resolveRef(name string) (plumbing.Hash, bool, error) {
+	for range 8 {
+		data, err := os.ReadFile(r.refFile(name))
+		if err == nil {
+			s := strings.TrimSpace(string(data))
+			if t, ok := strings.CutPrefix(s, "ref:"); ok {
+				name = strings.TrimSpace(t)
+				continue
+			}
+			if !plumbing.IsHash(s) {
+				return plumbing.ZeroHash, false, fmt.Errorf("malformed ref %s: %q", name, s)
+			}
+			return plumbing.NewHash(s), true, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) && !isNotDir(err) {
+			return plumbing.ZeroHash, false, err
+		}
+		h, ok, err := r.packedRef(name)
+		return h, ok, err
+	}
+	return plumbing.ZeroHash, false, fmt.Errorf("ref %s: too many symbolic ref levels", name)
+}
+
+func isNotDir(err error) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe) && strings.Contains(pe.Err.Error(), "not a directory")
+}
+
+func (r *Repo) packedRef(name string) (plumbing.Hash, bool, error) {
+	data, err := os.ReadFile(filepath.Join(r.CommonDir, "packed-refs"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return plumbing.ZeroHash, false, nil
+	}
+	if err != nil {
+		return plumbing.ZeroHash, false, err
+	}
+	want := []byte(" " + name)
+	for len(data) > 0 {
+		var line []byte
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			line, data = data, nil
+		}
+		if len(line) > 41 && line[0] != '#' && line[0] != '^' && bytes.Equal(line[40:], want) {
+			return plumbing.NewHash(string(line[:40])), true, nil
+		}
+	}
+	return plumbing.ZeroHash, false, nil
+}

@@ -1,0 +1,324 @@
+package gitcp
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// wtFile is a work-tree file found by the walk that may differ from the
+// index: a tracked entry whose stat data changed, an untracked file, or a
+// deleted tracked entry.
+type wtFile struct {
+	path    string
+	idx     int // index entry position, -1 if untracked
+	deleted bool
+	st      unix.Stat_t
+}
+
+// walkResult is the outcome of comparing the work tree with the index.
+type walkResult struct {
+	dirty []wtFile // stat-dirty tracked files, untracked files, deletions
+}
+
+type walker struct {
+	top      string
+	idx      *gitIndex
+	byName   map[string]int
+	dirs     map[string]bool // folders holding tracked entries
+	seen     []bool
+	base     *ignoreList
+	fileMode bool
+	racyS    int64
+	racyN    int64
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	queue   []dirJob
+	pending int
+	out     [][]wtFile
+	err     error
+}
+
+type dirJob struct {
+	rel     string // "" for the top
+	ign     *ignoreList
+	ignored bool // folder is ignored: only tracked entries count
+}
+
+// walkWorktree compares the work tree with the index: a parallel walk that
+// lstats tracked files (hashing nothing), reads .gitignore files on the way,
+// skips ignored and nested-repository folders, and collects untracked files.
+func (r *Repo) walkWorktree(idx *gitIndex) (*walkResult, error) {
+	w := &walker{
+		top:      r.TopLevel,
+		idx:      idx,
+		byName:   make(map[string]int, len(idx.entries)),
+		dirs:     map[string]bool{"": true},
+		seen:     make([]bool, len(idx.entries)),
+		base:     r.baseIgnores(),
+		fileMode: r.cfg.bool("core.filemode", true),
+	}
+	if idx.exists {
+		w.racyS, w.racyN = idx.mtime.Unix(), int64(idx.mtime.Nanosecond())
+	}
+	lastDir := ""
+	for i := range idx.entries {
+		name := idx.entries[i].name
+		if _, dup := w.byName[name]; !dup {
+			w.byName[name] = i
+		}
+		d := dirOf(name)
+		if d == lastDir {
+			continue
+		}
+		lastDir = d
+		for d != "" && !w.dirs[d] {
+			w.dirs[d] = true
+			d = dirOf(d)
+		}
+	}
+	w.cond = sync.NewCond(&w.mu)
+	w.queue = []dirJob{{rel: "", ign: w.base}}
+	w.pending = 1
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	w.out = make([][]wtFile, workers)
+	var wg sync.WaitGroup
+	for k := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.work(k)
+		}()
+	}
+	wg.Wait()
+	if w.err != nil {
+		return nil, w.err
+	}
+	res := &walkResult{}
+	for _, o := range w.out {
+		res.dirty = append(res.dirty, o...)
+	}
+	// Tracked entries the walk did not meet: deleted, replaced by a folder,
+	// or under a folder that is now something else.
+	for i := range idx.entries {
+		e := &idx.entries[i]
+		if w.seen[i] || e.skipWorktree() || e.flags&flagAssumeValid != 0 {
+			continue
+		}
+		var st unix.Stat_t
+		err := unix.Lstat(filepath.Join(r.TopLevel, e.name), &st)
+		switch {
+		case err != nil:
+			res.dirty = append(res.dirty, wtFile{path: e.name, idx: i, deleted: true})
+		case st.Mode&unix.S_IFMT == unix.S_IFDIR:
+			if e.mode != modeGitlink {
+				res.dirty = append(res.dirty, wtFile{path: e.name, idx: i, deleted: true})
+			}
+		case w.statDirty(e, &st):
+			res.dirty = append(res.dirty, wtFile{path: e.name, idx: i, st: st})
+		}
+	}
+	return res, nil
+}
+
+func dirOf(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return ""
+}
+
+func (w *walker) work(k int) {
+	var buf []byte
+	for {
+		w.mu.Lock()
+		for len(w.queue) == 0 && w.pending > 0 {
+			w.cond.Wait()
+		}
+		if len(w.queue) == 0 {
+			w.mu.Unlock()
+			return
+		}
+		j := w.queue[len(w.queue)-1]
+		w.queue = w.queue[:len(w.queue)-1]
+		w.mu.Unlock()
+
+		var jobs []dirJob
+		var err error
+		jobs, buf, err = w.dir(k, j, buf)
+
+		w.mu.Lock()
+		if err != nil && w.err == nil {
+			w.err = err
+		}
+		w.queue = append(w.queue, jobs...)
+		w.pending += len(jobs) - 1
+		w.mu.Unlock()
+		w.cond.Broadcast()
+	}
+}
+
+// dir processes one folder and returns its sub-folders to walk.
+func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
+	abs := w.top
+	if j.rel != "" {
+		abs = filepath.Join(w.top, j.rel)
+	}
+	f, err := os.Open(abs)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, unix.ENOTDIR) {
+			return nil, buf, nil // raced with a deletion: the fallback lstat handles it
+		}
+		return nil, buf, err
+	}
+	defer f.Close()
+	ents, err := f.ReadDir(-1)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, buf, err
+	}
+	fd := int(f.Fd())
+	ign := j.ign
+	if !j.ignored {
+		for _, de := range ents {
+			if de.Name() == ".gitignore" && !de.IsDir() {
+				if data, err := os.ReadFile(filepath.Join(abs, ".gitignore")); err == nil {
+					ign = &ignoreList{parent: ign, rules: parseIgnore(data, j.rel)}
+				}
+				break
+			}
+		}
+	}
+	var jobs []dirJob
+	for _, de := range ents {
+		name := de.Name()
+		if name == ".git" {
+			continue
+		}
+		buf = buf[:0]
+		if j.rel != "" {
+			buf = append(buf, j.rel...)
+			buf = append(buf, '/')
+		}
+		buf = append(buf, name...)
+		typ := de.Type()
+		var st unix.Stat_t
+		haveSt := false
+		i, tracked := w.byName[string(buf)]
+		if tracked || !typ.IsDir() {
+			if err := unix.Fstatat(fd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+				continue // vanished
+			}
+			haveSt = true
+			switch st.Mode & unix.S_IFMT {
+			case unix.S_IFDIR:
+				typ = fs.ModeDir
+			case unix.S_IFREG:
+				typ = 0
+			case unix.S_IFLNK:
+				typ = fs.ModeSymlink
+			default:
+				continue // sockets, fifos, devices: git ignores them
+			}
+		}
+		if typ.IsDir() {
+			rel := string(buf)
+			if tracked {
+				e := &w.idx.entries[i]
+				if e.mode == modeGitlink {
+					w.markSeen(i)
+					continue // submodule: its pointer is left as is
+				}
+				// A tracked file became a folder: the fallback reports the
+				// file deleted; walk the folder for untracked content.
+			}
+			if w.dirs[rel] {
+				jobs = append(jobs, dirJob{rel: rel, ign: ign, ignored: j.ignored || ign.ignored(rel, true)})
+				continue
+			}
+			if j.ignored || ign.ignored(rel, true) {
+				continue
+			}
+			if _, err := os.Lstat(filepath.Join(abs, name, ".git")); err == nil {
+				continue // nested repository: not recursed (git would add a gitlink)
+			}
+			jobs = append(jobs, dirJob{rel: rel, ign: ign})
+			continue
+		}
+		if !haveSt {
+			continue
+		}
+		if tracked {
+			e := &w.idx.entries[i]
+			w.markSeen(i)
+			if e.skipWorktree() || e.flags&flagAssumeValid != 0 {
+				continue
+			}
+			if e.stage() != 0 || e.intentToAdd() || w.statDirty(e, &st) {
+				w.out[k] = append(w.out[k], wtFile{path: e.name, idx: i, st: st})
+			}
+			continue
+		}
+		if j.ignored || ign.ignored(string(buf), false) {
+			continue
+		}
+		w.out[k] = append(w.out[k], wtFile{path: string(buf), idx: -1, st: st})
+	}
+	return jobs, buf, nil
+}
+
+// markSeen marks entry i and the other stages of the same path.
+func (w *walker) markSeen(i int) {
+	name := w.idx.entries[i].name
+	for ; i < len(w.idx.entries) && w.idx.entries[i].name == name; i++ {
+		w.seen[i] = true
+	}
+}
+
+// statDirty compares stat data like git's ie_match_stat: mode (type and,
+// with core.filemode, the exec bit), size, mtime, ctime, inode, uid and gid;
+// an entry whose mtime is not older than the index file is racily clean and
+// counted as dirty so that its content gets hashed.
+func (w *walker) statDirty(e *ientry, st *unix.Stat_t) bool {
+	if modeFromStat(st, e.mode, w.fileMode) != e.mode {
+		return true
+	}
+	if e.size != uint32(st.Size) ||
+		e.mtimeS != uint32(st.Mtim.Sec) || e.mtimeN != uint32(st.Mtim.Nsec) ||
+		e.ctimeS != uint32(st.Ctim.Sec) || e.ctimeN != uint32(st.Ctim.Nsec) ||
+		e.ino != uint32(st.Ino) || e.uid != st.Uid || e.gid != st.Gid {
+		return true
+	}
+	ms, mn := e.mtime()
+	if w.racyS != 0 && (ms > w.racyS || (ms == w.racyS && mn >= w.racyN)) {
+		return true
+	}
+	return false
+}
+
+// modeFromStat returns the git mode for a stat result. With core.filemode
+// off, a regular file keeps the exec bit of the index entry (prev).
+func modeFromStat(st *unix.Stat_t, prev uint32, fileMode bool) uint32 {
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFLNK:
+		return modeSymlink
+	case unix.S_IFDIR:
+		return modeGitlink
+	case unix.S_IFREG:
+		if !fileMode && (prev == modeRegular || prev == modeExecutable) {
+			return prev
+		}
+		if st.Mode&0o100 != 0 {
+			return modeExecutable
+		}
+		return modeRegular
+	}
+	return 0
+}
