@@ -1,0 +1,120 @@
+package checkpoint
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/wf-tool/wf/gitcp"
+	"github.com/wf-tool/wf/mdstate"
+	"github.com/wf-tool/wf/templates"
+)
+
+// InitOptions configure `wf init`.
+type InitOptions struct {
+	Name   string   // project name; default: the folder's name
+	Phases []string // default: Planning, Implementing, Testing
+}
+
+// DefaultPhases are the phases of a new workflow.
+var DefaultPhases = []string{"Planning", "Implementing", "Testing"}
+
+// ExistsError lists the state files init refused to overwrite.
+type ExistsError struct{ Paths []string }
+
+func (e *ExistsError) Error() string {
+	return "refusing to overwrite existing " + strings.Join(e.Paths, ", ")
+}
+func (e *ExistsError) Hint() string {
+	return "wf status   (the workflow already exists; remove the files first to start over)"
+}
+
+// Init creates workflow-state.md and TODO.md from the templates in the
+// state root: --dir, else the git top level, else the working directory.
+// It refuses, changing nothing, when either file exists.
+func Init(o Options, io InitOptions) (*Workspace, []string, error) {
+	start, ws, err := o.resolve()
+	if err != nil {
+		return nil, nil, err
+	}
+	repo, err := gitcp.Discover(start)
+	switch {
+	case err == nil:
+		ws.Repo = repo
+	case errors.Is(err, gitcp.ErrNotRepository):
+	default:
+		return nil, nil, err
+	}
+	ws.Root = start
+	if o.Dir == "" && ws.Repo != nil {
+		ws.Root = ws.Repo.TopLevel
+	}
+	if fi, err := os.Stat(ws.Root); err != nil || !fi.IsDir() {
+		return nil, nil, fmt.Errorf("%s is not a folder", ws.Root)
+	}
+	phases := io.Phases
+	if len(phases) == 0 {
+		phases = DefaultPhases
+	}
+	seen := map[string]bool{}
+	for i, p := range phases {
+		p = strings.Join(strings.Fields(p), " ")
+		if p == "" || strings.ContainsAny(p, "|#") {
+			return nil, nil, fmt.Errorf("phase name %q is empty or holds '|' or '#'", phases[i])
+		}
+		if seen[strings.ToLower(p)] {
+			return nil, nil, fmt.Errorf("phase %q is named twice", p)
+		}
+		seen[strings.ToLower(p)] = true
+		phases[i] = p
+	}
+	name := strings.Join(strings.Fields(io.Name), " ")
+	if name == "" {
+		name = filepath.Base(ws.Root)
+	}
+	d := templates.Data{Name: name, Phases: phases, FirstPhase: phases[0], Now: ws.Now().Format(Timestamp)}
+	top := ws.Root
+	if ws.Repo != nil {
+		top = ws.Repo.TopLevel
+	}
+	files := map[string][]byte{}
+	for _, n := range templates.Names {
+		b, err := templates.Render(n, top, d)
+		if err != nil {
+			return nil, nil, err
+		}
+		files[n] = b
+	}
+	lock, err := mdstate.AcquireLock(ws.lockDir(), ws.LockWait)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer lock.Release()
+	var exist []string
+	for _, n := range templates.Names {
+		if _, err := os.Lstat(ws.Path(n)); !errors.Is(err, fs.ErrNotExist) {
+			exist = append(exist, ws.Rel(n))
+		}
+	}
+	if len(exist) > 0 {
+		return nil, nil, &ExistsError{Paths: exist}
+	}
+	var created []string
+	for _, n := range templates.Names {
+		if err := mdstate.CreateFileExclusive(ws.Path(n), files[n], 0o644); err != nil {
+			for _, c := range created { // leave nothing half-made
+				os.Remove(ws.Path(c))
+			}
+			return nil, nil, err
+		}
+		created = append(created, n)
+	}
+	rel := make([]string, len(created))
+	for i, c := range created {
+		rel[i] = ws.Rel(c)
+	}
+	return ws, rel, nil
+}

@@ -1,0 +1,218 @@
+package checkpoint
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/wf-tool/wf/mdstate"
+)
+
+// Severity of a diagnostic.
+const (
+	SevError   = "error"
+	SevWarning = "warning"
+	SevInfo    = "info"
+)
+
+// Diagnostic is one finding of `wf lint`.
+type Diagnostic struct {
+	File     string `json:"file"`
+	Line     int    `json:"line,omitempty"`
+	Severity string `json:"severity"`
+	Msg      string `json:"message"`
+	Hint     string `json:"hint,omitempty"`
+}
+
+func (d Diagnostic) String() string {
+	loc := d.File
+	if d.Line > 0 {
+		loc += ":" + strconv.Itoa(d.Line)
+	}
+	return fmt.Sprintf("%s: %s: %s", loc, d.Severity, d.Msg)
+}
+
+// Lint checks both state files and the contradictions between them.
+func Lint(sn *Snapshot) []Diagnostic {
+	st, td := sn.State, sn.Todo
+	sf, tf := st.Src.Path, td.Src.Path
+	var ds []Diagnostic
+	add := func(file string, line int, sev, hint, format string, args ...any) {
+		ds = append(ds, Diagnostic{File: file, Line: line, Severity: sev, Msg: fmt.Sprintf(format, args...), Hint: hint})
+	}
+	// workflow-state.md on its own.
+	if st.Title == "" {
+		add(sf, 1, SevInfo, "", "no H1 title; the project name is unknown")
+	}
+	if f := st.Field("status"); f == nil {
+		add(sf, 0, SevWarning, "add a line \"**Status**: idle\" under the title", "no Status field")
+	} else if v := strings.ToLower(strings.TrimSpace(f.Value)); !slices.Contains(Statuses, v) {
+		add(sf, f.Line, SevWarning, "use one of: "+strings.Join(Statuses, ", "), "status %q is not a wf status", f.Value)
+	}
+	if f := st.Field("mode"); f != nil {
+		if v := strings.ToLower(strings.TrimSpace(f.Value)); v != "auto" && v != "manual" {
+			add(sf, f.Line, SevWarning, "use auto or manual", "mode %q is not auto or manual", f.Value)
+		}
+	}
+	phaseField := st.Field("phase")
+	if phaseField == nil {
+		add(sf, 0, SevWarning, "add a line \"**Current phase**: <name>\" under the title", "no Current phase field")
+	}
+	if st.PhaseTable == 0 {
+		add(sf, 0, SevInfo, "", "no phase table (a \"## Phase Status\" section with a Phase | Status table); phases are taken from TODO.md's H2 headings")
+	}
+	inProgress := 0
+	for _, p := range st.Phases {
+		s := strings.ToUpper(strings.TrimSpace(p.Status))
+		if !slices.Contains(PhaseStatuses, s) {
+			add(sf, p.Line, SevWarning, "use one of: "+strings.Join(PhaseStatuses, ", "), "phase %q has status %q, which wf does not know", p.Name, p.Status)
+		}
+		if s == "IN_PROGRESS" {
+			inProgress++
+			if phaseField != nil && !strings.EqualFold(strings.TrimSpace(phaseField.Value), p.Name) {
+				add(sf, p.Line, SevWarning, "", "phase %q is IN_PROGRESS but the current phase is %q (line %d)", p.Name, phaseField.Value, phaseField.Line)
+			}
+		}
+	}
+	if inProgress > 1 {
+		add(sf, st.PhaseTable, SevWarning, "", "%d phases are IN_PROGRESS at once", inProgress)
+	}
+	if phaseField != nil && len(st.Phases) > 0 && st.Phase(strings.TrimSpace(phaseField.Value)) == nil {
+		add(sf, phaseField.Line, SevError, "name a phase from the phase table", "current phase %q is not in the phase table", phaseField.Value)
+	}
+	if c := st.Setting("commit"); c != "" && c != "branch" && c != "ref" {
+		add(sf, settingLine(st, "commit"), SevError, "use \"- commit: branch\" or \"- commit: ref\"", "commit mode %q is not branch or ref", c)
+	}
+	if b := st.Setting("resume-budget"); b != "" {
+		if n, err := strconv.Atoi(b); err != nil || n < 100 {
+			add(sf, settingLine(st, "resume-budget"), SevError, "use a number of tokens, e.g. 2000", "resume-budget %q is not a number of tokens of at least 100", b)
+		}
+	}
+	for _, n := range st.Notes {
+		add(sf, n.Line, SevInfo, "", "%s", n.Msg)
+	}
+	// TODO.md on its own.
+	if !sn.TodoMissing && len(td.Items) == 0 {
+		add(tf, 0, SevInfo, "", "no checklist items (\"- [ ] text\")")
+	}
+	if sn.TodoMissing {
+		add(tf, 0, SevWarning, "wf todo add \"first item\"", "there is no %s", TodoFile)
+	}
+	cur := td.Current()
+	if len(cur) > 1 {
+		var lines []string
+		for _, it := range cur {
+			lines = append(lines, strconv.Itoa(it.Line))
+		}
+		add(tf, cur[1].Line, SevError, "wf todo next   (keeps one marker, on the first open item)", "%d items are marked CURRENT (lines %s)", len(cur), strings.Join(lines, ", "))
+	}
+	for _, it := range cur {
+		if !it.IsOpen() {
+			add(tf, it.Line, SevWarning, "wf todo next", "item %d is marked CURRENT but is %s", it.N, ViewItem(it).State)
+		}
+	}
+	for _, it := range td.Items {
+		if it.Mark == mdstate.Done && it.Parent == nil {
+			for _, c := range td.Items[it.N:] {
+				if c.Parent == nil || c.Depth <= it.Depth {
+					break
+				}
+				if c.IsOpen() && isDescendant(c, it) {
+					add(tf, c.Line, SevWarning, "", "item %d is open under item %d, which is done", c.N, it.N)
+				}
+			}
+		}
+	}
+	for _, n := range td.Notes {
+		add(tf, n.Line, SevInfo, "", "%s", n.Msg)
+	}
+	// Contradictions between the files.
+	if len(st.Phases) > 0 {
+		reported := map[string]bool{}
+		for _, it := range td.Items {
+			if it.Phase == "" || st.Phase(it.Phase) != nil || reported[strings.ToLower(it.Phase)] {
+				continue
+			}
+			reported[strings.ToLower(it.Phase)] = true
+			add(tf, it.Section.Line, SevError, "rename the heading to a phase in the phase table, or add the phase to the table", "heading %q is not a phase in %s's phase table (%s)", it.Phase, StateFile, phaseList(st))
+		}
+		for _, p := range st.Phases {
+			if !strings.EqualFold(strings.TrimSpace(p.Status), "COMPLETE") {
+				continue
+			}
+			for _, it := range td.Items {
+				if it.IsOpen() && strings.EqualFold(it.Phase, p.Name) {
+					add(tf, it.Line, SevError, fmt.Sprintf("wf todo done %d, or wf todo skip %d --reason …, or set the phase back to IN_PROGRESS", it.N, it.N), "item %d is open but phase %q is COMPLETE (%s:%d)", it.N, p.Name, sf, p.Line)
+				}
+			}
+		}
+	}
+	return ds
+}
+
+func isDescendant(c, p *mdstate.Item) bool {
+	for x := c.Parent; x != nil; x = x.Parent {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+func phaseList(st *mdstate.State) string {
+	var names []string
+	for _, p := range st.Phases {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func settingLine(st *mdstate.State, key string) int {
+	for _, s := range st.Settings {
+		if strings.EqualFold(s.Key, key) {
+			return s.Line
+		}
+	}
+	return 0
+}
+
+// recognition says, in words, what wf read from each file and what it did
+// not use.
+func recognition(sn *Snapshot) (rec, unrec []string) {
+	st, td := sn.State, sn.Todo
+	if st.Title != "" {
+		rec = append(rec, fmt.Sprintf("%s: title %q", StateFile, st.Title))
+	}
+	var keys []string
+	for _, f := range st.Fields {
+		keys = append(keys, f.Key)
+	}
+	if len(keys) > 0 {
+		rec = append(rec, fmt.Sprintf("%s: %d fields (%s)", StateFile, len(keys), strings.Join(keys, ", ")))
+	}
+	if st.PhaseTable > 0 {
+		rec = append(rec, fmt.Sprintf("%s: phase table at line %d with %d phases", StateFile, st.PhaseTable, len(st.Phases)))
+	}
+	for _, x := range []struct {
+		n    int
+		what string
+	}{{len(st.Blockers), "blockers"}, {len(st.Waits), "waits"}, {len(st.Decisions), "decisions"}, {len(st.Settings), "settings"}} {
+		if x.n > 0 {
+			rec = append(rec, fmt.Sprintf("%s: %d %s", StateFile, x.n, x.what))
+		}
+	}
+	for _, s := range st.Sections {
+		if s.Kind == "" {
+			unrec = append(unrec, fmt.Sprintf("%s:%d: section %q", StateFile, s.Line, s.Title))
+		}
+	}
+	if len(td.Items) > 0 {
+		d, sk, t := td.Counts("*")
+		rec = append(rec, fmt.Sprintf("%s: %d items (%d done, %d skipped) under %d phase headings", TodoFile, t, d, sk, len(td.PhaseNames())))
+	}
+	for _, n := range td.Notes {
+		unrec = append(unrec, fmt.Sprintf("%s:%d: %s", TodoFile, n.Line, n.Msg))
+	}
+	return rec, unrec
+}

@@ -1,0 +1,175 @@
+package checkpoint
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/wf-tool/wf/mdstate"
+)
+
+// ItemRefError is an item reference that names no item or several.
+type ItemRefError struct {
+	Ref     string
+	Matches []*mdstate.Item
+	Total   int
+}
+
+func (e *ItemRefError) Error() string {
+	if len(e.Matches) == 0 {
+		if _, err := strconv.Atoi(e.Ref); err == nil {
+			return fmt.Sprintf("there is no item %s (TODO.md has %d)", e.Ref, e.Total)
+		}
+		return fmt.Sprintf("no item matches %q", e.Ref)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%q matches %d items:", e.Ref, len(e.Matches))
+	for i, it := range e.Matches {
+		if i == 5 {
+			fmt.Fprintf(&b, " …")
+			break
+		}
+		fmt.Fprintf(&b, " %d (%s);", it.N, it.Text)
+	}
+	return strings.TrimSuffix(b.String(), ";")
+}
+
+func (e *ItemRefError) Hint() string {
+	if len(e.Matches) > 1 {
+		return "name the item by its number, or by more of its text"
+	}
+	return "wf todo list   (items are named by number or by a unique piece of their text)"
+}
+
+// ResolveItem finds the item ref names: its number in `wf todo list`, or a
+// piece of its text (case-insensitive) that no other item has.
+func ResolveItem(t *mdstate.Todo, ref string) (*mdstate.Item, error) {
+	ref = strings.TrimSpace(ref)
+	if n, err := strconv.Atoi(strings.TrimPrefix(ref, "#")); err == nil {
+		if it, err := t.Item(n); err == nil {
+			return it, nil
+		}
+		return nil, &ItemRefError{Ref: ref, Total: len(t.Items)}
+	}
+	var matches []*mdstate.Item
+	low := strings.ToLower(ref)
+	for _, it := range t.Items {
+		if strings.EqualFold(it.Text, ref) {
+			return it, nil
+		}
+		if low != "" && strings.Contains(strings.ToLower(it.Text), low) {
+			matches = append(matches, it)
+		}
+	}
+	if len(matches) == 1 {
+		return matches[0], nil
+	}
+	return nil, &ItemRefError{Ref: ref, Matches: matches, Total: len(t.Items)}
+}
+
+// todoChange adapts an edit of TODO.md to a Change.
+func todoChange(edit func(sn *Snapshot) ([]byte, error)) Change {
+	return func(sn *Snapshot) ([]byte, []byte, error) {
+		out, err := edit(sn)
+		return nil, out, err
+	}
+}
+
+// Mark ticks, unticks or skips the item ref names. checkpoint annotates a
+// ticked item; reason is required for a skip.
+func (w *Workspace) Mark(ref string, mark mdstate.Mark, checkpointID, reason string) (*mdstate.Item, error) {
+	var n int
+	sn, err := w.Update(todoChange(func(sn *Snapshot) ([]byte, error) {
+		it, err := ResolveItem(sn.Todo, ref)
+		if err != nil {
+			return nil, err
+		}
+		n = it.N
+		if it.Mark == mark && (mark != mdstate.Done || checkpointID == "" || checkpointID == it.Checkpoint) && mark != mdstate.Skipped {
+			return nil, nil // already so
+		}
+		out, _, err := sn.Todo.SetMark(it.N, mark, checkpointID, reason)
+		return out, err
+	}))
+	if err != nil {
+		return nil, err
+	}
+	return sn.Todo.Items[n-1], nil
+}
+
+// Next moves the CURRENT marker to the first open item and returns it; nil
+// when every item is done or skipped (the marker is then removed).
+func (w *Workspace) Next() (*mdstate.Item, error) {
+	var n int
+	sn, err := w.Update(todoChange(func(sn *Snapshot) ([]byte, error) {
+		n = 0
+		if it := sn.Todo.NextOpen(); it != nil {
+			n = it.N
+		}
+		cur := sn.Todo.Current()
+		if len(cur) == 1 && cur[0].N == n || len(cur) == 0 && n == 0 {
+			return nil, nil
+		}
+		out, _, err := sn.Todo.SetCurrent(n)
+		return out, err
+	}))
+	if err != nil || n == 0 {
+		return nil, err
+	}
+	return sn.Todo.Items[n-1], nil
+}
+
+// AddOptions place a new item.
+type AddOptions struct {
+	Phase string // section title; default: the current phase's section
+	Under string // parent item reference, for a sub-item
+}
+
+// Add appends an open item and returns it.
+func (w *Workspace) Add(text string, o AddOptions) (*mdstate.Item, error) {
+	var before []*mdstate.Item
+	sn, err := w.Update(todoChange(func(sn *Snapshot) ([]byte, error) {
+		under := 0
+		if o.Under != "" {
+			it, err := ResolveItem(sn.Todo, o.Under)
+			if err != nil {
+				return nil, err
+			}
+			under = it.N
+		}
+		sec := o.Phase
+		if sec == "" && under == 0 {
+			if p := sn.State.Get("phase"); p != "" {
+				for _, s := range sn.Todo.Sections {
+					if strings.EqualFold(s.Title, p) {
+						sec = s.Title
+					}
+				}
+			}
+		}
+		before = sn.Todo.Items
+		out, _, err := sn.Todo.Add(text, sec, under)
+		return out, err
+	}))
+	if err != nil {
+		return nil, err
+	}
+	// The edit was verified to insert exactly one item: the first position
+	// where the lists differ.
+	for i, it := range sn.Todo.Items {
+		if i >= len(before) || before[i].Text != it.Text || before[i].Line != it.Line {
+			return it, nil
+		}
+	}
+	return nil, fmt.Errorf("internal error: the added item is not in %s", TodoFile)
+}
+
+// Decide appends a timestamped entry to the decisions log.
+func (w *Workspace) Decide(text string) (string, error) {
+	entry := w.Now().Format(Timestamp) + ": " + strings.Join(strings.Fields(text), " ")
+	_, err := w.Update(func(sn *Snapshot) ([]byte, []byte, error) {
+		out, _, err := sn.State.AppendEntry("decisions", entry)
+		return out, nil, err
+	})
+	return entry, err
+}

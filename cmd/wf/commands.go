@@ -1,0 +1,425 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+	"github.com/wf-tool/wf/checkpoint"
+	"github.com/wf-tool/wf/mdstate"
+)
+
+func jsonFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "json", Usage: "print a versioned JSON document"}
+}
+
+func (e *env) initCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "init",
+		Usage:     "create workflow-state.md and TODO.md from templates (never overwrites)",
+		ArgsUsage: " ",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "name", Usage: "project name (default: the folder's name)"},
+			&cli.StringFlag{Name: "phases", Usage: "comma-separated phase names", Value: strings.Join(checkpoint.DefaultPhases, ",")},
+		},
+		Action: func(c *cli.Context) error {
+			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
+				return err
+			}
+			var phases []string
+			for _, p := range strings.Split(c.String("phases"), ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					phases = append(phases, p)
+				}
+			}
+			if len(phases) == 0 {
+				return usagef("wf init --phases Planning,Implementing,Testing", "--phases names no phase")
+			}
+			_, created, err := checkpoint.Init(e.options(c), checkpoint.InitOptions{Name: c.String("name"), Phases: phases})
+			if err != nil {
+				return err
+			}
+			for _, p := range created {
+				e.printf("created %s\n", p)
+			}
+			e.printf("next: wf todo add \"first item\" --phase %s\n", quoteArg(phases[0]))
+			return nil
+		},
+	}
+}
+
+func quoteArg(s string) string {
+	if strings.ContainsAny(s, " \t'\"$`\\") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
+}
+
+func (e *env) statusCmd() *cli.Command {
+	return &cli.Command{
+		Name:  "status",
+		Usage: "one screen: phase, status, progress, current item, blockers, waits",
+		Flags: []cli.Flag{jsonFlag()},
+		Action: func(c *cli.Context) error {
+			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
+				return err
+			}
+			ws, err := e.workspace(c)
+			if err != nil {
+				return err
+			}
+			sn, err := ws.Read()
+			if err != nil {
+				return err
+			}
+			v := checkpoint.Status(ws.Root, sn)
+			if c.Bool("json") {
+				return e.printJSON(v)
+			}
+			e.printStatus(v)
+			return nil
+		},
+	}
+}
+
+func (e *env) printStatus(v checkpoint.StatusView) {
+	title := v.Project
+	if title == "" {
+		title = "(untitled workflow)"
+	}
+	e.printf("%s\n", title)
+	e.printf("phase %s · status %s · mode %s\n", orDash(v.Phase), orDash(v.Status), orDash(v.Mode))
+	e.printf("progress %d/%d done", v.Progress.Done, v.Progress.Total)
+	if v.Progress.Skipped > 0 {
+		e.printf(", %d skipped", v.Progress.Skipped)
+	}
+	e.printf("\n")
+	width := 5
+	for _, p := range v.Phases {
+		width = max(width, len([]rune(p.Name)))
+	}
+	for _, p := range v.Phases {
+		st := p.Status
+		if !p.InTable {
+			st = "(not in phase table)"
+		}
+		e.printf("  %-*s  %-12s %d/%d\n", width, p.Name, st, p.Done, p.Total)
+	}
+	if v.Current != nil {
+		e.printf("current: %d. %s\n", v.Current.N, v.Current.Text)
+	} else {
+		e.printf("current: none\n")
+	}
+	if v.Next != nil {
+		e.printf("next open: %d. %s\n", v.Next.N, v.Next.Text)
+	}
+	e.printf("blockers: %s\n", listOrNone(v.Blockers))
+	e.printf("waits: %s\n", listOrNone(v.Waits))
+	e.printf("decisions: %d\n", v.Decisions)
+	e.printf("last checkpoint: %s\n", orDash(v.LastCheckpoint))
+	if len(v.Unrecognised) > 0 {
+		e.printf("not used by wf (kept as written):\n")
+		for _, u := range v.Unrecognised {
+			e.printf("  %s\n", u)
+		}
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func listOrNone(xs []string) string {
+	if len(xs) == 0 {
+		return "none"
+	}
+	return "\n  - " + strings.Join(xs, "\n  - ")
+}
+
+func (e *env) lintCmd() *cli.Command {
+	return &cli.Command{
+		Name:  "lint",
+		Usage: "check the state files; file:line diagnostics; exits 5 on errors",
+		Flags: []cli.Flag{
+			jsonFlag(),
+			&cli.StringFlag{Name: "state", Usage: "lint this file as workflow-state.md instead of the workflow's"},
+			&cli.StringFlag{Name: "todo", Usage: "lint this file as TODO.md instead of the workflow's"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print errors and warnings only"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := needArgs(c, 0, 0, "no arguments (use --state FILE / --todo FILE for other files)"); err != nil {
+				return err
+			}
+			var sn *checkpoint.Snapshot
+			var err error
+			if c.String("state") != "" || c.String("todo") != "" {
+				sn, err = checkpoint.ReadPaths("", c.String("state"), c.String("todo"))
+			} else {
+				var ws *checkpoint.Workspace
+				if ws, err = e.workspace(c); err == nil {
+					sn, err = ws.Read()
+				}
+			}
+			if err != nil {
+				return err
+			}
+			ds := checkpoint.Lint(sn)
+			errs := 0
+			for _, d := range ds {
+				if d.Severity == checkpoint.SevError {
+					errs++
+				}
+			}
+			v := checkpoint.Status("", sn)
+			if c.Bool("json") {
+				if err := e.printJSON(struct {
+					Schema       int                     `json:"schema"`
+					Errors       int                     `json:"errors"`
+					Diagnostics  []checkpoint.Diagnostic `json:"diagnostics"`
+					Recognised   []string                `json:"recognised"`
+					Unrecognised []string                `json:"unrecognised"`
+				}{checkpoint.SchemaVersion, errs, nonNil(ds), v.Recognised, v.Unrecognised}); err != nil {
+					return err
+				}
+			} else {
+				for _, d := range ds {
+					if c.Bool("quiet") && d.Severity == checkpoint.SevInfo {
+						continue
+					}
+					e.printf("%s\n", d)
+					if d.Hint != "" {
+						e.printf("    fix: %s\n", d.Hint)
+					}
+				}
+				if !c.Bool("quiet") {
+					for _, r := range v.Recognised {
+						e.printf("recognised: %s\n", r)
+					}
+				}
+				e.printf("%d errors, %d warnings\n", errs, count(ds, checkpoint.SevWarning))
+			}
+			if errs > 0 {
+				return &problemsError{n: errs}
+			}
+			return nil
+		},
+	}
+}
+
+func nonNil(ds []checkpoint.Diagnostic) []checkpoint.Diagnostic {
+	if ds == nil {
+		return []checkpoint.Diagnostic{}
+	}
+	return ds
+}
+
+func count(ds []checkpoint.Diagnostic, sev string) int {
+	n := 0
+	for _, d := range ds {
+		if d.Severity == sev {
+			n++
+		}
+	}
+	return n
+}
+
+func (e *env) decideCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "decide",
+		Usage:     "append a timestamped entry to the decisions log",
+		ArgsUsage: "TEXT",
+		Action: func(c *cli.Context) error {
+			if err := needArgs(c, 1, -1, "TEXT"); err != nil {
+				return err
+			}
+			ws, err := e.workspace(c)
+			if err != nil {
+				return err
+			}
+			entry, err := ws.Decide(strings.Join(c.Args().Slice(), " "))
+			if err != nil {
+				return err
+			}
+			e.printf("decided: %s\n", entry)
+			return nil
+		},
+	}
+}
+
+func (e *env) todoCmd() *cli.Command {
+	return &cli.Command{
+		Name:  "todo",
+		Usage: "the checklist in TODO.md",
+		Subcommands: []*cli.Command{
+			{
+				Name:  "list",
+				Usage: "number and show the items",
+				Flags: []cli.Flag{jsonFlag(), &cli.BoolFlag{Name: "open", Usage: "open items only"}, &cli.StringFlag{Name: "phase", Usage: "items of one phase only"}},
+				Action: func(c *cli.Context) error {
+					if err := needArgs(c, 0, 0, "no arguments"); err != nil {
+						return err
+					}
+					ws, err := e.workspace(c)
+					if err != nil {
+						return err
+					}
+					sn, err := ws.Read()
+					if err != nil {
+						return err
+					}
+					items := []checkpoint.ItemView{}
+					for _, it := range sn.Todo.Items {
+						if c.Bool("open") && !it.IsOpen() || c.String("phase") != "" && !strings.EqualFold(it.Phase, c.String("phase")) {
+							continue
+						}
+						items = append(items, checkpoint.ViewItem(it))
+					}
+					if c.Bool("json") {
+						return e.printJSON(struct {
+							Schema int                   `json:"schema"`
+							Items  []checkpoint.ItemView `json:"items"`
+						}{checkpoint.SchemaVersion, items})
+					}
+					phase := "\x00"
+					for _, it := range items {
+						if it.Phase != phase {
+							phase = it.Phase
+							e.printf("%s\n", orDash(phase))
+						}
+						e.printf("%s\n", formatItem(it))
+					}
+					if len(items) == 0 {
+						e.printf("no items\n")
+					}
+					return nil
+				},
+			},
+			{
+				Name:      "add",
+				Usage:     "add an open item (to the current phase's section by default)",
+				ArgsUsage: "TEXT",
+				Flags:     []cli.Flag{&cli.StringFlag{Name: "phase", Usage: "the section (H2) to add it to; created when missing"}, &cli.StringFlag{Name: "under", Usage: "add as a sub-item of this item (number or text)"}},
+				Action: func(c *cli.Context) error {
+					if err := needArgs(c, 1, -1, "TEXT"); err != nil {
+						return err
+					}
+					ws, err := e.workspace(c)
+					if err != nil {
+						return err
+					}
+					it, err := ws.Add(strings.Join(c.Args().Slice(), " "), checkpoint.AddOptions{Phase: c.String("phase"), Under: c.String("under")})
+					if err != nil {
+						return err
+					}
+					e.printf("added %s\n", formatItem(checkpoint.ViewItem(it)))
+					return nil
+				},
+			},
+			e.markCmd("done", "tick an item", mdstate.Done),
+			e.markCmd("undo", "untick an item", mdstate.Open),
+			e.markCmd("skip", "mark an item skipped, with --reason", mdstate.Skipped),
+			{
+				Name:  "next",
+				Usage: "move the CURRENT marker to the first open item and print it",
+				Flags: []cli.Flag{jsonFlag()},
+				Action: func(c *cli.Context) error {
+					if err := needArgs(c, 0, 0, "no arguments"); err != nil {
+						return err
+					}
+					ws, err := e.workspace(c)
+					if err != nil {
+						return err
+					}
+					it, err := ws.Next()
+					if err != nil {
+						return err
+					}
+					if c.Bool("json") {
+						var v *checkpoint.ItemView
+						if it != nil {
+							iv := checkpoint.ViewItem(it)
+							v = &iv
+						}
+						return e.printJSON(struct {
+							Schema int                  `json:"schema"`
+							Item   *checkpoint.ItemView `json:"item"`
+						}{checkpoint.SchemaVersion, v})
+					}
+					if it == nil {
+						e.printf("every item is done or skipped\n")
+						return nil
+					}
+					e.printf("%s\n", formatItem(checkpoint.ViewItem(it)))
+					return nil
+				},
+			},
+		},
+	}
+}
+
+func (e *env) markCmd(name, usage string, mark mdstate.Mark) *cli.Command {
+	flags := []cli.Flag{jsonFlag()}
+	switch mark {
+	case mdstate.Done:
+		flags = append(flags, &cli.StringFlag{Name: "checkpoint", Usage: "record the checkpoint id that completed it"})
+	case mdstate.Skipped:
+		flags = append(flags, &cli.StringFlag{Name: "reason", Usage: "why it is skipped (required)"})
+	}
+	return &cli.Command{
+		Name:      name,
+		Usage:     usage,
+		ArgsUsage: "ITEM   (its number in wf todo list, or a unique piece of its text)",
+		Flags:     flags,
+		Action: func(c *cli.Context) error {
+			if err := needArgs(c, 1, -1, "ITEM"); err != nil {
+				return err
+			}
+			ref := strings.Join(c.Args().Slice(), " ")
+			reason := ""
+			if mark == mdstate.Skipped {
+				reason = strings.TrimSpace(c.String("reason"))
+				if reason == "" {
+					return usagef(fmt.Sprintf("wf todo skip %s --reason \"why\"", quoteArg(ref)), "wf todo skip needs --reason")
+				}
+			}
+			cp := ""
+			if mark == mdstate.Done {
+				cp = strings.TrimSpace(c.String("checkpoint"))
+			}
+			ws, err := e.workspace(c)
+			if err != nil {
+				return err
+			}
+			it, err := ws.Mark(ref, mark, cp, reason)
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(struct {
+					Schema int                 `json:"schema"`
+					Item   checkpoint.ItemView `json:"item"`
+				}{checkpoint.SchemaVersion, checkpoint.ViewItem(it)})
+			}
+			e.printf("%s\n", formatItem(checkpoint.ViewItem(it)))
+			return nil
+		},
+	}
+}
+
+func formatItem(it checkpoint.ItemView) string {
+	box := map[string]string{"open": "[ ]", "done": "[x]", "skipped": "[-]"}[it.State]
+	s := fmt.Sprintf("%4d %s%s %s", it.N, strings.Repeat("  ", it.Depth), box, it.Text)
+	if it.Checkpoint != "" {
+		s += " (" + it.Checkpoint + ")"
+	}
+	if it.Reason != "" {
+		s += " (skipped: " + it.Reason + ")"
+	}
+	if it.Current {
+		s += "  <-- CURRENT"
+	}
+	return s
+}

@@ -1,0 +1,16 @@
+// Package mdstate reads and edits wf's Markdown state files,
+// workflow-state.md and TODO.md, without ever re-rendering them.
+//
+// goldmark only locates: [ParseTodo] and [ParseState] walk goldmark's block
+// tree to find headings, list items, tables and paragraphs, and record
+// byte offsets into the original file. Every change is an [Edit], a byte
+// range splice checked against the bytes it expects to replace; the result
+// is parsed again and compared with the intended change before anything is
+// written. Bytes outside the edited span never change, and the file keeps its
+// line endings (LF or CRLF), its byte order mark and its final-newline state.
+//
+// The package also owns the state files' durable I/O: [ReadFile] refuses
+// input that is not a text file, [WriteFileAtomic] replaces a file with a
+// temp-file-and-rename that will not overwrite a concurrent hand edit, and
+// [AcquireLock] takes the one lock per worktree.
+package mdstate

@@ -1,0 +1,198 @@
+package mdstate
+
+import (
+	"bytes"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// The outline is what goldmark locates for us, in lines of the original
+// file: headings, list items with their first paragraph, tables, and
+// free-standing paragraphs. Everything else (code, HTML, quotes' bodies) is
+// left alone, so a "- [ ]" line inside a fence is never an item.
+
+type heading struct {
+	Level     int
+	Text      string
+	Line      int // first line
+	EndLine   int // last line (the underline of a setext heading)
+	Container bool
+}
+
+type listItem struct {
+	Line      int // line of the first paragraph's first line
+	ParaEnd   int // last line of the first paragraph
+	EndLine   int // last line of the whole item, sub-lists included
+	Depth     int // number of enclosing list items
+	Parent    int // index in outline.items of the enclosing item, -1 if none
+	TopLevel  bool
+	HasPara   bool
+	ParaStart int // byte offset of the first paragraph's text
+}
+
+type table struct {
+	Line  int // header row
+	Rows  int // body rows
+	Depth int // 0 when a direct child of the document
+}
+
+type paragraph struct {
+	Line, EndLine int
+	InList        bool
+}
+
+type outline struct {
+	src        *Source
+	headings   []heading
+	items      []listItem
+	tables     []table
+	paragraphs []paragraph
+}
+
+var md = goldmark.New(goldmark.WithExtensions(extension.Table))
+
+func buildOutline(s *Source) *outline {
+	// goldmark parses a copy in which the BOM is skipped and front matter is
+	// blanked (same length, newlines kept), so offsets map straight back.
+	base := s.BOM
+	view := make([]byte, len(s.Data)-base)
+	copy(view, s.Data[base:])
+	for i := 0; i < s.FrontMatter; i++ {
+		if view[i] != '\n' && view[i] != '\r' {
+			view[i] = ' '
+		}
+	}
+	doc := md.Parser().Parse(text.NewReader(view))
+	o := &outline{src: s}
+	line := func(off int) int { return s.LineOf(off + base) }
+	var walk func(n ast.Node, depth int, parent int)
+	walk = func(n ast.Node, depth int, parent int) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Heading:
+				h := heading{Level: c.Level, Container: depth > 0 || n.Kind() != ast.KindDocument}
+				if c.Lines().Len() > 0 {
+					first, last := c.Lines().At(0), c.Lines().At(c.Lines().Len()-1)
+					h.Line, h.EndLine = line(first.Start), line(last.Stop-1)
+					var b bytes.Buffer
+					for i := 0; i < c.Lines().Len(); i++ {
+						seg := c.Lines().At(i)
+						if i > 0 {
+							b.WriteByte(' ')
+						}
+						b.Write(bytes.TrimSpace(seg.Value(view)))
+					}
+					h.Text = b.String()
+					if isSetextUnderline(s.Line(h.EndLine+1)) && !isATX(s.Line(h.Line)) {
+						h.EndLine++
+					}
+				} else {
+					h.Line = line(c.Pos())
+					h.EndLine = h.Line
+				}
+				o.headings = append(o.headings, h)
+			case *ast.List:
+				walk(c, depth, parent)
+			case *ast.ListItem:
+				it := listItem{Depth: depth, Parent: parent, TopLevel: depth == 0 && n.Parent() != nil && n.Parent().Kind() == ast.KindDocument}
+				if p := c.FirstChild(); p != nil && (p.Kind() == ast.KindParagraph || p.Kind() == ast.KindTextBlock) && p.Lines().Len() > 0 {
+					it.HasPara = true
+					it.ParaStart = p.Lines().At(0).Start + base
+					it.Line = line(p.Lines().At(0).Start)
+					it.ParaEnd = line(p.Lines().At(p.Lines().Len()-1).Stop - 1)
+				} else {
+					it.Line = line(max(c.Pos(), 0))
+					it.ParaEnd = it.Line
+				}
+				it.EndLine = max(it.ParaEnd, lastLine(c, view, s, base))
+				idx := len(o.items)
+				o.items = append(o.items, it)
+				walk(c, depth+1, idx)
+			case *east.Table:
+				t := table{Depth: depth}
+				rows := 0
+				first := -1
+				for r := c.FirstChild(); r != nil; r = r.NextSibling() {
+					if first < 0 {
+						first = line(r.Pos())
+					}
+					rows++
+				}
+				if first > 0 {
+					t.Line = first
+					t.Rows = rows - 1
+					o.tables = append(o.tables, t)
+				}
+			case *ast.Paragraph, *ast.TextBlock:
+				if c.Lines().Len() > 0 {
+					o.paragraphs = append(o.paragraphs, paragraph{
+						Line:    line(c.Lines().At(0).Start),
+						EndLine: line(c.Lines().At(c.Lines().Len()-1).Stop - 1),
+						InList:  n.Kind() == ast.KindListItem,
+					})
+				}
+			case *ast.Blockquote:
+				walk(c, depth, parent)
+			}
+		}
+	}
+	walk(doc, 0, -1)
+	return o
+}
+
+// lastLine is the last source line any block inside n occupies, including
+// the closing fence of a fenced code block.
+func lastLine(n ast.Node, view []byte, s *Source, base int) int {
+	last := 0
+	if n.Type() == ast.TypeBlock {
+		if l := n.Lines(); l != nil && l.Len() > 0 {
+			last = s.LineOf(l.At(l.Len()-1).Stop - 1 + base)
+		}
+		if fc, ok := n.(*ast.FencedCodeBlock); ok {
+			from := last
+			if from == 0 && fc.Info != nil {
+				from = s.LineOf(fc.Info.Segment.Start + base)
+			}
+			if from > 0 && isFence(s.Line(from+1)) {
+				last = from + 1
+			}
+		}
+		if t, ok := n.(*east.Table); ok {
+			for r := t.FirstChild(); r != nil; r = r.NextSibling() {
+				last = max(last, s.LineOf(r.Pos()+base)+1)
+			}
+		}
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if c.Type() == ast.TypeBlock {
+			last = max(last, lastLine(c, view, s, base))
+		}
+	}
+	return last
+}
+
+func isFence(line []byte) bool {
+	t := bytes.TrimLeft(line, " \t>")
+	return bytes.HasPrefix(t, []byte("```")) || bytes.HasPrefix(t, []byte("~~~"))
+}
+
+func isATX(line []byte) bool {
+	return bytes.HasPrefix(bytes.TrimLeft(line, " "), []byte("#"))
+}
+
+func isSetextUnderline(line []byte) bool {
+	t := bytes.TrimSpace(line)
+	if len(t) == 0 {
+		return false
+	}
+	for _, b := range t {
+		if b != t[0] {
+			return false
+		}
+	}
+	return t[0] == '=' || t[0] == '-'
+}

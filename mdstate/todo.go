@@ -1,0 +1,271 @@
+package mdstate
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+)
+
+// Todo is a parsed TODO.md.
+type Todo struct {
+	Src   *Source
+	Title string // the first H1, "" if none
+	// Items are the checklist items in document order; Items[i].N == i+1.
+	Items []*Item
+	// Sections are the headings in document order with the items under them.
+	Sections []*Section
+	// Notes say what was seen but not used, for wf lint.
+	Notes []Note
+}
+
+// Section is a heading and the items up to the next heading of the same or
+// a higher level.
+type Section struct {
+	Title   string
+	Level   int
+	Line    int // heading line
+	EndLine int // last line of the heading (setext underline)
+	// End is the offset where the section ends (the next heading of the same
+	// or higher level, or the end of the file).
+	End   int
+	Items []*Item
+}
+
+// Mark is the character inside an item's box.
+type Mark byte
+
+const (
+	Open    Mark = ' '
+	Done    Mark = 'x'
+	Skipped Mark = '-'
+)
+
+// Item is one checklist line: "- [ ] text", "- [x] text (checkpoint)",
+// "- [-] text (skipped: reason)".
+type Item struct {
+	N          int    // 1-based number, as in `wf todo list`
+	Line       int    // 1-based line of the box
+	Depth      int    // 0 for a top-level item
+	Mark       Mark   // Open, Done or Skipped ('X' reads as Done)
+	Text       string // the item's text without its annotations
+	Current    bool   // carries "<-- CURRENT"
+	Checkpoint string // "(20260222-0945-plan)" annotation, without parentheses
+	Reason     string // skip reason
+	Parent     *Item  // enclosing item, nil at the top
+	Section    *Section
+	// Phase is the title of the nearest H2 above the item ("" if none);
+	// TODO.md groups items into phases by H2.
+	Phase string
+
+	box       int // offset of the mark byte
+	prefix    string
+	textStart int // offset just after "] "
+	paraEnd   int // offset of the end of the first paragraph's last line
+	endLine   int // last line of the item including sub-items
+	current   span
+	annot     span
+	reason    span
+}
+
+type span struct{ Start, End int }
+
+func (s span) ok() bool { return s.End > s.Start }
+
+// Checked reports whether the item is ticked.
+func (it *Item) Checked() bool { return it.Mark == Done }
+
+// IsOpen reports whether the item still needs doing.
+func (it *Item) IsOpen() bool { return it.Mark == Open }
+
+// Note is something a parser saw but could not use, with its line.
+type Note struct {
+	Line int
+	Msg  string
+}
+
+var (
+	boxRe        = regexp.MustCompile(`^\[([ xX-])\](?:[ \t]|$)`)
+	oddBoxRe     = regexp.MustCompile(`^\[([^\[\]\s]{1,4})\](?:[ \t]|$)`)
+	currentRe    = regexp.MustCompile(`(?i)[ \t]*<--?[ \t]*CURRENT\b`)
+	checkpointRe = regexp.MustCompile(`[ \t]+\(([0-9]{8}-[0-9]{4,6}(?:-[A-Za-z0-9._-]+)?)\)[ \t]*$`)
+	skipRe       = regexp.MustCompile(`[ \t]+\(skipped: (.*)\)[ \t]*$`)
+)
+
+// ParseTodo parses a TODO.md. It never fails on Markdown: what it does not
+// recognise it keeps and reports in Notes.
+func ParseTodo(path string, data []byte) *Todo {
+	s := newSource(path, data)
+	o := buildOutline(s)
+	t := &Todo{Src: s}
+	for _, h := range o.headings {
+		if h.Level == 1 && t.Title == "" {
+			t.Title = h.Text
+		}
+		if h.Container {
+			continue
+		}
+		t.Sections = append(t.Sections, &Section{Title: h.Text, Level: h.Level, Line: h.Line, EndLine: h.EndLine})
+	}
+	for i, sec := range t.Sections {
+		sec.End = len(data)
+		for _, next := range t.Sections[i+1:] {
+			if next.Level <= sec.Level {
+				sec.End = s.LineStart(next.Line)
+				break
+			}
+		}
+	}
+	byOutline := make(map[int]*Item)
+	for oi, li := range o.items {
+		if !li.HasPara {
+			continue
+		}
+		after := s.Data[li.ParaStart:s.LineEnd(s.LineOf(li.ParaStart))]
+		m := boxRe.FindSubmatchIndex(after)
+		if m == nil {
+			if m := oddBoxRe.FindSubmatch(after); m != nil {
+				t.Notes = append(t.Notes, Note{li.Line, "box [" + string(m[1]) + "] is not one wf knows ([ ], [x], [-]); the line is kept as text"})
+			}
+			continue
+		}
+		it := &Item{Line: li.Line, Depth: li.Depth, box: li.ParaStart + 1, endLine: li.EndLine}
+		it.Mark = Mark(after[1])
+		if it.Mark == 'X' {
+			it.Mark = Done
+		}
+		lineStart := s.LineStart(li.Line)
+		it.prefix = string(s.Data[lineStart:li.ParaStart])
+		it.textStart = li.ParaStart + m[1]
+		if m[1] == 3 { // "[ ]" at end of line
+			it.textStart = li.ParaStart + 3
+		}
+		it.paraEnd = s.LineEnd(li.ParaEnd)
+		parseItemText(s, it)
+		for p := li.Parent; p >= 0; p = o.items[p].Parent {
+			if pi, ok := byOutline[p]; ok {
+				it.Parent = pi
+				break
+			}
+		}
+		byOutline[oi] = it
+		it.N = len(t.Items) + 1
+		t.Items = append(t.Items, it)
+	}
+	// Attach items to their innermost section and their phase (nearest H2).
+	si := -1
+	for _, it := range t.Items {
+		for si+1 < len(t.Sections) && t.Sections[si+1].Line < it.Line {
+			si++
+		}
+		if si < 0 {
+			continue
+		}
+		it.Section = t.Sections[si]
+		it.Section.Items = append(it.Section.Items, it)
+		for j := si; j >= 0; j-- {
+			if t.Sections[j].Level == 2 {
+				it.Phase = t.Sections[j].Title
+				break
+			}
+			if t.Sections[j].Level < 2 {
+				break
+			}
+		}
+	}
+	return t
+}
+
+// parseItemText reads the item's text and its trailing annotations from
+// the first paragraph, which may span several lines.
+func parseItemText(s *Source, it *Item) {
+	raw := s.Data[it.textStart:it.paraEnd]
+	if loc := currentRe.FindIndex(raw); loc != nil {
+		it.Current = true
+		it.current = span{it.textStart + loc[0], it.textStart + loc[1]}
+	}
+	// Annotations are read from the text with the CURRENT marker removed.
+	body := string(raw)
+	if it.Current {
+		body = string(raw[:it.current.Start-it.textStart]) + string(raw[it.current.End-it.textStart:])
+	}
+	mapOff := func(i int) int { // offset in body -> offset in file
+		if it.Current && i >= it.current.Start-it.textStart {
+			return it.textStart + i + (it.current.End - it.current.Start)
+		}
+		return it.textStart + i
+	}
+	if m := checkpointRe.FindStringSubmatchIndex(body); m != nil {
+		it.Checkpoint = body[m[2]:m[3]]
+		it.annot = span{mapOff(m[0]), mapOff(m[1]-1) + 1}
+		body = body[:m[0]]
+	} else if m := skipRe.FindStringSubmatchIndex(body); m != nil {
+		it.Reason = body[m[2]:m[3]]
+		it.reason = span{mapOff(m[0]), mapOff(m[1]-1) + 1}
+		body = body[:m[0]]
+	}
+	it.Text = joinLines(body)
+}
+
+// joinLines turns a paragraph's lines into one line of text.
+func joinLines(s string) string {
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' })
+	for i := range fields {
+		fields[i] = strings.TrimSpace(fields[i])
+	}
+	return strings.TrimSpace(strings.Join(fields, " "))
+}
+
+// Current returns the items carrying the CURRENT marker.
+func (t *Todo) Current() []*Item {
+	var out []*Item
+	for _, it := range t.Items {
+		if it.Current {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// NextOpen returns the first open item in document order, or nil.
+func (t *Todo) NextOpen() *Item {
+	for _, it := range t.Items {
+		if it.IsOpen() {
+			return it
+		}
+	}
+	return nil
+}
+
+// Counts returns done, skipped and total item counts for items whose phase
+// is phase; phase "*" counts every item.
+func (t *Todo) Counts(phase string) (done, skipped, total int) {
+	for _, it := range t.Items {
+		if phase != "*" && !strings.EqualFold(it.Phase, phase) {
+			continue
+		}
+		total++
+		switch it.Mark {
+		case Done:
+			done++
+		case Skipped:
+			skipped++
+		}
+	}
+	return
+}
+
+// PhaseNames returns the distinct H2 titles that hold items, in order.
+func (t *Todo) PhaseNames() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, it := range t.Items {
+		k := strings.ToLower(it.Phase)
+		if it.Phase != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, it.Phase)
+		}
+	}
+	return out
+}
+
+func trimEOL(b []byte) []byte { return bytes.TrimRight(b, "\r\n") }

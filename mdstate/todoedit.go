@@ -1,0 +1,413 @@
+package mdstate
+
+import (
+	"fmt"
+	"strings"
+)
+
+// itemSig is what must stay equal across an edit for items it did not
+// target.
+type itemSig struct {
+	Text, Checkpoint, Reason, Phase string
+	Mark                            Mark
+	Current                         bool
+	Depth                           int
+}
+
+func sigOf(it *Item) itemSig {
+	return itemSig{it.Text, it.Checkpoint, it.Reason, it.Phase, it.Mark, it.Current, it.Depth}
+}
+
+// apply splices edits into t's file, parses the result and checks it with
+// want, which receives the new items and must return an error describing
+// the first way they differ from the intent.
+func (t *Todo) apply(edits []Edit, want func(after *Todo) error) ([]byte, *Todo, error) {
+	out, err := Splice(t.Src, edits)
+	if err != nil {
+		return nil, nil, err
+	}
+	after := ParseTodo(t.Src.Path, out)
+	if err := want(after); err != nil {
+		return nil, nil, &VerifyError{Path: t.Src.Path, Msg: err.Error()}
+	}
+	return out, after, nil
+}
+
+// sameExcept checks that after has the items of t, with the items
+// numbered in changed replaced by the given signatures, and extra inserted
+// at position at (0-based, -1 for none).
+func (t *Todo) sameExcept(after *Todo, changed map[int]itemSig, at int, extra *itemSig) error {
+	want := make([]itemSig, 0, len(t.Items)+1)
+	for _, it := range t.Items {
+		if s, ok := changed[it.N]; ok {
+			want = append(want, s)
+		} else {
+			want = append(want, sigOf(it))
+		}
+	}
+	if extra != nil {
+		want = append(want[:at], append([]itemSig{*extra}, want[at:]...)...)
+	}
+	if len(after.Items) != len(want) {
+		return fmt.Errorf("expected %d items, found %d", len(want), len(after.Items))
+	}
+	for i, it := range after.Items {
+		if got := sigOf(it); got != want[i] {
+			return fmt.Errorf("item %d at line %d reads %+v, expected %+v", it.N, it.Line, got, want[i])
+		}
+	}
+	return nil
+}
+
+// SetMark ticks (Done), unticks (Open) or skips (Skipped, with reason) item
+// n. Ticking records checkpoint when not empty; unticking removes a
+// checkpoint annotation and a skip reason; any change of mark removes the
+// CURRENT marker from a ticked or skipped item.
+func (t *Todo) SetMark(n int, mark Mark, checkpoint, reason string) ([]byte, *Todo, error) {
+	it, err := t.Item(n)
+	if err != nil {
+		return nil, nil, err
+	}
+	s := t.Src
+	edits := []Edit{s.replace(it.box, it.box+1, string(mark))}
+	sig := sigOf(it)
+	sig.Mark = mark
+	if it.Current && mark != Open {
+		edits = append(edits, s.replace(it.current.Start, it.current.End, ""))
+		sig.Current = false
+	}
+	// The trailing annotation: at most one of checkpoint or skip reason.
+	var annot span
+	if it.annot.ok() {
+		annot = it.annot
+	} else if it.reason.ok() {
+		annot = it.reason
+	}
+	newAnnot := ""
+	sig.Checkpoint, sig.Reason = "", ""
+	switch {
+	case mark == Done && checkpoint != "":
+		newAnnot = " (" + checkpoint + ")"
+		sig.Checkpoint = checkpoint
+	case mark == Done && it.Checkpoint != "":
+		newAnnot = " (" + it.Checkpoint + ")"
+		sig.Checkpoint = it.Checkpoint
+	case mark == Skipped:
+		reason = oneLine(reason)
+		if reason == "" {
+			return nil, nil, fmt.Errorf("a skip needs a reason")
+		}
+		newAnnot = " (skipped: " + reason + ")"
+		sig.Reason = reason
+	}
+	if annot.ok() {
+		if annot.Start < it.current.End && it.current.Start < annot.End && it.current.ok() {
+			return nil, nil, &VerifyError{Path: s.Path, Msg: "CURRENT marker inside an annotation"}
+		}
+		if string(s.Data[annot.Start:annot.End]) != newAnnot {
+			edits = append(edits, s.replace(annot.Start, annot.End, newAnnot))
+		}
+	} else if newAnnot != "" {
+		end := it.paraEnd
+		if it.current.ok() && it.current.End == it.paraEnd && sig.Current {
+			end = it.current.Start // keep the marker last
+		}
+		end = trimSpaceBefore(s.Data, end, it.textStart)
+		edits = append(edits, s.insert(end, newAnnot))
+	}
+	return t.apply(edits, func(after *Todo) error {
+		return t.sameExcept(after, map[int]itemSig{n: sig}, -1, nil)
+	})
+}
+
+// SetCurrent moves the CURRENT marker to item n (0 removes every marker).
+func (t *Todo) SetCurrent(n int) ([]byte, *Todo, error) {
+	s := t.Src
+	var edits []Edit
+	changed := map[int]itemSig{}
+	for _, it := range t.Items {
+		if it.Current && it.N != n {
+			edits = append(edits, s.replace(it.current.Start, it.current.End, ""))
+			sig := sigOf(it)
+			sig.Current = false
+			changed[it.N] = sig
+		}
+	}
+	if n != 0 {
+		it, err := t.Item(n)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !it.Current {
+			end := trimSpaceBefore(s.Data, it.paraEnd, it.textStart)
+			edits = append(edits, s.insert(end, "  <-- CURRENT"))
+			sig := sigOf(it)
+			sig.Current = true
+			changed[it.N] = sig
+		}
+	}
+	if len(edits) == 0 {
+		return s.Data, t, nil
+	}
+	return t.apply(edits, func(after *Todo) error { return t.sameExcept(after, changed, -1, nil) })
+}
+
+// Add appends an open item with text. It goes after the last item of
+// section sec (matched by title, case-insensitively), or as a sub-item at
+// the end of item under's sub-items when under > 0. With neither, it goes
+// after the last item of the file, or at the end of the file.
+func (t *Todo) Add(text, sec string, under int) ([]byte, *Todo, error) {
+	text = oneLine(text)
+	if text == "" {
+		return nil, nil, fmt.Errorf("the item text is empty")
+	}
+	s := t.Src
+	eol := s.EOL
+	var off int
+	var line string
+	var at int // index in Items of the new item
+	newSig := itemSig{Text: text, Mark: Open}
+	switch {
+	case under > 0:
+		parent, err := t.Item(under)
+		if err != nil {
+			return nil, nil, err
+		}
+		var last *Item
+		for _, it := range t.Items {
+			if it.Parent == parent {
+				last = it
+			}
+		}
+		newSig.Phase, newSig.Depth = parent.Phase, parent.Depth+1
+		if last != nil {
+			off, line, at = t.afterItem(last)
+		} else {
+			line = childPrefix(parent.prefix) + "[ ] "
+			off = s.LineNext(parent.endLine)
+			at = lastDescendant(t, parent).N
+		}
+	case sec != "":
+		var target *Section
+		for _, x := range t.Sections {
+			if strings.EqualFold(x.Title, sec) {
+				target = x
+				break
+			}
+		}
+		if target == nil {
+			// A new phase section at the end of the file.
+			pre := ""
+			if len(s.Data) > 0 {
+				pre = eol
+			}
+			ins := pre + "## " + oneLine(sec) + eol + eol + "- [ ] " + text + eol
+			newSig.Phase = oneLine(sec)
+			return t.apply([]Edit{s.insertEnd(ins)}, func(after *Todo) error {
+				return t.sameExcept(after, nil, len(t.Items), &newSig)
+			})
+		}
+		newSig.Phase = phaseAt(t, target)
+		var last *Item
+		for _, it := range target.Items {
+			if it.Depth == 0 || last == nil || it.Depth <= last.Depth {
+				last = it
+			}
+		}
+		if last != nil {
+			for last.Parent != nil && last.Parent.Section == target {
+				last = last.Parent
+			}
+			off, line, at = t.afterItem(last)
+		} else {
+			return t.addToEmptySection(target, text, newSig)
+		}
+	default:
+		if len(t.Items) == 0 {
+			pre := ""
+			if len(s.Data) > 0 {
+				pre = eol
+			}
+			if len(t.Sections) > 0 {
+				newSig.Phase = phaseAt(t, t.Sections[len(t.Sections)-1])
+			}
+			return t.apply([]Edit{s.insertEnd(pre + "- [ ] " + text + eol)}, func(after *Todo) error {
+				return t.sameExcept(after, nil, 0, &newSig)
+			})
+		}
+		last := t.Items[len(t.Items)-1]
+		for last.Parent != nil {
+			last = last.Parent
+		}
+		newSig.Phase = last.Phase
+		off, line, at = t.afterItem(last)
+	}
+	ins := line + text + eol
+	if off == len(s.Data) && len(s.Data) > 0 && s.Data[len(s.Data)-1] != '\n' {
+		ins = eol + line + text // keep the file's missing final newline
+	}
+	return t.apply([]Edit{s.insert(off, ins)}, func(after *Todo) error {
+		return t.sameExcept(after, nil, at, &newSig)
+	})
+}
+
+// afterItem returns where a sibling of it goes (after it and its
+// sub-items), the prefix of the new line, and the new item's index.
+func (t *Todo) afterItem(it *Item) (off int, prefix string, at int) {
+	p := listPrefix(it.prefix)
+	return t.Src.LineNext(it.endLine), leadingPrefix(it.prefix) + p + "[ ] ", lastDescendant(t, it).N
+}
+
+func (t *Todo) addToEmptySection(sec *Section, text string, sig itemSig) ([]byte, *Todo, error) {
+	s := t.Src
+	eol := s.EOL
+	// After the section's last non-blank line, before any sub-heading.
+	end := sec.End
+	for _, x := range t.Sections {
+		if x.Line > sec.Line && s.LineStart(x.Line) < end {
+			end = s.LineStart(x.Line)
+			break
+		}
+	}
+	ln := s.LineOf(max(end-1, 0))
+	if end == len(s.Data) && (len(s.Data) == 0 || s.Data[len(s.Data)-1] != '\n') {
+		ln = s.Lines()
+	}
+	for ln > sec.EndLine && len(trimEOL(s.Line(ln))) == 0 {
+		ln--
+	}
+	off := s.LineNext(ln)
+	ins := eol + "- [ ] " + text + eol // a blank line after the section's text
+	if ln == sec.EndLine {
+		ins = "- [ ] " + text + eol // straight under the heading
+	}
+	if off == len(s.Data) && s.noFinalNewline() {
+		ins = eol + strings.TrimSuffix(ins, eol) // keep the missing final newline
+	}
+	if s.LineNext(ln) < len(s.Data) && len(trimEOL(s.Line(ln+1))) > 0 {
+		ins += eol
+	}
+	at := 0
+	for _, it := range t.Items {
+		if it.Line < ln {
+			at = it.N
+		}
+	}
+	return t.apply([]Edit{s.insert(off, ins)}, func(after *Todo) error {
+		return t.sameExcept(after, nil, at, &sig)
+	})
+}
+
+func lastDescendant(t *Todo, it *Item) *Item {
+	last := it
+	for _, x := range t.Items[it.N:] {
+		d := x
+		for d != nil && d != it {
+			d = d.Parent
+		}
+		if d == nil {
+			break
+		}
+		last = x
+	}
+	return last
+}
+
+func phaseAt(t *Todo, sec *Section) string {
+	for i := len(t.Sections) - 1; i >= 0; i-- {
+		x := t.Sections[i]
+		if x.Line > sec.Line {
+			continue
+		}
+		if x.Level == 2 {
+			return x.Title
+		}
+		if x.Level < 2 {
+			return ""
+		}
+	}
+	return ""
+}
+
+// childPrefix is the prefix of a first sub-item of an item whose line
+// starts with prefix: indented to the item's content column (tabs
+// expanded), with the same bullet, or "1." for an ordered item, since an
+// ordered sub-list must start at 1 to follow the item's paragraph.
+func childPrefix(prefix string) string {
+	lead := leadingPrefix(prefix)
+	rest := prefix[len(lead):]
+	col := 0
+	for i := 0; i < len(prefix); i++ {
+		if prefix[i] == '\t' {
+			col += 4 - col%4
+		} else {
+			col++
+		}
+	}
+	leadCol := 0
+	for i := 0; i < len(lead); i++ {
+		if lead[i] == '\t' {
+			leadCol += 4 - leadCol%4
+		} else {
+			leadCol++
+		}
+	}
+	marker := rest
+	j := 0
+	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+		j++
+	}
+	if j > 0 {
+		marker = "1" + rest[j:]
+	}
+	if marker == "" {
+		marker = "- "
+	}
+	return lead + strings.Repeat(" ", col-leadCol) + marker
+}
+
+// leadingPrefix is the part of an item line's prefix before its bullet.
+func leadingPrefix(prefix string) string {
+	i := 0
+	for i < len(prefix) && (prefix[i] == ' ' || prefix[i] == '\t' || prefix[i] == '>') {
+		i++
+	}
+	return prefix[:i]
+}
+
+// listPrefix is the bullet and the spacing after it, for a new sibling; an
+// ordered marker is numbered on by one.
+func listPrefix(prefix string) string {
+	rest := prefix[len(leadingPrefix(prefix)):]
+	j := 0
+	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+		j++
+	}
+	if j > 0 {
+		n := 0
+		fmt.Sscanf(rest[:j], "%d", &n)
+		return fmt.Sprintf("%d", n+1) + rest[j:]
+	}
+	if rest == "" {
+		return "- "
+	}
+	return rest
+}
+
+func trimSpaceBefore(data []byte, end, floor int) int {
+	for end > floor && (data[end-1] == ' ' || data[end-1] == '\t') {
+		end--
+	}
+	return end
+}
+
+// oneLine collapses text to a single line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Item returns item n (1-based).
+func (t *Todo) Item(n int) (*Item, error) {
+	if n < 1 || n > len(t.Items) {
+		return nil, fmt.Errorf("%s has no item %d (it has %d)", t.Src.Path, n, len(t.Items))
+	}
+	return t.Items[n-1], nil
+}
