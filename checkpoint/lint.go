@@ -39,6 +39,9 @@ func Lint(sn *Snapshot) []Diagnostic {
 	sf, tf := st.Src.Path, td.Src.Path
 	var ds []Diagnostic
 	add := func(file string, line int, sev, hint, format string, args ...any) {
+		if file == sf && sn.skipState || file == tf && sn.skipTodo {
+			return
+		}
 		ds = append(ds, Diagnostic{File: file, Line: line, Severity: sev, Msg: fmt.Sprintf(format, args...), Hint: hint})
 	}
 	// workflow-state.md on its own.
@@ -128,7 +131,7 @@ func Lint(sn *Snapshot) []Diagnostic {
 		add(tf, n.Line, SevInfo, "", "%s", n.Msg)
 	}
 	// Contradictions between the files.
-	if len(st.Phases) > 0 {
+	if len(st.Phases) > 0 && !sn.skipTodo {
 		reported := map[string]bool{}
 		for _, it := range td.Items {
 			if it.Phase == "" || st.Phase(it.Phase) != nil || reported[strings.ToLower(it.Phase)] {
@@ -181,6 +184,7 @@ func settingLine(st *mdstate.State, key string) int {
 // not use.
 func recognition(sn *Snapshot) (rec, unrec []string) {
 	st, td := sn.State, sn.Todo
+	StateFile, TodoFile := orName(st.Src.Path, StateFile), orName(td.Src.Path, TodoFile)
 	if st.Title != "" {
 		rec = append(rec, fmt.Sprintf("%s: title %q", StateFile, st.Title))
 	}
@@ -215,4 +219,11 @@ func recognition(sn *Snapshot) (rec, unrec []string) {
 		unrec = append(unrec, fmt.Sprintf("%s:%d: %s", TodoFile, n.Line, n.Msg))
 	}
 	return rec, unrec
+}
+
+func orName(path, def string) string {
+	if path == "" {
+		return def
+	}
+	return path
 }

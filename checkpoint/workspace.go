@@ -162,8 +162,11 @@ type Snapshot struct {
 	Todo  *mdstate.Todo
 	// TodoMissing is set when there is no TODO.md (a valid, empty list).
 	TodoMissing bool
-	stateRaw    []byte
-	todoRaw     []byte
+	// lintState and lintTodo say which files `wf lint` checks on their
+	// own; ReadPaths reads only the files it was given.
+	skipState, skipTodo bool
+	stateRaw            []byte
+	todoRaw             []byte
 }
 
 // Read reads and parses both state files, without the lock.
@@ -249,7 +252,7 @@ const Timestamp = "2006-01-02 15:04 -07:00"
 // --state F --todo F` on files that are not in a workflow); an empty path
 // reads as an empty file.
 func ReadPaths(root, statePath, todoPath string) (*Snapshot, error) {
-	sn := &Snapshot{}
+	sn := &Snapshot{skipState: statePath == "", skipTodo: todoPath == ""}
 	if statePath != "" {
 		raw, _, err := mdstate.ReadFile(root, statePath)
 		if err != nil {
