@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The one test command: every unit, end-to-end and corpus test, plus a short
-# run of each fuzz target. Prints go test's own summary lines.
+# The one test command: every unit test, end-to-end script, corpus round
+# trip and crash test, then a short run of each fuzz target
+# (WF_FUZZTIME, default 5s each). Prints go test's own summary lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-go test -count=1 ./... 2>&1 | tee /tmp/wf-test.log
+go test -count=1 ./...
 fuzz_time=${WF_FUZZTIME:-5s}
-for pkg_target in $(grep -rl --include='*_test.go' '^func Fuzz' . | xargs grep -h -o '^func Fuzz[A-Za-z0-9_]*' /dev/null 2>/dev/null | sort -u | sed 's/^func //'); do
-  pkg=$(grep -rl --include='*_test.go' "^func ${pkg_target}(" . | head -n1 | xargs dirname)
-  echo "== fuzz ${pkg_target} in ${pkg} for ${fuzz_time}"
-  go test -run '^$' -fuzz "^${pkg_target}\$" -fuzztime "$fuzz_time" "$pkg"
+for pkg in $(go list ./...); do
+  for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+    echo "== fuzz $target ($pkg) for $fuzz_time"
+    go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzz_time" "$pkg"
+  done
 done
