@@ -81,10 +81,10 @@ var sectionKinds = map[string]string{
 }
 
 var (
-	boldFieldRe  = regexp.MustCompile(`^([ \t]*(?:[-+*][ \t]+)?\*\*([^*\n]{1,40}?)(?::\*\*|\*\*[ \t]*:)[ \t]*)(.*?)[ \t]*\r?$`)
-	plainFieldRe = regexp.MustCompile(`^([ \t]*([A-Za-z][A-Za-z0-9 _-]{0,30}?)[ \t]*:[ \t]*)(\S.*?)[ \t]*\r?$`)
+	boldFieldRe  = regexp.MustCompile(`^([ \t]*(?:[-+*][ \t]+)?\*\*([^*\r\n]{1,40}?)(?::\*\*|\*\*[ \t]*:)[ \t]*)([^\r]*?)[ \t]*\r?$`)
+	plainFieldRe = regexp.MustCompile(`^([ \t]*([A-Za-z][A-Za-z0-9 _-]{0,30}?)[ \t]*:[ \t]*)(\S[^\r]*?)[ \t]*\r?$`)
 	numberingRe  = regexp.MustCompile(`^[\s§#]*(?:\d+(?:\.\d+)*[.)]?\s+)?`)
-	settingRe    = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9 _.-]*?)\s*[:=]\s*(.*)$`)
+	settingRe    = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9 _.-]*?)\s*[:=]\s*([^\r]*)$`)
 )
 
 // sectionKind classifies an H2 title.
@@ -230,7 +230,8 @@ func ParseState(path string, data []byte) *State {
 			row := &PhaseRow{Line: ln, cells: cells}
 			get := func(k string) string {
 				if i, ok := cols[k]; ok && i < len(cells) {
-					return strings.TrimSpace(string(s.Data[cells[i].Start:cells[i].End]))
+					// A pipe inside a cell is written "\\|"; the value is the pipe.
+					return strings.ReplaceAll(strings.TrimSpace(string(s.Data[cells[i].Start:cells[i].End])), `\|`, "|")
 				}
 				return ""
 			}

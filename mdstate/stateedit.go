@@ -162,7 +162,7 @@ func (st *State) SetPhaseCell(phase, column, value string) ([]byte, *State, erro
 	if !ok || col >= len(row.cells) {
 		return nil, nil, fmt.Errorf("%s:%d: the phase table has no %q column", st.Src.Path, st.PhaseTable, column)
 	}
-	value = strings.ReplaceAll(oneLine(value), "|", `\|`)
+	value = oneLine(value)
 	c := row.cells[col]
 	i := 0
 	for k, p := range st.Phases {
@@ -170,7 +170,8 @@ func (st *State) SetPhaseCell(phase, column, value string) ([]byte, *State, erro
 			i = k
 		}
 	}
-	return st.apply([]Edit{st.Src.replace(c.Start, c.End, value)}, func(g *stateSig) {
+	cell := strings.ReplaceAll(value, "|", `\|`)
+	return st.apply([]Edit{st.Src.replace(c.Start, c.End, cell)}, func(g *stateSig) {
 		switch column {
 		case "status":
 			g.Phases[i].Status = value
