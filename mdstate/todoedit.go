@@ -201,7 +201,7 @@ func (t *Todo) Add(text, sec string, under int) ([]byte, *Todo, error) {
 			if len(s.Data) > 0 {
 				pre = eol
 			}
-			ins := pre + "## " + oneLine(sec) + eol + eol + "- [ ] " + text + eol
+			ins := pre + "## " + oneLine(sec) + eol + "- [ ] " + text + eol
 			newSig.Phase = oneLine(sec)
 			return t.apply([]Edit{s.insertEnd(ins)}, func(after *Todo) error {
 				return t.sameExcept(after, nil, len(t.Items), &newSig)
