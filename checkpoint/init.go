@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/wf-tool/wf/gitcp"
 	"github.com/wf-tool/wf/mdstate"
 	"github.com/wf-tool/wf/templates"
 )
@@ -38,14 +37,6 @@ func (e *ExistsError) Hint() string {
 func Init(o Options, io InitOptions) (*Workspace, []string, error) {
 	start, ws, err := o.resolve()
 	if err != nil {
-		return nil, nil, err
-	}
-	repo, err := gitcp.Discover(start)
-	switch {
-	case err == nil:
-		ws.Repo = repo
-	case errors.Is(err, gitcp.ErrNotRepository):
-	default:
 		return nil, nil, err
 	}
 	ws.Root = start

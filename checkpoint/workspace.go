@@ -62,6 +62,7 @@ type Options struct {
 	Now      func() time.Time
 }
 
+// resolve applies the defaults and finds the git repository, if any.
 func (o Options) resolve() (start string, ws *Workspace, err error) {
 	ws = &Workspace{LockWait: o.LockWait, Now: o.Now}
 	if ws.LockWait == 0 {
@@ -83,6 +84,14 @@ func (o Options) resolve() (start string, ws *Workspace, err error) {
 		}
 		start = filepath.Clean(d)
 	}
+	repo, err := gitcp.Discover(start)
+	switch {
+	case err == nil:
+		ws.Repo = repo
+	case errors.Is(err, gitcp.ErrNotRepository):
+	default:
+		return "", nil, err
+	}
 	return start, ws, nil
 }
 
@@ -91,14 +100,6 @@ func (o Options) resolve() (start string, ws *Workspace, err error) {
 func Find(o Options) (*Workspace, error) {
 	start, ws, err := o.resolve()
 	if err != nil {
-		return nil, err
-	}
-	repo, err := gitcp.Discover(start)
-	switch {
-	case err == nil:
-		ws.Repo = repo
-	case errors.Is(err, gitcp.ErrNotRepository):
-	default:
 		return nil, err
 	}
 	if o.Dir != "" {

@@ -94,6 +94,16 @@ func (e *env) workspace(c *cli.Context) (*checkpoint.Workspace, error) {
 	return checkpoint.Find(e.options(c))
 }
 
+// read finds the workflow and reads its state files.
+func (e *env) read(c *cli.Context) (*checkpoint.Workspace, *checkpoint.Snapshot, error) {
+	ws, err := e.workspace(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	sn, err := ws.Read()
+	return ws, sn, err
+}
+
 // printJSON writes v as indented JSON.
 func (e *env) printJSON(v any) error {
 	enc := json.NewEncoder(e.stdout)

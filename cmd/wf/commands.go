@@ -64,11 +64,7 @@ func (e *env) statusCmd() *cli.Command {
 			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 				return err
 			}
-			ws, err := e.workspace(c)
-			if err != nil {
-				return err
-			}
-			sn, err := ws.Read()
+			ws, sn, err := e.read(c)
 			if err != nil {
 				return err
 			}
@@ -158,10 +154,7 @@ func (e *env) lintCmd() *cli.Command {
 			if c.String("state") != "" || c.String("todo") != "" {
 				sn, err = checkpoint.ReadPaths("", c.String("state"), c.String("todo"))
 			} else {
-				var ws *checkpoint.Workspace
-				if ws, err = e.workspace(c); err == nil {
-					sn, err = ws.Read()
-				}
+				_, sn, err = e.read(c)
 			}
 			if err != nil {
 				return err
@@ -262,11 +255,7 @@ func (e *env) todoCmd() *cli.Command {
 					if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 						return err
 					}
-					ws, err := e.workspace(c)
-					if err != nil {
-						return err
-					}
-					sn, err := ws.Read()
+					_, sn, err := e.read(c)
 					if err != nil {
 						return err
 					}
