@@ -2,11 +2,14 @@ package gitcp
 
 import (
 	"bytes"
-	"container/heap"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -28,8 +31,16 @@ type LogEntry struct {
 // Log walks the history reachable from ref (all parents, newest committer
 // date first, like "git log") and returns up to limit commits (0: no limit)
 // whose message carries a trailerKey trailer (CheckpointTrailer when
-// empty). Raw commit bytes are scanned for the trailer before anything is
-// parsed, so non-checkpoint commits cost one object read.
+// empty).
+//
+// The walk takes parents and committer dates from the commit-graph when
+// the repository has one (as git does), so it needs no object reads;
+// commit objects are then inflated straight from the mapped pack files or
+// loose objects by a few goroutines, batch by batch in walk order, and
+// only those whose raw bytes contain "\n<trailerKey>:" are parsed.
+// Commits missing from the graph are read by the walker itself. Objects
+// outside the repository's own packs and loose objects (alternates) are
+// read through go-git.
 func (r *Repo) Log(ref, trailerKey string, limit int) ([]LogEntry, error) {
 	if trailerKey == "" {
 		trailerKey = CheckpointTrailer
@@ -38,41 +49,297 @@ func (r *Repo) Log(ref, trailerKey string, limit int) ([]LogEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	needle := []byte("\n" + trailerKey + ":")
-	seen := map[plumbing.Hash]bool{start: true}
-	q := &commitQueue{}
-	first, err := r.readCommit(start)
+	db := openObjDB(filepath.Join(r.CommonDir, "objects"))
+	defer db.close()
+	g := r.openCommitGraph()
+	defer g.close()
+	w := &logWalker{
+		repo:     r,
+		db:       db,
+		g:        g,
+		rd:       &objReader{db: db},
+		needle:   []byte("\n" + trailerKey + ":"),
+		key:      trailerKey,
+		seenHash: map[plumbing.Hash]struct{}{},
+	}
+	if g != nil {
+		w.seenPos = make([]bool, g.total)
+	}
+	if err := w.push(start, true); err != nil {
+		return nil, err
+	}
+
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	quit := make(chan struct{})
+	work := make(chan *logBatch, 2*workers)
+	ordered := make(chan *logBatch, 4*workers)
+	var wg sync.WaitGroup
+	wg.Add(1 + workers)
+	go func() { // walker
+		defer wg.Done()
+		defer close(work)
+		defer close(ordered)
+		for size := 16; ; size = min(2*size, 512) {
+			b := w.next(size)
+			if len(b.items) == 0 && b.err == nil {
+				return
+			}
+			if b.err != nil {
+				close(b.done)
+			}
+			select {
+			case ordered <- b:
+			case <-quit:
+				return
+			}
+			if b.err != nil {
+				return
+			}
+			select {
+			case work <- b:
+			case <-quit:
+				return
+			}
+		}
+	}()
+	for range workers {
+		go func() {
+			defer wg.Done()
+			rd := &objReader{db: db}
+			for b := range work {
+				select {
+				case <-quit:
+				default:
+					b.err = w.check(rd, b)
+				}
+				close(b.done)
+			}
+		}()
+	}
+	var out []LogEntry
+	for b := range ordered {
+		<-b.done
+		if b.err != nil {
+			err = b.err
+			break
+		}
+		out = append(out, b.entries...)
+		if limit > 0 && len(out) >= limit {
+			out = out[:limit]
+			break
+		}
+	}
+	close(quit)
+	for range ordered { // let the walker finish
+	}
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
-	heap.Push(q, first)
-	var out []LogEntry
-	for q.Len() > 0 {
-		c := heap.Pop(q).(*rawCommit)
-		if bytes.Contains(c.msg, needle) {
-			if e, ok := parseLogEntry(c, trailerKey); ok {
-				out = append(out, e)
-				if limit > 0 && len(out) >= limit {
-					break
-				}
+	return out, nil
+}
+
+// logWalker yields commits in "git log" order. Commits in the commit-graph
+// are identified by position, others by hash.
+type logWalker struct {
+	repo     *Repo
+	db       *objDB
+	g        *commitGraph
+	rd       *objReader
+	needle   []byte
+	key      string
+	heap     []walkNode
+	seq      uint64
+	seenPos  []bool
+	seenHash map[plumbing.Hash]struct{}
+	pbuf     []int
+	slowMu   sync.Mutex // go-git storage is not safe for concurrent use
+}
+
+type walkNode struct {
+	when    int64
+	seq     uint64 // insertion order: equal dates pop first-in first-out, as in git
+	pos     int    // commit-graph position, or -1
+	hash    plumbing.Hash
+	parents []plumbing.Hash // when pos < 0
+	entry   *LogEntry       // when pos < 0 and the commit matched
+}
+
+// logItem is one commit of a batch: a hash to read and check, or a
+// commit the walker already read (done), with its entry when it matched.
+type logItem struct {
+	hash  plumbing.Hash
+	done  bool
+	entry *LogEntry
+}
+
+type logBatch struct {
+	items   []logItem
+	entries []LogEntry
+	err     error
+	done    chan struct{}
+}
+
+func (w *logWalker) less(a, b *walkNode) bool {
+	if a.when != b.when {
+		return a.when > b.when
+	}
+	return a.seq < b.seq
+}
+
+// push adds h to the queue unless it was seen. A commit outside the graph
+// is read now (its parents are needed); one that cannot be found is
+// skipped like a shallow boundary, except the starting commit.
+func (w *logWalker) push(h plumbing.Hash, first bool) error {
+	n := walkNode{seq: w.seq, pos: -1, hash: h}
+	w.seq++
+	if w.g != nil {
+		if pos, ok := w.g.lookup(&h); ok {
+			if w.seenPos[pos] {
+				return nil
 			}
-		}
-		for _, p := range c.parents {
-			if seen[p] {
-				continue
-			}
-			seen[p] = true
-			pc, err := r.readCommit(p)
-			if err != nil {
-				if errors.Is(err, plumbing.ErrObjectNotFound) {
-					continue // shallow clone boundary
-				}
-				return nil, err
-			}
-			heap.Push(q, pc)
+			w.seenPos[pos] = true
+			n.pos, n.when = pos, w.g.date(pos)
+			w.heapPush(n)
+			return nil
 		}
 	}
-	return out, nil
+	if _, ok := w.seenHash[h]; ok {
+		return nil
+	}
+	w.seenHash[h] = struct{}{}
+	data, err := w.readCommit(w.rd, h)
+	if err != nil {
+		if !first && errors.Is(err, plumbing.ErrObjectNotFound) {
+			return nil
+		}
+		return err
+	}
+	c := parseRawCommit(h, data)
+	n.when, n.parents = c.when, c.parents
+	if bytes.Contains(c.msg, w.needle) {
+		if e, ok := parseLogEntry(c, w.key); ok {
+			n.entry = &e
+		}
+	}
+	w.heapPush(n)
+	return nil
+}
+
+// next pops up to size commits in walk order, queueing their parents.
+func (w *logWalker) next(size int) *logBatch {
+	b := &logBatch{done: make(chan struct{})}
+	for len(b.items) < size && len(w.heap) > 0 {
+		n := w.heapPop()
+		if n.pos < 0 {
+			b.items = append(b.items, logItem{hash: n.hash, done: true, entry: n.entry})
+			for _, p := range n.parents {
+				if err := w.push(p, false); err != nil {
+					b.err = err
+					return b
+				}
+			}
+			continue
+		}
+		b.items = append(b.items, logItem{hash: w.g.hash(n.pos)})
+		var err error
+		w.pbuf, err = w.g.parents(w.pbuf[:0], n.pos)
+		if err != nil {
+			b.err = err
+			return b
+		}
+		for _, p := range w.pbuf {
+			if !w.seenPos[p] {
+				w.seenPos[p] = true
+				w.heapPush(walkNode{when: w.g.date(p), seq: w.seq, pos: p})
+				w.seq++
+			}
+		}
+	}
+	return b
+}
+
+// check reads the batch's commits that the walker did not read and
+// collects the matching entries in order.
+func (w *logWalker) check(rd *objReader, b *logBatch) error {
+	for _, it := range b.items {
+		if it.done {
+			if it.entry != nil {
+				b.entries = append(b.entries, *it.entry)
+			}
+			continue
+		}
+		data, err := w.readCommit(rd, it.hash)
+		if err != nil {
+			if errors.Is(err, plumbing.ErrObjectNotFound) {
+				continue
+			}
+			return err
+		}
+		if !bytes.Contains(data, w.needle) {
+			continue
+		}
+		if e, ok := parseLogEntry(parseRawCommit(it.hash, data), w.key); ok {
+			b.entries = append(b.entries, e)
+		}
+	}
+	return nil
+}
+
+// readCommit returns the raw commit h, valid until rd's next read. Objects
+// not in the local packs or loose objects are read through go-git.
+func (w *logWalker) readCommit(rd *objReader, h plumbing.Hash) ([]byte, error) {
+	t, data, err := rd.read(h)
+	if errors.Is(err, errObjNotHere) {
+		w.slowMu.Lock()
+		defer w.slowMu.Unlock()
+		return w.repo.readObject(plumbing.CommitObject, h)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if t != plumbing.CommitObject {
+		return nil, fmt.Errorf("read commit %s: object is a %s", h, t)
+	}
+	return data, nil
+}
+
+func (w *logWalker) heapPush(n walkNode) {
+	h := append(w.heap, n)
+	for i := len(h) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !w.less(&h[i], &h[p]) {
+			break
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+	w.heap = h
+}
+
+func (w *logWalker) heapPop() walkNode {
+	h := w.heap
+	top := h[0]
+	last := len(h) - 1
+	h[0] = h[last]
+	h = h[:last]
+	for i := 0; ; {
+		l := 2*i + 1
+		if l >= len(h) {
+			break
+		}
+		m := l
+		if r := l + 1; r < len(h) && w.less(&h[r], &h[l]) {
+			m = r
+		}
+		if !w.less(&h[m], &h[i]) {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	w.heap = h
+	return top
 }
 
 type rawCommit struct {
@@ -83,11 +350,8 @@ type rawCommit struct {
 	msg     []byte // starts with "\n" (the blank line) for the needle
 }
 
-func (r *Repo) readCommit(h plumbing.Hash) (*rawCommit, error) {
-	data, err := r.readObject(plumbing.CommitObject, h)
-	if err != nil {
-		return nil, err
-	}
+// parseRawCommit splits raw commit bytes; header and msg alias data.
+func parseRawCommit(h plumbing.Hash, data []byte) *rawCommit {
 	c := &rawCommit{hash: h}
 	end := bytes.Index(data, []byte("\n\n"))
 	if end < 0 {
@@ -103,12 +367,15 @@ func (r *Repo) readCommit(h plumbing.Hash) (*rawCommit, error) {
 		}
 		switch {
 		case bytes.HasPrefix(line, []byte("parent ")) && len(line) >= 47:
-			c.parents = append(c.parents, plumbing.NewHash(string(line[7:47])))
+			var p plumbing.Hash
+			if _, err := hex.Decode(p[:], line[7:47]); err == nil {
+				c.parents = append(c.parents, p)
+			}
 		case bytes.HasPrefix(line, []byte("committer ")):
 			_, c.when = parseSigTime(line[10:])
 		}
 	}
-	return c, nil
+	return c
 }
 
 // parseSigTime returns "Name <email>" and the unix time of a signature.
@@ -167,19 +434,6 @@ func ParseTrailers(msg string) map[string]string {
 		out[k] = strings.TrimSpace(v)
 	}
 	return out
-}
-
-type commitQueue []*rawCommit
-
-func (q commitQueue) Len() int           { return len(q) }
-func (q commitQueue) Less(i, j int) bool { return q[i].when > q[j].when }
-func (q commitQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
-func (q *commitQueue) Push(x any)        { *q = append(*q, x.(*rawCommit)) }
-func (q *commitQueue) Pop() any {
-	old := *q
-	x := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return x
 }
 
 // ReadBlobAt returns the content of path (slash-separated, from the top

@@ -1,9 +1,12 @@
 // Command driver commits the work tree of the repository in the current
 // folder with gitcp (branch mode, like "git add -A && git commit"), or runs
-// gitcp's Log. It is the gitcp side of bench/gitcp/compare.sh.
+// gitcp's Log ("driver log"), or only discovers the repository ("driver
+// noop", the process start floor). It is the gitcp side of
+// bench/gitcp/compare.sh.
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 
@@ -23,15 +26,19 @@ func run(args []string) error {
 		return err
 	}
 	defer r.Close()
+	if len(args) > 0 && args[0] == "noop" {
+		return nil
+	}
 	if len(args) > 0 && args[0] == "log" {
 		entries, err := r.Log("HEAD", "", 0)
 		if err != nil {
 			return err
 		}
+		w := bufio.NewWriter(os.Stdout)
 		for _, e := range entries {
-			fmt.Println(e.Hash)
+			fmt.Fprintln(w, e.Hash)
 		}
-		return nil
+		return w.Flush()
 	}
 	_, err = r.Commit(gitcp.CommitOptions{Message: "x"})
 	return err
