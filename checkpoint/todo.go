@@ -88,7 +88,8 @@ func (w *Workspace) Mark(ref string, mark mdstate.Mark, checkpointID, reason str
 		if it.Mark == mark && (mark != mdstate.Done || checkpointID == "" || checkpointID == it.Checkpoint) && mark != mdstate.Skipped {
 			return nil, nil // already so
 		}
-		out, _, err := sn.Todo.SetMark(it.N, mark, checkpointID, reason)
+		out, after, err := sn.Todo.SetMark(it.N, mark, checkpointID, reason)
+		sn.Edited(nil, after)
 		return out, err
 	}))
 	if err != nil {
@@ -110,7 +111,8 @@ func (w *Workspace) Next() (*mdstate.Item, error) {
 		if len(cur) == 1 && cur[0].N == n || len(cur) == 0 && n == 0 {
 			return nil, nil
 		}
-		out, _, err := sn.Todo.SetCurrent(n)
+		out, after, err := sn.Todo.SetCurrent(n)
+		sn.Edited(nil, after)
 		return out, err
 	}))
 	if err != nil || n == 0 {
@@ -148,7 +150,8 @@ func (w *Workspace) Add(text string, o AddOptions) (*mdstate.Item, error) {
 			}
 		}
 		before = sn.Todo.Items
-		out, _, err := sn.Todo.Add(text, sec, under)
+		out, after, err := sn.Todo.Add(text, sec, under)
+		sn.Edited(nil, after)
 		return out, err
 	}))
 	if err != nil {
@@ -168,7 +171,8 @@ func (w *Workspace) Add(text string, o AddOptions) (*mdstate.Item, error) {
 func (w *Workspace) Decide(text string) (string, error) {
 	entry := w.Now().Format(Timestamp) + ": " + strings.Join(strings.Fields(text), " ")
 	_, err := w.Update(func(sn *Snapshot) ([]byte, []byte, error) {
-		out, _, err := sn.State.AppendEntry("decisions", entry)
+		out, after, err := sn.State.AppendEntry("decisions", entry)
+		sn.Edited(after, nil)
 		return out, nil, err
 	})
 	return entry, err

@@ -5,6 +5,7 @@
 package checkpoint
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -49,6 +50,10 @@ type Workspace struct {
 	LockWait time.Duration
 	// Now is the clock; time.Now unless a test sets it.
 	Now func() time.Time
+	// Notes say what opening the workspace did: Find completes or rolls
+	// back a checkpoint that a crash interrupted (see journal.go). Commands
+	// print them as "wf: note: …".
+	Notes []string
 }
 
 // Options say where to look.
@@ -107,6 +112,7 @@ func Find(o Options) (*Workspace, error) {
 			return nil, &NoWorkflowError{From: start}
 		}
 		ws.Root = start
+		ws.recoverOnOpen()
 		return ws, nil
 	}
 	top := ""
@@ -116,6 +122,7 @@ func Find(o Options) (*Workspace, error) {
 	for d := start; ; d = filepath.Dir(d) {
 		if _, err := os.Lstat(filepath.Join(d, StateFile)); err == nil {
 			ws.Root = d
+			ws.recoverOnOpen()
 			return ws, nil
 		}
 		if d == top || filepath.Dir(d) == d || top == "" {
@@ -168,6 +175,25 @@ type Snapshot struct {
 	skipState, skipTodo bool
 	stateRaw            []byte
 	todoRaw             []byte
+	// edited holds what a Change parsed when it verified its edit (the
+	// mdstate edit methods return it), so Update need not parse again.
+	edited struct {
+		state *mdstate.State
+		todo  *mdstate.Todo
+	}
+}
+
+// Edited records the parsed result of a change's edit of either file (nil
+// for none), as returned by the mdstate edit methods. Update returns it
+// instead of parsing the written bytes again; a Change that does not call
+// it costs one parse more.
+func (sn *Snapshot) Edited(state *mdstate.State, todo *mdstate.Todo) {
+	if state != nil {
+		sn.edited.state = state
+	}
+	if todo != nil {
+		sn.edited.todo = todo
+	}
 }
 
 // Read reads and parses both state files, without the lock.
@@ -181,7 +207,9 @@ func (w *Workspace) Read() (*Snapshot, error) {
 	sn.State = mdstate.ParseState(w.Rel(StateFile), raw)
 	raw, _, err = mdstate.ReadFile(w.top(), w.Path(TodoFile))
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist) && !isLink(w.Path(TodoFile)):
+		// Missing is an empty list; a link to nowhere is an error, since
+		// wf todo add could not create the file at its name.
 		sn.TodoMissing = true
 		raw = nil
 	case err != nil:
@@ -192,6 +220,12 @@ func (w *Workspace) Read() (*Snapshot, error) {
 	return sn, nil
 }
 
+// isLink reports whether path is a symbolic link (to anything, or nothing).
+func isLink(path string) bool {
+	fi, err := os.Lstat(path)
+	return err == nil && fi.Mode()&fs.ModeSymlink != 0
+}
+
 // Change is what one command does to the state files: given a fresh
 // snapshot, it returns the new bytes of either file (nil for unchanged).
 type Change func(sn *Snapshot) (state, todo []byte, err error)
@@ -200,7 +234,7 @@ type Change func(sn *Snapshot) (state, todo []byte, err error)
 // lock, and writes what it returns atomically. When a file changes on disk
 // between the read and the write (a hand edit in an editor, which takes no
 // lock), the whole change is redone on the new content, up to three times,
-// so the hand edit is kept.
+// so the hand edit is kept. It returns the snapshot as written.
 func (w *Workspace) Update(change Change) (*Snapshot, error) {
 	lock, err := mdstate.AcquireLock(w.lockDir(), w.LockWait)
 	if err != nil {
@@ -223,26 +257,67 @@ func (w *Workspace) Update(change Change) (*Snapshot, error) {
 		if err != nil {
 			return nil, err
 		}
-		return w.Read()
+		return w.written(sn, state, todo), nil
 	}
+}
+
+// written is the snapshot after a write of state and todo (nil for
+// unchanged) over sn. It is built from the bytes written rather than read
+// back, which would cost a parse of each file and could pick up a hand
+// edit made since, so that callers would report on content they did not
+// write.
+func (w *Workspace) written(sn *Snapshot, state, todo []byte) *Snapshot {
+	out := &Snapshot{State: sn.State, Todo: sn.Todo, TodoMissing: sn.TodoMissing,
+		stateRaw: sn.stateRaw, todoRaw: sn.todoRaw}
+	if todo != nil {
+		out.todoRaw, out.TodoMissing = todo, false
+		out.Todo = sn.edited.todo
+		if out.Todo == nil || !bytes.Equal(out.Todo.Src.Data, todo) {
+			out.Todo = mdstate.ParseTodo(w.Rel(TodoFile), todo)
+		}
+	}
+	if state != nil {
+		out.stateRaw = state
+		out.State = sn.edited.state
+		if out.State == nil || !bytes.Equal(out.State.Src.Data, state) {
+			out.State = mdstate.ParseState(w.Rel(StateFile), state)
+		}
+	}
+	return out
 }
 
 func (w *Workspace) write(sn *Snapshot, state, todo []byte) error {
 	if todo != nil {
 		if sn.TodoMissing {
-			if err := mdstate.CreateFileExclusive(w.Path(TodoFile), todo, 0o644); err != nil {
-				return err
+			err := mdstate.CreateFileExclusive(w.Path(TodoFile), todo, 0o644)
+			if errors.Is(err, fs.ErrExist) {
+				err = mdstate.ErrChanged // created by hand since it was read: redo
+			}
+			if err != nil {
+				return w.changed(TodoFile, err)
 			}
 		} else if err := mdstate.WriteFileAtomic(w.Path(TodoFile), todo, sn.todoRaw); err != nil {
-			return err
+			return w.changed(TodoFile, err)
 		}
 	}
 	if state != nil {
 		if err := mdstate.WriteFileAtomic(w.Path(StateFile), state, sn.stateRaw); err != nil {
-			return err
+			return w.changed(StateFile, err)
 		}
 	}
 	return nil
+}
+
+// changed names the file in a bare [mdstate.ErrChanged] and says what to
+// do, for when Update has run out of tries; errors.Is still sees it.
+func (w *Workspace) changed(name string, err error) error {
+	if !errors.Is(err, mdstate.ErrChanged) {
+		return err
+	}
+	return &mdstate.FileError{Path: w.Rel(name),
+		Msg: "kept changing on disk while wf was editing it (3 tries); wf did not overwrite it",
+		Fix: "run the command again once the file is saved (an editor or a tool is rewriting it)",
+		Err: err}
 }
 
 // Timestamp is wf's one timestamp format: local time with an explicit UTC

@@ -28,13 +28,18 @@ var ErrChanged = errors.New("file changed on disk while wf was editing it")
 type FileError struct {
 	Path string // the file as the caller named it
 	Line int    // 1-based; 0 if the problem is not on one line
+	Col  int    // 1-based byte column on Line; 0 if not known
 	Msg  string // lower-case, no period
 	Fix  string // a command or action that fixes it; may be ""
 	Err  error  // the underlying error, if any (see Unwrap)
 }
 
-// Error returns "path:line: msg", or "path: msg" when there is no line.
+// Error returns "path:line:col: msg", "path:line: msg" when there is no
+// column, or "path: msg" when there is no line: the form editors jump to.
 func (e *FileError) Error() string {
+	if e.Line > 0 && e.Col > 0 {
+		return e.Path + ":" + strconv.Itoa(e.Line) + ":" + strconv.Itoa(e.Col) + ": " + e.Msg
+	}
 	if e.Line > 0 {
 		return e.Path + ":" + strconv.Itoa(e.Line) + ": " + e.Msg
 	}
@@ -74,7 +79,7 @@ func ReadFile(root, path string) ([]byte, os.FileInfo, error) {
 	if err != nil {
 		if lfi.Mode()&fs.ModeSymlink != 0 && errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, &FileError{Path: path, Msg: "is a symbolic link to a file that does not exist",
-				Fix: "fix or remove the link, then run wf init", Err: err}
+				Fix: "point the link at an existing file, or remove it (rm " + path + ")", Err: err}
 		}
 		return nil, nil, statError(path, err)
 	}
@@ -141,8 +146,10 @@ func errText(err error) string {
 func checkRegular(path string, fi fs.FileInfo) error {
 	switch {
 	case fi.IsDir():
+		// Not "then run wf init": when the folder is TODO.md, init refuses
+		// (workflow-state.md exists) and wf todo add makes the file anyway.
 		return &FileError{Path: path, Msg: "is a folder, not a file",
-			Fix: "move the folder out of the way, then run wf init"}
+			Fix: "move the folder out of the way (mv " + path + " " + path + ".old); wf needs a Markdown file there"}
 	case !fi.Mode().IsRegular():
 		return &FileError{Path: path, Msg: "is not a regular file (" + fileKind(fi.Mode()) + ")",
 			Fix: "replace it with a Markdown text file"}
@@ -182,7 +189,7 @@ func checkLinkInside(root, path string) error {
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return &FileError{Path: path, Msg: "is a symbolic link to a file that does not exist",
-				Fix: "fix or remove the link, then run wf init", Err: err}
+				Fix: "point the link at an existing file, or remove it (rm " + path + ")", Err: err}
 		}
 		return &FileError{Path: path, Msg: "cannot resolve symbolic link: " + errText(err), Err: err}
 	}
@@ -211,7 +218,7 @@ func within(root, path string) bool {
 // checkText refuses binary content (a NUL byte) and invalid UTF-8.
 func checkText(path string, data []byte) error {
 	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return &FileError{Path: path, Line: lineOf(data, i),
+		return &FileError{Path: path, Line: lineOf(data, i), Col: colOf(data, i),
 			Msg: "contains a NUL byte: this is a binary file, not Markdown text",
 			Fix: "replace it with a Markdown text file (git restore " + path + " if it is committed)"}
 	}
@@ -221,9 +228,8 @@ func checkText(path string, data []byte) error {
 	for i := 0; i < len(data); {
 		r, n := utf8.DecodeRune(data[i:])
 		if r == utf8.RuneError && n == 1 {
-			line := lineOf(data, i)
-			col := i - (bytes.LastIndexByte(data[:i], '\n') + 1) + 1
-			return &FileError{Path: path, Line: line,
+			col := colOf(data, i)
+			return &FileError{Path: path, Line: lineOf(data, i), Col: col,
 				Msg: fmt.Sprintf("invalid UTF-8 at byte column %d (0x%02x)", col, data[i]),
 				Fix: "re-save the file as UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)"}
 		}
@@ -235,6 +241,11 @@ func checkText(path string, data []byte) error {
 // lineOf returns the 1-based line number of byte offset i.
 func lineOf(data []byte, i int) int {
 	return bytes.Count(data[:i], []byte{'\n'}) + 1
+}
+
+// colOf returns the 1-based byte column of offset i in its line.
+func colOf(data []byte, i int) int {
+	return i - (bytes.LastIndexByte(data[:i], '\n') + 1) + 1
 }
 
 // WriteFileAtomic replaces the file at path with data, durably: a temp file

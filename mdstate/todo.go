@@ -179,9 +179,13 @@ func ParseTodo(path string, data []byte) *Todo {
 // the first paragraph, which may span several lines.
 func parseItemText(s *Source, it *Item) {
 	raw := s.Data[it.textStart:it.paraEnd]
-	if loc := currentRe.FindIndex(raw); loc != nil {
-		it.Current = true
-		it.current = span{it.textStart + loc[0], it.textStart + loc[1]}
+	// Each regexp below runs only when the literal text it must match is
+	// there: unanchored, they would try every offset of every item.
+	if bytes.Contains(raw, []byte("<-")) {
+		if loc := currentRe.FindIndex(raw); loc != nil {
+			it.Current = true
+			it.current = span{it.textStart + loc[0], it.textStart + loc[1]}
+		}
 	}
 	// Annotations are read from the text with the CURRENT marker removed.
 	body := string(raw)
@@ -194,20 +198,38 @@ func parseItemText(s *Source, it *Item) {
 		}
 		return it.textStart + i
 	}
-	if m := checkpointRe.FindStringSubmatchIndex(body); m != nil {
-		it.Checkpoint = body[m[2]:m[3]]
-		it.annot = span{mapOff(m[0]), mapOff(m[1]-1) + 1}
-		body = body[:m[0]]
-	} else if m := skipRe.FindStringSubmatchIndex(body); m != nil {
-		it.Reason = body[m[2]:m[3]]
-		it.reason = span{mapOff(m[0]), mapOff(m[1]-1) + 1}
-		body = body[:m[0]]
+	if strings.HasSuffix(strings.TrimRight(body, " \t"), ")") { // both annotations end so
+		// A checkpoint id holds no "(": its match starts in the blanks
+		// before the last "(", so the regexp need not try every offset.
+		from := max(strings.LastIndexByte(body, '('), 0)
+		for from > 0 && (body[from-1] == ' ' || body[from-1] == '\t') {
+			from--
+		}
+		if m := checkpointRe.FindStringSubmatchIndex(body[from:]); m != nil {
+			for i := range m {
+				if m[i] >= 0 {
+					m[i] += from
+				}
+			}
+			it.Checkpoint = body[m[2]:m[3]]
+			it.annot = span{mapOff(m[0]), mapOff(m[1]-1) + 1}
+			body = body[:m[0]]
+		} else if strings.Contains(body, "(skipped: ") {
+			if m := skipRe.FindStringSubmatchIndex(body); m != nil {
+				it.Reason = body[m[2]:m[3]]
+				it.reason = span{mapOff(m[0]), mapOff(m[1]-1) + 1}
+				body = body[:m[0]]
+			}
+		}
 	}
 	it.Text = joinLines(body)
 }
 
 // joinLines turns a paragraph's lines into one line of text.
 func joinLines(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return strings.TrimSpace(s) // one line, as most items are
+	}
 	fields := strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' })
 	for i := range fields {
 		fields[i] = strings.TrimSpace(fields[i])

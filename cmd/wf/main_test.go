@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -22,6 +26,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"mkfile": cmdMkfile, "exitcode": cmdExitcode},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("HOME", e.WorkDir)
 			e.Setenv("GIT_CONFIG_NOSYSTEM", "1")
@@ -35,4 +40,53 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// cmdMkfile is "mkfile SIZE PATH [LINE]": write a file of exactly SIZE
+// bytes (a suffix k, M for KiB, MiB) made of LINE and a newline repeated
+// (default "- [ ] item"), cut at SIZE. For big-file scripts, where a
+// testscript archive cannot hold the file.
+func cmdMkfile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: mkfile SIZE PATH [LINE]")
+	}
+	mult := 1
+	n := args[0]
+	switch {
+	case len(n) > 1 && n[len(n)-1] == 'k':
+		mult, n = 1<<10, n[:len(n)-1]
+	case len(n) > 1 && n[len(n)-1] == 'M':
+		mult, n = 1<<20, n[:len(n)-1]
+	}
+	size, err := strconv.Atoi(n)
+	ts.Check(err)
+	line := "- [ ] item"
+	if len(args) == 3 {
+		line = args[2]
+	}
+	data := bytes.Repeat([]byte(line+"\n"), size*mult/(len(line)+1)+1)[:size*mult]
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), data, 0o644))
+}
+
+// cmdExitcode is "exitcode N PROG ARGS...": run PROG like exec and check
+// that it exits with code N; stdout and stderr are kept for the next
+// commands, as after exec.
+func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N PROG ARGS...")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		got = ee.ExitCode()
+	case err != nil:
+		ts.Fatalf("%s: %v", args[1], err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited with code %d, want %d", args[1], got, want)
+	}
 }
