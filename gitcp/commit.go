@@ -44,6 +44,17 @@ type CommitOptions struct {
 	// but unreferenced objects. The checkpoint journal records the commit
 	// hash here.
 	BeforeRefUpdate func(commit plumbing.Hash) error
+	// Stage, when set, is called once the work tree is scanned, the commit
+	// planned and its files checked for secrets and size, before any object
+	// is written. It may write files; the paths it returns (slash-separated,
+	// from the top level) are read again and committed with their new
+	// content. An error aborts the commit with nothing written.
+	Stage func(s *Staged) (paths []string, err error)
+	// AfterRefUpdate, when set, is called after the ref and reflog moved
+	// and before the new index is renamed into place (branch mode): the
+	// one window where a crash leaves the index behind the branch. Tests
+	// inject crashes here.
+	AfterRefUpdate func()
 }
 
 // CommitResult describes a written commit.
@@ -363,12 +374,29 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := r.checkFiles(p, opts); err != nil {
+		return nil, err
+	}
+	if opts.Stage != nil {
+		paths, err := opts.Stage(&Staged{r: r, p: p, Parent: res.Parent})
+		if err != nil {
+			return nil, err
+		}
+		if len(paths) > 0 {
+			if err := r.restat(snap, paths); err != nil {
+				return nil, err
+			}
+			if p, err = r.planTree(snap, parentTree, opts.Paths); err != nil {
+				return nil, err
+			}
+			if err := r.checkFiles(p, opts); err != nil {
+				return nil, err
+			}
+		}
+	}
 	res.Changes, res.Tree = p.changes, p.root.hash
 	if len(p.changes) == 0 && !opts.AllowEmpty {
 		return nil, ErrNothingToCommit
-	}
-	if err := r.checkFiles(p, opts); err != nil {
-		return nil, err
 	}
 	// 1. Objects: blobs, trees (children before parents), commit.
 	for _, c := range p.changes {
@@ -433,6 +461,9 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 	headToo := mode == ModeBranch && !head.Detached
 	if err := r.updateRef(res.Ref, old, res.Hash, committer, reflog, headToo); err != nil {
 		return nil, err
+	}
+	if opts.AfterRefUpdate != nil {
+		opts.AfterRefUpdate()
 	}
 	// 4. The index.
 	if mode == ModeBranch {

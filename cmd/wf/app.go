@@ -56,6 +56,11 @@ func (e *env) newApp() *cli.App {
 			e.lintCmd(),
 			e.todoCmd(),
 			e.decideCmd(),
+			e.setupCmd(),
+			e.checkpointCmd(),
+			e.logCmd(),
+			e.showCmd(),
+			e.recoverCmd(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {

@@ -1,0 +1,237 @@
+package checkpoint
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// CheckpointsDir is the folder of checkpoint files in the state root.
+const CheckpointsDir = "checkpoints"
+
+// Section keys of a checkpoint file, in file order.
+const (
+	SecContext   = "context"
+	SecSummary   = "summary"
+	SecDecisions = "decisions"
+	SecFiles     = "files"
+	SecNext      = "next"
+)
+
+// sectionTitles are the headings wf writes.
+var sectionTitles = []struct{ key, title string }{
+	{SecContext, "Context Required to Resume"},
+	{SecSummary, "State Summary"},
+	{SecDecisions, "Key Decisions (do not re-evaluate)"},
+	{SecFiles, "Current File State"},
+	{SecNext, "Next Actions (in order)"},
+}
+
+// sectionKey classifies a heading of a body given on stdin.
+func sectionKey(title string) string {
+	t := strings.ToLower(title)
+	switch {
+	case strings.Contains(t, "context") || strings.Contains(t, "resume"):
+		return SecContext
+	case strings.Contains(t, "decision"):
+		return SecDecisions
+	case strings.Contains(t, "next") || strings.Contains(t, "action"):
+		return SecNext
+	case strings.Contains(t, "file"):
+		return SecFiles
+	case strings.Contains(t, "summary") || strings.Contains(t, "state") || strings.Contains(t, "status"):
+		return SecSummary
+	}
+	return ""
+}
+
+// Body is a checkpoint body given as Markdown (on stdin): an optional H1
+// title, text before the first H2 (taken as summary), and H2 sections
+// matched to the checkpoint's sections by their words.
+type Body struct {
+	Title    string
+	Preamble string
+	Sections map[string]string // by section key
+	Extra    []BodySection     // headings wf does not know, kept in order
+}
+
+// BodySection is an H2 and its text.
+type BodySection struct{ Title, Text string }
+
+// ParseBody splits a Markdown body. Headings inside fenced code blocks are
+// text. "# Checkpoint: X" and "# X" both give the title X; "**Date**:"
+// style field lines before the first section are dropped (wf writes its
+// own).
+func ParseBody(src []byte) *Body {
+	b := &Body{Sections: map[string]string{}}
+	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	var cur *strings.Builder
+	var curTitle string
+	var pre strings.Builder
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		text := strings.Trim(cur.String(), "\n")
+		if k := sectionKey(curTitle); k != "" {
+			if old := b.Sections[k]; old != "" {
+				text = old + "\n" + text
+			}
+			b.Sections[k] = text
+		} else {
+			b.Extra = append(b.Extra, BodySection{Title: curTitle, Text: text})
+		}
+	}
+	fence := ""
+	for _, line := range strings.Split(string(src), "\n") {
+		t := strings.TrimSpace(line)
+		if fence != "" {
+			if strings.HasPrefix(t, fence) {
+				fence = ""
+			}
+		} else if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			fence = t[:3]
+		} else if h, ok := strings.CutPrefix(line, "# "); ok && cur == nil && b.Title == "" {
+			h = strings.TrimSpace(h)
+			if rest, ok := cutPrefixFold(h, "checkpoint:"); ok {
+				h = strings.TrimSpace(rest)
+			}
+			b.Title = h
+			continue
+		} else if h, ok := strings.CutPrefix(line, "## "); ok {
+			flush()
+			cur, curTitle = &strings.Builder{}, strings.TrimSpace(strings.TrimRight(strings.TrimSpace(h), "#"))
+			continue
+		}
+		if cur != nil {
+			cur.WriteString(line + "\n")
+		} else if !isFieldLine(t) {
+			pre.WriteString(line + "\n")
+		}
+	}
+	flush()
+	b.Preamble = strings.Trim(pre.String(), "\n")
+	return b
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
+}
+
+// isFieldLine matches "**Date**: …" lines.
+func isFieldLine(t string) bool {
+	if !strings.HasPrefix(t, "**") {
+		return false
+	}
+	i := strings.Index(t[2:], "**")
+	return i > 0 && strings.HasPrefix(t[2+i+2:], ":")
+}
+
+// listItems returns the text of the list items of a Markdown fragment
+// ("- x", "* x", "1. x"); lines that are not items continue the previous
+// one.
+func listItems(md string) []string {
+	var out []string
+	for _, line := range strings.Split(md, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		if s, ok := cutItem(t); ok && !strings.HasPrefix(line, "  ") && !strings.HasPrefix(line, "\t") {
+			out = append(out, s)
+		} else if len(out) > 0 {
+			out[len(out)-1] += " " + t
+		} else {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func cutItem(t string) (string, bool) {
+	for _, p := range []string{"- ", "* ", "+ "} {
+		if s, ok := strings.CutPrefix(t, p); ok {
+			return strings.TrimSpace(s), true
+		}
+	}
+	i := 0
+	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	if i > 0 && i+1 < len(t) && (t[i] == '.' || t[i] == ')') && t[i+1] == ' ' {
+		return strings.TrimSpace(t[i+2:]), true
+	}
+	return t, false
+}
+
+// Doc is a checkpoint file's content before rendering.
+type Doc struct {
+	ID       string
+	Title    string
+	Date     time.Time
+	Phase    string
+	Status   string
+	Previous string // id of the previous checkpoint, "" for the first
+	// Sections hold each section's Markdown body by key, in wf's layout.
+	Sections map[string]string
+	Extra    []BodySection
+}
+
+// Render writes the checkpoint file.
+func (d *Doc) Render() []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Checkpoint: %s\n", d.Title)
+	fmt.Fprintf(&b, "**Date**: %s\n", d.Date.Format(Timestamp))
+	fmt.Fprintf(&b, "**Checkpoint**: %s\n", d.ID)
+	if d.Phase != "" || d.Status != "" {
+		fmt.Fprintf(&b, "**Phase**: %s\n", orText(d.Phase, "(none)"))
+		fmt.Fprintf(&b, "**Status**: %s\n", orText(d.Status, "(none)"))
+	}
+	fmt.Fprintf(&b, "**Previous checkpoint**: %s\n", orText(d.Previous, "(none)"))
+	b.WriteString("**Resumable by**: any agent with access to this repository\n")
+	for _, s := range sectionTitles {
+		fmt.Fprintf(&b, "\n## %s\n", s.title)
+		text := strings.Trim(d.Sections[s.key], "\n")
+		if text == "" {
+			text = "(none)"
+		}
+		b.WriteString(text + "\n")
+	}
+	for _, x := range d.Extra {
+		fmt.Fprintf(&b, "\n## %s\n", x.Title)
+		if t := strings.Trim(x.Text, "\n"); t != "" {
+			b.WriteString(t + "\n")
+		}
+	}
+	return []byte(b.String())
+}
+
+func orText(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
+}
+
+// bullets renders items as a "- " list.
+func bullets(items []string) string {
+	var b strings.Builder
+	for _, it := range items {
+		b.WriteString("- " + it + "\n")
+	}
+	return b.String()
+}
+
+// numbered renders items as a "1. " list.
+func numbered(items []string) string {
+	var b strings.Builder
+	for i, it := range items {
+		fmt.Fprintf(&b, "%d. %s\n", i+1, it)
+	}
+	return b.String()
+}

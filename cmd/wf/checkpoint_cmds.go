@@ -1,0 +1,292 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+	"github.com/wf-tool/wf/checkpoint"
+)
+
+// multiFlag collects every value of a repeatable flag as typed: unlike
+// cli.StringSliceFlag it does not split values at commas ("--decision
+// 'A, not B'" is one decision).
+type multiFlag struct{ vals []string }
+
+func (m *multiFlag) Set(v string) error { m.vals = append(m.vals, v); return nil }
+func (m *multiFlag) String() string     { return strings.Join(m.vals, "\n") }
+
+func multi(name, usage string) (*multiFlag, cli.Flag) {
+	m := &multiFlag{}
+	return m, &cli.GenericFlag{Name: name, Value: m, Usage: usage + " (repeatable)"}
+}
+
+// crashHook makes wf kill itself with SIGKILL at the named step of a
+// checkpoint when WF_TEST_CRASH_AT names it: the crash-safety tests use it.
+func crashHook() func(string) {
+	at := os.Getenv("WF_TEST_CRASH_AT")
+	if at == "" {
+		return nil
+	}
+	return func(step string) {
+		if step == at {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {}
+		}
+	}
+}
+
+// notes prints what opening the workspace or the command noticed.
+func (e *env) notes(ns []string) {
+	for _, n := range ns {
+		fmt.Fprintf(e.stderr, "wf: note: %s\n", n)
+	}
+}
+
+func (e *env) checkpointCmd() *cli.Command {
+	decisions, decisionFlag := multi("decision", "a decision to record (also appended to the decisions log)")
+	next, nextFlag := multi("next", "a next action, in order (default: the next open TODO items)")
+	secrets, secretFlag := multi("allow-secret", "commit this file although it looks like a secret")
+	large, largeFlag := multi("allow-large", "commit this file although it is over 10 MB")
+	return &cli.Command{
+		Name:      "checkpoint",
+		Usage:     "write a checkpoint file and commit it with the work and the state files",
+		ArgsUsage: "[-]   (\"-\" or --stdin: read a Markdown body from stdin)",
+		Description: "Writes checkpoints/<id>.md (Context Required to Resume, State Summary, Key Decisions,\n" +
+			"Current File State, Next Actions), sets Last checkpoint in workflow-state.md, annotates TODO\n" +
+			"items ticked since the previous checkpoint, and commits it all in one commit with\n" +
+			"Wf-Checkpoint, Wf-Phase and Wf-Status trailers.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "the checkpoint's title (required unless the body has a \"# Title\")"},
+			&cli.StringFlag{Name: "summary", Usage: "what stands: added to State Summary and the commit message body"},
+			decisionFlag, nextFlag,
+			&cli.BoolFlag{Name: "stdin", Usage: "read a Markdown body from stdin (its sections fill or extend the file's)"},
+			secretFlag, largeFlag,
+			&cli.StringFlag{Name: "on", Usage: "commit mode for this checkpoint: branch or ref (default: Settings: commit)"},
+			jsonFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			if err := needArgs(c, 0, 1, "no arguments, or \"-\" to read the body from stdin"); err != nil {
+				return err
+			}
+			useStdin := c.Bool("stdin")
+			if c.Args().Len() == 1 {
+				if c.Args().First() != "-" {
+					return usagef(`wf checkpoint -m "title" [--summary TEXT] [--decision TEXT]... [--next TEXT]...`,
+						"unexpected argument %q (the title goes after -m)", c.Args().First())
+				}
+				useStdin = true
+			}
+			if on := c.String("on"); on != "" && on != "branch" && on != "ref" {
+				return usagef("wf checkpoint --on branch|ref", "--on %q is not branch or ref", on)
+			}
+			o := checkpoint.CheckpointOptions{
+				Title: c.String("message"), Summary: c.String("summary"),
+				Decisions: decisions.vals, Next: next.vals,
+				AllowSecret: secrets.vals, AllowLarge: large.vals,
+				Mode: c.String("on"), OnStep: crashHook(),
+			}
+			if useStdin {
+				if f, ok := e.stdin.(*os.File); ok {
+					if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+						return usagef(`wf checkpoint --stdin < body.md`, "--stdin given but stdin is a terminal")
+					}
+				}
+				b, err := io.ReadAll(io.LimitReader(e.stdin, 1<<20))
+				if err != nil {
+					return err
+				}
+				o.Body = checkpoint.ParseBody(b)
+			}
+			if strings.TrimSpace(o.Title) == "" && (o.Body == nil || o.Body.Title == "") {
+				return usagef(`wf checkpoint -m "API routes 60% complete"`, "a checkpoint needs a title: -m TEXT, or a \"# Title\" line in the body on stdin")
+			}
+			ws, err := e.workspace(c)
+			if err != nil {
+				return err
+			}
+			e.notes(ws.Notes)
+			res, err := ws.Checkpoint(o)
+			if err != nil {
+				var te *checkpoint.TitleError
+				if errors.As(err, &te) {
+					return usagef(te.Hint(), "%s", te.Error())
+				}
+				if errors.Is(err, checkpoint.ErrNoRepo) {
+					return &hinted{err, "git init   (then wf checkpoint again)"}
+				}
+				return err
+			}
+			e.notes(res.Notes)
+			if res.Warning != "" {
+				fmt.Fprintf(e.stderr, "wf: warning: %s\n", res.Warning)
+			}
+			if c.Bool("json") {
+				return e.printJSON(res)
+			}
+			e.printf("checkpoint %s\n", res.ID)
+			e.printf("  file    %s\n", res.File)
+			where := strings.TrimPrefix(res.Ref, "refs/heads/")
+			e.printf("  commit  %s on %s (%s mode)\n", res.Commit[:12], where, res.Mode)
+			e.printf("  changed %d files since the previous checkpoint", len(res.Files))
+			if res.Previous != "" {
+				e.printf(" (%s)", res.Previous)
+			}
+			e.printf("\n")
+			if len(res.Annotated) > 0 {
+				var ns []string
+				for _, n := range res.Annotated {
+					ns = append(ns, fmt.Sprint(n))
+				}
+				e.printf("  annotated TODO items %s\n", strings.Join(ns, ", "))
+			}
+			return nil
+		},
+	}
+}
+
+// hinted adds a hint to an error.
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (h *hinted) Error() string { return h.err.Error() }
+func (h *hinted) Unwrap() error { return h.err }
+func (h *hinted) Hint() string  { return h.hint }
+
+func (e *env) logCmd() *cli.Command {
+	return &cli.Command{
+		Name:  "log",
+		Usage: "list checkpoints from git history, newest first",
+		Flags: []cli.Flag{
+			jsonFlag(),
+			&cli.IntFlag{Name: "limit", Aliases: []string{"n"}, Usage: "show at most this many (0: all)"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
+				return err
+			}
+			ws, err := e.workspace(c)
+			if err != nil {
+				return err
+			}
+			e.notes(ws.Notes)
+			es, err := ws.Log(c.Int("limit"))
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(struct {
+					Schema      int                   `json:"schema"`
+					Checkpoints []checkpoint.LogEntry `json:"checkpoints"`
+				}{checkpoint.SchemaVersion, es})
+			}
+			if len(es) == 0 {
+				e.printf("no checkpoints yet (wf checkpoint -m \"title\" makes one)\n")
+				return nil
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			for _, x := range es {
+				ps := x.Phase
+				if x.Status != "" {
+					ps += "/" + x.Status
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", x.ID, x.Time.Format(checkpoint.Timestamp), orDash(ps), x.Short(), x.Title)
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func (e *env) showCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "show",
+		Usage:     "print a checkpoint as it was at its commit, with the commit's diffstat",
+		ArgsUsage: "ID|latest   (a prefix or unique piece of the id will do)",
+		Flags:     []cli.Flag{jsonFlag()},
+		Action: func(c *cli.Context) error {
+			if err := needArgs(c, 1, 1, "one checkpoint id (or latest)"); err != nil {
+				return err
+			}
+			ws, err := e.workspace(c)
+			if err != nil {
+				return err
+			}
+			e.notes(ws.Notes)
+			v, err := ws.Show(c.Args().First())
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(v)
+			}
+			e.printf("%s", v.Content)
+			if !strings.HasSuffix(v.Content, "\n") {
+				e.printf("\n")
+			}
+			e.printf("\n---\ncommit %s (%s)\n", v.Commit, v.Ref)
+			width := 0
+			for _, f := range v.Stat {
+				width = max(width, len(f.Path))
+			}
+			add, del := 0, 0
+			for _, f := range v.Stat {
+				if f.Binary {
+					e.printf(" %-*s | binary\n", width, f.Path)
+					continue
+				}
+				e.printf(" %-*s | +%d -%d\n", width, f.Path, f.Added, f.Deleted)
+				add, del = add+f.Added, del+f.Deleted
+			}
+			e.printf(" %d files changed, %d insertions(+), %d deletions(-)\n", len(v.Stat), add, del)
+			return nil
+		},
+	}
+}
+
+func (e *env) recoverCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "recover",
+		Usage:     "continue from an older checkpoint on a new branch (history is never rewritten)",
+		ArgsUsage: "ID",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "why", Usage: "why (recorded in the decisions log; required)"},
+			&cli.StringFlag{Name: "branch", Usage: "the new branch's name (default wf/recover-<id>)"},
+			jsonFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			if err := needArgs(c, 1, 1, "one checkpoint id"); err != nil {
+				return err
+			}
+			if strings.TrimSpace(c.String("why")) == "" {
+				return usagef(fmt.Sprintf("wf recover %s --why \"the approach after it failed\"", quoteArg(c.Args().First())), "wf recover needs --why TEXT (it goes into the decisions log)")
+			}
+			ws, err := e.workspace(c)
+			if err != nil {
+				return err
+			}
+			e.notes(ws.Notes)
+			res, err := ws.Recover(c.Args().First(), checkpoint.RecoverOptions{Why: c.String("why"), Branch: c.String("branch"), OnStep: crashHook()})
+			if err != nil {
+				return err
+			}
+			e.notes(res.Checkpoint.Notes)
+			if c.Bool("json") {
+				return e.printJSON(res)
+			}
+			e.printf("switched to new branch %s at checkpoint %s (%s)\n", res.Branch, res.From.ID, res.From.Short())
+			if res.Previous != "" {
+				e.printf("  %s keeps its commits\n", res.Previous)
+			}
+			e.printf("checkpoint %s\n", res.Checkpoint.ID)
+			e.printf("  commit  %s\n", res.Checkpoint.Commit[:12])
+			return nil
+		},
+	}
+}

@@ -1,0 +1,135 @@
+package gitcp
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"golang.org/x/sys/unix"
+)
+
+// Staged is what [CommitOptions].Stage sees: the work tree scanned and
+// planned as a commit on Parent, checked for secrets and size, before any
+// object is written. It lets a caller derive content from the changes (wf
+// writes a checkpoint file listing them) and add that content to the same
+// commit without scanning the work tree twice.
+type Staged struct {
+	r      *Repo
+	p      *plan
+	Parent plumbing.Hash // the new commit's parent; zero for a root commit
+}
+
+// Changes lists the paths that differ between Parent and the snapshot.
+func (s *Staged) Changes() []Change { return s.p.changes }
+
+// DiffStat counts lines changed between commit since (zero: the empty
+// tree) and the snapshot about to be committed.
+func (s *Staged) DiffStat(since plumbing.Hash) ([]FileStat, error) {
+	changes := s.p.changes
+	if since != s.Parent {
+		var tree plumbing.Hash
+		if !since.IsZero() {
+			var err error
+			if tree, err = s.r.commitTree(since); err != nil {
+				return nil, err
+			}
+		}
+		d := &treeDiff{r: s.r}
+		if err := d.diff(tree, s.p.root, ""); err != nil {
+			return nil, err
+		}
+		changes = d.changes
+	}
+	return s.r.fileStats(changes, s.p.snap.contents)
+}
+
+// fileStats counts added and deleted lines of changes; contents holds the
+// new side of files not yet in the object database.
+func (r *Repo) fileStats(changes []Change, contents map[string][]byte) ([]FileStat, error) {
+	out := make([]FileStat, 0, len(changes))
+	for _, c := range changes {
+		fs := FileStat{Path: c.Path, Kind: c.Kind}
+		if c.OldMode == 0o160000 || c.NewMode == 0o160000 {
+			out = append(out, fs)
+			continue
+		}
+		var a, b []byte
+		var err error
+		if !c.OldHash.IsZero() {
+			if a, err = r.readObject(plumbing.BlobObject, c.OldHash); err != nil {
+				return nil, err
+			}
+		}
+		if !c.NewHash.IsZero() {
+			var ok bool
+			if b, ok = contents[c.Path]; !ok {
+				if b, err = r.readObject(plumbing.BlobObject, c.NewHash); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if isBinary(a) || isBinary(b) {
+			fs.Binary = true
+		} else {
+			fs.Added, fs.Deleted = lineDiff(a, b)
+		}
+		out = append(out, fs)
+	}
+	return out, nil
+}
+
+// restat reads paths (slash-separated, from the top level) from the work
+// tree again and puts them into the snapshot: files written by a Stage
+// callback after the scan. A missing path is removed.
+func (r *Repo) restat(snap *snapshot, paths []string) error {
+	fileMode := r.cfg.bool("core.filemode", true)
+	for _, p := range paths {
+		p = filepath.ToSlash(filepath.Clean(p))
+		es := snap.entries
+		i := sort.Search(len(es), func(i int) bool { return es[i].name >= p })
+		exists := i < len(es) && es[i].name == p && es[i].stage() == 0
+		abs := filepath.Join(r.TopLevel, filepath.FromSlash(p))
+		var st unix.Stat_t
+		if err := unix.Lstat(abs, &st); err != nil {
+			if errors.Is(err, unix.ENOENT) {
+				if exists {
+					snap.entries = append(es[:i:i], es[i+1:]...)
+				}
+				delete(snap.contents, p)
+				continue
+			}
+			return err
+		}
+		prev := uint32(0)
+		if exists {
+			prev = es[i].mode
+		}
+		mode := modeFromStat(&st, prev, fileMode)
+		if mode == 0 || mode == modeGitlink {
+			return fmt.Errorf("%s is not a file", p)
+		}
+		data, err := readWorktreeFile(abs, mode)
+		if err != nil {
+			return err
+		}
+		ne := entryFromStat(p, &st, mode, hashObject(plumbing.BlobObject, data))
+		if exists {
+			ne.xflags = es[i].xflags &^ xflagIntentToAdd
+			es[i] = ne
+		} else {
+			snap.entries = append(es[:i], append([]ientry{ne}, es[i:]...)...)
+		}
+		snap.contents[p] = data
+	}
+	return nil
+}
+
+// IndexLockPath is the index lock file of this worktree, which a
+// branch-mode commit holds from its start to its end.
+func (r *Repo) IndexLockPath() string { return indexPath(r) + ".lock" }
+
+// RefLockPath is the lock file git's lock protocol uses for ref (a full
+// name, or "HEAD").
+func (r *Repo) RefLockPath(ref string) string { return r.refFile(ref) + ".lock" }
