@@ -95,8 +95,14 @@ func (e *env) options(c *cli.Context) checkpoint.Options {
 	return checkpoint.Options{Dir: c.String("dir"), LockWait: c.Duration("lock-wait"), Now: e.now}
 }
 
+// workspace finds the workflow; what opening it did (completing or rolling
+// back an interrupted checkpoint) is printed as notes on stderr.
 func (e *env) workspace(c *cli.Context) (*checkpoint.Workspace, error) {
-	return checkpoint.Find(e.options(c))
+	ws, err := checkpoint.Find(e.options(c))
+	if err == nil {
+		e.notes(ws.Notes)
+	}
+	return ws, err
 }
 
 // read finds the workflow and reads its state files.
@@ -132,7 +138,7 @@ func needArgs(c *cli.Context, min, max int, what string) error {
 func cmdPath(c *cli.Context) string {
 	var names []string
 	for _, x := range c.Lineage() {
-		if x.Command != nil && x.Command.Name != "" {
+		if x.Command != nil && x.Command.Name != "" && x.Command.Name != c.App.Name {
 			names = append([]string{x.Command.Name}, names...)
 		}
 	}

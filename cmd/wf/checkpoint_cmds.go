@@ -110,7 +110,6 @@ func (e *env) checkpointCmd() *cli.Command {
 			if err != nil {
 				return err
 			}
-			e.notes(ws.Notes)
 			res, err := ws.Checkpoint(o)
 			if err != nil {
 				var te *checkpoint.TitleError
@@ -176,7 +175,6 @@ func (e *env) logCmd() *cli.Command {
 			if err != nil {
 				return err
 			}
-			e.notes(ws.Notes)
 			es, err := ws.Log(c.Int("limit"))
 			if err != nil {
 				return err
@@ -218,7 +216,6 @@ func (e *env) showCmd() *cli.Command {
 			if err != nil {
 				return err
 			}
-			e.notes(ws.Notes)
 			v, err := ws.Show(c.Args().First())
 			if err != nil {
 				return err
@@ -271,7 +268,6 @@ func (e *env) recoverCmd() *cli.Command {
 			if err != nil {
 				return err
 			}
-			e.notes(ws.Notes)
 			res, err := ws.Recover(c.Args().First(), checkpoint.RecoverOptions{Why: c.String("why"), Branch: c.String("branch"), OnStep: crashHook()})
 			if err != nil {
 				return err
