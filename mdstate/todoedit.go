@@ -1,7 +1,9 @@
 package mdstate
 
 import (
+	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -26,12 +28,113 @@ func (t *Todo) apply(edits []Edit, want func(after *Todo) error) ([]byte, *Todo,
 	if err != nil {
 		return nil, nil, err
 	}
-	after := ParseTodo(t.Src.Path, out)
+	after := t.inlineReparse(out, edits)
+	if after == nil {
+		after = ParseTodo(t.Src.Path, out)
+	}
 	if err := want(after); err != nil {
 		return nil, nil, &VerifyError{Path: t.Src.Path, Msg: err.Error()}
 	}
 	return out, after, nil
 }
+
+// inlineReparse is the parse of out, the result of edits, when every edit
+// lies inside one item's first paragraph, after its box, and neither removes
+// nor inserts a line break or a pipe. Markdown decides block structure from
+// the start of each line (list markers, fences, headings, quotes, HTML)
+// and, for tables, from the pipes on a line, so such an edit cannot change
+// which blocks the file has or where their lines are: only the edited
+// items' text and annotations can change, and those are read again from the
+// new bytes exactly as ParseTodo reads them. It returns nil when an edit
+// does not qualify, and the caller parses the whole file.
+func (t *Todo) inlineReparse(out []byte, edits []Edit) *Todo {
+	touched := make(map[*Item]bool, len(edits))
+	for _, e := range edits {
+		if bytesAny(e.Old, "\n\r|") || bytesAny(e.New, "\n\r|") {
+			return nil
+		}
+		it := t.itemAt(e.Start)
+		if it == nil || e.Start < it.box || e.End > it.paraEnd || e.Start == it.box && e.End == it.box+1 && !isMark(e.New) {
+			return nil
+		}
+		touched[it] = true
+	}
+	// shift maps an old offset outside every edit to its new offset; an
+	// insertion exactly at off moves an end offset (text grew there) but
+	// not a start offset.
+	shiftBy := func(off int, end bool) int {
+		d := 0
+		for _, e := range edits {
+			if e.End < off || e.End == off && (e.Start < e.End || end) {
+				d += len(e.New) - (e.End - e.Start)
+			}
+		}
+		return off + d
+	}
+	shift := func(off int) int { return shiftBy(off, false) }
+	n := &Todo{Src: newSource(t.Src.Path, out), Title: t.Title, Notes: t.Notes}
+	secs := make(map[*Section]*Section, len(t.Sections))
+	for _, sec := range t.Sections {
+		c := *sec
+		c.End = shiftBy(sec.End, true)
+		c.Items = nil
+		secs[sec] = &c
+		n.Sections = append(n.Sections, &c)
+	}
+	items := make(map[*Item]*Item, len(t.Items))
+	for _, it := range t.Items {
+		c := *it
+		c.box = shift(it.box)
+		c.textStart = shift(it.textStart)
+		c.paraEnd = shiftBy(it.paraEnd, true)
+		if touched[it] {
+			// The box and the text after it are read as ParseTodo reads them.
+			m := boxRe.FindIndex(out[c.box-1 : n.Src.LineEnd(it.Line)])
+			if m == nil {
+				return nil
+			}
+			c.textStart = c.box - 1 + m[1]
+			c.Mark = Mark(out[c.box])
+			if c.Mark == 'X' {
+				c.Mark = Done
+			}
+			c.Current, c.Checkpoint, c.Reason = false, "", ""
+			c.current, c.annot, c.reason = span{}, span{}, span{}
+			parseItemText(n.Src, &c)
+		} else {
+			c.current = span{shift(it.current.Start), shift(it.current.End)}
+			c.annot = span{shift(it.annot.Start), shift(it.annot.End)}
+			c.reason = span{shift(it.reason.Start), shift(it.reason.End)}
+		}
+		if it.Section != nil {
+			c.Section = secs[it.Section]
+			c.Section.Items = append(c.Section.Items, &c)
+		}
+		items[it] = &c
+		n.Items = append(n.Items, &c)
+	}
+	for _, c := range n.Items {
+		if c.Parent != nil {
+			c.Parent = items[c.Parent]
+		}
+	}
+	return n
+}
+
+// itemAt returns the item whose box-to-paragraph-end range holds off.
+func (t *Todo) itemAt(off int) *Item {
+	i := sort.Search(len(t.Items), func(i int) bool { return t.Items[i].paraEnd >= off })
+	if i < len(t.Items) && t.Items[i].box <= off {
+		return t.Items[i]
+	}
+	return nil
+}
+
+func isMark(b []byte) bool {
+	return len(b) == 1 && (b[0] == ' ' || b[0] == 'x' || b[0] == 'X' || b[0] == '-')
+}
+
+func bytesAny(b []byte, chars string) bool { return bytes.ContainsAny(b, chars) }
 
 // sameExcept checks that after has the items of t, with the items
 // numbered in changed replaced by the given signatures, and extra inserted
@@ -64,9 +167,20 @@ func (t *Todo) sameExcept(after *Todo, changed map[int]itemSig, at int, extra *i
 // checkpoint annotation and a skip reason; any change of mark removes the
 // CURRENT marker from a ticked or skipped item.
 func (t *Todo) SetMark(n int, mark Mark, checkpoint, reason string) ([]byte, *Todo, error) {
-	it, err := t.Item(n)
+	edits, sig, err := t.markEdits(n, mark, checkpoint, reason)
 	if err != nil {
 		return nil, nil, err
+	}
+	return t.apply(edits, func(after *Todo) error {
+		return t.sameExcept(after, map[int]itemSig{n: sig}, -1, nil)
+	})
+}
+
+// markEdits are SetMark's edits and the item's intended reading after them.
+func (t *Todo) markEdits(n int, mark Mark, checkpoint, reason string) ([]Edit, itemSig, error) {
+	it, err := t.Item(n)
+	if err != nil {
+		return nil, itemSig{}, err
 	}
 	s := t.Src
 	edits := []Edit{s.replace(it.box, it.box+1, string(mark))}
@@ -95,14 +209,14 @@ func (t *Todo) SetMark(n int, mark Mark, checkpoint, reason string) ([]byte, *To
 	case mark == Skipped:
 		reason = oneLine(reason)
 		if reason == "" {
-			return nil, nil, fmt.Errorf("a skip needs a reason")
+			return nil, sig, fmt.Errorf("a skip needs a reason")
 		}
 		newAnnot = " (skipped: " + reason + ")"
 		sig.Reason = reason
 	}
 	if annot.ok() {
 		if annot.Start < it.current.End && it.current.Start < annot.End && it.current.ok() {
-			return nil, nil, &VerifyError{Path: s.Path, Msg: "CURRENT marker inside an annotation"}
+			return nil, sig, &VerifyError{Path: s.Path, Msg: "CURRENT marker inside an annotation"}
 		}
 		if string(s.Data[annot.Start:annot.End]) != newAnnot {
 			edits = append(edits, s.replace(annot.Start, annot.End, newAnnot))
@@ -115,13 +229,23 @@ func (t *Todo) SetMark(n int, mark Mark, checkpoint, reason string) ([]byte, *To
 		end = trimSpaceBefore(s.Data, end, it.textStart)
 		edits = append(edits, s.insert(end, newAnnot))
 	}
-	return t.apply(edits, func(after *Todo) error {
-		return t.sameExcept(after, map[int]itemSig{n: sig}, -1, nil)
-	})
+	return edits, sig, nil
 }
 
 // SetCurrent moves the CURRENT marker to item n (0 removes every marker).
 func (t *Todo) SetCurrent(n int) ([]byte, *Todo, error) {
+	edits, changed, err := t.currentEdits(n)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(edits) == 0 {
+		return t.Src.Data, t, nil
+	}
+	return t.apply(edits, func(after *Todo) error { return t.sameExcept(after, changed, -1, nil) })
+}
+
+// currentEdits are SetCurrent's edits and the changed items' readings.
+func (t *Todo) currentEdits(n int) ([]Edit, map[int]itemSig, error) {
 	s := t.Src
 	var edits []Edit
 	changed := map[int]itemSig{}
@@ -146,10 +270,7 @@ func (t *Todo) SetCurrent(n int) ([]byte, *Todo, error) {
 			changed[it.N] = sig
 		}
 	}
-	if len(edits) == 0 {
-		return s.Data, t, nil
-	}
-	return t.apply(edits, func(after *Todo) error { return t.sameExcept(after, changed, -1, nil) })
+	return edits, changed, nil
 }
 
 // Add appends an open item with text. It goes after the last item of
