@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds wf and runs its main job on a scratch git repository: init, add
-# items, work through them, status and lint. Leaves the scratch repo for you
+# items, work through them with a checkpoint (a file plus a git commit)
+# after each, then status, lint, log and show. Leaves the scratch repo for you
 # to look at and prints its path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,14 +21,20 @@ say "$wf" todo add "validate feedback_type" --under "API routes"
 say "$wf" todo add "Rate limiting middleware" --phase Implementing
 say "$wf" todo add "Integration tests" --phase Testing
 say "$wf" todo next
+printf '# Plan\n\nSQLite, two routes, rate limits at the gateway.\n' > PLAN.md
 say "$wf" todo done 1
-say "$wf" decide "Chose SQLite over Postgres: simpler, enough for our scale"
+say "$wf" checkpoint -m "Plan written" --decision "Chose SQLite over Postgres: simpler, enough for our scale" --next "Write the schema"
 say "$wf" todo next
+mkdir -p db && printf 'CREATE TABLE feedback (id INTEGER PRIMARY KEY, kind TEXT);\n' > db/schema.sql
 say "$wf" todo done schema
 say "$wf" todo skip "Rate limiting" --reason "the gateway already does it"
 say "$wf" todo next
+say "$wf" checkpoint -m "Schema done" --summary "feedback table created; API routes next"
 say "$wf" todo list
 say "$wf" status
 say "$wf" lint
-printf '\n$ cat TODO.md\n'; cat TODO.md
+say "$wf" log
+say "$wf" show latest
+say git log --format='%h %s%n%(trailers)' -n 2
+say git status --short
 printf '\nThe scratch repository is %s\n' "$scratch"

@@ -14,6 +14,10 @@ func (e *env) setupCmd() *cli.Command {
 	return &cli.Command{
 		Name:  "setup",
 		Usage: "wire wf resume into an agent's session start (claude, agents-md, codex)",
+		// Unlisted until wf resume, which the hooks run, is built (issue 4):
+		// installing a session-start hook for a missing command would
+		// break every agent session.
+		Hidden: true,
 		Subcommands: []*cli.Command{
 			{
 				Name:      "claude",
