@@ -74,7 +74,9 @@ type snapshot struct {
 	contents map[string][]byte // blob content of hashed files that differ from the index
 }
 
-// scan compares the work tree with the index and hashes what changed.
+// scan compares the work tree with the index and hashes what changed. It
+// consumes idx.entries (the snapshot's entries reuse their storage; nil
+// afterwards).
 func (r *Repo) scan(idx *gitIndex) (*snapshot, error) {
 	res, err := r.walkWorktree(idx)
 	if err != nil {
@@ -124,38 +126,40 @@ func (r *Repo) scan(idx *gitIndex) (*snapshot, error) {
 			added = append(added, ne)
 		}
 	}
-	// Apply: conflict stages collapse into the stage-0 replacement.
-	out := make([]ientry, 0, len(idx.entries)+len(added))
+	// Apply, in place (idx.entries is consumed: entry i is read before
+	// slot w <= i is written): conflict stages collapse into the stage-0
+	// replacement.
+	out := idx.entries[:0]
 	for i := range idx.entries {
 		if removed[i] {
 			continue
 		}
-		e := &idx.entries[i]
 		if ne, ok := repl[i]; ok {
 			out = append(out, *ne)
 			continue
 		}
-		if e.stage() != 0 {
+		if idx.entries[i].stage() != 0 {
 			// Other stage of a path handled through its first stage, or an
 			// unmerged path whose file is gone: drop.
 			continue
 		}
-		out = append(out, *e)
+		out = append(out, idx.entries[i])
 	}
+	idx.entries = nil
 	if len(added) > 0 {
+		// Merge the sorted additions from the back, in place.
 		slices.SortFunc(added, func(a, b ientry) int { return strings.Compare(a.name, b.name) })
-		merged := make([]ientry, 0, len(out)+len(added))
-		i, j := 0, 0
-		for i < len(out) || j < len(added) {
-			if j == len(added) || (i < len(out) && out[i].name < added[j].name) {
-				merged = append(merged, out[i])
-				i++
+		i, j := len(out)-1, len(added)-1
+		out = slices.Grow(out, len(added))[:len(out)+len(added)]
+		for k := len(out) - 1; j >= 0; k-- {
+			if i >= 0 && out[i].name > added[j].name {
+				out[k] = out[i]
+				i--
 			} else {
-				merged = append(merged, added[j])
-				j++
+				out[k] = added[j]
+				j--
 			}
 		}
-		out = merged
 	}
 	s.entries = out
 	return s, nil
@@ -220,6 +224,20 @@ func (r *Repo) planTree(snap *snapshot, parentTree plumbing.Hash, paths []string
 	}
 	p.changes, p.write = d.changes, d.write
 	return p, nil
+}
+
+// replan is planTree (without a paths filter) after only paths changed in
+// p.snap.entries since p was planned: the folders holding them are built
+// again and every other subtree of p.root is reused.
+func (r *Repo) replan(p *plan, parentTree plumbing.Hash, paths []string) (*plan, error) {
+	np := &plan{snap: p.snap, target: p.snap.entries}
+	np.root = rebuildTree(np.target, p.root, dirtyDirs(paths))
+	d := &treeDiff{r: r}
+	if err := d.diff(parentTree, np.root, ""); err != nil {
+		return nil, err
+	}
+	np.changes, np.write = d.changes, d.write
+	return np, nil
 }
 
 // revertChanges undoes changes in sorted entries (back to the parent side).
@@ -366,6 +384,10 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 			return nil, err
 		}
 	}
+	var oldEntries []ientry // the index before the commit, for --only semantics
+	if opts.Paths != nil {
+		oldEntries = slices.Clone(idx.entries)
+	}
 	snap, err := r.scan(idx)
 	if err != nil {
 		return nil, err
@@ -374,7 +396,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := r.checkFiles(p, opts); err != nil {
+	if err := r.checkFiles(p, opts, nil); err != nil {
 		return nil, err
 	}
 	if opts.Stage != nil {
@@ -383,13 +405,21 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 			return nil, err
 		}
 		if len(paths) > 0 {
-			if err := r.restat(snap, paths); err != nil {
+			if paths, err = r.restat(snap, paths); err != nil {
 				return nil, err
 			}
-			if p, err = r.planTree(snap, parentTree, opts.Paths); err != nil {
+			if opts.Paths == nil {
+				// Only the restat'ed paths changed since the first plan:
+				// rebuild the folders on their way, reuse every other
+				// subtree, and check only those files again.
+				p, err = r.replan(p, parentTree, paths)
+			} else {
+				p, err = r.planTree(snap, parentTree, opts.Paths)
+			}
+			if err != nil {
 				return nil, err
 			}
-			if err := r.checkFiles(p, opts); err != nil {
+			if err := r.checkFiles(p, opts, paths); err != nil {
 				return nil, err
 			}
 		}
@@ -439,9 +469,10 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 			newEntries = snap.entries
 			tree = appendCacheTree(nil, p.root)
 		} else {
-			newEntries = applyToIndex(idx.entries, snap.entries, p.changes)
+			newEntries = applyToIndex(oldEntries, snap.entries, p.changes)
 		}
-		if err := ilock.write(encodeIndex(idx.version, newEntries, tree), false); err != nil {
+		// Streamed into index.lock (buffered), not built in memory first.
+		if err := ilock.writeIndex(idx.version, newEntries, tree); err != nil {
 			return nil, err
 		}
 	}
@@ -510,11 +541,15 @@ func cleanMessage(m string) string {
 }
 
 // checkFiles applies the secret and size rules to files the commit adds or
-// changes.
-func (r *Repo) checkFiles(p *plan, opts CommitOptions) error {
+// changes; with only set, to those paths alone (the others were checked
+// before).
+func (r *Repo) checkFiles(p *plan, opts CommitOptions, only []string) error {
 	var refused []RefusedFile
 	for _, c := range p.changes {
 		if c.NewHash.IsZero() || c.NewMode == filemode.Submodule {
+			continue
+		}
+		if only != nil && !slices.Contains(only, c.Path) {
 			continue
 		}
 		allowSecret := slices.Contains(opts.AllowSecret, c.Path)

@@ -1,11 +1,13 @@
 package gitcp
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha1"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -105,7 +107,8 @@ func decodeIndex(data []byte) (*gitIndex, error) {
 	if n > len(body)/40 {
 		return nil, &IndexFormatError{Reason: "malformed index (entry count)"}
 	}
-	idx.entries = make([]ientry, n)
+	// Room to add a few entries in place (scan, restat) without copying.
+	idx.entries = make([]ientry, n, n+64)
 	off := 12
 	var prev []byte // v4 previous name
 	var arena []byte
@@ -240,6 +243,28 @@ func appendIndexVarint(dst []byte, v uint64) []byte {
 // optional TREE extension payload. Versions 2 and 3 are chosen as git does
 // (3 only when an entry needs extended flags); version 4 is kept as 4.
 func encodeIndex(version uint32, entries []ientry, tree []byte) []byte {
+	size := 12 + 20 + len(tree) + 8
+	for i := range entries {
+		size += 72 + len(entries[i].name)
+	}
+	var b bytes.Buffer
+	b.Grow(size)
+	writeIndexTo(&b, version, entries, tree) // a bytes.Buffer does not fail
+	return b.Bytes()
+}
+
+// writeIndex streams the index for entries into the lock file through a
+// buffer, hashing as it goes, so the whole file is never held in memory.
+func (l *lockFile) writeIndex(version uint32, entries []ientry, tree []byte) error {
+	bw := bufio.NewWriterSize(l.f, 64<<10)
+	if err := writeIndexTo(bw, version, entries, tree); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// writeIndexTo writes what encodeIndex returns to w.
+func writeIndexTo(w io.Writer, version uint32, entries []ientry, tree []byte) error {
 	if version != 4 {
 		version = 2
 		for i := range entries {
@@ -249,18 +274,27 @@ func encodeIndex(version uint32, entries []ientry, tree []byte) []byte {
 			}
 		}
 	}
-	size := 12 + 20 + len(tree) + 8
-	for i := range entries {
-		size += 72 + len(entries[i].name)
-	}
-	out := make([]byte, 12, size)
+	h := sha1.New()
+	out := make([]byte, 12, 32<<10)
 	be := binary.BigEndian
 	copy(out, "DIRC")
 	be.PutUint32(out[4:], version)
 	be.PutUint32(out[8:], uint32(len(entries)))
+	flush := func() error {
+		h.Write(out)
+		_, err := w.Write(out)
+		out = out[:0]
+		return err
+	}
 	var prev string
 	var hdr [64]byte
+	var zeros [8]byte
 	for i := range entries {
+		if len(out) > 28<<10 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
 		e := &entries[i]
 		be.PutUint32(hdr[0:], e.ctimeS)
 		be.PutUint32(hdr[4:], e.ctimeN)
@@ -299,16 +333,25 @@ func encodeIndex(version uint32, entries []ientry, tree []byte) []byte {
 		} else {
 			out = append(out, e.name...)
 			pad := 8 - (hl+len(e.name))%8
-			out = append(out, make([]byte, pad)...)
+			out = append(out, zeros[:pad]...)
 		}
 	}
 	if tree != nil {
 		out = append(out, "TREE"...)
 		out = be.AppendUint32(out, uint32(len(tree)))
-		out = append(out, tree...)
+		if err := flush(); err != nil {
+			return err
+		}
+		h.Write(tree)
+		if _, err := w.Write(tree); err != nil {
+			return err
+		}
 	}
-	sum := sha1.Sum(out)
-	return append(out, sum[:]...)
+	if err := flush(); err != nil {
+		return err
+	}
+	_, err := w.Write(h.Sum(nil))
+	return err
 }
 
 func sortEntries(entries []ientry) {

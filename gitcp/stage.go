@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -82,11 +83,14 @@ func (r *Repo) fileStats(changes []Change, contents map[string][]byte) ([]FileSt
 
 // restat reads paths (slash-separated, from the top level) from the work
 // tree again and puts them into the snapshot: files written by a Stage
-// callback after the scan. A missing path is removed.
-func (r *Repo) restat(snap *snapshot, paths []string) error {
+// callback after the scan. A missing path is removed. It returns the paths
+// cleaned.
+func (r *Repo) restat(snap *snapshot, paths []string) ([]string, error) {
 	fileMode := r.cfg.bool("core.filemode", true)
+	cleaned := make([]string, 0, len(paths))
 	for _, p := range paths {
 		p = filepath.ToSlash(filepath.Clean(p))
+		cleaned = append(cleaned, p)
 		es := snap.entries
 		i := sort.Search(len(es), func(i int) bool { return es[i].name >= p })
 		exists := i < len(es) && es[i].name == p && es[i].stage() == 0
@@ -95,12 +99,12 @@ func (r *Repo) restat(snap *snapshot, paths []string) error {
 		if err := unix.Lstat(abs, &st); err != nil {
 			if errors.Is(err, unix.ENOENT) {
 				if exists {
-					snap.entries = append(es[:i:i], es[i+1:]...)
+					snap.entries = slices.Delete(es, i, i+1)
 				}
 				delete(snap.contents, p)
 				continue
 			}
-			return err
+			return nil, err
 		}
 		prev := uint32(0)
 		if exists {
@@ -108,22 +112,22 @@ func (r *Repo) restat(snap *snapshot, paths []string) error {
 		}
 		mode := modeFromStat(&st, prev, fileMode)
 		if mode == 0 || mode == modeGitlink {
-			return fmt.Errorf("%s is not a file", p)
+			return nil, fmt.Errorf("%s is not a file", p)
 		}
 		data, err := readWorktreeFile(abs, mode)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ne := entryFromStat(p, &st, mode, hashObject(plumbing.BlobObject, data))
 		if exists {
 			ne.xflags = es[i].xflags &^ xflagIntentToAdd
 			es[i] = ne
 		} else {
-			snap.entries = append(es[:i], append([]ientry{ne}, es[i:]...)...)
+			snap.entries = slices.Insert(es, i, ne) // in place when capacity allows
 		}
 		snap.contents[p] = data
 	}
-	return nil
+	return cleaned, nil
 }
 
 // IndexLockPath is the index lock file of this worktree, which a

@@ -1,6 +1,8 @@
 package gitcp
 
 import (
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -64,8 +66,35 @@ type treeChild struct {
 // linear pass suffices. Conflict stages and intent-to-add entries are left
 // out, as git write-tree does.
 func buildTree(entries []ientry, pos int, prefix, name string) (*treeNode, int) {
+	b := &treeBuilder{entries: entries}
+	return b.build(pos, prefix, name, nil)
+}
+
+// rebuildTree is buildTree for entries that differ from the ones old was
+// built from only at the paths in dirty (the folders holding changed paths,
+// and their ancestors, as "" and "a/", "a/b/"): the nodes of those folders
+// are built again, every other subtree of old is reused as is.
+func rebuildTree(entries []ientry, old *treeNode, dirty map[string]bool) *treeNode {
+	b := &treeBuilder{entries: entries, dirty: dirty}
+	n, _ := b.build(0, "", "", old)
+	return n
+}
+
+// treeBuilder holds the state shared by the recursion of buildTree:
+// children are gathered on one scratch stack and copied out at their exact
+// size.
+type treeBuilder struct {
+	entries []ientry
+	scratch []treeChild
+	dirty   map[string]bool // nil: build everything
+}
+
+func (b *treeBuilder) build(pos int, prefix, name string, old *treeNode) (*treeNode, int) {
+	entries := b.entries
 	n := &treeNode{name: name}
 	size := 0
+	base := len(b.scratch)
+	oi := 0 // cursor in old.children (same order)
 	for pos < len(entries) {
 		e := &entries[pos]
 		if !strings.HasPrefix(e.name, prefix) {
@@ -73,13 +102,29 @@ func buildTree(entries []ientry, pos int, prefix, name string) (*treeNode, int) 
 		}
 		rest := e.name[len(prefix):]
 		if i := strings.IndexByte(rest, '/'); i >= 0 {
-			sub, np := buildTree(entries, pos, e.name[:len(prefix)+i+1], rest[:i])
-			pos = np
+			subPrefix, subName := e.name[:len(prefix)+i+1], rest[:i]
+			var oldSub *treeNode
+			if old != nil {
+				for oi < len(old.children) && treeCompare(old.children[oi].name, old.children[oi].sub != nil, subName, true) < 0 {
+					oi++
+				}
+				if oi < len(old.children) && old.children[oi].sub != nil && old.children[oi].name == subName {
+					oldSub = old.children[oi].sub
+				}
+			}
+			var sub *treeNode
+			if oldSub != nil && !b.dirty[subPrefix] {
+				// Unchanged subtree: reuse it and skip its entries.
+				sub = oldSub
+				pos += sort.Search(len(entries)-pos, func(k int) bool { return !strings.HasPrefix(entries[pos+k].name, subPrefix) })
+			} else {
+				sub, pos = b.build(pos, subPrefix, subName, oldSub)
+			}
 			if len(sub.children) == 0 {
 				continue
 			}
 			n.count += sub.count
-			n.children = append(n.children, treeChild{mode: modeTree, name: sub.name, hash: sub.hash, sub: sub})
+			b.scratch = append(b.scratch, treeChild{mode: modeTree, name: sub.name, hash: sub.hash, sub: sub})
 			size += 6 + len(sub.name) + 21
 			continue
 		}
@@ -88,9 +133,12 @@ func buildTree(entries []ientry, pos int, prefix, name string) (*treeNode, int) 
 			continue
 		}
 		n.count++
-		n.children = append(n.children, treeChild{mode: e.mode, name: rest, hash: e.hash})
+		b.scratch = append(b.scratch, treeChild{mode: e.mode, name: rest, hash: e.hash})
 		size += 7 + len(rest) + 21
 	}
+	n.children = slices.Clone(b.scratch[base:])
+	clear(b.scratch[base:]) // drop references held by the scratch stack
+	b.scratch = b.scratch[:base]
 	data := make([]byte, 0, size)
 	for _, c := range n.children {
 		data = strconv.AppendUint(data, uint64(c.mode), 8)
@@ -102,6 +150,20 @@ func buildTree(entries []ientry, pos int, prefix, name string) (*treeNode, int) 
 	n.data = data
 	n.hash = hashObject(plumbing.TreeObject, data)
 	return n, pos
+}
+
+// dirtyDirs returns the folders holding paths and all their ancestors, as
+// rebuildTree wants them ("" for the top, "a/" and "a/b/" below).
+func dirtyDirs(paths []string) map[string]bool {
+	d := map[string]bool{"": true}
+	for _, p := range paths {
+		for i := 0; i < len(p); i++ {
+			if p[i] == '/' {
+				d[p[:i+1]] = true
+			}
+		}
+	}
+	return d
 }
 
 // treeCompare orders names as git does in trees: a folder compares as its

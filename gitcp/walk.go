@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 
@@ -29,10 +30,13 @@ type walkResult struct {
 }
 
 type walker struct {
-	top      string
-	idx      *gitIndex
-	byName   map[string]int
-	dirs     map[string]bool // folders holding tracked entries
+	top string
+	idx *gitIndex
+	// dirs maps each folder holding tracked entries ("" for the top) to
+	// the position of its first entry; a folder's entries are contiguous
+	// in the sorted index, so a name is found by binary search in that
+	// range (no map of every path).
+	dirs     map[string]int
 	seen     []bool
 	base     *ignoreList
 	fileMode bool
@@ -60,8 +64,7 @@ func (r *Repo) walkWorktree(idx *gitIndex) (*walkResult, error) {
 	w := &walker{
 		top:      r.TopLevel,
 		idx:      idx,
-		byName:   make(map[string]int, len(idx.entries)),
-		dirs:     map[string]bool{"": true},
+		dirs:     map[string]int{"": 0},
 		seen:     make([]bool, len(idx.entries)),
 		base:     r.baseIgnores(),
 		fileMode: r.cfg.bool("core.filemode", true),
@@ -71,17 +74,16 @@ func (r *Repo) walkWorktree(idx *gitIndex) (*walkResult, error) {
 	}
 	lastDir := ""
 	for i := range idx.entries {
-		name := idx.entries[i].name
-		if _, dup := w.byName[name]; !dup {
-			w.byName[name] = i
-		}
-		d := dirOf(name)
+		d := dirOf(idx.entries[i].name)
 		if d == lastDir {
 			continue
 		}
 		lastDir = d
-		for d != "" && !w.dirs[d] {
-			w.dirs[d] = true
+		for d != "" {
+			if _, ok := w.dirs[d]; ok {
+				break
+			}
+			w.dirs[d] = i // sorted: the first entry under d
 			d = dirOf(d)
 		}
 	}
@@ -196,6 +198,18 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 			}
 		}
 	}
+	// The index entries under this folder: [lo, hi).
+	es := w.idx.entries
+	lo, hi := 0, len(es)
+	if j.rel != "" {
+		if start, ok := w.dirs[j.rel]; ok {
+			pre := j.rel + "/"
+			lo = start
+			hi = lo + sort.Search(len(es)-lo, func(k int) bool { return !strings.HasPrefix(es[lo+k].name, pre) })
+		} else {
+			hi = 0
+		}
+	}
 	var jobs []dirJob
 	for _, de := range ents {
 		name := de.Name()
@@ -211,7 +225,17 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 		typ := de.Type()
 		var st unix.Stat_t
 		haveSt := false
-		i, tracked := w.byName[string(buf)]
+		// First entry (lowest stage) with this name, if tracked.
+		i, n := lo, hi
+		for i < n {
+			m := int(uint(i+n) >> 1)
+			if es[m].name < string(buf) {
+				i = m + 1
+			} else {
+				n = m
+			}
+		}
+		tracked := i < hi && es[i].name == string(buf)
 		if tracked || !typ.IsDir() {
 			if err := unix.Fstatat(fd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 				continue // vanished
@@ -239,7 +263,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 				// A tracked file became a folder: the fallback reports the
 				// file deleted; walk the folder for untracked content.
 			}
-			if w.dirs[rel] {
+			if _, ok := w.dirs[rel]; ok {
 				jobs = append(jobs, dirJob{rel: rel, ign: ign, ignored: j.ignored || ign.ignored(rel, true)})
 				continue
 			}
