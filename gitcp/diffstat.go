@@ -53,6 +53,12 @@ func (r *Repo) DiffStat(from, to plumbing.Hash) ([]FileStat, error) {
 			return nil, err
 		}
 	}
+	return r.fileStats(changes, contents)
+}
+
+// fileStats counts added and deleted lines of changes; contents holds the
+// new side of files not yet in the object database.
+func (r *Repo) fileStats(changes []Change, contents map[string][]byte) ([]FileStat, error) {
 	out := make([]FileStat, 0, len(changes))
 	for _, c := range changes {
 		fs := FileStat{Path: c.Path, Kind: c.Kind}
@@ -61,6 +67,7 @@ func (r *Repo) DiffStat(from, to plumbing.Hash) ([]FileStat, error) {
 			continue
 		}
 		var a, b []byte
+		var err error
 		if !c.OldHash.IsZero() {
 			if a, err = r.readObject(plumbing.BlobObject, c.OldHash); err != nil {
 				return nil, err

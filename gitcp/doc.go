@@ -1,10 +1,10 @@
 // Package gitcp is wf's git layer: repository discovery, change detection,
 // tree and commit writing, ref updates and history queries. It uses go-git
-// only for its object layer (reading loose and packed objects, writing
-// loose objects through the storer); refs, reflogs, the index, ignore rules
-// and config are handled here, following git's on-disk formats and lock
-// protocol. It never calls go-git's worktree porcelain and never runs the
-// git CLI.
+// only for its object layer (reading objects that the fast paths below do
+// not cover, writing loose objects through the storer); refs, reflogs, the
+// index, ignore rules and config are handled here, following git's on-disk
+// formats and lock protocol. It never calls go-git's worktree porcelain and
+// never runs the git CLI.
 //
 // # Discovery
 //
@@ -21,7 +21,19 @@
 // racily clean), collects untracked files honouring every ignore source,
 // builds the trees in memory from the resulting entries and reads only the
 // parent's subtrees that differ. Branch mode gives the tree and index that
-// "git add -A && git commit" would give.
+// "git add -A && git commit" would give. A [CommitOptions.Stage] callback
+// sees the planned changes and may write more files (wf writes the
+// checkpoint and the state files there); only the folders holding the
+// paths it returns are planned again, every other subtree is reused.
+//
+// # History
+//
+// [Repo.Log] walks commits newest first as git log does, taking parents
+// and dates from the commit-graph when there is one, and inflates commit
+// objects itself from mmapped packs (own .idx lookup, deltas resolved) or
+// loose files, in parallel batches; only commits whose message holds the
+// wanted trailer key are parsed. Objects it cannot find that way
+// (alternates, v1 pack indexes) are read through go-git.
 //
 // # Crash safety
 //

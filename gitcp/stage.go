@@ -46,41 +46,6 @@ func (s *Staged) DiffStat(since plumbing.Hash) ([]FileStat, error) {
 	return s.r.fileStats(changes, s.p.snap.contents)
 }
 
-// fileStats counts added and deleted lines of changes; contents holds the
-// new side of files not yet in the object database.
-func (r *Repo) fileStats(changes []Change, contents map[string][]byte) ([]FileStat, error) {
-	out := make([]FileStat, 0, len(changes))
-	for _, c := range changes {
-		fs := FileStat{Path: c.Path, Kind: c.Kind}
-		if c.OldMode == 0o160000 || c.NewMode == 0o160000 {
-			out = append(out, fs)
-			continue
-		}
-		var a, b []byte
-		var err error
-		if !c.OldHash.IsZero() {
-			if a, err = r.readObject(plumbing.BlobObject, c.OldHash); err != nil {
-				return nil, err
-			}
-		}
-		if !c.NewHash.IsZero() {
-			var ok bool
-			if b, ok = contents[c.Path]; !ok {
-				if b, err = r.readObject(plumbing.BlobObject, c.NewHash); err != nil {
-					return nil, err
-				}
-			}
-		}
-		if isBinary(a) || isBinary(b) {
-			fs.Binary = true
-		} else {
-			fs.Added, fs.Deleted = lineDiff(a, b)
-		}
-		out = append(out, fs)
-	}
-	return out, nil
-}
-
 // restat reads paths (slash-separated, from the top level) from the work
 // tree again and puts them into the snapshot: files written by a Stage
 // callback after the scan. A missing path is removed. It returns the paths
