@@ -207,7 +207,7 @@ func (w *Workspace) checkpointLocked(o CheckpointOptions) (*CheckpointResult, er
 	if prev != nil {
 		res.Previous = prev.Trailers[gitcp.CheckpointTrailer]
 	}
-	msg := commitMessage(title, o.Summary, id, phase, status)
+	msg := commitMessage(title, o.Summary, id, phase, status, head.ShortBranch())
 	ref, old := w.commitTarget(mode, head)
 	in := &intent{Version: 1, ID: id, PID: os.Getpid(), Started: time.Now(), Mode: string(mode), Ref: ref}
 	if !old.IsZero() {
@@ -560,8 +560,13 @@ func (w *Workspace) buildDoc(id, title string, now time.Time, prevID string, sn 
 	return d
 }
 
+// BranchTrailer names the branch a checkpoint was made on.
+const BranchTrailer = "Wf-Branch"
+
 // commitMessage is "checkpoint: <title>", the summary, then the trailers.
-func commitMessage(title, summary, id, phase, status string) string {
+// Wf-Branch names the branch HEAD was on ("" when detached), so that wf
+// resume can tell when work moved to another branch since.
+func commitMessage(title, summary, id, phase, status, branch string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "checkpoint: %s\n\n", title)
 	if s := strings.TrimSpace(summary); s != "" {
@@ -573,6 +578,9 @@ func commitMessage(title, summary, id, phase, status string) string {
 	}
 	if s := oneLineText(status); s != "" {
 		fmt.Fprintf(&b, "Wf-Status: %s\n", s)
+	}
+	if branch != "" {
+		fmt.Fprintf(&b, "%s: %s\n", BranchTrailer, branch)
 	}
 	return b.String()
 }

@@ -19,6 +19,7 @@ type LogEntry struct {
 	Time   time.Time `json:"time"`
 	Phase  string    `json:"phase,omitempty"`
 	Status string    `json:"status,omitempty"`
+	Branch string    `json:"branch,omitempty"` // the Wf-Branch trailer
 	Title  string    `json:"title"`
 	Commit string    `json:"commit"`
 	Parent string    `json:"parent,omitempty"`
@@ -59,7 +60,7 @@ func (w *Workspace) Log(limit int) ([]LogEntry, error) {
 			}
 			seen[e.Hash] = true
 			le := LogEntry{ID: e.Trailers[gitcp.CheckpointTrailer], Time: e.Time, Phase: e.Trailers["Wf-Phase"],
-				Status: e.Trailers["Wf-Status"], Commit: e.Hash.String(), Ref: ref}
+				Status: e.Trailers["Wf-Status"], Branch: e.Trailers[BranchTrailer], Commit: e.Hash.String(), Ref: ref}
 			le.Title = strings.TrimSpace(strings.TrimPrefix(e.Subject, "checkpoint:"))
 			if len(e.Parents) > 0 {
 				le.Parent = e.Parents[0].String()
