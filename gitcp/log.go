@@ -286,22 +286,9 @@ func (w *logWalker) check(rd *objReader, b *logBatch) error {
 	return nil
 }
 
-// readCommit returns the raw commit h, valid until rd's next read. Objects
-// not in the local packs or loose objects are read through go-git.
+// readCommit returns the raw commit h, valid until rd's next read.
 func (w *logWalker) readCommit(rd *objReader, h plumbing.Hash) ([]byte, error) {
-	t, data, err := rd.read(h)
-	if errors.Is(err, errObjNotHere) {
-		w.slowMu.Lock()
-		defer w.slowMu.Unlock()
-		return w.repo.readObject(plumbing.CommitObject, h)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if t != plumbing.CommitObject {
-		return nil, fmt.Errorf("read commit %s: object is a %s", h, t)
-	}
-	return data, nil
+	return w.repo.rawCommit(rd, h, &w.slowMu)
 }
 
 func (w *logWalker) heapPush(n walkNode) {

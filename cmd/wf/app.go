@@ -61,6 +61,8 @@ func (e *env) newApp() *cli.App {
 			e.logCmd(),
 			e.showCmd(),
 			e.recoverCmd(),
+			e.resumeCmd(),
+			e.heartbeatCmd(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {

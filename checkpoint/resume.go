@@ -1,0 +1,728 @@
+package checkpoint
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/wf-tool/wf/gitcp"
+	"github.com/wf-tool/wf/mdstate"
+)
+
+// DefaultResumeBudget is the token budget of `wf resume` when neither
+// --budget nor the resume-budget setting gives one.
+const DefaultResumeBudget = 2000
+
+// MinResumeBudget is the smallest budget wf resume accepts: below it not
+// even the first line and a warning fit.
+const MinResumeBudget = 100
+
+// DefaultHeartbeatStale is how old the last sign of life may be while the
+// status is running before wf resume warns (setting heartbeat-stale).
+const DefaultHeartbeatStale = 30 * time.Minute
+
+// ResumeOptions configure `wf resume`.
+type ResumeOptions struct {
+	// Budget is the ceiling in estimated tokens; 0 takes the
+	// resume-budget setting, else DefaultResumeBudget.
+	Budget int
+	// Full lifts the budget.
+	Full bool
+}
+
+// Resume is the re-entry context: what `wf resume` prints, and its --json
+// form. Every list holds only what fitted the budget; Omitted says what was
+// left out and where to read it.
+type Resume struct {
+	Schema   int      `json:"schema"`
+	Root     string   `json:"root"`
+	Project  string   `json:"project,omitempty"`
+	Phase    string   `json:"phase,omitempty"`
+	Status   string   `json:"status,omitempty"`
+	Mode     string   `json:"mode,omitempty"`
+	Progress Progress `json:"progress"`
+	// Git is nil outside a git repository.
+	Git        *ResumeGit        `json:"git"`
+	Checkpoint *ResumeCheckpoint `json:"checkpoint"` // nil: none yet
+	Warnings   []Warning         `json:"warnings"`
+	Read       []ReadStep        `json:"read"`
+	Current    *ItemView         `json:"current"`
+	// NextActions come from the latest checkpoint's Next Actions, or from
+	// TODO.md's next open items when it has none.
+	NextActions []string `json:"next_actions"`
+	// Decisions are the newest entries of the decisions log, oldest first.
+	Decisions []string `json:"decisions"`
+	// Summary is the latest checkpoint's State Summary, without the lines
+	// wf derived (phase, progress, current item: shown above, fresher).
+	Summary []string `json:"summary"`
+	// Specs are delegated specs without a result file.
+	Specs []string `json:"open_specs"`
+	// Command is the next command when the right move is not to continue
+	// with the current item.
+	Command *NextCommand `json:"command,omitempty"`
+	Omitted []Omission   `json:"omitted"`
+	Budget  int          `json:"budget"` // 0 with --full
+	Tokens  int          `json:"tokens"` // estimate of the text form
+	text    string
+}
+
+// ResumeGit is where the repository stands.
+type ResumeGit struct {
+	Branch    string `json:"branch,omitempty"` // "" when detached
+	Head      string `json:"head,omitempty"`   // "" when unborn
+	Mode      string `json:"mode"`             // commit mode: branch or ref
+	Operation string `json:"operation,omitempty"`
+}
+
+// ResumeCheckpoint is the latest checkpoint.
+type ResumeCheckpoint struct {
+	ID     string    `json:"id"`
+	Title  string    `json:"title"`
+	Time   time.Time `json:"time"`
+	Age    string    `json:"age"`
+	Commit string    `json:"commit,omitempty"` // "" outside git
+	Ref    string    `json:"ref,omitempty"`
+	Branch string    `json:"branch,omitempty"`
+	File   string    `json:"file"`
+}
+
+// Warning is something the resuming agent must know before it continues.
+type Warning struct {
+	// Kind is one of: uncommitted, head-moved, branch-changed, detached,
+	// checkpoint-mismatch, checkpoint-file, todo-changed, stale-heartbeat,
+	// waiting, blocked, paused, git-operation, lint, no-git, no-todo.
+	Kind    string   `json:"kind"`
+	Message string   `json:"message"`
+	Details []string `json:"details,omitempty"`
+}
+
+// ReadStep is a file to read, in order.
+type ReadStep struct {
+	Path string `json:"path"`
+	Why  string `json:"why"`
+}
+
+// NextCommand is what to run instead of continuing.
+type NextCommand struct {
+	Command string `json:"command"`
+	Why     string `json:"why"`
+}
+
+// Omission is a part left out to stay within the budget.
+type Omission struct {
+	What  string `json:"what"`
+	Count int    `json:"count"`
+	Where string `json:"where"`
+}
+
+// Text is the context as printed.
+func (r *Resume) Text() string { return r.text }
+
+// resumeData is what Resume gathers before it fits the budget.
+type resumeData struct {
+	r         *Resume
+	sn        *Snapshot
+	cpContent []byte // the latest checkpoint file
+	cpDoc     *Body  // parsed
+	decisions []*mdstate.Entry
+	extraRead []string // paths the checkpoint's context names
+	waits     []*mdstate.Entry
+	blockers  []*mdstate.Entry
+}
+
+// Resume assembles the re-entry context. It reads the state files and the
+// repository and writes nothing (Find has already completed or rolled back
+// a checkpoint a crash interrupted; its notes become warnings).
+func (w *Workspace) Resume(o ResumeOptions) (*Resume, error) {
+	sn, err := w.Read()
+	if err != nil {
+		return nil, err
+	}
+	st, td := sn.State, sn.Todo
+	now := w.Now()
+	r := &Resume{Schema: SchemaVersion, Root: w.Root, Warnings: []Warning{}, Read: []ReadStep{},
+		NextActions: []string{}, Decisions: []string{}, Summary: []string{}, Specs: []string{}, Omitted: []Omission{}}
+	r.Project = projectName(st.Title)
+	r.Phase, r.Status, r.Mode = st.Get("phase"), st.Get("status"), st.Get("mode")
+	r.Progress.Done, r.Progress.Skipped, r.Progress.Total = td.Counts("*")
+	d := &resumeData{r: r, sn: sn}
+	for _, e := range st.Decisions {
+		if !isNoneText(e.Text) {
+			d.decisions = append(d.decisions, e)
+		}
+	}
+	for _, e := range st.Waits {
+		if !isNoneText(e.Text) {
+			d.waits = append(d.waits, e)
+		}
+	}
+	for _, e := range st.Blockers {
+		if !isNoneText(e.Text) {
+			d.blockers = append(d.blockers, e)
+		}
+	}
+	if cur := td.Current(); len(cur) > 0 {
+		iv := ViewItem(cur[0])
+		r.Current = &iv
+	}
+	for _, n := range w.Notes {
+		// Opening the workspace completed or rolled back a checkpoint
+		// that a crash interrupted: the agent must know.
+		r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-interrupted", Message: n})
+	}
+	if w.Repo != nil {
+		if err := w.resumeGit(d, now); err != nil {
+			return nil, err
+		}
+	} else {
+		r.Warnings = append(r.Warnings, Warning{Kind: "no-git",
+			Message: "not in a git repository: checkpoint history, HEAD and uncommitted work cannot be checked, and wf checkpoint will not work until this folder is in one (git init)"})
+		w.resumeNoGit(d, now)
+	}
+	w.resumeState(d, now)
+	budget := 0
+	if !o.Full {
+		budget = o.Budget
+		if budget == 0 {
+			if s := st.Setting("resume-budget"); s != "" {
+				n, err := strconv.Atoi(strings.TrimSpace(s))
+				if err != nil || n < MinResumeBudget {
+					r.Warnings = append(r.Warnings, Warning{Kind: "lint",
+						Message: fmt.Sprintf("%s: setting resume-budget %q is not a whole number of at least %d; using %d", st.Src.Path, s, MinResumeBudget, DefaultResumeBudget)})
+				} else {
+					budget = n
+				}
+			}
+		}
+		if budget == 0 {
+			budget = DefaultResumeBudget
+		}
+		if budget < MinResumeBudget {
+			return nil, fmt.Errorf("budget %d is below the minimum of %d tokens", budget, MinResumeBudget)
+		}
+	}
+	d.fit(budget)
+	return r, nil
+}
+
+// lastCheckpointField returns the id in workflow-state.md's Last
+// checkpoint field ("2026-02-22 11:30 (20260222-113005-a3f9-api)").
+var idInText = regexp.MustCompile(`\d{8}-\d{4,6}(?:-[0-9a-f]{4})?(?:-[a-z0-9-]+)?`)
+
+func lastCheckpointField(st *mdstate.State) string {
+	v := st.Get("last checkpoint")
+	if i := strings.LastIndexByte(v, '('); i >= 0 {
+		if m := idInText.FindString(v[i:]); m != "" {
+			return m
+		}
+	}
+	return idInText.FindString(v)
+}
+
+// resumeGit checks the repository: the latest checkpoint against history,
+// HEAD and the branch, the work tree against the checkpoint's commit, and
+// TODO.md against the checkpoint's.
+func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
+	r, repo, st := d.r, w.Repo, d.sn.State
+	head, err := repo.Head()
+	if err != nil {
+		return err
+	}
+	mode := strings.ToLower(strings.TrimSpace(st.Setting("commit")))
+	if mode != string(gitcp.ModeRef) {
+		mode = string(gitcp.ModeBranch)
+	}
+	g := &ResumeGit{Branch: head.ShortBranch(), Mode: mode}
+	if !head.Unborn {
+		g.Head = head.Hash.String()
+	}
+	r.Git = g
+	if op, err := repo.InProgress(); err != nil {
+		return err
+	} else if op != "" {
+		g.Operation = op
+		r.Warnings = append(r.Warnings, Warning{Kind: "git-operation",
+			Message: fmt.Sprintf("a git %s is in progress: finish or abort it before anything else (git status shows where it stands)", op)})
+		r.Command = &NextCommand{Command: operationCommand(op), Why: fmt.Sprintf("a %s is in progress; wf checkpoint refuses to commit on the branch until it is finished", op)}
+	}
+	if head.Detached {
+		r.Warnings = append(r.Warnings, Warning{Kind: "detached",
+			Message: fmt.Sprintf("HEAD is detached at %s: checkpoints made here are on no branch (git switch -c NAME keeps them)", short(g.Head))})
+	}
+	// The latest checkpoint: the newest in HEAD's history and the
+	// checkpoint ref's.
+	es, err := w.Log(1)
+	if err != nil {
+		return err
+	}
+	named := lastCheckpointField(st)
+	var cp *LogEntry
+	if len(es) > 0 {
+		cp = &es[0]
+	}
+	if named != "" && (cp == nil || !idMatches(cp.ID, named)) {
+		all, err := w.Log(0)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(all, func(e LogEntry) bool { return idMatches(e.ID, named) })
+		switch {
+		case i < 0:
+			r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-mismatch",
+				Message: fmt.Sprintf("%s names checkpoint %s as the last, but no commit in the history of HEAD or %s records it (another branch, or history was reset)", w.Rel(StateFile), named, repo.CheckpointRef()),
+				Details: []string{"wf log lists the checkpoints this history has; git log --all --grep='Wf-Checkpoint: " + ShortID(named) + "' finds the commit if it still exists"}})
+		case cp != nil:
+			r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-mismatch",
+				Message: fmt.Sprintf("%s names checkpoint %s as the last, but history has a newer one, %s (%s): the state file was edited or restored since", w.Rel(StateFile), named, ShortID(cp.ID), cp.Short())})
+		}
+	}
+	if cp == nil {
+		w.resumeWorkSince(d, head, nil)
+		return nil
+	}
+	rc := &ResumeCheckpoint{ID: cp.ID, Title: cp.Title, Time: cp.Time, Age: age(now, cp.Time), Commit: cp.Commit, Ref: cp.Ref, Branch: cp.Branch,
+		File: w.Rel(filepath.Join(CheckpointsDir, cp.ID+".md"))}
+	r.Checkpoint = rc
+	commit := plumbing.NewHash(cp.Commit)
+	// The checkpoint file: the work tree's copy, checked against the
+	// commit's.
+	fileTop := w.relTop(w.Path(filepath.Join(CheckpointsDir, cp.ID+".md")))
+	committed, cerr := repo.ReadBlobAt(commit, fileTop)
+	wt, _, werr := mdstate.ReadFile(w.top(), w.Path(filepath.Join(CheckpointsDir, cp.ID+".md")))
+	switch {
+	case werr == nil:
+		d.cpContent = wt
+		if cerr == nil && !bytes.Equal(wt, committed) {
+			r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-file",
+				Message: fmt.Sprintf("%s was edited since its commit %s; what follows is from the edited file", rc.File, cp.Short())})
+		}
+	case cerr == nil:
+		d.cpContent = committed
+		r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-file",
+			Message: fmt.Sprintf("%s is missing from the work tree; read it with: git show %s:%s", rc.File, cp.Short(), fileTop)})
+		rc.File = cp.Short() + ":" + fileTop
+	default:
+		r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-file",
+			Message: fmt.Sprintf("the file of checkpoint %s is neither in the work tree nor in its commit %s; only the commit message is known", cp.ID, cp.Short())})
+		rc.File = ""
+	}
+	// HEAD and the branch against the checkpoint.
+	if cp.Branch != "" && g.Branch != "" && cp.Branch != g.Branch {
+		r.Warnings = append(r.Warnings, Warning{Kind: "branch-changed",
+			Message: fmt.Sprintf("checkpoint %s was made on branch %s; HEAD is now on %s", ShortID(cp.ID), cp.Branch, g.Branch)})
+		if r.Command == nil {
+			r.Command = &NextCommand{Command: "git switch " + cp.Branch, Why: "go back to the branch the work was checkpointed on (or stay, if the switch was deliberate)"}
+		}
+	}
+	if cp.Ref == "HEAD" && !head.Unborn && head.Hash != commit {
+		n, reached, err := repo.CommitsSince(head.Hash, commit, 1000)
+		if err != nil {
+			return err
+		}
+		if reached {
+			r.Warnings = append(r.Warnings, Warning{Kind: "head-moved",
+				Message: fmt.Sprintf("HEAD moved %d %s past checkpoint %s without a checkpoint: see git log %s..HEAD", n, plural(n, "commit", "commits"), ShortID(cp.ID), cp.Short())})
+		} else {
+			r.Warnings = append(r.Warnings, Warning{Kind: "head-moved",
+				Message: fmt.Sprintf("HEAD (%s) does not descend from checkpoint %s's commit %s within 1,000 commits", short(g.Head), ShortID(cp.ID), cp.Short())})
+		}
+	}
+	w.resumeWorkSince(d, head, cp)
+	return w.resumeTodoSince(d, cp, commit)
+}
+
+// resumeWorkSince reports what the work tree changed since the checkpoint's
+// commit (or since HEAD when there is no checkpoint).
+func (w *Workspace) resumeWorkSince(d *resumeData, head gitcp.HeadInfo, cp *LogEntry) {
+	r := d.r
+	from, since := head.Hash, "the last commit"
+	if cp != nil {
+		from, since = plumbing.NewHash(cp.Commit), "checkpoint "+ShortID(cp.ID)
+	}
+	if from.IsZero() {
+		return // unborn, no checkpoint: everything is new, nothing to compare
+	}
+	stats, err := w.Repo.DiffStat(from, plumbing.ZeroHash)
+	if err != nil {
+		r.Warnings = append(r.Warnings, Warning{Kind: "uncommitted", Message: "could not compare the work tree with " + since + ": " + err.Error()})
+		return
+	}
+	if len(stats) == 0 {
+		return
+	}
+	add, del := 0, 0
+	var details []string
+	for _, f := range stats {
+		add += f.Added
+		del += f.Deleted
+		if len(details) < 12 {
+			if f.Binary {
+				details = append(details, fmt.Sprintf("%s %s (binary)", kindLetter(f.Kind), f.Path))
+			} else {
+				details = append(details, fmt.Sprintf("%s %s +%d -%d", kindLetter(f.Kind), f.Path, f.Added, f.Deleted))
+			}
+		}
+	}
+	if len(stats) > len(details) {
+		details = append(details, fmt.Sprintf("… %d more (git diff --stat %s)", len(stats)-len(details), short(from.String())))
+	}
+	msg := fmt.Sprintf("work not checkpointed since %s: %d %s changed (+%d -%d)", since, len(stats), plural(len(stats), "file", "files"), add, del)
+	if cp != nil {
+		msg += "; the last session was probably interrupted: look at it (git diff " + cp.Short() + ") before going on"
+	}
+	r.Warnings = append(r.Warnings, Warning{Kind: "uncommitted", Message: msg, Details: details})
+}
+
+// resumeTodoSince compares TODO.md with the checkpoint's.
+func (w *Workspace) resumeTodoSince(d *resumeData, cp *LogEntry, commit plumbing.Hash) error {
+	td := d.sn.Todo
+	old, err := w.Repo.ReadBlobAt(commit, w.relTop(w.Path(TodoFile)))
+	if err != nil {
+		old = nil // not in the commit: every item is new
+	}
+	if bytes.Equal(old, d.sn.todoRaw) {
+		return nil
+	}
+	otd := mdstate.ParseTodo(TodoFile, old)
+	oldMark := make(map[string][]mdstate.Mark, len(otd.Items))
+	for _, it := range otd.Items {
+		oldMark[it.Text] = append(oldMark[it.Text], it.Mark)
+	}
+	var ticked, reopened, added []string
+	for _, it := range td.Items {
+		ms := oldMark[it.Text]
+		if len(ms) == 0 {
+			added = append(added, fmt.Sprintf("#%d %s", it.N, it.Text))
+			continue
+		}
+		m := ms[0]
+		oldMark[it.Text] = ms[1:]
+		switch {
+		case !it.IsOpen() && m == mdstate.Open:
+			ticked = append(ticked, fmt.Sprintf("#%d %s", it.N, it.Text))
+		case it.IsOpen() && m != mdstate.Open:
+			reopened = append(reopened, fmt.Sprintf("#%d %s", it.N, it.Text))
+		}
+	}
+	removed := 0
+	for _, ms := range oldMark {
+		removed += len(ms)
+	}
+	if len(ticked)+len(reopened)+len(added)+removed == 0 {
+		return nil // only formatting or the CURRENT marker changed
+	}
+	var parts, details []string
+	list := func(what string, xs []string) {
+		if len(xs) == 0 {
+			return
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", len(xs), what))
+		for _, x := range xs {
+			if len(details) == 8 {
+				break
+			}
+			details = append(details, what+": "+x)
+		}
+	}
+	list("done or skipped", ticked)
+	list("reopened", reopened)
+	list("added", added)
+	if removed > 0 {
+		parts = append(parts, fmt.Sprintf("%d removed", removed))
+	}
+	msg := fmt.Sprintf("%s changed since checkpoint %s: %s (not in any checkpoint yet)", w.Rel(TodoFile), ShortID(cp.ID), strings.Join(parts, ", "))
+	if len(ticked) > 0 {
+		msg += "; items ticked since may hold work that was never checkpointed"
+	}
+	d.r.Warnings = append(d.r.Warnings, Warning{Kind: "todo-changed", Message: msg, Details: details})
+	return nil
+}
+
+// resumeNoGit finds the latest checkpoint file by name (ids sort by time).
+func (w *Workspace) resumeNoGit(d *resumeData, now time.Time) {
+	ents, err := os.ReadDir(w.Path(CheckpointsDir))
+	if err != nil {
+		return
+	}
+	var best string
+	for _, e := range ents {
+		id, ok := strings.CutSuffix(e.Name(), ".md")
+		if ok && ValidID(id) && id > best {
+			best = id
+		}
+	}
+	if best == "" {
+		return
+	}
+	data, _, err := mdstate.ReadFile(w.top(), w.Path(filepath.Join(CheckpointsDir, best+".md")))
+	if err != nil {
+		return
+	}
+	d.cpContent = data
+	rc := &ResumeCheckpoint{ID: best, File: w.Rel(filepath.Join(CheckpointsDir, best+".md"))}
+	if b := ParseBody(data); b.Title != "" {
+		rc.Title = b.Title
+	}
+	if t, ok := idTime(best); ok {
+		rc.Time, rc.Age = t, age(now, t)
+	}
+	d.r.Checkpoint = rc
+}
+
+// resumeState derives what the state files say: waits, blockers, paused,
+// a stale heartbeat, lint errors, the files to read, next actions,
+// decisions, the checkpoint's summary and open specs.
+func (w *Workspace) resumeState(d *resumeData, now time.Time) {
+	r, st, td := d.r, d.sn.State, d.sn.Todo
+	status := strings.ToLower(strings.TrimSpace(r.Status))
+	for _, e := range d.waits {
+		r.Warnings = append(r.Warnings, Warning{Kind: "waiting",
+			Message: fmt.Sprintf("waiting (%s:%d): %s", st.Src.Path, e.Line, e.Text)})
+	}
+	for _, e := range d.blockers {
+		r.Warnings = append(r.Warnings, Warning{Kind: "blocked",
+			Message: fmt.Sprintf("blocker (%s:%d): %s", st.Src.Path, e.Line, e.Text)})
+	}
+	if r.Command == nil {
+		switch {
+		case status == "paused":
+			r.Warnings = append(r.Warnings, Warning{Kind: "paused", Message: "an operator paused this workflow (Status: paused): do not continue until a person sets it back to running"})
+			r.Command = &NextCommand{Command: "(none: wait for a person)", Why: "the workflow is paused"}
+		case len(d.blockers) > 0:
+			e := d.blockers[0]
+			r.Command = &NextCommand{Command: fmt.Sprintf("(resolve the blocker, then remove it from %s:%d)", st.Src.Path, e.Line),
+				Why: "work is blocked: " + e.Text}
+		case len(d.waits) > 0 && (status == "awaiting" || status == "delegated"):
+			e := d.waits[0]
+			r.Command = &NextCommand{Command: fmt.Sprintf("(none until the wait is over; then remove it from %s:%d and set Status: running)", st.Src.Path, e.Line),
+				Why: "the workflow is " + status + ": " + e.Text}
+		case status == "completed" || status == "stopped":
+			r.Command = &NextCommand{Command: "(none: the workflow is " + status + ")", Why: "Status says " + status}
+		}
+	}
+	// Heartbeat: the last sign of life while running.
+	if status == "running" {
+		last, src := time.Time{}, ""
+		if hb, ok := w.LastHeartbeat(); ok {
+			last, src = hb, "heartbeat"
+		}
+		if r.Checkpoint != nil && r.Checkpoint.Time.After(last) {
+			last, src = r.Checkpoint.Time, "checkpoint"
+		}
+		limit := DefaultHeartbeatStale
+		if s := st.Setting("heartbeat-stale"); s != "" {
+			if v, err := time.ParseDuration(strings.TrimSpace(s)); err == nil && v > 0 {
+				limit = v
+			}
+		}
+		if !last.IsZero() && now.Sub(last) > limit {
+			r.Warnings = append(r.Warnings, Warning{Kind: "stale-heartbeat",
+				Message: fmt.Sprintf("status is running but the last %s was %s (stale after %s): the session that was running probably died; you are taking over (wf heartbeat while you work)", src, age(now, last), fmtDuration(limit))})
+		}
+	}
+	for _, dg := range Lint(d.sn) {
+		if dg.Severity == SevError {
+			r.Warnings = append(r.Warnings, Warning{Kind: "lint", Message: "lint: " + dg.String()})
+		}
+	}
+	// What to read first.
+	conv := st.Setting("conventions")
+	if conv != "" {
+		r.Read = append(r.Read, ReadStep{Path: conv, Why: "project conventions (Settings: conventions)"})
+	} else {
+		for _, name := range []string{"CLAUDE.md", "AGENTS.md"} {
+			for _, dir := range uniq(w.top(), w.Root) {
+				p := filepath.Join(dir, name)
+				if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+					r.Read = append(r.Read, ReadStep{Path: relWD(p), Why: "project conventions"})
+				}
+			}
+		}
+	}
+	r.Read = append(r.Read, ReadStep{Path: w.Rel(StateFile), Why: "phase, status, waits, the decisions log"})
+	if r.Checkpoint != nil && r.Checkpoint.File != "" {
+		r.Read = append(r.Read, ReadStep{Path: r.Checkpoint.File, Why: "the latest checkpoint"})
+	}
+	todoWhy := "the remaining work"
+	if r.Current != nil {
+		todoWhy = fmt.Sprintf("the remaining work (current item: line %d)", r.Current.Line)
+	}
+	r.Read = append(r.Read, ReadStep{Path: w.Rel(TodoFile), Why: todoWhy})
+	// The checkpoint's own sections.
+	if d.cpContent != nil {
+		b := ParseBody(d.cpContent)
+		d.cpDoc = b
+		for _, it := range listItems(b.Sections[SecNext]) {
+			if !strings.HasPrefix(it, "(none") {
+				r.NextActions = append(r.NextActions, it)
+			}
+		}
+		for _, line := range strings.Split(strings.Trim(b.Sections[SecSummary], "\n"), "\n") {
+			t := strings.TrimSpace(line)
+			s, _ := cutItem(t)
+			if t == "" || s == "(none)" || derivedSummary(s) {
+				continue
+			}
+			r.Summary = append(r.Summary, line)
+		}
+		for _, it := range listItems(b.Sections[SecContext]) {
+			for _, m := range backticked.FindAllStringSubmatch(it, -1) {
+				p := m[1]
+				if p == StateFile || p == TodoFile || strings.HasSuffix(p, "/"+StateFile) || strings.HasSuffix(p, "/"+TodoFile) ||
+					strings.Contains(p, CheckpointsDir+"/") || p == "CLAUDE.md" || p == "AGENTS.md" || slices.Contains(d.extraRead, p) {
+					continue
+				}
+				d.extraRead = append(d.extraRead, p)
+			}
+		}
+	}
+	if len(r.NextActions) == 0 {
+		n := 0
+		for _, it := range td.Items {
+			if n == 5 {
+				break
+			}
+			if it.IsOpen() && (r.Current == nil || it.N != r.Current.N) {
+				r.NextActions = append(r.NextActions, fmt.Sprintf("%s (TODO item %d)", it.Text, it.N))
+				n++
+			}
+		}
+	}
+	if r.Command == nil {
+		open := td.NextOpen()
+		switch {
+		case r.Current == nil && open != nil:
+			r.Command = &NextCommand{Command: "wf todo next", Why: "no item is marked <-- CURRENT; this marks the first open one and prints it"}
+		case r.Current != nil && !r.Current.IsOpenView() && open != nil:
+			r.Command = &NextCommand{Command: "wf todo next", Why: "the item marked CURRENT is already done; this moves the marker to the first open one"}
+		case open == nil && r.Progress.Total > 0:
+			r.Command = &NextCommand{Command: `wf checkpoint -m "<phase> complete"`, Why: "every TODO item is done or skipped"}
+		case r.Progress.Total == 0:
+			r.Command = &NextCommand{Command: `wf todo add "<first item>"`, Why: "TODO.md has no items yet"}
+		}
+	}
+	// Specs delegated without a result.
+	if ents, err := os.ReadDir(w.Path("specs")); err == nil {
+		for _, e := range ents {
+			name := e.Name()
+			base, ok := strings.CutSuffix(name, ".md")
+			if !ok || strings.HasSuffix(base, ".result") || e.IsDir() {
+				continue
+			}
+			if _, err := os.Stat(w.Path(filepath.Join("specs", base+".result.md"))); errors.Is(err, fs.ErrNotExist) {
+				r.Specs = append(r.Specs, w.Rel(filepath.Join("specs", name)))
+			}
+		}
+	}
+}
+
+// IsOpenView reports whether the item is open.
+func (v *ItemView) IsOpenView() bool { return v.State == "open" }
+
+var backticked = regexp.MustCompile("`([^`\\s]+)`")
+
+// derivedSummary matches the summary lines wf writes itself.
+func derivedSummary(s string) bool {
+	for _, p := range []string{"Phase: ", "Progress: ", "Current item: ", "Blocked: "} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// idMatches reports whether a full id and a (possibly abbreviated) one
+// name the same checkpoint.
+func idMatches(full, named string) bool {
+	return full == named || strings.HasPrefix(full, named) || strings.HasPrefix(named, full)
+}
+
+// idTime is the time in a checkpoint id.
+func idTime(id string) (time.Time, bool) {
+	if len(id) < 15 {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(IDTime, id[:15])
+	return t, err == nil
+}
+
+func operationCommand(op string) string {
+	switch op {
+	case "merge":
+		return "git status   (then git commit to finish the merge, or git merge --abort)"
+	case "bisect":
+		return "git bisect reset   (when the bisect is done)"
+	}
+	return fmt.Sprintf("git status   (then git %s --continue, or git %s --abort)", op, op)
+}
+
+func kindLetter(k gitcp.ChangeKind) string {
+	switch k {
+	case gitcp.Added:
+		return "A"
+	case gitcp.Deleted:
+		return "D"
+	}
+	return "M"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func short(h string) string { return h[:min(len(h), 7)] }
+
+// age says how long ago t was, coarsely.
+func age(now, t time.Time) string {
+	d := now.Sub(t)
+	if d < time.Minute {
+		return "just now"
+	}
+	return fmtDuration(d) + " ago"
+}
+
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		h := int(d.Hours())
+		if m := int(d.Minutes()) % 60; m != 0 && h < 10 {
+			return fmt.Sprintf("%dh %dm", h, m)
+		}
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+func uniq(xs ...string) []string {
+	var out []string
+	for _, x := range xs {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// relWD is p relative to the working directory when that is shorter.
+func relWD(p string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(wd, p); err == nil && len(r) < len(p) {
+			return r
+		}
+	}
+	return p
+}

@@ -1,0 +1,506 @@
+package checkpoint
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// The text of wf resume is a list of blocks, each a heading and items.
+// Fitting a budget drops items (or swaps them for a short form) in a fixed
+// order of stages, cheapest loss first; warnings and the current item go
+// last. Token costs are estimated per part and summed (partCost), which is
+// not below the estimate of the joined text: each part's estimate rounds
+// up, and parts end at line breaks, where the estimator's runs end too.
+// The joined text is checked at the end all the same.
+
+// partCost is a part's share of EstimateTokens of a text made of parts:
+// the estimator's fixed margin is added once for the whole text, not once
+// per part.
+func partCost(s string) int {
+	if s == "" {
+		return 0
+	}
+	return EstimateTokens(s) - marginAdd
+}
+
+// rItem is one line (or a few) of a block.
+type rItem struct {
+	full, short         string // short == full when there is no shorter form
+	fullCost, shortCost int
+	shortened           bool
+}
+
+func (it *rItem) cost() int {
+	if it.shortened {
+		return it.shortCost
+	}
+	return it.fullCost
+}
+
+func (it *rItem) text() string {
+	if it.shortened {
+		return it.short
+	}
+	return it.full
+}
+
+// rBlock is a section of the output.
+type rBlock struct {
+	key    string
+	head   string // heading line, with its newline; "" for none
+	items  []rItem
+	lo, hi int  // items[lo:hi] are kept
+	front  bool // drop from the front (the oldest decisions)
+	// what and where name the dropped items for the omission line.
+	what, where string
+	moreCost    int // cost of the omission line at the current count
+}
+
+func (b *rBlock) dropped() int { return len(b.items) - (b.hi - b.lo) }
+
+func (b *rBlock) moreLine() string {
+	n := b.dropped()
+	if n == 0 {
+		return ""
+	}
+	more := ""
+	if b.hi > b.lo {
+		more = " more"
+	}
+	return fmt.Sprintf("(+%d%s %s: %s)\n", n, more, b.what, b.where)
+}
+
+// cost is the block's share of the output. A block whose items were all
+// dropped prints nothing: the closing line names it (leftOut).
+func (b *rBlock) cost() int {
+	if b.hi == b.lo {
+		return 0
+	}
+	c := partCost(b.head) + b.moreCost + costNewlineOnly
+	for i := b.lo; i < b.hi; i++ {
+		c += b.items[i].cost()
+	}
+	return c
+}
+
+func (b *rBlock) render(sb *strings.Builder) {
+	if b.hi == b.lo {
+		return
+	}
+	sb.WriteString(b.head)
+	for i := b.lo; i < b.hi; i++ {
+		sb.WriteString(b.items[i].text())
+	}
+	sb.WriteString(b.moreLine())
+	sb.WriteString("\n")
+}
+
+// costNewlineOnly is the estimate of the blank line after a block.
+var costNewlineOnly = partCost("\n")
+
+func newItem(full, short string) rItem {
+	it := rItem{full: full, short: short, fullCost: partCost(full)}
+	it.shortCost = it.fullCost
+	if short != full {
+		it.shortCost = partCost(short)
+	}
+	return it
+}
+
+// capText cuts s to at most n bytes (at a rune boundary), marking the cut.
+func capText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// Byte caps of single items, so that one huge line (a pasted log in a
+// decision) cannot crowd out everything else.
+const (
+	capLine   = 600
+	capShort  = 160
+	capDetail = 200
+)
+
+// fit renders d.r within budget (0: no budget) and fills the kept parts
+// into the Resume.
+func (d *resumeData) fit(budget int) {
+	r := d.r
+	blocks := d.blocks()
+	byKey := map[string]*rBlock{}
+	for _, b := range blocks {
+		byKey[b.key] = b
+	}
+	var text string
+	target := budget
+	for attempt := 0; ; attempt++ {
+		for _, b := range blocks {
+			b.lo, b.hi = 0, len(b.items)
+			for i := range b.items {
+				b.items[i].shortened = false
+			}
+			b.moreCost = 0
+		}
+		shortened := budget > 0 && fitBlocks(blocks, byKey, target)
+		var sb strings.Builder
+		for _, b := range blocks {
+			b.render(&sb)
+		}
+		text = strings.TrimRight(sb.String(), "\n") + "\n"
+		if shortened {
+			text += leftOut(blocks)
+		}
+		if budget == 0 || EstimateTokens(text) <= budget || attempt == 3 {
+			break
+		}
+		target -= EstimateTokens(text) - budget // the per-line sum was short
+	}
+	if budget > 0 && EstimateTokens(text) > budget {
+		// Last resort (a budget too small for even the warnings): cut
+		// at a line boundary.
+		footer := leftOut(nil)
+		cut, _ := TruncateToTokens(text, budget-EstimateTokens(footer))
+		// A heading whose items were all cut goes too.
+		for {
+			t := strings.TrimRight(cut, "\n")
+			i := strings.LastIndexByte(t, '\n')
+			if !strings.HasPrefix(t[i+1:], "## ") {
+				break
+			}
+			cut = t[:i+1]
+		}
+		text = cut + footer
+	}
+	r.text = text
+	r.Budget = budget
+	r.Tokens = EstimateTokens(text)
+	d.keep(byKey)
+}
+
+// fitBlocks applies the stages until the blocks fit target; it reports
+// whether anything was dropped or shortened.
+func fitBlocks(blocks []*rBlock, byKey map[string]*rBlock, target int) bool {
+	total := marginAdd
+	for _, b := range blocks {
+		total += b.cost()
+	}
+	if total <= target {
+		return false
+	}
+	// The closing line, which grows as blocks empty.
+	closing := partCost(leftOut(blocks))
+	total += closing
+	type stage struct {
+		key     string
+		keep    int  // drop down to this many items
+		shorten bool // swap items for their short form instead
+	}
+	stages := []stage{
+		{key: "summary", keep: 3},
+		{key: "read", keep: 4},
+		{key: "decisions", keep: 10},
+		{key: "next", keep: 5},
+		{key: "summary", keep: 0},
+		{key: "decisions", keep: 3},
+		{key: "specs", keep: 1},
+		{key: "footer", keep: 0},
+		{key: "next", keep: 3},
+		{key: "decisions", keep: 0},
+		{key: "warnings", shorten: true},
+		{key: "read", keep: 2},
+		{key: "next", shorten: true},
+		{key: "next", keep: 1},
+		{key: "specs", keep: 0},
+		{key: "command", shorten: true},
+		{key: "read", keep: 0},
+		{key: "next", keep: 0},
+		{key: "header", shorten: true},
+		{key: "current", shorten: true},
+		{key: "warnings", keep: 3},
+		{key: "command", keep: 0},
+		{key: "warnings", keep: 1},
+	}
+	for _, s := range stages {
+		b := byKey[s.key]
+		if b == nil {
+			continue
+		}
+		before := b.cost()
+		if s.shorten {
+			for i := b.hi - 1; i >= b.lo && total > target; i-- {
+				if !b.items[i].shortened && b.items[i].short != b.items[i].full {
+					b.items[i].shortened = true
+					after := b.cost()
+					total += after - before
+					before = after
+				}
+			}
+		} else {
+			for b.hi-b.lo > s.keep && total > target {
+				if b.front {
+					b.lo++
+				} else {
+					b.hi--
+				}
+				b.moreCost = partCost(b.moreLine())
+				after := b.cost()
+				total += after - before
+				before = after
+				if b.hi == b.lo {
+					c := partCost(leftOut(blocks))
+					total += c - closing
+					closing = c
+				}
+			}
+		}
+		if total <= target {
+			break
+		}
+	}
+	return true
+}
+
+// leftOut is the closing line of shortened output: the blocks left out
+// whole, and how to see everything.
+func leftOut(blocks []*rBlock) string {
+	var parts []string
+	for _, b := range blocks {
+		if b.hi == b.lo && len(b.items) > 0 && b.what != "" {
+			parts = append(parts, fmt.Sprintf("%d %s", len(b.items), b.what))
+		}
+	}
+	if len(parts) == 0 {
+		return "(Shortened to fit the budget: wf resume --full prints everything.)\n"
+	}
+	return "(Left out to fit the budget: " + strings.Join(parts, ", ") + "; wf resume --full prints everything.)\n"
+}
+
+// blocks builds the output blocks in display order.
+func (d *resumeData) blocks() []*rBlock {
+	r := d.r
+	sf := d.sn.State.Src.Path
+	var out []*rBlock
+	add := func(b *rBlock) { out = append(out, b) }
+
+	// Header: where things stand.
+	var h strings.Builder
+	h.WriteString("# Resume")
+	if r.Project != "" {
+		h.WriteString(": " + r.Project)
+	}
+	var facts []string
+	if r.Phase != "" {
+		facts = append(facts, "phase "+r.Phase)
+	}
+	if r.Status != "" {
+		facts = append(facts, "status "+r.Status)
+	}
+	if r.Mode != "" {
+		facts = append(facts, "mode "+r.Mode)
+	}
+	prog := fmt.Sprintf("%d/%d done", r.Progress.Done, r.Progress.Total)
+	if r.Progress.Skipped > 0 {
+		prog += fmt.Sprintf(" (%d skipped)", r.Progress.Skipped)
+	}
+	facts = append(facts, prog)
+	cpFact := "no checkpoint yet"
+	if c := r.Checkpoint; c != nil {
+		cpFact = "last checkpoint " + ShortID(c.ID)
+		if c.Title != "" {
+			cpFact += fmt.Sprintf(" %q", c.Title)
+		}
+		var meta []string
+		if c.Age != "" {
+			meta = append(meta, c.Age)
+		}
+		if c.Commit != "" {
+			meta = append(meta, "commit "+short(c.Commit))
+		}
+		if c.Ref != "" && c.Ref != "HEAD" {
+			meta = append(meta, "on "+c.Ref)
+		}
+		if len(meta) > 0 {
+			cpFact += " (" + strings.Join(meta, ", ") + ")"
+		}
+	}
+	facts = append(facts, cpFact)
+	if g := r.Git; g != nil {
+		switch {
+		case g.Branch != "":
+			facts = append(facts, "branch "+g.Branch)
+		case g.Head != "":
+			facts = append(facts, "detached HEAD "+short(g.Head))
+		}
+	}
+	full := h.String() + "\n" + strings.Join(facts, " · ") + "\n"
+	shortH := h.String() + "\n" + capText(strings.Join(facts, " · "), capShort) + "\n"
+	add(&rBlock{key: "header", items: []rItem{newItem(full, shortH)}})
+
+	// Warnings.
+	if len(r.Warnings) > 0 {
+		b := &rBlock{key: "warnings", head: "## Warnings (read these first)\n", what: "warnings", where: "wf resume --full"}
+		for _, w := range r.Warnings {
+			var f strings.Builder
+			f.WriteString("- " + capText(w.Message, capLine*2) + "\n")
+			for _, x := range w.Details {
+				f.WriteString("  - " + capText(x, capDetail) + "\n")
+			}
+			b.items = append(b.items, newItem(f.String(), "- "+capText(w.Message, capShort)+"\n"))
+		}
+		add(b)
+	}
+
+	// The next command, when it is not "continue".
+	if c := r.Command; c != nil {
+		b := &rBlock{key: "command", head: "## Next command\n", what: "next command", where: "wf resume --full"}
+		b.items = []rItem{newItem("`"+c.Command+"`: "+capText(c.Why, capLine)+"\n", "`"+c.Command+"`\n")}
+		add(b)
+	}
+
+	// What to read first.
+	if len(r.Read) > 0 || len(d.extraRead) > 0 {
+		b := &rBlock{key: "read", head: "## Read first, in order\n", what: "files to read", where: "wf resume --full"}
+		n := 0
+		for _, s := range r.Read {
+			n++
+			line := fmt.Sprintf("%d. %s: %s\n", n, s.Path, s.Why)
+			b.items = append(b.items, newItem(line, line))
+		}
+		for i, p := range d.extraRead {
+			if i == 5 {
+				break
+			}
+			n++
+			line := fmt.Sprintf("%d. %s (named in the checkpoint's context)\n", n, p)
+			b.items = append(b.items, newItem(line, line))
+		}
+		add(b)
+	}
+
+	// The current item.
+	if c := r.Current; c != nil {
+		b := &rBlock{key: "current", head: "## Current item\n"}
+		loc := fmt.Sprintf("#%d, %s:%d", c.N, d.sn.Todo.Src.Path, c.Line)
+		if c.Phase != "" {
+			loc += ", phase " + c.Phase
+		}
+		state := ""
+		if c.State != "open" {
+			state = " (already " + c.State + ")"
+		}
+		b.items = []rItem{newItem(capText(c.Text, capLine)+state+"  ("+loc+")\n", capText(c.Text, capShort)+state+"  (#"+fmt.Sprint(c.N)+")\n")}
+		add(b)
+	}
+
+	// Next actions.
+	if len(r.NextActions) > 0 {
+		src := "the checkpoint's Next Actions"
+		if r.Checkpoint != nil && r.Checkpoint.File != "" {
+			src = r.Checkpoint.File
+		}
+		b := &rBlock{key: "next", head: "## Next actions, in order\n", what: "next actions", where: src}
+		for i, a := range r.NextActions {
+			b.items = append(b.items, newItem(fmt.Sprintf("%d. %s\n", i+1, capText(a, capLine)), fmt.Sprintf("%d. %s\n", i+1, capText(a, capShort))))
+		}
+		add(b)
+	}
+
+	// Decisions: the newest are kept.
+	if len(d.decisions) > 0 {
+		where := fmt.Sprintf("%s:%d (Decisions Log)", sf, d.decisions[0].Line)
+		b := &rBlock{key: "decisions", head: "## Key decisions (do not re-evaluate)\n", what: "decisions", where: where, front: true}
+		for _, e := range d.decisions {
+			line := "- " + capText(e.Text, capLine) + "\n"
+			b.items = append(b.items, newItem(line, line))
+		}
+		add(b)
+	}
+
+	// The checkpoint's summary.
+	if len(r.Summary) > 0 {
+		b := &rBlock{key: "summary", head: "## Latest checkpoint's summary\n", what: "summary lines", where: r.Checkpoint.File}
+		for _, l := range r.Summary {
+			line := capText(l, capLine) + "\n"
+			b.items = append(b.items, newItem(line, line))
+		}
+		add(b)
+	}
+
+	// Delegated specs without a result.
+	if len(r.Specs) > 0 {
+		b := &rBlock{key: "specs", head: "## Delegated specs without a result\n", what: "open specs", where: "specs/"}
+		for _, s := range r.Specs {
+			line := "- " + s + "\n"
+			b.items = append(b.items, newItem(line, line))
+		}
+		add(b)
+	}
+
+	// The loop the agent is in.
+	b := &rBlock{key: "footer", head: "## After each TODO item\n"}
+	n := "N"
+	if r.Current != nil {
+		n = fmt.Sprint(r.Current.N)
+	}
+	line := fmt.Sprintf("`wf todo done %s`, then `wf checkpoint -m \"<what is done>\" [--next \"<next step>\"]...`; `wf heartbeat` now and then while a step runs long.\n", n)
+	b.items = []rItem{newItem(line, line)}
+	add(b)
+	return out
+}
+
+// keep fills the Resume's lists with what the text kept, and Omitted with
+// what it left out.
+func (d *resumeData) keep(byKey map[string]*rBlock) {
+	r := d.r
+	omit := func(b *rBlock) {
+		if b != nil && b.dropped() > 0 && b.what != "" {
+			r.Omitted = append(r.Omitted, Omission{What: b.what, Count: b.dropped(), Where: b.where})
+		}
+	}
+	if b := byKey["warnings"]; b != nil {
+		for i := range r.Warnings {
+			if b.items[i].shortened {
+				r.Warnings[i].Details = nil
+			}
+		}
+		r.Warnings = r.Warnings[b.lo:b.hi]
+		omit(b)
+	}
+	if b := byKey["command"]; b != nil && b.hi == b.lo {
+		r.Command = nil
+		omit(b)
+	}
+	if b := byKey["read"]; b != nil {
+		kept := b.hi - b.lo
+		if kept < len(r.Read) {
+			r.Read = r.Read[:kept]
+		}
+		omit(b)
+	}
+	if b := byKey["current"]; b != nil && b.items[0].shortened {
+		r.Current.Text = capText(r.Current.Text, capShort)
+	}
+	if b := byKey["next"]; b != nil {
+		r.NextActions = r.NextActions[b.lo:b.hi]
+		omit(b)
+	}
+	if b := byKey["decisions"]; b != nil {
+		for _, e := range d.decisions[b.lo:b.hi] {
+			r.Decisions = append(r.Decisions, e.Text)
+		}
+		omit(b)
+	}
+	if b := byKey["summary"]; b != nil {
+		r.Summary = r.Summary[b.lo:b.hi]
+		omit(b)
+	}
+	if b := byKey["specs"]; b != nil {
+		r.Specs = r.Specs[b.lo:b.hi]
+		omit(b)
+	}
+}

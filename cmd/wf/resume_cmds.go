@@ -1,0 +1,77 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+	"github.com/wf-tool/wf/checkpoint"
+)
+
+// resumeCmd prints the re-entry context.
+func (e *env) resumeCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "resume",
+		Usage:     "print the re-entry context a fresh session continues from (within a token budget)",
+		ArgsUsage: " ",
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "budget", Usage: fmt.Sprintf("ceiling in estimated tokens (default: Settings resume-budget, else %d)", checkpoint.DefaultResumeBudget)},
+			&cli.BoolFlag{Name: "full", Usage: "lift the budget: print everything"},
+			&cli.BoolFlag{Name: "if-present", Usage: "print nothing and succeed when there is no workflow here (for session-start hooks)"},
+			jsonFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
+				return err
+			}
+			if c.IsSet("budget") && c.Int("budget") < checkpoint.MinResumeBudget {
+				return usagef(fmt.Sprintf("wf resume --budget %d", checkpoint.DefaultResumeBudget),
+					"--budget %d is below the minimum of %d tokens", c.Int("budget"), checkpoint.MinResumeBudget)
+			}
+			if c.IsSet("budget") && c.Bool("full") {
+				return usagef("wf resume --full   (or wf resume --budget N)", "--budget and --full contradict each other")
+			}
+			ws, err := e.workspace(c)
+			if errors.Is(err, checkpoint.ErrNoWorkflow) && c.Bool("if-present") {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			r, err := ws.Resume(checkpoint.ResumeOptions{Budget: c.Int("budget"), Full: c.Bool("full")})
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(r)
+			}
+			e.printf("%s", r.Text())
+			return nil
+		},
+	}
+}
+
+// heartbeatCmd records that the working session is alive.
+func (e *env) heartbeatCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "heartbeat",
+		Usage:     "record that the session working here is alive (wf resume warns when a running workflow's heartbeat is stale)",
+		ArgsUsage: " ",
+		Flags:     []cli.Flag{&cli.StringFlag{Name: "note", Usage: "what the session is doing"}},
+		Action: func(c *cli.Context) error {
+			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
+				return err
+			}
+			ws, err := e.workspace(c)
+			if err != nil {
+				return err
+			}
+			t, err := ws.Heartbeat(c.String("note"))
+			if err != nil {
+				return err
+			}
+			e.printf("heartbeat %s\n", t.Format(checkpoint.Timestamp))
+			return nil
+		},
+	}
+}
