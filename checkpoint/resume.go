@@ -111,9 +111,10 @@ type ReadStep struct {
 	Why  string `json:"why"`
 }
 
-// NextCommand is what to run instead of continuing.
+// NextCommand is what to do instead of continuing with the current item:
+// a command to run, or (Command empty) what to wait for or ask.
 type NextCommand struct {
-	Command string `json:"command"`
+	Command string `json:"command,omitempty"`
 	Why     string `json:"why"`
 }
 
@@ -496,17 +497,15 @@ func (w *Workspace) resumeState(d *resumeData, now time.Time) {
 		switch {
 		case status == "paused":
 			r.Warnings = append(r.Warnings, Warning{Kind: "paused", Message: "an operator paused this workflow (Status: paused): do not continue until a person sets it back to running"})
-			r.Command = &NextCommand{Command: "(none: wait for a person)", Why: "the workflow is paused"}
+			r.Command = &NextCommand{Why: "wait for a person: the workflow is paused"}
 		case len(d.blockers) > 0:
 			e := d.blockers[0]
-			r.Command = &NextCommand{Command: fmt.Sprintf("(resolve the blocker, then remove it from %s:%d)", st.Src.Path, e.Line),
-				Why: "work is blocked: " + e.Text}
+			r.Command = &NextCommand{Why: fmt.Sprintf("work is blocked (%s:%d): resolve the blocker or ask a person to, then remove it from the file", st.Src.Path, e.Line)}
 		case len(d.waits) > 0 && (status == "awaiting" || status == "delegated"):
 			e := d.waits[0]
-			r.Command = &NextCommand{Command: fmt.Sprintf("(none until the wait is over; then remove it from %s:%d and set Status: running)", st.Src.Path, e.Line),
-				Why: "the workflow is " + status + ": " + e.Text}
+			r.Command = &NextCommand{Why: fmt.Sprintf("the workflow is %s (%s:%d): when the wait is over, remove it from the file and set Status: running", status, st.Src.Path, e.Line)}
 		case status == "completed" || status == "stopped":
-			r.Command = &NextCommand{Command: "(none: the workflow is " + status + ")", Why: "Status says " + status}
+			r.Command = &NextCommand{Why: "nothing: Status says the workflow is " + status}
 		}
 	}
 	// Heartbeat: the last sign of life while running.

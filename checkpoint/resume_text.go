@@ -275,9 +275,9 @@ func leftOut(blocks []*rBlock) string {
 		}
 	}
 	if len(parts) == 0 {
-		return "(Shortened to fit the budget: wf resume --full prints everything.)\n"
+		return "(Shortened to fit the budget: wf resume --full prints all.)\n"
 	}
-	return "(Left out to fit the budget: " + strings.Join(parts, ", ") + "; wf resume --full prints everything.)\n"
+	return "(Left out to fit the budget: " + strings.Join(parts, ", ") + "; wf resume --full prints all.)\n"
 }
 
 // blocks builds the output blocks in display order.
@@ -287,18 +287,20 @@ func (d *resumeData) blocks() []*rBlock {
 	var out []*rBlock
 	add := func(b *rBlock) { out = append(out, b) }
 
-	// Header: where things stand.
-	var h strings.Builder
-	h.WriteString("# Resume")
+	// Header: where things stand. The short form keeps the phase, status,
+	// progress and checkpoint id.
+	title := "# Resume"
 	if r.Project != "" {
-		h.WriteString(": " + r.Project)
+		title += ": " + r.Project
 	}
-	var facts []string
+	var facts, brief []string
 	if r.Phase != "" {
 		facts = append(facts, "phase "+r.Phase)
+		brief = append(brief, "phase "+capText(r.Phase, 40))
 	}
 	if r.Status != "" {
 		facts = append(facts, "status "+r.Status)
+		brief = append(brief, "status "+capText(r.Status, 20))
 	}
 	if r.Mode != "" {
 		facts = append(facts, "mode "+r.Mode)
@@ -308,11 +310,12 @@ func (d *resumeData) blocks() []*rBlock {
 		prog += fmt.Sprintf(" (%d skipped)", r.Progress.Skipped)
 	}
 	facts = append(facts, prog)
-	cpFact := "no checkpoint yet"
+	brief = append(brief, prog)
 	if c := r.Checkpoint; c != nil {
-		cpFact = "last checkpoint " + ShortID(c.ID)
+		cpFact := "last checkpoint " + ShortID(c.ID)
+		brief = append(brief, cpFact)
 		if c.Title != "" {
-			cpFact += fmt.Sprintf(" %q", c.Title)
+			cpFact += fmt.Sprintf(" %q", capText(c.Title, 200))
 		}
 		var meta []string
 		if c.Age != "" {
@@ -327,8 +330,11 @@ func (d *resumeData) blocks() []*rBlock {
 		if len(meta) > 0 {
 			cpFact += " (" + strings.Join(meta, ", ") + ")"
 		}
+		facts = append(facts, cpFact)
+	} else {
+		facts = append(facts, "no checkpoint yet")
+		brief = append(brief, "no checkpoint yet")
 	}
-	facts = append(facts, cpFact)
 	if g := r.Git; g != nil {
 		switch {
 		case g.Branch != "":
@@ -337,8 +343,8 @@ func (d *resumeData) blocks() []*rBlock {
 			facts = append(facts, "detached HEAD "+short(g.Head))
 		}
 	}
-	full := h.String() + "\n" + strings.Join(facts, " · ") + "\n"
-	shortH := h.String() + "\n" + capText(strings.Join(facts, " · "), capShort) + "\n"
+	full := capText(title, 200) + "\n" + strings.Join(facts, " · ") + "\n"
+	shortH := capText(title, 50) + "\n" + strings.Join(brief, " · ") + "\n"
 	add(&rBlock{key: "header", items: []rItem{newItem(full, shortH)}})
 
 	// Warnings.
@@ -350,15 +356,19 @@ func (d *resumeData) blocks() []*rBlock {
 			for _, x := range w.Details {
 				f.WriteString("  - " + capText(x, capDetail) + "\n")
 			}
-			b.items = append(b.items, newItem(f.String(), "- "+capText(w.Message, capShort)+"\n"))
+			b.items = append(b.items, newItem(f.String(), "- "+capText(w.Message, 120)+"\n"))
 		}
 		add(b)
 	}
 
 	// The next command, when it is not "continue".
 	if c := r.Command; c != nil {
-		b := &rBlock{key: "command", head: "## Next command\n", what: "next command", where: "wf resume --full"}
-		b.items = []rItem{newItem("`"+c.Command+"`: "+capText(c.Why, capLine)+"\n", "`"+c.Command+"`\n")}
+		b := &rBlock{key: "command", head: "## First, before the current item\n", what: "next step", where: "wf resume --full"}
+		if c.Command != "" {
+			b.items = []rItem{newItem("`"+c.Command+"`: "+capText(c.Why, capLine)+"\n", "`"+c.Command+"`\n")}
+		} else {
+			b.items = []rItem{newItem(capText(c.Why, capLine)+"\n", capText(c.Why, capShort)+"\n")}
+		}
 		add(b)
 	}
 

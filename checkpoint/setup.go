@@ -21,6 +21,11 @@ import (
 // ResumeCommand is the command agents run at session start.
 const ResumeCommand = "wf resume"
 
+// HookCommand is what a session-start hook runs: wf resume, silent in a
+// project that has no workflow (or no longer has one), so that the hook
+// never breaks a session.
+const HookCommand = ResumeCommand + " --if-present"
+
 // Files that setup writes, relative to the repository top level.
 var (
 	ClaudeSettingsFile      = filepath.Join(".claude", "settings.json")
@@ -216,7 +221,7 @@ func MergeClaudeSettings(path string, data []byte) (out []byte, added []string, 
 
 	entry, err := jsMarshal(claudeEntry{
 		Matcher: strings.Join(added, "|"),
-		Hooks:   []claudeHook{{Type: "command", Command: ResumeCommand}},
+		Hooks:   []claudeHook{{Type: "command", Command: HookCommand}},
 	})
 	if err != nil {
 		return nil, nil, err

@@ -24,7 +24,7 @@ const goldenClaude = `{
         "hooks": [
           {
             "type": "command",
-            "command": "wf resume"
+            "command": "wf resume --if-present"
           }
         ]
       }
@@ -70,7 +70,7 @@ func checkClaudeShape(t *testing.T, out []byte) {
 	got := map[string]bool{}
 	for _, e := range doc.Hooks["SessionStart"] {
 		for _, h := range e.Hooks {
-			if h.Type == "command" && h.Command == "wf resume" {
+			if h.Type == "command" && isResumeCommand(h.Command) {
 				for _, s := range claudeMatched(e.Matcher) {
 					got[s] = true
 				}
@@ -121,7 +121,7 @@ func TestMergeClaudeSettingsKeepsEverything(t *testing.T) {
 			t.Errorf("lost %s:\n%s", want, out)
 		}
 	}
-	order := []string{`"permissions"`, `"env"`, `"hooks"`, `"PreToolUse"`, `"SessionStart"`, `"echo hello"`, `"wf resume"`, `"Stop"`, `"model"`}
+	order := []string{`"permissions"`, `"env"`, `"hooks"`, `"PreToolUse"`, `"SessionStart"`, `"echo hello"`, `"wf resume --if-present"`, `"Stop"`, `"model"`}
 	last := -1
 	for _, k := range order {
 		i := strings.Index(string(out), k)

@@ -14,10 +14,6 @@ func (e *env) setupCmd() *cli.Command {
 	return &cli.Command{
 		Name:  "setup",
 		Usage: "wire wf resume into an agent's session start (claude, agents-md, codex)",
-		// Unlisted until wf resume, which the hooks run, is built (issue 4):
-		// installing a session-start hook for a missing command would
-		// break every agent session.
-		Hidden: true,
 		Subcommands: []*cli.Command{
 			{
 				Name:      "claude",
@@ -95,7 +91,7 @@ func (e *env) reportClaude(res checkpoint.SetupResult) {
 		e.printf("created %s\n", path)
 	}
 	e.printf("added a SessionStart hook to %s: %s on %s\n",
-		path, checkpoint.ResumeCommand, strings.Join(res.Sources, ", "))
+		path, checkpoint.HookCommand, strings.Join(res.Sources, ", "))
 	e.printf("Claude Code now starts every session, and every restart after a compaction, with the output of %s\n",
 		checkpoint.ResumeCommand)
 }
