@@ -211,13 +211,13 @@ func fitBlocks(blocks []*rBlock, byKey map[string]*rBlock, target int) bool {
 		{key: "footer", keep: 0},
 		{key: "next", keep: 3},
 		{key: "decisions", keep: 0},
-		{key: "warnings", shorten: true},
 		{key: "read", keep: 2},
 		{key: "next", shorten: true},
 		{key: "next", keep: 1},
 		{key: "specs", keep: 0},
 		{key: "command", shorten: true},
 		{key: "read", keep: 0},
+		{key: "warnings", shorten: true}, // details go, messages stay
 		{key: "next", keep: 0},
 		{key: "header", shorten: true},
 		{key: "current", shorten: true},
@@ -356,7 +356,7 @@ func (d *resumeData) blocks() []*rBlock {
 			for _, x := range w.Details {
 				f.WriteString("  - " + capText(x, capDetail) + "\n")
 			}
-			b.items = append(b.items, newItem(f.String(), "- "+capText(w.Message, 120)+"\n"))
+			b.items = append(b.items, newItem(f.String(), "- "+capText(w.Message, 300)+"\n"))
 		}
 		add(b)
 	}

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds wf and runs its main job on a scratch git repository: init, add
 # items, work through them with a checkpoint (a file plus a git commit)
-# after each, then status, lint, log and show. Leaves the scratch repo for you
-# to look at and prints its path.
+# after each, then status, lint, log and show; then an interrupted session
+# (work left uncommitted) and the re-entry context a fresh session starts
+# from, wf resume. Leaves the scratch repo for you to look at and prints its
+# path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 go build -o ./wf ./cmd/wf
@@ -37,4 +39,11 @@ say "$wf" log
 say "$wf" show latest
 say git log --format='%h %s%n%(trailers)' -n 2
 say git status --short
+# A session starts work on the current item and dies before its checkpoint.
+mkdir -p api && printf 'package api\n\nfunc Feedback() {}\n' > api/feedback.go
+printf '# Conventions\n\nGo; table tests; no globals.\n' > CLAUDE.md
+say "$wf" decide "Feedback kinds are an enum: bug, idea, praise"
+# A fresh session, with no memory, starts here:
+say "$wf" resume
+say "$wf" resume --budget 300
 printf '\nThe scratch repository is %s\n' "$scratch"
