@@ -1,7 +1,6 @@
 package checkpoint
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -297,12 +296,16 @@ func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
 	// The checkpoint file: the work tree's copy, checked against the
 	// commit's.
 	fileTop := w.relTop(w.Path(filepath.Join(CheckpointsDir, cp.ID+".md")))
-	committed, cerr := repo.ReadBlobAt(commit, fileTop)
+	committedHash, cerr := repo.BlobHashAt(commit, fileTop)
 	wt, _, werr := mdstate.ReadFile(w.top(), w.Path(filepath.Join(CheckpointsDir, cp.ID+".md")))
+	var committed []byte
+	if cerr == nil && werr != nil {
+		committed, cerr = repo.ReadBlobAt(commit, fileTop)
+	}
 	switch {
 	case werr == nil:
 		d.cpContent = wt
-		if cerr == nil && !bytes.Equal(wt, committed) {
+		if cerr == nil && gitcp.BlobHash(wt) != committedHash {
 			r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-file",
 				Message: fmt.Sprintf("%s was edited since its commit %s; what follows is from the edited file", rc.File, cp.Short())})
 		}
@@ -386,12 +389,17 @@ func (w *Workspace) resumeWorkSince(d *resumeData, head gitcp.HeadInfo, cp *LogE
 // resumeTodoSince compares TODO.md with the checkpoint's.
 func (w *Workspace) resumeTodoSince(d *resumeData, cp *LogEntry, commit plumbing.Hash) error {
 	td := d.sn.Todo
-	old, err := w.Repo.ReadBlobAt(commit, w.relTop(w.Path(TodoFile)))
-	if err != nil {
-		old = nil // not in the commit: every item is new
-	}
-	if bytes.Equal(old, d.sn.todoRaw) {
-		return nil
+	path := w.relTop(w.Path(TodoFile))
+	var old []byte
+	if h, err := w.Repo.BlobHashAt(commit, path); err == nil {
+		if h == gitcp.BlobHash(d.sn.todoRaw) {
+			return nil // the usual case: unchanged, nothing to parse
+		}
+		if old, err = w.Repo.ReadBlobAt(commit, path); err != nil {
+			return err
+		}
+	} else if d.sn.TodoMissing {
+		return nil // in neither
 	}
 	otd := mdstate.ParseTodo(TodoFile, old)
 	oldMark := make(map[string][]mdstate.Mark, len(otd.Items))

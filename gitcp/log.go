@@ -69,6 +69,26 @@ func (r *Repo) Log(ref, trailerKey string, limit int) ([]LogEntry, error) {
 		return nil, err
 	}
 
+	var out []LogEntry
+	if limit > 0 {
+		// Few wanted (wf resume asks for the latest checkpoint): the
+		// newest commits one by one first, before the parallel pipeline,
+		// which reads ahead by whole batches.
+		for seen := 0; seen < 64 && len(out) < limit && len(w.heap) > 0; {
+			b := w.next(1)
+			if b.err != nil {
+				return nil, b.err
+			}
+			seen += len(b.items)
+			if err := w.check(w.rd, b); err != nil {
+				return nil, err
+			}
+			out = append(out, b.entries...)
+		}
+		if len(out) >= limit || len(w.heap) == 0 {
+			return out[:min(len(out), limit)], nil
+		}
+	}
 	workers := min(runtime.GOMAXPROCS(0), 4)
 	quit := make(chan struct{})
 	work := make(chan *logBatch, 2*workers)
@@ -116,7 +136,6 @@ func (r *Repo) Log(ref, trailerKey string, limit int) ([]LogEntry, error) {
 			}
 		}()
 	}
-	var out []LogEntry
 	for b := range ordered {
 		<-b.done
 		if b.err != nil {
@@ -426,15 +445,25 @@ func ParseTrailers(msg string) map[string]string {
 // ReadBlobAt returns the content of path (slash-separated, from the top
 // level) in commit.
 func (r *Repo) ReadBlobAt(commit plumbing.Hash, path string) ([]byte, error) {
-	tree, err := r.commitTree(commit)
+	h, err := r.BlobHashAt(commit, path)
 	if err != nil {
 		return nil, err
+	}
+	return r.readObject(plumbing.BlobObject, h)
+}
+
+// BlobHashAt returns the object id of the file path (slash-separated, from
+// the top level) in commit, reading only the trees on its way.
+func (r *Repo) BlobHashAt(commit plumbing.Hash, path string) (plumbing.Hash, error) {
+	tree, err := r.commitTree(commit)
+	if err != nil {
+		return plumbing.ZeroHash, err
 	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	for i, part := range parts {
 		ents, err := r.readTree(tree)
 		if err != nil {
-			return nil, err
+			return plumbing.ZeroHash, err
 		}
 		found := false
 		for _, e := range ents {
@@ -443,9 +472,9 @@ func (r *Repo) ReadBlobAt(commit plumbing.Hash, path string) ([]byte, error) {
 			}
 			if i == len(parts)-1 {
 				if e.isTree() || e.mode == modeGitlink {
-					return nil, fmt.Errorf("%s is not a file in %s", path, short(commit.String()))
+					return plumbing.ZeroHash, fmt.Errorf("%s is not a file in %s", path, short(commit.String()))
 				}
-				return r.readObject(plumbing.BlobObject, e.hash)
+				return e.hash, nil
 			}
 			if !e.isTree() {
 				break
@@ -457,5 +486,8 @@ func (r *Repo) ReadBlobAt(commit plumbing.Hash, path string) ([]byte, error) {
 			break
 		}
 	}
-	return nil, fmt.Errorf("%s: no such file in %s", path, short(commit.String()))
+	return plumbing.ZeroHash, fmt.Errorf("%s: no such file in %s", path, short(commit.String()))
 }
+
+// BlobHash is the object id git gives a file holding data.
+func BlobHash(data []byte) plumbing.Hash { return hashObject(plumbing.BlobObject, data) }

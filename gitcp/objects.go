@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -78,6 +79,33 @@ func (r *Repo) writeObject(t plumbing.ObjectType, data []byte, want plumbing.Has
 
 // readObject returns the raw content of an object of the expected type.
 func (r *Repo) readObject(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
+	// The own reader first: mmapped packs with their .idx, deltas
+	// resolved, and loose objects. go-git's storage decodes every pack
+	// index into memory and caches objects, several times slower for the
+	// few reads a command makes.
+	r.objOnce.Do(func() {
+		r.objDB = openObjDB(filepath.Join(r.CommonDir, "objects"))
+		r.objRd = &objReader{db: r.objDB}
+	})
+	r.objMu.Lock()
+	if r.objRd != nil {
+		typ, data, err := r.objRd.read(h)
+		if err == nil {
+			if typ != t {
+				r.objMu.Unlock()
+				return nil, fmt.Errorf("read %s %s: object is a %s", t, h, typ)
+			}
+			out := bytes.Clone(data) // data is the reader's buffer
+			r.objMu.Unlock()
+			return out, nil
+		}
+		if !errors.Is(err, errObjNotHere) {
+			r.objMu.Unlock()
+			return nil, fmt.Errorf("read %s %s: %w", t, h, err)
+		}
+	}
+	r.objMu.Unlock()
+	// Alternates, v1 pack indexes, packs the reader could not map.
 	obj, err := r.storage().EncodedObject(t, h)
 	if err != nil {
 		return nil, fmt.Errorf("read %s %s: %w", t, h, err)

@@ -35,6 +35,13 @@ type Repo struct {
 
 	storeOnce sync.Once
 	store     *filesystem.Storage
+
+	// The own reader of packs and loose objects (pack.go), opened on
+	// first use; readObject takes objMu around it.
+	objOnce sync.Once
+	objMu   sync.Mutex
+	objDB   *objDB
+	objRd   *objReader
 }
 
 // allowedExtensions lists the repository extensions this package understands.
@@ -192,6 +199,12 @@ func (r *Repo) WfDir() string { return filepath.Join(r.GitDir, "wf") }
 
 // Close releases open pack files, if the object database was opened.
 func (r *Repo) Close() error {
+	r.objMu.Lock()
+	if r.objDB != nil {
+		r.objDB.close()
+		r.objDB, r.objRd = nil, nil
+	}
+	r.objMu.Unlock()
 	if r.store != nil {
 		return r.store.Close()
 	}

@@ -94,3 +94,20 @@ func BenchmarkTodoAdd5000(b *testing.B) {
 		runBench(b, "--dir", dir, "todo", "add", "--phase", "Implementing", "benchmark item "+strconv.Itoa(n))
 	}
 }
+
+// BenchmarkResumeLarge runs wf resume in-process on the repository named
+// by WF_BENCH_RESUME_REPO: the large project bench/resume/run.sh makes
+// (5,000 TODO items, 500 checkpoints among 10,000 commits, 500 decisions,
+// uncommitted work). The working directory is the repository, as for an
+// agent.
+func BenchmarkResumeLarge(b *testing.B) {
+	dir := os.Getenv("WF_BENCH_RESUME_REPO")
+	if dir == "" {
+		b.Skip("set WF_BENCH_RESUME_REPO to the repository bench/resume/run.sh makes")
+	}
+	b.Chdir(dir)
+	b.ReportAllocs()
+	for b.Loop() {
+		runBench(b, "resume")
+	}
+}
