@@ -185,13 +185,23 @@ func (w *Workspace) checkpointLocked(o CheckpointOptions) (*CheckpointResult, er
 	if err != nil {
 		return nil, err
 	}
-	now := w.Now()
-	id := NewID(now, title)
+	idNow := w.Now()
+	id := NewID(idNow, title)
+	// Ids sort by time to the second; within one second the order of two
+	// checkpoints (say one on the branch, one on the checkpoint ref) would
+	// be left to the random part. A new id always sorts after the newest
+	// one this worktree can see.
+	if latest, err := w.Log(1); err == nil && len(latest) > 0 && len(latest[0].ID) >= len(IDTime) && latest[0].ID[:len(IDTime)] >= id[:len(IDTime)] {
+		if t, ok := idTime(latest[0].ID); ok {
+			idNow = t.Add(time.Second)
+			id = NewID(idNow, title)
+		}
+	}
 	for i := 0; i < 5; i++ {
 		if _, err := os.Lstat(w.Path(filepath.Join(CheckpointsDir, id+".md"))); errors.Is(err, fs.ErrNotExist) {
 			break
 		}
-		id = NewID(now, title)
+		id = NewID(idNow, title)
 	}
 	allowSecret, err := w.topPaths(o.AllowSecret)
 	if err != nil {
@@ -285,13 +295,9 @@ func (w *Workspace) stage(s *gitcp.Staged, in *intent, res *CheckpointResult, pr
 	if err != nil {
 		return nil, err
 	}
-	own := func(p string) bool {
-		return p == w.relTop(w.Path(StateFile)) || p == w.relTop(w.Path(TodoFile)) ||
-			strings.HasPrefix(p, w.relTop(w.Path(CheckpointsDir))+"/")
-	}
 	res.Files = []FileView{}
 	for _, f := range stats {
-		if !own(f.Path) {
+		if !w.ownFile(f.Path) {
 			res.Files = append(res.Files, FileView{Path: f.Path, Kind: f.Kind.String(), Added: f.Added, Deleted: f.Deleted, Binary: f.Binary})
 		}
 	}

@@ -31,13 +31,13 @@ func (w *Workspace) Heartbeat(note string) (time.Time, error) {
 	return now, nil
 }
 
-// LastHeartbeat returns the time of the last heartbeat, if any.
-func (w *Workspace) LastHeartbeat() (time.Time, bool) {
+// LastHeartbeat returns the time and note of the last heartbeat, if any.
+func (w *Workspace) LastHeartbeat() (time.Time, string, bool) {
 	data, err := os.ReadFile(filepath.Join(w.lockDir(), heartbeatFile))
 	if err != nil {
-		return time.Time{}, false
+		return time.Time{}, "", false
 	}
-	first, _, _ := strings.Cut(string(data), "\n")
+	first, rest, _ := strings.Cut(string(data), "\n")
 	t, err := time.Parse(time.RFC3339, strings.TrimSpace(first))
-	return t, err == nil
+	return t, strings.TrimSpace(rest), err == nil
 }

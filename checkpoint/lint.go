@@ -88,8 +88,8 @@ func Lint(sn *Snapshot) []Diagnostic {
 		add(sf, settingLine(st, "commit"), SevError, "use \"- commit: branch\" or \"- commit: ref\"", "commit mode %q is not branch or ref", c)
 	}
 	if b := st.Setting("resume-budget"); b != "" {
-		if n, err := strconv.Atoi(b); err != nil || n < 100 {
-			add(sf, settingLine(st, "resume-budget"), SevError, "use a number of tokens, e.g. 2000", "resume-budget %q is not a number of tokens of at least 100", b)
+		if n, err := strconv.Atoi(b); err != nil || n < MinResumeBudget {
+			add(sf, settingLine(st, "resume-budget"), SevError, "use a number of tokens, e.g. 2000", "resume-budget %q is not a number of tokens of at least %d", b, MinResumeBudget)
 		}
 	}
 	for _, n := range st.Notes {

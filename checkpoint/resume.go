@@ -21,9 +21,9 @@ import (
 // --budget nor the resume-budget setting gives one.
 const DefaultResumeBudget = 2000
 
-// MinResumeBudget is the smallest budget wf resume accepts: below it not
-// even the first line and a warning fit.
-const MinResumeBudget = 100
+// MinResumeBudget is the smallest budget wf resume accepts: the shortest
+// first line, the first warning and the closing line fit in it.
+const MinResumeBudget = 200
 
 // DefaultHeartbeatStale is how old the last sign of life may be while the
 // status is running before wf resume warns (setting heartbeat-stale).
@@ -137,6 +137,8 @@ type resumeData struct {
 	extraRead []string // paths the checkpoint's context names
 	waits     []*mdstate.Entry
 	blockers  []*mdstate.Entry
+	cpMissing bool // the checkpoint file was read from its commit
+	cpCommit  string
 }
 
 // Resume assembles the re-entry context. It reads the state files and the
@@ -193,14 +195,10 @@ func (w *Workspace) Resume(o ResumeOptions) (*Resume, error) {
 	if !o.Full {
 		budget = o.Budget
 		if budget == 0 {
-			if s := st.Setting("resume-budget"); s != "" {
-				n, err := strconv.Atoi(strings.TrimSpace(s))
-				if err != nil || n < MinResumeBudget {
-					r.Warnings = append(r.Warnings, Warning{Kind: "lint",
-						Message: fmt.Sprintf("%s: setting resume-budget %q is not a whole number of at least %d; using %d", st.Src.Path, s, MinResumeBudget, DefaultResumeBudget)})
-				} else {
-					budget = n
-				}
+			// An unusable setting is a lint error, reported with the
+			// others; the default applies.
+			if n, err := strconv.Atoi(strings.TrimSpace(st.Setting("resume-budget"))); err == nil && n >= MinResumeBudget {
+				budget = n
 			}
 		}
 		if budget == 0 {
@@ -254,10 +252,7 @@ func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
 			Message: fmt.Sprintf("a git %s is in progress: finish or abort it before anything else (git status shows where it stands)", op)})
 		r.Command = &NextCommand{Command: operationCommand(op), Why: fmt.Sprintf("a %s is in progress; wf checkpoint refuses to commit on the branch until it is finished", op)}
 	}
-	if head.Detached {
-		r.Warnings = append(r.Warnings, Warning{Kind: "detached",
-			Message: fmt.Sprintf("HEAD is detached at %s: checkpoints made here are on no branch (git switch -c NAME keeps them)", short(g.Head))})
-	}
+
 	// The latest checkpoint: the newest in HEAD's history and the
 	// checkpoint ref's.
 	es, err := w.Log(1)
@@ -286,6 +281,7 @@ func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
 		}
 	}
 	if cp == nil {
+		w.resumeDetached(d, head, nil)
 		w.resumeWorkSince(d, head, nil)
 		return nil
 	}
@@ -293,6 +289,7 @@ func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
 		File: w.Rel(filepath.Join(CheckpointsDir, cp.ID+".md"))}
 	r.Checkpoint = rc
 	commit := plumbing.NewHash(cp.Commit)
+	d.cpCommit = cp.Commit
 	// The checkpoint file: the work tree's copy, checked against the
 	// commit's.
 	fileTop := w.relTop(w.Path(filepath.Join(CheckpointsDir, cp.ID+".md")))
@@ -310,7 +307,7 @@ func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
 				Message: fmt.Sprintf("%s was edited since its commit %s; what follows is from the edited file", rc.File, cp.Short())})
 		}
 	case cerr == nil:
-		d.cpContent = committed
+		d.cpContent, d.cpMissing = committed, true
 		r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-file",
 			Message: fmt.Sprintf("%s is missing from the work tree; read it with: git show %s:%s", rc.File, cp.Short(), fileTop)})
 		rc.File = cp.Short() + ":" + fileTop
@@ -320,6 +317,7 @@ func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
 		rc.File = ""
 	}
 	// HEAD and the branch against the checkpoint.
+	w.resumeDetached(d, head, cp)
 	if cp.Branch != "" && g.Branch != "" && cp.Branch != g.Branch {
 		r.Warnings = append(r.Warnings, Warning{Kind: "branch-changed",
 			Message: fmt.Sprintf("checkpoint %s was made on branch %s; HEAD is now on %s", ShortID(cp.ID), cp.Branch, g.Branch)})
@@ -333,8 +331,13 @@ func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
 			return err
 		}
 		if reached {
+			var details []string
+			if stats, err := repo.DiffStat(commit, head.Hash); err == nil {
+				details = fileDetails(stats, cp.Short()+"..HEAD")
+			}
 			r.Warnings = append(r.Warnings, Warning{Kind: "head-moved",
-				Message: fmt.Sprintf("HEAD moved %d %s past checkpoint %s without a checkpoint: see git log %s..HEAD", n, plural(n, "commit", "commits"), ShortID(cp.ID), cp.Short())})
+				Message: fmt.Sprintf("HEAD moved %d %s past checkpoint %s without a checkpoint: see git log %s..HEAD", n, plural(n, "commit", "commits"), ShortID(cp.ID), cp.Short()),
+				Details: details})
 		} else {
 			r.Warnings = append(r.Warnings, Warning{Kind: "head-moved",
 				Message: fmt.Sprintf("HEAD (%s) does not descend from checkpoint %s's commit %s within 1,000 commits", short(g.Head), ShortID(cp.ID), cp.Short())})
@@ -344,12 +347,33 @@ func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
 	return w.resumeTodoSince(d, cp, commit)
 }
 
+// resumeDetached warns about a detached HEAD, except during a git
+// operation (a rebase detaches HEAD; the operation's warning says what to
+// do), and names the branch the checkpoint was made on.
+func (w *Workspace) resumeDetached(d *resumeData, head gitcp.HeadInfo, cp *LogEntry) {
+	r := d.r
+	if !head.Detached || r.Git.Operation != "" {
+		return
+	}
+	msg := fmt.Sprintf("HEAD is detached at %s: checkpoints made here belong to no branch", short(r.Git.Head))
+	if cp != nil && cp.Branch != "" {
+		msg += fmt.Sprintf("; checkpoint %s was made on branch %s", ShortID(cp.ID), cp.Branch)
+		r.Command = &NextCommand{Command: "git switch " + cp.Branch, Why: "go back to the branch the work was checkpointed on (or git switch -c NAME to keep working here on a new branch)"}
+	} else {
+		msg += " (git switch -c NAME starts a branch here)"
+	}
+	r.Warnings = append(r.Warnings, Warning{Kind: "detached", Message: msg})
+}
+
 // resumeWorkSince reports what the work tree changed since the checkpoint's
 // commit (or since HEAD when there is no checkpoint).
 func (w *Workspace) resumeWorkSince(d *resumeData, head gitcp.HeadInfo, cp *LogEntry) {
 	r := d.r
 	from, since := head.Hash, "the last commit"
-	if cp != nil {
+	if cp != nil && (cp.Ref != "HEAD" || head.Hash.String() == cp.Commit) {
+		// In ref mode the checkpoint holds the work tree; in branch mode
+		// it is HEAD unless commits came since, which head-moved reports,
+		// and then the work tree is compared with HEAD.
 		from, since = plumbing.NewHash(cp.Commit), "checkpoint "+ShortID(cp.ID)
 	}
 	if from.IsZero() {
@@ -363,27 +387,43 @@ func (w *Workspace) resumeWorkSince(d *resumeData, head gitcp.HeadInfo, cp *LogE
 	if len(stats) == 0 {
 		return
 	}
-	add, del := 0, 0
-	var details []string
+	add, del, work := 0, 0, false
 	for _, f := range stats {
 		add += f.Added
 		del += f.Deleted
-		if len(details) < 12 {
-			if f.Binary {
-				details = append(details, fmt.Sprintf("%s %s (binary)", kindLetter(f.Kind), f.Path))
-			} else {
-				details = append(details, fmt.Sprintf("%s %s +%d -%d", kindLetter(f.Kind), f.Path, f.Added, f.Deleted))
-			}
+		if !w.ownFile(f.Path) {
+			work = true
 		}
 	}
-	if len(stats) > len(details) {
-		details = append(details, fmt.Sprintf("… %d more (git diff --stat %s)", len(stats)-len(details), short(from.String())))
-	}
 	msg := fmt.Sprintf("work not checkpointed since %s: %d %s changed (+%d -%d)", since, len(stats), plural(len(stats), "file", "files"), add, del)
-	if cp != nil {
-		msg += "; the last session was probably interrupted: look at it (git diff " + cp.Short() + ") before going on"
+	if work && cp != nil {
+		msg += "; the last session was probably interrupted: look at it (git diff " + short(from.String()) + ") before going on"
 	}
-	r.Warnings = append(r.Warnings, Warning{Kind: "uncommitted", Message: msg, Details: details})
+	r.Warnings = append(r.Warnings, Warning{Kind: "uncommitted", Message: msg, Details: fileDetails(stats, short(from.String()))})
+}
+
+// ownFile reports whether p (from the top level) is one of wf's state
+// files or checkpoints.
+func (w *Workspace) ownFile(p string) bool {
+	return p == w.relTop(w.Path(StateFile)) || p == w.relTop(w.Path(TodoFile)) ||
+		strings.HasPrefix(p, w.relTop(w.Path(CheckpointsDir))+"/")
+}
+
+// fileDetails lists changed files with their line counts, at most 12.
+func fileDetails(stats []gitcp.FileStat, diffArg string) []string {
+	var details []string
+	for _, f := range stats {
+		if len(details) == 12 {
+			details = append(details, fmt.Sprintf("… %d more (git diff --stat %s)", len(stats)-12, diffArg))
+			break
+		}
+		if f.Binary {
+			details = append(details, fmt.Sprintf("%s %s (binary)", kindLetter(f.Kind), f.Path))
+		} else {
+			details = append(details, fmt.Sprintf("%s %s +%d -%d", kindLetter(f.Kind), f.Path, f.Added, f.Deleted))
+		}
+	}
+	return details
 }
 
 // resumeTodoSince compares TODO.md with the checkpoint's.
@@ -493,19 +533,21 @@ func (w *Workspace) resumeNoGit(d *resumeData, now time.Time) {
 func (w *Workspace) resumeState(d *resumeData, now time.Time) {
 	r, st, td := d.r, d.sn.State, d.sn.Todo
 	status := strings.ToLower(strings.TrimSpace(r.Status))
-	for _, e := range d.waits {
-		r.Warnings = append(r.Warnings, Warning{Kind: "waiting",
-			Message: fmt.Sprintf("waiting (%s:%d): %s", st.Src.Path, e.Line, e.Text)})
+	if status == "paused" {
+		// Pausing gives control to the person, whatever else is true.
+		r.Warnings = append(r.Warnings, Warning{Kind: "paused", Message: "an operator paused this workflow (Status: paused): do not continue until a person sets it back to running"})
+		r.Command = &NextCommand{Why: "wait for a person: the workflow is paused"}
 	}
 	for _, e := range d.blockers {
 		r.Warnings = append(r.Warnings, Warning{Kind: "blocked",
 			Message: fmt.Sprintf("blocker (%s:%d): %s", st.Src.Path, e.Line, e.Text)})
 	}
+	for _, e := range d.waits {
+		r.Warnings = append(r.Warnings, Warning{Kind: "waiting",
+			Message: fmt.Sprintf("waiting (%s:%d): %s", st.Src.Path, e.Line, e.Text)})
+	}
 	if r.Command == nil {
 		switch {
-		case status == "paused":
-			r.Warnings = append(r.Warnings, Warning{Kind: "paused", Message: "an operator paused this workflow (Status: paused): do not continue until a person sets it back to running"})
-			r.Command = &NextCommand{Why: "wait for a person: the workflow is paused"}
 		case len(d.blockers) > 0:
 			e := d.blockers[0]
 			r.Command = &NextCommand{Why: fmt.Sprintf("work is blocked (%s:%d): resolve the blocker or ask a person to, then remove it from the file", st.Src.Path, e.Line)}
@@ -518,9 +560,9 @@ func (w *Workspace) resumeState(d *resumeData, now time.Time) {
 	}
 	// Heartbeat: the last sign of life while running.
 	if status == "running" {
-		last, src := time.Time{}, ""
-		if hb, ok := w.LastHeartbeat(); ok {
-			last, src = hb, "heartbeat"
+		last, src, note := time.Time{}, "", ""
+		if hb, n, ok := w.LastHeartbeat(); ok {
+			last, src, note = hb, "heartbeat", n
 		}
 		if r.Checkpoint != nil && r.Checkpoint.Time.After(last) {
 			last, src = r.Checkpoint.Time, "checkpoint"
@@ -534,11 +576,18 @@ func (w *Workspace) resumeState(d *resumeData, now time.Time) {
 		if !last.IsZero() && now.Sub(last) > limit {
 			r.Warnings = append(r.Warnings, Warning{Kind: "stale-heartbeat",
 				Message: fmt.Sprintf("status is running but the last %s was %s (stale after %s): the session that was running probably died; you are taking over (wf heartbeat while you work)", src, age(now, last), fmtDuration(limit))})
+			if note != "" && src == "heartbeat" {
+				r.Warnings[len(r.Warnings)-1].Details = []string{"its last heartbeat said: " + note}
+			}
 		}
 	}
 	for _, dg := range Lint(d.sn) {
 		if dg.Severity == SevError {
-			r.Warnings = append(r.Warnings, Warning{Kind: "lint", Message: "lint: " + dg.String()})
+			wn := Warning{Kind: "lint", Message: "lint: " + dg.String()}
+			if dg.Hint != "" {
+				wn.Details = []string{"fix: " + dg.Hint}
+			}
+			r.Warnings = append(r.Warnings, wn)
 		}
 	}
 	// What to read first.
@@ -556,22 +605,31 @@ func (w *Workspace) resumeState(d *resumeData, now time.Time) {
 		}
 	}
 	r.Read = append(r.Read, ReadStep{Path: w.Rel(StateFile), Why: "phase, status, waits, the decisions log"})
-	if r.Checkpoint != nil && r.Checkpoint.File != "" {
-		r.Read = append(r.Read, ReadStep{Path: r.Checkpoint.File, Why: "the latest checkpoint"})
+	if c := r.Checkpoint; c != nil && c.File != "" {
+		if d.cpMissing {
+			r.Read = append(r.Read, ReadStep{Path: c.File, Why: "the latest checkpoint (not in the work tree: git show " + c.File + ")"})
+		} else {
+			r.Read = append(r.Read, ReadStep{Path: c.File, Why: "the latest checkpoint"})
+		}
 	}
 	todoWhy := "the remaining work"
 	if r.Current != nil {
 		todoWhy = fmt.Sprintf("the remaining work (current item: line %d)", r.Current.Line)
 	}
-	r.Read = append(r.Read, ReadStep{Path: w.Rel(TodoFile), Why: todoWhy})
+	if d.sn.TodoMissing {
+		w.resumeNoTodo(d)
+	} else {
+		r.Read = append(r.Read, ReadStep{Path: w.Rel(TodoFile), Why: todoWhy})
+	}
 	// The checkpoint's own sections.
 	if d.cpContent != nil {
 		b := ParseBody(d.cpContent)
 		d.cpDoc = b
 		for _, it := range listItems(b.Sections[SecNext]) {
-			if !strings.HasPrefix(it, "(none") {
-				r.NextActions = append(r.NextActions, it)
+			if strings.HasPrefix(it, "(none") || closedItem(td, it) {
+				continue
 			}
+			r.NextActions = append(r.NextActions, it)
 		}
 		for _, line := range strings.Split(strings.Trim(b.Sections[SecSummary], "\n"), "\n") {
 			t := strings.TrimSpace(line)
@@ -585,10 +643,11 @@ func (w *Workspace) resumeState(d *resumeData, now time.Time) {
 			for _, m := range backticked.FindAllStringSubmatch(it, -1) {
 				p := m[1]
 				if p == StateFile || p == TodoFile || strings.HasSuffix(p, "/"+StateFile) || strings.HasSuffix(p, "/"+TodoFile) ||
-					strings.Contains(p, CheckpointsDir+"/") || p == "CLAUDE.md" || p == "AGENTS.md" || slices.Contains(d.extraRead, p) {
+					strings.Contains(p, CheckpointsDir+"/") || p == "CLAUDE.md" || p == "AGENTS.md" || slices.Contains(d.extraRead, p) || len(d.extraRead) == 5 {
 					continue
 				}
 				d.extraRead = append(d.extraRead, p)
+				r.Read = append(r.Read, ReadStep{Path: relWD(filepath.Join(w.top(), filepath.FromSlash(p))), Why: "named in the checkpoint's context"})
 			}
 		}
 	}
@@ -630,6 +689,43 @@ func (w *Workspace) resumeState(d *resumeData, now time.Time) {
 			}
 		}
 	}
+}
+
+// todoItemRef matches the "(TODO item N" wf writes after a derived next
+// action.
+var todoItemRef = regexp.MustCompile(`\(TODO item (\d+)[,)]`)
+
+// closedItem reports whether a next action names a TODO item that is done
+// or skipped by now (with the same text: numbers shift when items move).
+func closedItem(td *mdstate.Todo, action string) bool {
+	m := todoItemRef.FindStringSubmatch(action)
+	if m == nil {
+		return false
+	}
+	n, _ := strconv.Atoi(m[1])
+	if n < 1 || n > len(td.Items) {
+		return false
+	}
+	it := td.Items[n-1]
+	return !it.IsOpen() && strings.HasPrefix(action, it.Text)
+}
+
+// resumeNoTodo reports a missing TODO.md and how to get it back.
+func (w *Workspace) resumeNoTodo(d *resumeData) {
+	r := d.r
+	wn := Warning{Kind: "no-todo", Message: fmt.Sprintf("%s is missing", w.Rel(TodoFile))}
+	if d.cpCommit != "" {
+		if _, err := w.Repo.BlobHashAt(plumbing.NewHash(d.cpCommit), w.relTop(w.Path(TodoFile))); err == nil {
+			cmd := fmt.Sprintf("git restore --source=%s -- %s", short(d.cpCommit), w.Rel(TodoFile))
+			wn.Message += fmt.Sprintf(": the latest checkpoint has it (%s)", cmd)
+			if r.Command == nil {
+				r.Command = &NextCommand{Command: cmd, Why: "bring TODO.md back as it was at the latest checkpoint (or wf todo add to start a new list)"}
+			}
+		}
+	} else {
+		wn.Message += ": wf todo add creates it"
+	}
+	r.Warnings = append(r.Warnings, wn)
 }
 
 // IsOpenView reports whether the item is open.
@@ -694,7 +790,7 @@ func short(h string) string { return h[:min(len(h), 7)] }
 // age says how long ago t was, coarsely.
 func age(now, t time.Time) string {
 	d := now.Sub(t)
-	if d < time.Minute {
+	if d < 2*time.Second {
 		return "just now"
 	}
 	return fmtDuration(d) + " ago"
@@ -702,6 +798,8 @@ func age(now, t time.Time) string {
 
 func fmtDuration(d time.Duration) string {
 	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
 	case d < time.Hour:
 		return fmt.Sprintf("%dm", int(d.Minutes()))
 	case d < 48*time.Hour:

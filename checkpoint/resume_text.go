@@ -119,6 +119,24 @@ func capText(s string, n int) string {
 	return s[:n] + "…"
 }
 
+// capTokens cuts s to at most n estimated tokens (as a part of a text),
+// marking the cut.
+func capTokens(s string, n int) string {
+	if partCost(s) <= n {
+		return s
+	}
+	lo, hi := 0, len(s) // the longest byte length that fits is in [lo, hi)
+	for lo+1 < hi {
+		m := (lo + hi) / 2
+		if partCost(capText(s, m)) <= n {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return capText(s, lo)
+}
+
 // Byte caps of single items, so that one huge line (a pasted log in a
 // decision) cannot crowd out everything else.
 const (
@@ -175,6 +193,12 @@ func (d *resumeData) fit(budget int) {
 			cut = t[:i+1]
 		}
 		text = cut + footer
+		// Keep in the document only what the text kept.
+		for _, b := range blocks {
+			for b.hi > b.lo && !strings.Contains(cut, b.items[b.hi-1].text()) {
+				b.hi--
+			}
+		}
 	}
 	r.text = text
 	r.Budget = budget
@@ -344,7 +368,7 @@ func (d *resumeData) blocks() []*rBlock {
 		}
 	}
 	full := capText(title, 200) + "\n" + strings.Join(facts, " · ") + "\n"
-	shortH := capText(title, 50) + "\n" + strings.Join(brief, " · ") + "\n"
+	shortH := capTokens(title, 20) + "\n" + capTokens(strings.Join(brief, " · "), 40) + "\n"
 	add(&rBlock{key: "header", items: []rItem{newItem(full, shortH)}})
 
 	// Warnings.
@@ -356,7 +380,7 @@ func (d *resumeData) blocks() []*rBlock {
 			for _, x := range w.Details {
 				f.WriteString("  - " + capText(x, capDetail) + "\n")
 			}
-			b.items = append(b.items, newItem(f.String(), "- "+capText(w.Message, 300)+"\n"))
+			b.items = append(b.items, newItem(f.String(), "- "+capTokens(w.Message, 90)+"\n"))
 		}
 		add(b)
 	}
@@ -373,20 +397,10 @@ func (d *resumeData) blocks() []*rBlock {
 	}
 
 	// What to read first.
-	if len(r.Read) > 0 || len(d.extraRead) > 0 {
+	if len(r.Read) > 0 {
 		b := &rBlock{key: "read", head: "## Read first, in order\n", what: "files to read", where: "wf resume --full"}
-		n := 0
-		for _, s := range r.Read {
-			n++
-			line := fmt.Sprintf("%d. %s: %s\n", n, s.Path, s.Why)
-			b.items = append(b.items, newItem(line, line))
-		}
-		for i, p := range d.extraRead {
-			if i == 5 {
-				break
-			}
-			n++
-			line := fmt.Sprintf("%d. %s (named in the checkpoint's context)\n", n, p)
+		for i, s := range r.Read {
+			line := fmt.Sprintf("%d. %s: %s\n", i+1, s.Path, s.Why)
 			b.items = append(b.items, newItem(line, line))
 		}
 		add(b)
@@ -458,6 +472,9 @@ func (d *resumeData) blocks() []*rBlock {
 		n = fmt.Sprint(r.Current.N)
 	}
 	line := fmt.Sprintf("`wf todo done %s`, then `wf checkpoint -m \"<what is done>\" [--next \"<next step>\"]...`; `wf heartbeat` now and then while a step runs long.\n", n)
+	if r.Git == nil {
+		line = fmt.Sprintf("`wf todo done %s`, and `wf decide \"<decision>\"` for decisions; checkpoints need a git repository.\n", n)
+	}
 	b.items = []rItem{newItem(line, line)}
 	add(b)
 	return out

@@ -1,6 +1,9 @@
 package gitcp
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -42,5 +45,28 @@ func TestCommitsSince(t *testing.T) {
 	}
 	if n, reached, _ := r.CommitsSince(head, side, 2); reached || n != 2 {
 		t.Errorf("with max 2: %d, %v", n, reached)
+	}
+}
+
+// TestDiscoverCeiling: GIT_CEILING_DIRECTORIES stops the walk up as in git.
+func TestDiscoverCeiling(t *testing.T) {
+	dir := newRepo(t)
+	sub := filepath.Join(dir, "a", "b")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Discover(sub); err != nil {
+		t.Fatalf("without a ceiling: %v", err)
+	}
+	t.Setenv("GIT_CEILING_DIRECTORIES", "relative/ignored"+string(filepath.ListSeparator)+dir)
+	if _, err := Discover(sub); !errors.Is(err, ErrNotRepository) {
+		t.Errorf("ceiling at the top: %v, want ErrNotRepository", err)
+	}
+	if _, err := Discover(dir); err != nil {
+		t.Errorf("starting in the ceiling folder itself: %v", err)
+	}
+	t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Join(dir, "a"))
+	if _, err := Discover(sub); !errors.Is(err, ErrNotRepository) {
+		t.Errorf("ceiling at a/: %v", err)
 	}
 }

@@ -61,19 +61,28 @@ var allowedExtensions = map[string]func(v string) bool{
 // repository format versions and extensions it does not know
 // ([UnsupportedRepoError]) and bare repositories ([ErrBareRepository]). It
 // returns an error wrapping [ErrNotRepository] when no repository is found.
+// Like git, it does not walk up into the folders GIT_CEILING_DIRECTORIES
+// lists (absolute paths separated by ":"; the folder it starts in is
+// always looked at).
 func Discover(dir string) (*Repo, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
 	}
 	abs = filepath.Clean(abs)
+	ceilings := map[string]bool{}
+	for _, c := range filepath.SplitList(os.Getenv("GIT_CEILING_DIRECTORIES")) {
+		if c != "" && filepath.IsAbs(c) {
+			ceilings[filepath.Clean(c)] = true
+		}
+	}
 	for d := abs; ; {
 		r, err := openAt(d)
 		if err != nil || r != nil {
 			return r, err
 		}
 		parent := filepath.Dir(d)
-		if parent == d {
+		if parent == d || ceilings[parent] {
 			return nil, fmt.Errorf("%w: %s", ErrNotRepository, abs)
 		}
 		d = parent

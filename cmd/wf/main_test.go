@@ -6,7 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -26,7 +28,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"mkfile": cmdMkfile, "exitcode": cmdExitcode},
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"mkfile": cmdMkfile, "exitcode": cmdExitcode, "replace": cmdReplace},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("HOME", e.WorkDir)
 			e.Setenv("GIT_CONFIG_NOSYSTEM", "1")
@@ -89,4 +91,25 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited with code %d, want %d", args[1], got, want)
 	}
+}
+
+// cmdReplace is "replace PATH OLD NEW": replace every match of the regular
+// expression OLD (multi-line mode: ^ and $ match at line breaks) in PATH
+// with NEW, in which $1 names a group and \n is a line break. It fails
+// when OLD does not match, so that a script never goes on with an edit
+// that did not happen. For hand edits of the state files.
+func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: replace PATH OLD NEW")
+	}
+	re, err := regexp.Compile("(?m)" + args[1])
+	ts.Check(err)
+	path := ts.MkAbs(args[0])
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	if !re.Match(data) {
+		ts.Fatalf("replace: %q does not match in %s", args[1], args[0])
+	}
+	out := re.ReplaceAll(data, []byte(strings.ReplaceAll(args[2], `\n`, "\n")))
+	ts.Check(os.WriteFile(path, out, 0o644))
 }
