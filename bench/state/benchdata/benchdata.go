@@ -30,13 +30,37 @@ client server endpoint payload field column table query filter sort page cursor 
 // or three hundred bytes) and some have inline code and links. At n = 5000
 // the file is about 400 KB.
 func Todo(n int) []byte {
+	current := false
+	return TodoWith(n, func(item int) (byte, string) {
+		done := item <= n*2/5
+		skipped := !done && item%97 == 0
+		switch {
+		case done && item%3 != 0:
+			return 'x', fmt.Sprintf(" (202602%02d-%02d%02d-%s)", 1+item%28, item%24, item%60, words[item%len(words)])
+		case done:
+			return 'x', ""
+		case skipped:
+			return '-', fmt.Sprintf(" (skipped: moved to the %s backlog)", words[(item*7)%len(words)])
+		case !current:
+			current = true
+			return ' ', "  <-- CURRENT"
+		}
+		return ' ', ""
+	})
+}
+
+// TodoWith returns a TODO.md with the layout of Todo (the same n items,
+// texts, phases, nesting and notes) whose items are marked by mark: for
+// item i (1..n, called once each, in order) it returns the box (' ', 'x'
+// or '-') and the suffix written after the item's text on its line, such
+// as " (checkpoint-id)", " (skipped: reason)", "  <-- CURRENT" or "".
+func TodoWith(n int, mark func(i int) (box byte, suffix string)) []byte {
 	var b strings.Builder
 	b.Grow(n * 85)
 	b.WriteString("# TODO\n\nThe plan for the search API rewrite. Items are ticked by `wf todo done`;\n")
 	b.WriteString("people edit this file by hand too.\n")
 	per := n / len(Phases)
 	item := 0
-	current := false
 	for p, phase := range Phases {
 		fmt.Fprintf(&b, "\n## %s\n\n", phase)
 		if p%3 == 1 {
@@ -64,30 +88,22 @@ func Todo(n int) []byte {
 				depth = 0
 			}
 			b.WriteString(strings.Repeat("  ", depth))
-			mark := " "
-			done := item <= n*2/5
-			skipped := !done && item%97 == 0
-			switch {
-			case done:
-				mark = "x"
-			case skipped:
-				mark = "-"
-			}
-			fmt.Fprintf(&b, "- [%s] %s", mark, text(item))
-			switch {
-			case done && item%3 != 0:
-				fmt.Fprintf(&b, " (202602%02d-%02d%02d-%s)", 1+item%28, item%24, item%60, words[item%len(words)])
-			case skipped:
-				fmt.Fprintf(&b, " (skipped: moved to the %s backlog)", words[(item*7)%len(words)])
-			case !done && !current:
-				b.WriteString("  <-- CURRENT")
-				current = true
-			}
-			b.WriteByte('\n')
+			box, suffix := mark(item)
+			fmt.Fprintf(&b, "- [%c] %s%s\n", box, text(item), suffix)
 		}
 	}
 	return []byte(b.String())
 }
+
+// ItemPhase is the index in Phases of the section that holds item i
+// (1..n) of Todo(n) and TodoWith(n, …).
+func ItemPhase(n, i int) int {
+	return min((i-1)/(n/len(Phases)), len(Phases)-1)
+}
+
+// ItemText is item i's text in Todo and TodoWith, without box or suffix;
+// other generators use it for realistic one-line texts.
+func ItemText(i int) string { return text(i) }
 
 // text is item i's text: a few words, sometimes long, with inline code or
 // a link now and then.
