@@ -144,8 +144,14 @@ func unapplyFlags(t *testing.T, b []byte, flags []string) []byte {
 //
 //	todo done N [checkpoint]   todo undo N      todo skip N reason...
 //	todo current N             todo add "text" [section=Name] [under=N]
+//	todo failures N bucket=count,bucket=count   todo failures N -
+//	todo list
 //	state field Key value...   state phase Name column value...
 //	state append kind text...
+//
+// "todo failures N -" removes item N's failure annotation. "todo list"
+// writes the parse instead of an edited file: one line per item, see
+// listItems.
 func runOp(input []byte, op string) ([]byte, error) {
 	args, err := splitOp(op)
 	if err != nil {
@@ -185,6 +191,32 @@ func runOp(input []byte, op string) ([]byte, error) {
 			out, _, err = td.SetCurrent(n)
 		}
 		return out, err
+	case "todo failures":
+		n, err := num(2)
+		if err != nil {
+			return nil, err
+		}
+		if len(args) != 4 {
+			return nil, fmt.Errorf("op %q: want todo failures N bucket=count,... or -", op)
+		}
+		var fs []Failure
+		if args[3] != "-" {
+			for p := range strings.SplitSeq(args[3], ",") {
+				b, c, ok := strings.Cut(p, "=")
+				if !ok {
+					return nil, fmt.Errorf("op %q: %q is not bucket=count", op, p)
+				}
+				count, err := strconv.Atoi(c)
+				if err != nil {
+					return nil, fmt.Errorf("op %q: %v", op, err)
+				}
+				fs = append(fs, Failure{b, count})
+			}
+		}
+		out, _, err = ParseTodo("TODO.md", input).SetFailures(n, fs)
+		return out, err
+	case "todo list":
+		return listItems(ParseTodo("TODO.md", input)), nil
 	case "todo add":
 		if len(args) < 3 {
 			return nil, fmt.Errorf("op %q: missing text", op)
@@ -224,6 +256,46 @@ func runOp(input []byte, op string) ([]byte, error) {
 		return out, err
 	}
 	return nil, fmt.Errorf("unknown op %q", op)
+}
+
+// listItems writes one line per item: its number, line, depth, box, then
+// its text, failures, checkpoint, skip reason and CURRENT marker, each
+// quoted or left out when empty. The lines end with the file's line ending
+// and the listing starts with its byte order mark and, like the file, may
+// have no final newline, so the case flags apply to it as to a file.
+func listItems(td *Todo) []byte {
+	var b bytes.Buffer
+	if td.Src.BOM > 0 {
+		b.WriteString("\xef\xbb\xbf")
+	}
+	for i, it := range td.Items {
+		if i > 0 {
+			b.WriteString(td.Src.EOL)
+		}
+		fmt.Fprintf(&b, "%d L%d d%d [%c] text=%q", it.N, it.Line, it.Depth, it.Mark, it.Text)
+		if it.Failures != nil {
+			b.WriteString(" failed=")
+			for j, f := range it.Failures {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, "%s=%d", f.Bucket, f.Count)
+			}
+		}
+		if it.Checkpoint != "" {
+			fmt.Fprintf(&b, " checkpoint=%q", it.Checkpoint)
+		}
+		if it.Reason != "" {
+			fmt.Fprintf(&b, " reason=%q", it.Reason)
+		}
+		if it.Current {
+			b.WriteString(" CURRENT")
+		}
+	}
+	if len(td.Items) > 0 && !td.Src.noFinalNewline() {
+		b.WriteString(td.Src.EOL)
+	}
+	return b.Bytes()
 }
 
 // splitOp splits an op line on spaces, keeping "double-quoted" words

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -161,6 +162,10 @@ func TestCorpusProperties(t *testing.T) {
 				edits += 2
 				checkToggle(t, ref, todo, it)
 				checkSetCurrent(t, ref, todo, it)
+				if i < 20 {
+					edits += 5
+					checkFailures(t, ref, todo, it)
+				}
 				if i < 5 {
 					edits++
 					checkAddUnder(t, ref, todo, it)
@@ -217,6 +222,27 @@ func checkTodoShape(t testing.TB, todo *Todo) {
 		if it.Parent != nil && (it.Parent.N >= it.N || it.Parent.Depth >= it.Depth) {
 			t.Errorf("item %d: parent %d does not enclose it", it.N, it.Parent.N)
 		}
+		if it.textEnd < it.textStart || it.textEnd > it.paraEnd {
+			t.Errorf("item %d: text ends at %d, outside [%d,%d]", it.N, it.textEnd, it.textStart, it.paraEnd)
+		}
+		if (it.Failures != nil) != it.failures.ok() {
+			t.Errorf("item %d: failures %v with span %v", it.N, it.Failures, it.failures)
+		} else if it.Failures != nil {
+			fsp := it.failures
+			got := string(s.Data[fsp.Start:fsp.End])
+			if c := it.current; c.ok() && fsp.Start <= c.Start && c.End <= fsp.End { // a marker inside is no part of it
+				got = string(s.Data[fsp.Start:c.Start]) + string(s.Data[c.End:fsp.End])
+			}
+			got = strings.TrimLeft(got, " \t")
+			if want := failedOpen + formatFailures(it.Failures) + ")"; got != want {
+				t.Errorf("item %d: failure span holds %q, want %q", it.N, got, want)
+			}
+			for _, f := range it.Failures {
+				if !validBucket(f.Bucket) || f.Count < 1 {
+					t.Errorf("item %d: failure %+v", it.N, f)
+				}
+			}
+		}
 	}
 }
 
@@ -263,6 +289,72 @@ func checkToggle(t *testing.T, ref *refusals, todo *Todo, it *Item) {
 	}
 	if mark != Open && got.Current {
 		t.Errorf("SetMark item %d: still current after closing it", it.N)
+	}
+}
+
+// checkFailures gives it a failure annotation, changes it, ticks or
+// unticks the item and untoggles it, and removes the annotation again:
+// each edit must stay inside the item's paragraph and leave every other
+// item alone, the mark edits must keep the annotation byte for byte, and
+// the last edit must give back the original file.
+func checkFailures(t *testing.T, ref *refusals, todo *Todo, it *Item) {
+	t.Helper()
+	s := todo.Src
+	what := "SetFailures item " + strconv.Itoa(it.N) + " line " + strconv.Itoa(it.Line)
+	fs := []Failure{{"test-fail", 2}, {"build-fail", 1}}
+	step := func(td *Todo, out []byte, after *Todo, err error, fs []Failure) bool {
+		t.Helper()
+		if !ref.check(t, what, err) {
+			return false
+		}
+		a, b, _ := changedSpan(td.Src.Data, out)
+		ws, we := itemWindow(td.Src, td.Items[it.N-1])
+		if a < b && (a < ws || b > we) {
+			t.Errorf("%s changed bytes [%d,%d) outside [%d,%d)", what, a, b, ws, we)
+		}
+		if !equalSigs(sigsExcept(td.Items, it.N), sigsExcept(after.Items, it.N)) {
+			t.Errorf("%s changed other items", what)
+		}
+		if got := after.Items[it.N-1]; !reflect.DeepEqual(got.Failures, fs) || got.Text != it.Text {
+			t.Errorf("%s: reads %v %q, want %v %q", what, got.Failures, got.Text, fs, it.Text)
+			return false
+		}
+		return true
+	}
+	if it.Failures != nil {
+		return
+	}
+	out1, td1, err := todo.SetFailures(it.N, fs[:1])
+	if !step(todo, out1, td1, err, fs[:1]) {
+		return
+	}
+	out2, td2, err := td1.SetFailures(it.N, fs)
+	if !step(td1, out2, td2, err, fs) {
+		return
+	}
+	annot := string(out2[td2.Items[it.N-1].failures.Start:td2.Items[it.N-1].failures.End])
+	mark, cp := Done, "20260101-1200-corpus"
+	if it.Mark != Open {
+		mark, cp = Open, ""
+	}
+	out3, td3, err := td2.SetMark(it.N, mark, cp, "")
+	if !step(td2, out3, td3, err, fs) {
+		return
+	}
+	got := td3.Items[it.N-1]
+	if string(out3[got.failures.Start:got.failures.End]) != annot || got.Mark != mark || got.Checkpoint != cp {
+		t.Errorf("%s: SetMark %c made it read %v", what, mark, sigOf(got))
+	}
+	if got.annot.ok() && got.annot.Start < got.failures.End {
+		t.Errorf("%s: checkpoint annotation before the failure annotation", what)
+	}
+	out4, td4, err := td3.SetFailures(it.N, nil)
+	if !step(td3, out4, td4, err, nil) {
+		return
+	}
+	out5, _, err := td1.SetFailures(it.N, nil)
+	if ref.check(t, what, err) && !bytes.Equal(out5, s.Data) {
+		t.Errorf("%s: removing the failures just added did not give back the file", what)
 	}
 }
 

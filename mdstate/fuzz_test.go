@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -89,11 +90,14 @@ func FuzzParseState(f *testing.F) {
 }
 
 // FuzzTodoEdit applies one edit, chosen by op and n, to a fuzzed file: it
-// must fail cleanly or change only the bytes of its target, and the result
-// must parse with the same items (one more for an add).
+// must fail cleanly or change only the bytes of its target, the result
+// must parse with the same items (one more for an add), the parse the edit
+// verified against must be the full parse of its result, and a failure
+// edit must leave the target reading the failures it was given, and
+// nothing else different.
 func FuzzTodoEdit(f *testing.F) {
 	addSeeds(f, func(data []byte) {
-		for op := range uint8(5) {
+		for op := range uint8(7) {
 			f.Add(data, op, uint16(op*3+1))
 		}
 	})
@@ -106,14 +110,15 @@ func FuzzTodoEdit(f *testing.F) {
 		var out []byte
 		var after *Todo
 		var err error
+		var fs []Failure
 		lo, hi := 0, len(data) // the window the edit may change
 		add := false
-		switch op % 5 {
+		switch op % 7 {
 		case 0, 1, 2:
 			if it == nil {
 				return
 			}
-			mark := []Mark{Done, Open, Skipped}[op%5]
+			mark := []Mark{Done, Open, Skipped}[op%7]
 			out, after, err = td.SetMark(it.N, mark, "20260101-1200-fuzz", "fuzzed")
 			lo, hi = itemWindow(td.Src, it)
 		case 3:
@@ -137,6 +142,17 @@ func FuzzTodoEdit(f *testing.F) {
 				sec = td.Sections[int(n)%len(td.Sections)].Title
 			}
 			out, after, err = td.Add("fuzz item", sec, under)
+		case 5, 6:
+			if it == nil {
+				return
+			}
+			if op%7 == 5 {
+				for i, b := range []string{"test-fail", "build-fail", "tool-error"}[:n%3+1] {
+					fs = append(fs, Failure{b, int(n>>2)%20 + i + 1})
+				}
+			}
+			out, after, err = td.SetFailures(it.N, fs)
+			lo, hi = itemWindow(td.Src, it)
 		}
 		if err != nil {
 			if !isRefusal(err) && !strings.Contains(err.Error(), "skip needs a reason") {
@@ -163,5 +179,26 @@ func FuzzTodoEdit(f *testing.F) {
 			t.Fatalf("%d items after the edit, want %d", len(again.Items), want)
 		}
 		checkTodoShape(t, again)
+		if got, full := projection(after), projection(again); !reflect.DeepEqual(got, full) {
+			t.Fatalf("the edit was verified against a parse that is not the file's:\n%q\nfull parse:\n%q", got, full)
+		}
+		if op%7 == 5 || op%7 == 6 {
+			got := again.Items[it.N-1]
+			wantSig := sigOf(it)
+			wantSig.Failures = formatFailures(fs)
+			if sigOf(got) != wantSig || !reflect.DeepEqual(got.Failures, fs) {
+				t.Fatalf("after SetFailures item %d reads %v %v, want %v %v", it.N, sigOf(got), got.Failures, wantSig, fs)
+			}
+			if !equalSigs(sigsExcept(td.Items, it.N), sigsExcept(again.Items, it.N)) {
+				t.Fatalf("SetFailures on item %d changed other items", it.N)
+			}
+			if it.Failures == nil && fs != nil {
+				// Removing what was added gives back the file.
+				back, _, err := again.SetFailures(it.N, nil)
+				if err != nil || !bytes.Equal(back, data) {
+					t.Fatalf("removing the failures just added gave %q (err %v), want %q", back, err, data)
+				}
+			}
+		}
 	})
 }

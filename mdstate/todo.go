@@ -3,6 +3,7 @@ package mdstate
 import (
 	"bytes"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -41,7 +42,8 @@ const (
 )
 
 // Item is one checklist line: "- [ ] text", "- [x] text (checkpoint)",
-// "- [-] text (skipped: reason)".
+// "- [-] text (skipped: reason)", any of them with a failure annotation
+// after the text: "- [ ] text (failed: test-fail 2) <-- CURRENT".
 type Item struct {
 	N          int    // 1-based number, as in `wf todo list`
 	Line       int    // 1-based line of the box
@@ -56,15 +58,26 @@ type Item struct {
 	// Phase is the title of the nearest H2 above the item ("" if none);
 	// TODO.md groups items into phases by H2.
 	Phase string
+	// Failures is the "(failed: test-fail 2, build-fail 1)" annotation, in
+	// written order; nil if none.
+	Failures []Failure
 
 	box       int // offset of the mark byte
 	prefix    string
 	textStart int // offset just after "] "
 	paraEnd   int // offset of the end of the first paragraph's last line
+	textEnd   int // offset just after the last byte of Text in the file
 	endLine   int // last line of the item including sub-items
 	current   span
 	annot     span
 	reason    span
+	failures  span
+}
+
+// Failure is one retry bucket's count of failed attempts on an item.
+type Failure struct {
+	Bucket string // e.g. "test-fail": lower-case letters, digits and '-'
+	Count  int    // >= 1
 }
 
 type span struct{ Start, End int }
@@ -222,7 +235,108 @@ func parseItemText(s *Source, it *Item) {
 			}
 		}
 	}
+	// The failure annotation is the last thing left; anything else that
+	// only looks like one stays text.
+	if strings.Contains(body, failedOpen) {
+		if fs, start, end, ok := findFailures(body); ok {
+			it.Failures = fs
+			it.failures = span{mapOff(start), mapOff(end-1) + 1}
+			body = body[:start]
+		}
+	}
+	// The text's end, before a CURRENT marker that follows it.
+	te := len(strings.TrimRight(body, " \t\r\n"))
+	it.textEnd = it.textStart + te
+	if it.Current && te > it.current.Start-it.textStart {
+		it.textEnd += it.current.End - it.current.Start
+	}
 	it.Text = joinLines(body)
+}
+
+const failedOpen = "(failed: "
+
+// findFailures finds the failure annotation at the end of body: blanks,
+// "(failed: ", a well-formed bucket list, ")" and nothing after it but
+// blanks and line breaks. start is the offset of the blanks, end the offset
+// just after ")".
+func findFailures(body string) (fs []Failure, start, end int, ok bool) {
+	i := strings.LastIndex(body, failedOpen)
+	if i < 0 {
+		return nil, 0, 0, false
+	}
+	start = i
+	for start > 0 && (body[start-1] == ' ' || body[start-1] == '\t') {
+		start--
+	}
+	if start == i { // "(failed: " must follow a blank, as the other annotations do
+		return nil, 0, 0, false
+	}
+	rest := body[i+len(failedOpen):]
+	k := strings.IndexByte(rest, ')')
+	if k < 0 || strings.TrimLeft(rest[k+1:], " \t\r\n") != "" {
+		return nil, 0, 0, false
+	}
+	if fs, ok = parseFailures(rest[:k]); !ok {
+		return nil, 0, 0, false
+	}
+	return fs, start, i + len(failedOpen) + k + 1, true
+}
+
+// parseFailures reads "test-fail 2, build-fail 1": buckets separated by
+// ", ", each a valid bucket name, one space and a count written without
+// leading zeros, no bucket twice. Anything else is not a failure list.
+func parseFailures(s string) ([]Failure, bool) {
+	var fs []Failure
+	for part := range strings.SplitSeq(s, ", ") {
+		bucket, num, ok := strings.Cut(part, " ")
+		if !ok || !validBucket(bucket) || num == "" || num[0] == '0' || len(num) > 9 {
+			return nil, false
+		}
+		n := 0
+		for i := 0; i < len(num); i++ {
+			if num[i] < '0' || num[i] > '9' {
+				return nil, false
+			}
+			n = n*10 + int(num[i]-'0')
+		}
+		for _, f := range fs {
+			if f.Bucket == bucket {
+				return nil, false
+			}
+		}
+		fs = append(fs, Failure{bucket, n})
+	}
+	return fs, true
+}
+
+// validBucket reports whether b is a failure bucket name: one or more
+// lower-case ASCII letters, digits and '-'.
+func validBucket(b string) bool {
+	if b == "" {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// formatFailures writes fs as the inside of a failure annotation,
+// "test-fail 2, build-fail 1".
+func formatFailures(fs []Failure) string {
+	var b strings.Builder
+	for i, f := range fs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(f.Bucket)
+		b.WriteByte(' ')
+		b.WriteString(strconv.Itoa(f.Count))
+	}
+	return b.String()
 }
 
 // joinLines turns a paragraph's lines into one line of text.

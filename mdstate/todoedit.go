@@ -11,13 +11,25 @@ import (
 // target.
 type itemSig struct {
 	Text, Checkpoint, Reason, Phase string
+	Failures                        string // as formatFailures writes them
 	Mark                            Mark
 	Current                         bool
 	Depth                           int
 }
 
+// String writes s as %+v would, with Failures last and only when there
+// are some, so messages about items without them read as they always have.
+func (s itemSig) String() string {
+	out := fmt.Sprintf("{Text:%s Checkpoint:%s Reason:%s Phase:%s Mark:%d Current:%t Depth:%d",
+		s.Text, s.Checkpoint, s.Reason, s.Phase, s.Mark, s.Current, s.Depth)
+	if s.Failures != "" {
+		out += " Failures:" + s.Failures
+	}
+	return out + "}"
+}
+
 func sigOf(it *Item) itemSig {
-	return itemSig{it.Text, it.Checkpoint, it.Reason, it.Phase, it.Mark, it.Current, it.Depth}
+	return itemSig{it.Text, it.Checkpoint, it.Reason, it.Phase, formatFailures(it.Failures), it.Mark, it.Current, it.Depth}
 }
 
 // apply splices edits into t's file, parses the result and checks it with
@@ -39,14 +51,19 @@ func (t *Todo) apply(edits []Edit, want func(after *Todo) error) ([]byte, *Todo,
 }
 
 // inlineReparse is the parse of out, the result of edits, when every edit
-// lies inside one item's first paragraph, after its box, and neither removes
-// nor inserts a line break or a pipe. Markdown decides block structure from
+// lies on one item's first line, after its box, and neither removes nor
+// inserts a line break or a pipe. Markdown decides block structure from
 // the start of each line (list markers, fences, headings, quotes, HTML)
 // and, for tables, from the pipes on a line, so such an edit cannot change
 // which blocks the file has or where their lines are: only the edited
 // items' text and annotations can change, and those are read again from the
-// new bytes exactly as ParseTodo reads them. It returns nil when an edit
-// does not qualify, and the caller parses the whole file.
+// new bytes exactly as ParseTodo reads them. The first line is required
+// because it starts with the list marker and the box whatever the edit
+// does; a continuation line has no such anchor, and the whole of it can
+// decide what it is: "+" alone continues a paragraph but "+ (x)" starts a
+// list item, "--- (x)" continues one but "---" underlines a heading. It
+// returns nil when an edit does not qualify, and the caller parses the
+// whole file.
 func (t *Todo) inlineReparse(out []byte, edits []Edit) *Todo {
 	touched := make(map[*Item]bool, len(edits))
 	for _, e := range edits {
@@ -54,7 +71,8 @@ func (t *Todo) inlineReparse(out []byte, edits []Edit) *Todo {
 			return nil
 		}
 		it := t.itemAt(e.Start)
-		if it == nil || e.Start < it.box || e.End > it.paraEnd || e.Start == it.box && e.End == it.box+1 && !isMark(e.New) {
+		if it == nil || e.Start < it.box || e.End > it.paraEnd || e.Start == it.box && e.End == it.box+1 && !isMark(e.New) ||
+			t.Src.LineOf(e.Start) != it.Line {
 			return nil
 		}
 		touched[it] = true
@@ -87,6 +105,7 @@ func (t *Todo) inlineReparse(out []byte, edits []Edit) *Todo {
 		c.box = shift(it.box)
 		c.textStart = shift(it.textStart)
 		c.paraEnd = shiftBy(it.paraEnd, true)
+		c.textEnd = shift(it.textEnd)
 		if touched[it] {
 			// The box and the text after it are read as ParseTodo reads them.
 			m := boxRe.FindIndex(out[c.box-1 : n.Src.LineEnd(it.Line)])
@@ -98,13 +117,14 @@ func (t *Todo) inlineReparse(out []byte, edits []Edit) *Todo {
 			if c.Mark == 'X' {
 				c.Mark = Done
 			}
-			c.Current, c.Checkpoint, c.Reason = false, "", ""
-			c.current, c.annot, c.reason = span{}, span{}, span{}
+			c.Current, c.Checkpoint, c.Reason, c.Failures = false, "", "", nil
+			c.current, c.annot, c.reason, c.failures = span{}, span{}, span{}, span{}
 			parseItemText(n.Src, &c)
 		} else {
 			c.current = span{shift(it.current.Start), shift(it.current.End)}
 			c.annot = span{shift(it.annot.Start), shift(it.annot.End)}
 			c.reason = span{shift(it.reason.Start), shift(it.reason.End)}
+			c.failures = span{shift(it.failures.Start), shift(it.failures.End)}
 		}
 		if it.Section != nil {
 			c.Section = secs[it.Section]
@@ -230,6 +250,91 @@ func (t *Todo) markEdits(n int, mark Mark, checkpoint, reason string) ([]Edit, i
 		edits = append(edits, s.insert(end, newAnnot))
 	}
 	return edits, sig, nil
+}
+
+// SetFailures replaces item n's failure annotation with fs (nil or empty
+// removes it), verifying like the other edits. The annotation,
+// " (failed: test-fail 2, build-fail 1)", goes right after the item's text:
+// before a checkpoint annotation or skip reason and before the CURRENT
+// marker. An existing annotation is replaced in place, keeping the blanks
+// before it; removing it removes those blanks too. Each bucket must be
+// lower-case letters, digits and '-', each count from 1 to 999999999,
+// and no bucket may appear twice. Setting what the item already reads
+// returns the file unchanged.
+func (t *Todo) SetFailures(n int, fs []Failure) ([]byte, *Todo, error) {
+	edits, sig, err := t.failureEdits(n, fs)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(edits) == 0 {
+		return t.Src.Data, t, nil
+	}
+	return t.apply(edits, func(after *Todo) error {
+		return t.sameExcept(after, map[int]itemSig{n: sig}, -1, nil)
+	})
+}
+
+// maxFailureCount is the largest count a failure annotation holds; the
+// parser reads a longer number as text.
+const maxFailureCount = 999999999
+
+// failureEdits are SetFailures' edits and the item's intended reading
+// after them.
+func (t *Todo) failureEdits(n int, fs []Failure) ([]Edit, itemSig, error) {
+	it, err := t.Item(n)
+	if err != nil {
+		return nil, itemSig{}, err
+	}
+	seen := make(map[string]bool, len(fs))
+	for _, f := range fs {
+		switch {
+		case !validBucket(f.Bucket):
+			return nil, itemSig{}, fmt.Errorf("failure bucket %q is not lower-case letters, digits and '-'", f.Bucket)
+		case f.Count < 1 || f.Count > maxFailureCount:
+			return nil, itemSig{}, fmt.Errorf("failure count %d for bucket %q is not between 1 and %d", f.Count, f.Bucket, maxFailureCount)
+		case seen[f.Bucket]:
+			return nil, itemSig{}, fmt.Errorf("failure bucket %q given twice", f.Bucket)
+		}
+		seen[f.Bucket] = true
+	}
+	s := t.Src
+	sig := sigOf(it)
+	sig.Failures = formatFailures(fs)
+	inner := ""
+	if len(fs) > 0 {
+		inner = failedOpen + sig.Failures + ")"
+	}
+	fsp := it.failures
+	switch {
+	case fsp.ok():
+		if it.current.ok() && fsp.Start < it.current.End && it.current.Start < fsp.End {
+			return nil, sig, &VerifyError{Path: s.Path, Msg: "CURRENT marker inside the failure annotation"}
+		}
+		open := fsp.Start // the "(" after the blanks
+		for open < fsp.End && (s.Data[open] == ' ' || s.Data[open] == '\t') {
+			open++
+		}
+		if inner != "" {
+			if string(s.Data[open:fsp.End]) == inner {
+				return nil, sig, nil
+			}
+			return []Edit{s.replace(open, fsp.End, inner)}, sig, nil
+		}
+		start := fsp.Start
+		// An annotation that opens a continuation line goes with the line
+		// break before it, so no line is left holding only blanks.
+		if start > it.textStart && s.Data[start-1] == '\n' {
+			start--
+			if start > it.textStart && s.Data[start-1] == '\r' {
+				start--
+			}
+		}
+		return []Edit{s.replace(start, fsp.End, "")}, sig, nil
+	case inner == "":
+		return nil, sig, nil
+	default:
+		return []Edit{s.insert(it.textEnd, " "+inner)}, sig, nil
+	}
 }
 
 // SetCurrent moves the CURRENT marker to item n (0 removes every marker).
