@@ -87,6 +87,9 @@ func Lint(sn *Snapshot) []Diagnostic {
 	if c := st.Setting("commit"); c != "" && c != "branch" && c != "ref" {
 		add(sf, settingLine(st, "commit"), SevError, "use \"- commit: branch\" or \"- commit: ref\"", "commit mode %q is not branch or ref", c)
 	}
+	if _, err := RetryLimits(st); err != nil {
+		add(sf, settingLine(st, "retry"), SevError, "write it as \"- retry: test-fail=3, build-fail=2, tool-error=5\"", "%s", err.Error())
+	}
 	if b := st.Setting("resume-budget"); b != "" {
 		if n, err := strconv.Atoi(b); err != nil || n < MinResumeBudget {
 			add(sf, settingLine(st, "resume-budget"), SevError, "use a number of tokens, e.g. 2000", "resume-budget %q is not a number of tokens of at least %d", b, MinResumeBudget)

@@ -65,6 +65,9 @@ type Resume struct {
 	Summary []string `json:"summary"`
 	// Specs are delegated specs without a result file.
 	Specs []string `json:"open_specs"`
+	// Retries are the open items whose retry budget is spent in some
+	// bucket.
+	Retries []RetrySpent `json:"retries_spent"`
 	// Command is the next command when the right move is not to continue
 	// with the current item.
 	Command *NextCommand `json:"command,omitempty"`
@@ -104,6 +107,14 @@ type Warning struct {
 	Details []string `json:"details,omitempty"`
 }
 
+// RetrySpent is an open item that used up a retry budget.
+type RetrySpent struct {
+	N       int      `json:"n"`
+	Line    int      `json:"line"`
+	Text    string   `json:"text"`
+	Buckets []string `json:"buckets"` // "test-fail 3/3"
+}
+
 // ReadStep is a file to read, in order.
 type ReadStep struct {
 	Path string `json:"path"`
@@ -139,6 +150,7 @@ type resumeData struct {
 	blockers  []*mdstate.Entry
 	cpMissing bool // the checkpoint file was read from its commit
 	cpCommit  string
+	limits    map[string]int // retry budgets
 }
 
 // Resume assembles the re-entry context. It reads the state files and the
@@ -152,7 +164,7 @@ func (w *Workspace) Resume(o ResumeOptions) (*Resume, error) {
 	st, td := sn.State, sn.Todo
 	now := w.Now()
 	r := &Resume{Schema: SchemaVersion, Root: w.Root, Warnings: []Warning{}, Read: []ReadStep{},
-		NextActions: []string{}, Decisions: []string{}, Summary: []string{}, Specs: []string{}, Omitted: []Omission{}}
+		NextActions: []string{}, Decisions: []string{}, Summary: []string{}, Specs: []string{}, Retries: []RetrySpent{}, Omitted: []Omission{}}
 	r.Project = projectName(st.Title)
 	r.Phase, r.Status, r.Mode = st.Get("phase"), st.Get("status"), st.Get("mode")
 	r.Progress.Done, r.Progress.Skipped, r.Progress.Total = td.Counts("*")
@@ -674,6 +686,20 @@ func (w *Workspace) resumeState(d *resumeData, now time.Time) {
 			r.Command = &NextCommand{Command: `wf checkpoint -m "<phase> complete"`, Why: "every TODO item is done or skipped"}
 		case r.Progress.Total == 0:
 			r.Command = &NextCommand{Command: `wf todo add "<first item>"`, Why: "TODO.md has no items yet"}
+		}
+	}
+	// Items whose retry budget is spent.
+	limits, err := RetryLimits(st)
+	if err != nil {
+		limits = DefaultRetryLimits // the lint warning says what is wrong
+	}
+	d.limits = limits
+	for _, it := range td.Items {
+		if len(it.Failures) == 0 || !it.IsOpen() {
+			continue
+		}
+		if sp := spentBuckets(it, limits); len(sp) > 0 {
+			r.Retries = append(r.Retries, RetrySpent{N: it.N, Line: it.Line, Text: it.Text, Buckets: sp})
 		}
 	}
 	// Specs delegated without a result.

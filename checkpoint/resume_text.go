@@ -235,14 +235,17 @@ func fitBlocks(blocks []*rBlock, byKey map[string]*rBlock, target int) bool {
 		{key: "footer", keep: 0},
 		{key: "next", keep: 3},
 		{key: "decisions", keep: 0},
+		{key: "retries", keep: 3},
 		{key: "read", keep: 2},
 		{key: "next", shorten: true},
 		{key: "next", keep: 1},
 		{key: "specs", keep: 0},
+		{key: "retries", keep: 1},
 		{key: "command", shorten: true},
 		{key: "read", keep: 0},
 		{key: "warnings", shorten: true}, // details go, messages stay
 		{key: "next", keep: 0},
+		{key: "retries", keep: 0},
 		{key: "header", shorten: true},
 		{key: "current", shorten: true},
 		{key: "warnings", keep: 3},
@@ -417,7 +420,28 @@ func (d *resumeData) blocks() []*rBlock {
 		if c.State != "open" {
 			state = " (already " + c.State + ")"
 		}
+		if len(c.Failures) > 0 {
+			var parts []string
+			for _, f := range c.Failures {
+				if l, ok := d.limits[f.Bucket]; ok {
+					parts = append(parts, fmt.Sprintf("%s %d/%d", f.Bucket, f.Count, l))
+				} else {
+					parts = append(parts, fmt.Sprintf("%s %d", f.Bucket, f.Count))
+				}
+			}
+			state += "; failed before: " + strings.Join(parts, ", ")
+		}
 		b.items = []rItem{newItem(capText(c.Text, capLine)+state+"  ("+loc+")\n", capText(c.Text, capShort)+state+"  (#"+fmt.Sprint(c.N)+")\n")}
+		add(b)
+	}
+
+	// Items whose retry budget is spent.
+	if len(r.Retries) > 0 {
+		b := &rBlock{key: "retries", head: "## Retry budget spent (a person decides; do not retry these)\n", what: "items out of retries", where: d.sn.Todo.Src.Path}
+		for _, x := range r.Retries {
+			line := fmt.Sprintf("- #%d %s (%s:%d): %s\n", x.N, capText(x.Text, capLine), d.sn.Todo.Src.Path, x.Line, strings.Join(x.Buckets, ", "))
+			b.items = append(b.items, newItem(line, line))
+		}
 		add(b)
 	}
 
@@ -528,6 +552,10 @@ func (d *resumeData) keep(byKey map[string]*rBlock) {
 	}
 	if b := byKey["specs"]; b != nil {
 		r.Specs = r.Specs[b.lo:b.hi]
+		omit(b)
+	}
+	if b := byKey["retries"]; b != nil {
+		r.Retries = r.Retries[b.lo:b.hi]
 		omit(b)
 	}
 }

@@ -26,6 +26,14 @@ type ItemView struct {
 	Current    bool   `json:"current,omitempty"`
 	Checkpoint string `json:"checkpoint,omitempty"`
 	Reason     string `json:"reason,omitempty"`
+	// Failures are the failed attempts by retry bucket, in written order.
+	Failures []FailureView `json:"failures,omitempty"`
+}
+
+// FailureView is one retry bucket's count on an item.
+type FailureView struct {
+	Bucket string `json:"bucket"`
+	Count  int    `json:"count"`
 }
 
 // ViewItem converts an item.
@@ -37,7 +45,11 @@ func ViewItem(it *mdstate.Item) ItemView {
 	case mdstate.Skipped:
 		st = "skipped"
 	}
-	return ItemView{N: it.N, Line: it.Line, Depth: it.Depth, State: st, Text: it.Text, Phase: it.Phase, Current: it.Current, Checkpoint: it.Checkpoint, Reason: it.Reason}
+	v := ItemView{N: it.N, Line: it.Line, Depth: it.Depth, State: st, Text: it.Text, Phase: it.Phase, Current: it.Current, Checkpoint: it.Checkpoint, Reason: it.Reason}
+	for _, f := range it.Failures {
+		v.Failures = append(v.Failures, FailureView{Bucket: f.Bucket, Count: f.Count})
+	}
+	return v
 }
 
 // Progress counts items.

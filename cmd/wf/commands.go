@@ -310,6 +310,7 @@ func (e *env) todoCmd() *cli.Command {
 			e.markCmd("done", "tick an item", mdstate.Done),
 			e.markCmd("undo", "untick an item", mdstate.Open),
 			e.markCmd("skip", "mark an item skipped, with --reason", mdstate.Skipped),
+			e.failCmd(),
 			{
 				Name:  "next",
 				Usage: "move the CURRENT marker to the first open item and print it",
@@ -398,9 +399,59 @@ func (e *env) markCmd(name, usage string, mark mdstate.Mark) *cli.Command {
 	}
 }
 
+// failCmd counts a failed attempt on an item (bounded retries).
+func (e *env) failCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "fail",
+		Usage:     "count a failed attempt on an item in a retry bucket; the attempt that spends the bucket's budget adds a blocker and sets Status: blocked",
+		ArgsUsage: "ITEM --bucket BUCKET   (buckets and budgets: \"- retry:\" under ## Settings)",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "bucket", Usage: "the kind of failure, e.g. test-fail, build-fail, tool-error (required)"},
+			&cli.StringFlag{Name: "reason", Usage: "what failed, recorded in the blocker when the budget is spent"},
+			jsonFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			if err := needArgs(c, 1, -1, "ITEM"); err != nil {
+				return err
+			}
+			ref := strings.Join(c.Args().Slice(), " ")
+			bucket := strings.TrimSpace(c.String("bucket"))
+			if bucket == "" {
+				return usagef(fmt.Sprintf("wf todo fail %s --bucket test-fail", quoteArg(ref)), "wf todo fail needs --bucket")
+			}
+			ws, err := e.workspace(c)
+			if err != nil {
+				return err
+			}
+			res, err := ws.Fail(ref, bucket, c.String("reason"))
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(res)
+			}
+			e.printf("%s\n", formatItem(res.Item))
+			if res.Spent {
+				e.printf("retry budget spent: %s %d/%d; added a blocker and set Status: blocked\n", res.Bucket, res.Count, res.Limit)
+				e.printf("next: a person decides (fix the cause, raise the budget, or skip: wf todo skip %d --reason \"...\"), then removes the blocker\n", res.Item.N)
+				return nil
+			}
+			e.printf("%s: attempt %d of %d failed; %d left\n", res.Bucket, res.Count, res.Limit, res.Limit-res.Count)
+			return nil
+		},
+	}
+}
+
 func formatItem(it checkpoint.ItemView) string {
 	box := map[string]string{"open": "[ ]", "done": "[x]", "skipped": "[-]"}[it.State]
 	s := fmt.Sprintf("%4d %s%s %s", it.N, strings.Repeat("  ", it.Depth), box, it.Text)
+	if len(it.Failures) > 0 {
+		var parts []string
+		for _, f := range it.Failures {
+			parts = append(parts, fmt.Sprintf("%s %d", f.Bucket, f.Count))
+		}
+		s += " (failed: " + strings.Join(parts, ", ") + ")"
+	}
 	if it.Checkpoint != "" {
 		s += " (" + it.Checkpoint + ")"
 	}

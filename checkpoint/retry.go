@@ -1,0 +1,166 @@
+package checkpoint
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/wf-tool/wf/mdstate"
+)
+
+// Bounded retries: `wf todo fail ITEM --bucket B` counts a failed attempt
+// on an item in its "(failed: B N)" annotation in TODO.md. Each bucket
+// (kind of failure) has a budget, from the retry setting of
+// workflow-state.md ("- retry: test-fail=3, build-fail=2, tool-error=5");
+// the attempt that reaches it escalates: a blocker naming the item is
+// added and the status becomes blocked (DESIGN.md §6), so that the next
+// session, and wf resume, stop retrying and ask a person.
+
+// DefaultRetryLimits apply when workflow-state.md has no retry setting.
+var DefaultRetryLimits = map[string]int{"test-fail": 3, "build-fail": 2, "tool-error": 5}
+
+var bucketRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// RetryLimits returns the budget of each bucket, and an error naming what
+// is wrong with a retry setting that cannot be read.
+func RetryLimits(st *mdstate.State) (map[string]int, error) {
+	v := strings.TrimSpace(st.Setting("retry"))
+	if v == "" {
+		return DefaultRetryLimits, nil
+	}
+	out := map[string]int{}
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, n, ok := strings.Cut(part, "=")
+		k = strings.ToLower(strings.TrimSpace(k))
+		limit, err := strconv.Atoi(strings.TrimSpace(n))
+		if !ok || !bucketRe.MatchString(k) || err != nil || limit < 1 {
+			return nil, fmt.Errorf("retry setting %q: %q is not bucket=N (N at least 1)", v, part)
+		}
+		out[k] = limit
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("retry setting %q names no bucket", v)
+	}
+	return out, nil
+}
+
+// bucketNames lists the buckets of limits, sorted.
+func bucketNames(limits map[string]int) []string {
+	var out []string
+	for k := range limits {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// FailResult is what `wf todo fail` reports.
+type FailResult struct {
+	Schema int      `json:"schema"`
+	Item   ItemView `json:"item"`
+	Bucket string   `json:"bucket"`
+	Count  int      `json:"count"` // failed attempts in the bucket, this one included
+	Limit  int      `json:"limit"`
+	// Spent is set when this attempt used up the bucket's budget: a
+	// blocker was added and the status set to blocked.
+	Spent   bool   `json:"spent"`
+	Blocker string `json:"blocker,omitempty"`
+}
+
+// BucketError is a failure bucket the retry setting does not name.
+type BucketError struct {
+	Bucket string
+	Known  []string
+}
+
+func (e *BucketError) Error() string {
+	return fmt.Sprintf("no retry bucket %q (the retry setting has %s)", e.Bucket, strings.Join(e.Known, ", "))
+}
+
+// Hint says how to go on.
+func (e *BucketError) Hint() string {
+	return fmt.Sprintf("use one of: %s; or add %s=N to \"- retry:\" under ## Settings in workflow-state.md", strings.Join(e.Known, ", "), e.Bucket)
+}
+
+// Fail counts a failed attempt on the open item ref names in bucket. When
+// the count reaches the bucket's budget it escalates: a blocker entry
+// (with reason) and Status: blocked.
+func (w *Workspace) Fail(ref, bucket, reason string) (*FailResult, error) {
+	bucket = strings.ToLower(strings.TrimSpace(bucket))
+	reason = oneLineText(reason)
+	var res *FailResult
+	_, err := w.Update(func(sn *Snapshot) ([]byte, []byte, error) {
+		limits, err := RetryLimits(sn.State)
+		if err != nil {
+			return nil, nil, err
+		}
+		limit, ok := limits[bucket]
+		if !ok {
+			return nil, nil, &BucketError{Bucket: bucket, Known: bucketNames(limits)}
+		}
+		it, err := ResolveItem(sn.Todo, ref)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !it.IsOpen() {
+			return nil, nil, fmt.Errorf("item %d (%s) is not open: only open items can fail (wf todo undo %d reopens it)", it.N, it.Text, it.N)
+		}
+		fs := append([]mdstate.Failure(nil), it.Failures...)
+		i := 0
+		for i < len(fs) && fs[i].Bucket != bucket {
+			i++
+		}
+		if i == len(fs) {
+			fs = append(fs, mdstate.Failure{Bucket: bucket})
+		}
+		fs[i].Count++
+		todo, td, err := sn.Todo.SetFailures(it.N, fs)
+		if err != nil {
+			return nil, nil, err
+		}
+		sn.Edited(nil, td)
+		res = &FailResult{Schema: SchemaVersion, Item: ViewItem(td.Items[it.N-1]), Bucket: bucket, Count: fs[i].Count, Limit: limit}
+		if fs[i].Count < limit {
+			return nil, todo, nil
+		}
+		// The budget is spent: escalate.
+		res.Spent = true
+		res.Blocker = fmt.Sprintf("%s: retry budget spent on TODO item %d %q: %s %d/%d", w.Now().Format(Timestamp), it.N, it.Text, bucket, fs[i].Count, limit)
+		if reason != "" {
+			res.Blocker += " (last failure: " + reason + ")"
+		}
+		state, st, err := sn.State.AppendEntry("blockers", res.Blocker)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !strings.EqualFold(strings.TrimSpace(st.Get("status")), "blocked") {
+			if state, st, err = st.SetField("status", "blocked"); err != nil {
+				return nil, nil, err
+			}
+		}
+		sn.Edited(st, nil)
+		return state, todo, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// spentBuckets lists the buckets of it whose budget is spent, as
+// "test-fail 3/3".
+func spentBuckets(it *mdstate.Item, limits map[string]int) []string {
+	var out []string
+	for _, f := range it.Failures {
+		if l, ok := limits[f.Bucket]; ok && f.Count >= l {
+			out = append(out, fmt.Sprintf("%s %d/%d", f.Bucket, f.Count, l))
+		}
+	}
+	return out
+}
