@@ -71,8 +71,8 @@ func setEntries(t *testing.T, path, heading string, entries []string) {
 
 // TestResumeRealisticProject builds a project as an agent and a person
 // would leave it after a day of work (200 TODO items in 5 phases, 30
-// checkpoints in git history, 40 decisions, two waits, a blocker, a
-// delegated spec without result, uncommitted changes) and checks that the
+// checkpoints in git history, 40 decisions, two waits, a blocker, an item
+// out of retries, a delegated spec without result, uncommitted changes) and checks that the
 // default output holds every planted fact and stays within 2,000 tokens.
 func TestResumeRealisticProject(t *testing.T) {
 	gitEnv(t)
@@ -141,6 +141,12 @@ func TestResumeRealisticProject(t *testing.T) {
 			t.Fatalf("checkpoint %d: %v", i, err)
 		}
 	}
+	// An item that failed its tests three times: out of retries.
+	for i := 0; i < 3; i++ {
+		if _, err := ws.Fail("35", "test-fail", "TestHandler35: timeout"); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// The interrupted session: uncommitted work.
 	writeFile(t, filepath.Join(dir, "src", "handler_31.go"), "package src\n\nfunc Handler31() {\n\t// half done\n}\n")
 	writeFile(t, filepath.Join(dir, "src", "handler_07.go"), "package src\n\nfunc Handler7() { panic(\"rewrite\") }\n")
@@ -172,6 +178,7 @@ func TestResumeRealisticProject(t *testing.T) {
 		"specs/feedback-endpoint.md",
 		"CLAUDE.md", StateFile, TodoFile, filepath.Join(CheckpointsDir, last.ID+".md"),
 		"Handlers 1-30 are wired",
+		"## Retry budget spent", "#35 ", "test-fail 3/3", // the item out of retries
 	}
 	for i := 30; i < 40; i++ {
 		facts = append(facts, fmt.Sprintf("decision %02d:", i))
@@ -200,6 +207,9 @@ func TestResumeRealisticProject(t *testing.T) {
 	kinds := map[string]bool{}
 	for _, w := range r.Warnings {
 		kinds[w.Kind] = true
+	}
+	if len(r.Retries) != 1 || r.Retries[0].N != 35 {
+		t.Errorf("retries spent: %+v", r.Retries)
 	}
 	for _, k := range []string{"uncommitted", "waiting", "blocked"} {
 		if !kinds[k] {
