@@ -100,8 +100,9 @@ type ResumeCheckpoint struct {
 // Warning is something the resuming agent must know before it continues.
 type Warning struct {
 	// Kind is one of: uncommitted, head-moved, branch-changed, detached,
-	// checkpoint-mismatch, checkpoint-file, todo-changed, stale-heartbeat,
-	// waiting, blocked, paused, git-operation, lint, no-git, no-todo.
+	// checkpoint-mismatch, checkpoint-file, checkpoint-interrupted,
+	// todo-changed, stale-heartbeat, waiting, blocked, paused,
+	// git-operation, git-error, lint, no-git, no-todo.
 	Kind    string   `json:"kind"`
 	Message string   `json:"message"`
 	Details []string `json:"details,omitempty"`
@@ -195,7 +196,9 @@ func (w *Workspace) Resume(o ResumeOptions) (*Resume, error) {
 	}
 	if w.Repo != nil {
 		if err := w.resumeGit(d, now); err != nil {
-			return nil, err
+			// A session must still start: say what could not be checked.
+			r.Warnings = append(r.Warnings, Warning{Kind: "git-error",
+				Message: "could not read the repository, so the checkpoint, HEAD and the work tree were not checked: " + err.Error()})
 		}
 	} else {
 		r.Warnings = append(r.Warnings, Warning{Kind: "no-git",
