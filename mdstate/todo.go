@@ -225,12 +225,12 @@ func parseItemText(s *Source, it *Item) {
 				}
 			}
 			it.Checkpoint = body[m[2]:m[3]]
-			it.annot = span{mapOff(m[0]), mapOff(m[1]-1) + 1}
+			it.annot = span{mapOff(m[0]), mapOff(m[3]) + 1} // up to ")": trailing blanks stay
 			body = body[:m[0]]
 		} else if strings.Contains(body, "(skipped: ") {
 			if m := skipRe.FindStringSubmatchIndex(body); m != nil {
 				it.Reason = body[m[2]:m[3]]
-				it.reason = span{mapOff(m[0]), mapOff(m[1]-1) + 1}
+				it.reason = span{mapOff(m[0]), mapOff(m[3]) + 1}
 				body = body[:m[0]]
 			}
 		}
