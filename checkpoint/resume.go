@@ -101,8 +101,8 @@ type ResumeCheckpoint struct {
 type Warning struct {
 	// Kind is one of: uncommitted, head-moved, branch-changed, detached,
 	// checkpoint-mismatch, checkpoint-file, checkpoint-interrupted,
-	// todo-changed, stale-heartbeat, waiting, blocked, paused,
-	// git-operation, git-error, lint, no-git, no-todo.
+	// checkpoint-lost, todo-changed, stale-heartbeat, waiting, blocked,
+	// paused, git-operation, git-error, lint, no-git, no-todo.
 	Kind    string   `json:"kind"`
 	Message string   `json:"message"`
 	Details []string `json:"details,omitempty"`
@@ -295,6 +295,7 @@ func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
 				Message: fmt.Sprintf("%s names checkpoint %s as the last, but history has a newer one, %s (%s): the state file was edited or restored since", w.Rel(StateFile), named, ShortID(cp.ID), cp.Short())})
 		}
 	}
+	w.resumeLost(d, head, cp)
 	if cp == nil {
 		w.resumeDetached(d, head, nil)
 		w.resumeWorkSince(d, head, nil)
@@ -360,6 +361,47 @@ func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
 	}
 	w.resumeWorkSince(d, head, cp)
 	return w.resumeTodoSince(d, cp, commit)
+}
+
+// resumeLost looks in HEAD's reflog for a checkpoint commit newer than
+// the latest one in HEAD's history: after a reset, a rebase or a switch to
+// another branch, the newest checkpoint is no longer where resume looks,
+// and an agent would redo work that was done.
+func (w *Workspace) resumeLost(d *resumeData, head gitcp.HeadInfo, cp *LogEntry) {
+	repo := w.Repo
+	entries, err := repo.Reflog("HEAD", 200)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.Contains(e.Message, "checkpoint: ") {
+			continue // resets, checkouts, other commits
+		}
+		if cp != nil && e.New.String() == cp.Commit {
+			return // back at the latest checkpoint in history
+		}
+		tr, err := repo.CommitTrailers(e.New)
+		if err != nil || tr[gitcp.CheckpointTrailer] == "" {
+			continue // pruned, or not wf's
+		}
+		if cp != nil && tr[gitcp.CheckpointTrailer] <= cp.ID {
+			return // ids sort by time: not newer than the latest in history
+		}
+		if e.New == head.Hash {
+			continue
+		}
+		if _, reached, err := repo.CommitsSince(head.Hash, e.New, 500); err != nil || reached {
+			continue // still in HEAD's history
+		}
+		id := tr[gitcp.CheckpointTrailer]
+		msg := fmt.Sprintf("checkpoint %s (commit %s, %s) is newer than the latest in HEAD's history but no longer in it: a reset, rebase or branch switch since?", ShortID(id), short(e.New.String()), age(w.Now(), e.Time))
+		if b := tr[BranchTrailer]; b != "" {
+			msg += " It was made on branch " + b + "."
+		}
+		d.r.Warnings = append(d.r.Warnings, Warning{Kind: "checkpoint-lost", Message: msg,
+			Details: []string{"git show " + short(e.New.String()) + " shows it; wf recover " + ShortID(id) + " --why \"...\" continues from it on a new branch"}})
+		return
+	}
 }
 
 // resumeDetached warns about a detached HEAD, except during a git
