@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -68,5 +69,36 @@ func TestDiscoverCeiling(t *testing.T) {
 	t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Join(dir, "a"))
 	if _, err := Discover(sub); !errors.Is(err, ErrNotRepository) {
 		t.Errorf("ceiling at a/: %v", err)
+	}
+}
+
+// TestReflog reads HEAD's reflog newest first, as git reflog lists it.
+func TestReflog(t *testing.T) {
+	dir := newRepo(t)
+	for _, m := range []string{"one", "two", "three"} {
+		write(t, dir, m, m)
+		git(t, dir, "add", "-A")
+		git(t, dir, "commit", "-q", "-m", m)
+	}
+	git(t, dir, "reset", "-q", "--hard", "HEAD~1")
+	r := discover(t, dir)
+	es, err := r.Reflog("HEAD", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Split(git(t, dir, "reflog", "--format=%H %gs"), "\n")
+	if len(es) != len(want) {
+		t.Fatalf("%d entries, git reflog lists %d", len(es), len(want))
+	}
+	for i, e := range es {
+		if got := e.New.String() + " " + e.Message; got != want[i] {
+			t.Errorf("entry %d: %q, git says %q", i, got, want[i])
+		}
+	}
+	if es, _ := r.Reflog("HEAD", 2); len(es) != 2 {
+		t.Errorf("limit 2: %d entries", len(es))
+	}
+	if es, err := r.Reflog("refs/heads/none", 0); err != nil || len(es) != 0 {
+		t.Errorf("missing reflog: %v, %v", es, err)
 	}
 }
