@@ -106,20 +106,53 @@ func (w *Workspace) Checkpoint(o CheckpointOptions) (*CheckpointResult, error) {
 	if w.Repo == nil {
 		return nil, ErrNoRepo
 	}
-	lock, err := mdstate.AcquireLock(w.lockDir(), w.LockWait)
+	release, notes, err := w.lockAndRecover()
 	if err != nil {
 		return nil, err
 	}
-	defer lock.Release()
-	notes, err := w.recoverLocked()
-	if err != nil {
-		return nil, err
-	}
+	defer release()
 	res, err := w.checkpointLocked(o)
 	if res != nil {
 		res.Notes = append(notes, res.Notes...)
 	}
 	return res, err
+}
+
+// lockAndRecover takes the worktree lock and completes or rolls back a
+// checkpoint a crash interrupted; release frees the lock.
+func (w *Workspace) lockAndRecover() (release func(), notes []string, err error) {
+	lock, err := mdstate.AcquireLock(w.lockDir(), w.LockWait)
+	if err != nil {
+		return nil, nil, err
+	}
+	if notes, err = w.recoverLocked(); err != nil {
+		lock.Release()
+		return nil, nil, err
+	}
+	return func() { lock.Release() }, notes, nil
+}
+
+// newestID is the id of the newest checkpoint this worktree has: prev
+// (the newest on the history the commit extends) or the newest on the
+// other one (the checkpoint ref in branch mode, HEAD in ref mode).
+func (w *Workspace) newestID(mode gitcp.Mode, head gitcp.HeadInfo, prev *gitcp.LogEntry) string {
+	id := ""
+	if prev != nil {
+		id = prev.Trailers[gitcp.CheckpointTrailer]
+	}
+	other := w.Repo.CheckpointRef()
+	if mode == gitcp.ModeRef {
+		other = "HEAD"
+		if head.Unborn {
+			return id
+		}
+	} else if w.refValue(other).IsZero() {
+		return id
+	}
+	if es, err := w.Repo.Log(other, "", 1); err == nil && len(es) > 0 && es[0].Trailers[gitcp.CheckpointTrailer] > id {
+		id = es[0].Trailers[gitcp.CheckpointTrailer]
+	}
+	return id
 }
 
 // commitTarget is the ref a commit in mode will move and its value.
@@ -191,11 +224,9 @@ func (w *Workspace) checkpointLocked(o CheckpointOptions) (*CheckpointResult, er
 	// checkpoints (say one on the branch, one on the checkpoint ref) would
 	// be left to the random part. A new id always sorts after the newest
 	// one this worktree can see.
-	if latest, err := w.Log(1); err == nil && len(latest) > 0 && len(latest[0].ID) >= len(IDTime) && latest[0].ID[:len(IDTime)] >= id[:len(IDTime)] {
-		if t, ok := idTime(latest[0].ID); ok {
-			idNow = t.Add(time.Second)
-			id = NewID(idNow, title)
-		}
+	if t, ok := idTime(w.newestID(mode, head, prev)); ok && !idNow.UTC().Truncate(time.Second).After(t) {
+		idNow = t.Add(time.Second)
+		id = NewID(idNow, title)
 	}
 	for i := 0; i < 5; i++ {
 		if _, err := os.Lstat(w.Path(filepath.Join(CheckpointsDir, id+".md"))); errors.Is(err, fs.ErrNotExist) {

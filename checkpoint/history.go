@@ -10,7 +10,6 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp"
-	"github.com/wf-tool/wf/mdstate"
 )
 
 // LogEntry is one checkpoint found in git history.
@@ -29,7 +28,7 @@ type LogEntry struct {
 }
 
 // Short is the abbreviated commit hash.
-func (e LogEntry) Short() string { return e.Commit[:min(len(e.Commit), 7)] }
+func (e LogEntry) Short() string { return short(e.Commit) }
 
 // Log lists checkpoints newest first: those in the history of HEAD and,
 // when it exists, of the worktree's checkpoint ref (ref mode). limit 0
@@ -175,15 +174,11 @@ func (w *Workspace) Recover(ref string, o RecoverOptions) (*RecoverResult, error
 	if why == "" {
 		return nil, fmt.Errorf("wf recover needs a reason (--why)")
 	}
-	lock, err := mdstate.AcquireLock(w.lockDir(), w.LockWait)
+	release, notes, err := w.lockAndRecover()
 	if err != nil {
 		return nil, err
 	}
-	defer lock.Release()
-	notes, err := w.recoverLocked()
-	if err != nil {
-		return nil, err
-	}
+	defer release()
 	e, err := w.FindCheckpoint(ref)
 	if err != nil {
 		return nil, err

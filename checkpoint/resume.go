@@ -892,13 +892,3 @@ func uniq(xs ...string) []string {
 	}
 	return out
 }
-
-// relWD is p relative to the working directory when that is shorter.
-func relWD(p string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if r, err := filepath.Rel(wd, p); err == nil && len(r) < len(p) {
-			return r
-		}
-	}
-	return p
-}

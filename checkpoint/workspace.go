@@ -137,8 +137,11 @@ func (w *Workspace) Path(name string) string { return filepath.Join(w.Root, name
 
 // Rel returns name relative to the working directory when that is
 // shorter, for messages.
-func (w *Workspace) Rel(name string) string {
-	p := w.Path(name)
+func (w *Workspace) Rel(name string) string { return relWD(w.Path(name)) }
+
+// relWD is the path p relative to the working directory when that is
+// shorter.
+func relWD(p string) string {
 	if wd, err := os.Getwd(); err == nil {
 		if r, err := filepath.Rel(wd, p); err == nil && len(r) < len(p) {
 			return r
