@@ -326,6 +326,14 @@ func TestResumeBudgetProperty(t *testing.T) {
 			if got > budget || r.Tokens != got {
 				t.Fatalf("iteration %d: budget %d, output estimated at %d (reported %d):\n%s", it, budget, got, r.Tokens, r.Text())
 			}
+			// The JSON lists hold what the text kept, no more.
+			for _, list := range [][]string{r.Decisions, r.NextActions, r.Specs, r.Summary} {
+				for _, x := range list {
+					if head := strings.TrimSuffix(capText(x, 30), "…"); !strings.Contains(r.Text(), head) {
+						t.Fatalf("iteration %d, budget %d: the document has %q, the text does not:\n%s", it, budget, x, r.Text())
+					}
+				}
+			}
 			if full.Tokens <= budget && r.Text() != full.Text() {
 				t.Fatalf("iteration %d: everything (%d tokens) fits %d, but the output was shortened", it, full.Tokens, budget)
 			}
