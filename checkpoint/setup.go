@@ -128,12 +128,8 @@ func SetupClaude(top string, local bool) (SetupResult, error) {
 	}
 	path := filepath.Join(top, rel)
 	res := SetupResult{Path: path}
-	data, _, err := mdstate.ReadFile(top, path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		res.Created = true
-		data = nil
-	case err != nil:
+	data, err := readSetupFile(top, path, &res)
+	if err != nil {
 		return res, err
 	}
 	out, added, err := MergeClaudeSettings(path, data)
@@ -432,6 +428,17 @@ var agentsSection = []string{
 	AgentsEnd,
 }
 
+// readSetupFile reads a file setup merges into; a missing one is empty
+// and marks res as created.
+func readSetupFile(top, path string, res *SetupResult) ([]byte, error) {
+	data, _, err := mdstate.ReadFile(top, path)
+	if errors.Is(err, fs.ErrNotExist) {
+		res.Created = true
+		return nil, nil
+	}
+	return data, err
+}
+
 // SetupAgentsMD adds wf's section, between [AgentsBegin] and [AgentsEnd],
 // to AGENTS.md under top, creating the file if needed, or replaces the
 // marked section if present. Every byte outside the markers is kept; the
@@ -440,12 +447,8 @@ var agentsSection = []string{
 func SetupAgentsMD(top string) (SetupResult, error) {
 	path := filepath.Join(top, AgentsFile)
 	res := SetupResult{Path: path}
-	data, _, err := mdstate.ReadFile(top, path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		res.Created = true
-		data = nil
-	case err != nil:
+	data, err := readSetupFile(top, path, &res)
+	if err != nil {
 		return res, err
 	}
 	out, changed, err := MergeAgentsMD(path, data)
