@@ -313,7 +313,7 @@ func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
 	wt, _, werr := mdstate.ReadFile(w.top(), w.Path(filepath.Join(CheckpointsDir, cp.ID+".md")))
 	var committed []byte
 	if cerr == nil && werr != nil {
-		committed, cerr = repo.ReadBlobAt(commit, fileTop)
+		committed, cerr = repo.ReadBlob(committedHash)
 	}
 	switch {
 	case werr == nil:
@@ -492,7 +492,7 @@ func (w *Workspace) resumeTodoSince(d *resumeData, cp *LogEntry, commit plumbing
 		if h == gitcp.BlobHash(d.sn.todoRaw) {
 			return nil // the usual case: unchanged, nothing to parse
 		}
-		if old, err = w.Repo.ReadBlobAt(commit, path); err != nil {
+		if old, err = w.Repo.ReadBlob(h); err != nil {
 			return err
 		}
 	} else if d.sn.TodoMissing {

@@ -452,6 +452,11 @@ func (r *Repo) ReadBlobAt(commit plumbing.Hash, path string) ([]byte, error) {
 	return r.readObject(plumbing.BlobObject, h)
 }
 
+// ReadBlob returns the content of blob h (an id from [Repo.BlobHashAt]).
+func (r *Repo) ReadBlob(h plumbing.Hash) ([]byte, error) {
+	return r.readObject(plumbing.BlobObject, h)
+}
+
 // BlobHashAt returns the object id of the file path (slash-separated, from
 // the top level) in commit, reading only the trees on its way.
 func (r *Repo) BlobHashAt(commit plumbing.Hash, path string) (plumbing.Hash, error) {
