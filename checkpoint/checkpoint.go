@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp"
 	"github.com/wf-tool/wf/mdstate"
 )
@@ -156,7 +155,7 @@ func (w *Workspace) newestID(mode gitcp.Mode, head gitcp.HeadInfo, prev *gitcp.L
 }
 
 // commitTarget is the ref a commit in mode will move and its value.
-func (w *Workspace) commitTarget(mode gitcp.Mode, head gitcp.HeadInfo) (string, plumbing.Hash) {
+func (w *Workspace) commitTarget(mode gitcp.Mode, head gitcp.HeadInfo) (string, gitcp.Hash) {
 	switch {
 	case mode == gitcp.ModeRef:
 		ref := w.Repo.CheckpointRef()
@@ -267,7 +266,7 @@ func (w *Workspace) checkpointLocked(o CheckpointOptions) (*CheckpointResult, er
 			Stage: func(s *gitcp.Staged) ([]string, error) {
 				return w.stage(s, in, res, prev, o, step)
 			},
-			BeforeRefUpdate: func(h plumbing.Hash) error {
+			BeforeRefUpdate: func(h gitcp.Hash) error {
 				in.Commit = h.String()
 				if err := w.writeIntent(in); err != nil {
 					return err
@@ -350,24 +349,20 @@ func (w *Workspace) stage(s *gitcp.Staged, in *intent, res *CheckpointResult, pr
 		}
 	}
 	st := sn.State
-	stateOut := sn.stateRaw
-	var logged []string
 	for _, d := range decisions {
 		if hasDecision(st, d) {
 			continue
 		}
-		out, nst, err := st.AppendEntry("decisions", ts+": "+d)
+		_, nst, err := st.AppendEntry("decisions", ts+": "+d)
 		if err != nil {
 			return nil, err
 		}
-		st, stateOut = nst, out
-		logged = append(logged, d)
+		st = nst
 	}
-	out, nst, err := st.SetField("last checkpoint", ts+" ("+in.ID+")")
+	stateOut, _, err := st.SetField("last checkpoint", ts+" ("+in.ID+")")
 	if err != nil {
 		return nil, err
 	}
-	st, stateOut = nst, out
 	// TODO items ticked since the previous checkpoint get its id.
 	var todoOut []byte
 	td := sn.Todo

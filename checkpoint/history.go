@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp"
 )
 
@@ -46,7 +45,7 @@ func (w *Workspace) Log(limit int) ([]LogEntry, error) {
 	if !w.refValue(w.Repo.CheckpointRef()).IsZero() {
 		refs = append(refs, w.Repo.CheckpointRef())
 	}
-	seen := map[plumbing.Hash]bool{}
+	seen := map[gitcp.Hash]bool{}
 	out := []LogEntry{}
 	for _, ref := range refs {
 		es, err := w.Repo.Log(ref, "", limit)
@@ -115,10 +114,10 @@ func (w *Workspace) Show(ref string) (*ShowView, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := plumbing.NewHash(e.Commit)
-	var parent plumbing.Hash
+	h := gitcp.NewHash(e.Commit)
+	var parent gitcp.Hash
 	if e.Parent != "" {
-		parent = plumbing.NewHash(e.Parent)
+		parent = gitcp.NewHash(e.Parent)
 	}
 	stats, err := w.Repo.DiffStat(parent, h)
 	if err != nil {
@@ -199,7 +198,7 @@ func (w *Workspace) Recover(ref string, o RecoverOptions) (*RecoverResult, error
 	} else if !head.Unborn {
 		from += " at " + head.Hash.String()[:12]
 	}
-	if err := w.Repo.CreateBranch(branch, plumbing.NewHash(e.Commit), true, w.Now()); err != nil {
+	if err := w.Repo.CreateBranch(branch, gitcp.NewHash(e.Commit), true, w.Now()); err != nil {
 		var unsafe *gitcp.UnsafeStateError
 		if errors.As(err, &unsafe) {
 			return nil, &UnsafeError{unsafe}

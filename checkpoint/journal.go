@@ -14,7 +14,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp"
 	"github.com/wf-tool/wf/mdstate"
 )
@@ -150,10 +149,10 @@ func (w *Workspace) recoverOnOpen() {
 }
 
 // refValue is the commit ref points to, zero when it does not exist.
-func (w *Workspace) refValue(ref string) plumbing.Hash {
+func (w *Workspace) refValue(ref string) gitcp.Hash {
 	h, err := w.Repo.ResolveRef(ref)
 	if err != nil {
-		return plumbing.ZeroHash
+		return gitcp.Hash{}
 	}
 	return h
 }

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp"
 	"github.com/wf-tool/wf/mdstate"
 )
@@ -304,7 +303,7 @@ func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
 	rc := &ResumeCheckpoint{ID: cp.ID, Title: cp.Title, Time: cp.Time, Age: age(now, cp.Time), Commit: cp.Commit, Ref: cp.Ref, Branch: cp.Branch,
 		File: w.Rel(filepath.Join(CheckpointsDir, cp.ID+".md"))}
 	r.Checkpoint = rc
-	commit := plumbing.NewHash(cp.Commit)
+	commit := gitcp.NewHash(cp.Commit)
 	d.cpCommit = cp.Commit
 	// The checkpoint file: the work tree's copy, checked against the
 	// commit's.
@@ -431,12 +430,12 @@ func (w *Workspace) resumeWorkSince(d *resumeData, head gitcp.HeadInfo, cp *LogE
 		// In ref mode the checkpoint holds the work tree; in branch mode
 		// it is HEAD unless commits came since, which head-moved reports,
 		// and then the work tree is compared with HEAD.
-		from, since = plumbing.NewHash(cp.Commit), "checkpoint "+ShortID(cp.ID)
+		from, since = gitcp.NewHash(cp.Commit), "checkpoint "+ShortID(cp.ID)
 	}
 	if from.IsZero() {
 		return // unborn, no checkpoint: everything is new, nothing to compare
 	}
-	stats, err := w.Repo.DiffStat(from, plumbing.ZeroHash)
+	stats, err := w.Repo.DiffStat(from, gitcp.Hash{})
 	if err != nil {
 		r.Warnings = append(r.Warnings, Warning{Kind: "uncommitted", Message: "could not compare the work tree with " + since + ": " + err.Error()})
 		return
@@ -484,7 +483,7 @@ func fileDetails(stats []gitcp.FileStat, diffArg string) []string {
 }
 
 // resumeTodoSince compares TODO.md with the checkpoint's.
-func (w *Workspace) resumeTodoSince(d *resumeData, cp *LogEntry, commit plumbing.Hash) error {
+func (w *Workspace) resumeTodoSince(d *resumeData, cp *LogEntry, commit gitcp.Hash) error {
 	td := d.sn.Todo
 	path := w.relTop(w.Path(TodoFile))
 	var old []byte
@@ -786,7 +785,7 @@ func (w *Workspace) resumeNoTodo(d *resumeData) {
 	r := d.r
 	wn := Warning{Kind: "no-todo", Message: fmt.Sprintf("%s is missing", w.Rel(TodoFile))}
 	if d.cpCommit != "" {
-		if _, err := w.Repo.BlobHashAt(plumbing.NewHash(d.cpCommit), w.relTop(w.Path(TodoFile))); err == nil {
+		if _, err := w.Repo.BlobHashAt(gitcp.NewHash(d.cpCommit), w.relTop(w.Path(TodoFile))); err == nil {
 			cmd := fmt.Sprintf("git restore --source=%s -- %s", short(d.cpCommit), w.Rel(TodoFile))
 			wn.Message += fmt.Sprintf(": the latest checkpoint has it (%s)", cmd)
 			if r.Command == nil {

@@ -14,7 +14,7 @@ import (
 // when base is an ancestor of from (reached true). It stops after max
 // commits (0: no limit) with reached false, as it does when base is not in
 // from's history; n is then the number of commits looked at.
-func (r *Repo) CommitsSince(from, base plumbing.Hash, max int) (n int, reached bool, err error) {
+func (r *Repo) CommitsSince(from, base Hash, max int) (n int, reached bool, err error) {
 	if from == base {
 		return 0, true, nil
 	}
@@ -24,8 +24,8 @@ func (r *Repo) CommitsSince(from, base plumbing.Hash, max int) (n int, reached b
 	db := openObjDB(filepath.Join(r.CommonDir, "objects"))
 	defer db.close()
 	rd := &objReader{db: db}
-	seen := map[plumbing.Hash]bool{from: true}
-	queue := []plumbing.Hash{from}
+	seen := map[Hash]bool{from: true}
+	queue := []Hash{from}
 	for len(queue) > 0 {
 		h := queue[0]
 		queue = queue[1:]
@@ -54,7 +54,7 @@ func (r *Repo) CommitsSince(from, base plumbing.Hash, max int) (n int, reached b
 // rawCommit reads commit h with rd (valid until rd's next read), falling
 // back to go-git, under slow when several goroutines read, for objects
 // outside the local packs and loose objects (alternates).
-func (r *Repo) rawCommit(rd *objReader, h plumbing.Hash, slow *sync.Mutex) ([]byte, error) {
+func (r *Repo) rawCommit(rd *objReader, h Hash, slow *sync.Mutex) ([]byte, error) {
 	t, data, err := rd.read(h)
 	if errors.Is(err, errObjNotHere) {
 		if slow != nil {

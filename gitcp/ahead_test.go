@@ -7,19 +7,17 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // TestCommitsSince counts as git rev-list --count base..from does on a
 // history with a merge, and says when base is not an ancestor.
 func TestCommitsSince(t *testing.T) {
 	dir := newRepo(t)
-	commit := func(name string) plumbing.Hash {
+	commit := func(name string) Hash {
 		write(t, dir, name, name+"\n")
 		git(t, dir, "add", "-A")
 		git(t, dir, "commit", "-q", "-m", name)
-		return plumbing.NewHash(git(t, dir, "rev-parse", "HEAD"))
+		return NewHash(git(t, dir, "rev-parse", "HEAD"))
 	}
 	commit("a")
 	base := commit("b")

@@ -43,7 +43,7 @@ type CommitOptions struct {
 	// before any ref moves; an error aborts the commit with nothing changed
 	// but unreferenced objects. The checkpoint journal records the commit
 	// hash here.
-	BeforeRefUpdate func(commit plumbing.Hash) error
+	BeforeRefUpdate func(commit Hash) error
 	// Stage, when set, is called once the work tree is scanned, the commit
 	// planned and its files checked for secrets and size, before any object
 	// is written. It may write files; the paths it returns (slash-separated,
@@ -59,9 +59,9 @@ type CommitOptions struct {
 
 // CommitResult describes a written commit.
 type CommitResult struct {
-	Hash    plumbing.Hash
-	Parent  plumbing.Hash // zero for a root commit
-	Tree    plumbing.Hash
+	Hash    Hash
+	Parent  Hash // zero for a root commit
+	Tree    Hash
 	Ref     string   // ref that moved: "refs/heads/x", "HEAD" (detached) or the checkpoint ref
 	Changes []Change // compared with Parent
 	Warning string   // e.g. detached HEAD
@@ -165,7 +165,7 @@ func (r *Repo) scan(idx *gitIndex) (*snapshot, error) {
 	return s, nil
 }
 
-func entryFromStat(name string, st *unix.Stat_t, mode uint32, h plumbing.Hash) ientry {
+func entryFromStat(name string, st *unix.Stat_t, mode uint32, h Hash) ientry {
 	return ientry{
 		name:   name,
 		ctimeS: uint32(st.Ctim.Sec), ctimeN: uint32(st.Ctim.Nsec),
@@ -199,7 +199,7 @@ type plan struct {
 }
 
 // planTree computes the tree to commit on top of parentTree.
-func (r *Repo) planTree(snap *snapshot, parentTree plumbing.Hash, paths []string) (*plan, error) {
+func (r *Repo) planTree(snap *snapshot, parentTree Hash, paths []string) (*plan, error) {
 	p := &plan{snap: snap, target: snap.entries}
 	p.root, _ = buildTree(p.target, 0, "", "")
 	d := &treeDiff{r: r}
@@ -229,7 +229,7 @@ func (r *Repo) planTree(snap *snapshot, parentTree plumbing.Hash, paths []string
 // replan is planTree (without a paths filter) after only paths changed in
 // p.snap.entries since p was planned: the folders holding them are built
 // again and every other subtree of p.root is reused.
-func (r *Repo) replan(p *plan, parentTree plumbing.Hash, paths []string) (*plan, error) {
+func (r *Repo) replan(p *plan, parentTree Hash, paths []string) (*plan, error) {
 	np := &plan{snap: p.snap, target: p.snap.entries}
 	np.root = rebuildTree(np.target, p.root, dirtyDirs(paths))
 	d := &treeDiff{r: r}
@@ -284,7 +284,7 @@ func (r *Repo) Changes(paths []string) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	var base plumbing.Hash
+	var base Hash
 	if !head.Unborn {
 		if base, err = r.commitTree(head.Hash); err != nil {
 			return nil, err
@@ -360,7 +360,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 		return nil, err
 	}
 	res := &CommitResult{}
-	var old plumbing.Hash
+	var old Hash
 	switch {
 	case mode == ModeRef:
 		res.Ref = r.CheckpointRef()
@@ -378,7 +378,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 	default:
 		res.Ref, old, res.Parent = head.Branch, head.Hash, head.Hash
 	}
-	var parentTree plumbing.Hash
+	var parentTree Hash
 	if !res.Parent.IsZero() {
 		if parentTree, err = r.commitTree(res.Parent); err != nil {
 			return nil, err
@@ -454,7 +454,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 		fmt.Fprintf(&cb, "parent %s\n", res.Parent)
 	}
 	fmt.Fprintf(&cb, "author %s\ncommitter %s\n\n%s", author, committer, msg)
-	if res.Hash, err = r.writeObject(plumbing.CommitObject, []byte(cb.String()), plumbing.ZeroHash); err != nil {
+	if res.Hash, err = r.writeObject(plumbing.CommitObject, []byte(cb.String()), Hash{}); err != nil {
 		return nil, err
 	}
 	if head.Detached && mode == ModeBranch {

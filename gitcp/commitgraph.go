@@ -8,8 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // commitGraph reads git's commit-graph (objects/info/commit-graph, or the
@@ -63,7 +61,7 @@ func (r *Repo) openCommitGraph() *commitGraph {
 		sc := bufio.NewScanner(bytes.NewReader(chain))
 		for sc.Scan() {
 			h := strings.TrimSpace(sc.Text())
-			if !plumbing.IsHash(h) {
+			if !IsHash(h) {
 				return nil
 			}
 			files = append(files, filepath.Join(info, "commit-graphs", "graph-"+h+".graph"))
@@ -164,7 +162,7 @@ func parseGraphLayer(b []byte, depth int) (*graphLayer, error) {
 }
 
 // lookup returns the global position of h.
-func (g *commitGraph) lookup(h *plumbing.Hash) (int, bool) {
+func (g *commitGraph) lookup(h *Hash) (int, bool) {
 	for _, l := range g.layers {
 		lo := 0
 		if h[0] > 0 {
@@ -199,9 +197,9 @@ func (g *commitGraph) layer(pos int) (*graphLayer, int) {
 }
 
 // hash returns the object id at pos.
-func (g *commitGraph) hash(pos int) plumbing.Hash {
+func (g *commitGraph) hash(pos int) Hash {
 	l, i := g.layer(pos)
-	var h plumbing.Hash
+	var h Hash
 	copy(h[:], l.oids[i*20:])
 	return h
 }

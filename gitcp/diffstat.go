@@ -19,8 +19,8 @@ type FileStat struct {
 // DiffStat compares commit from with commit to, or with the work tree when
 // to is the zero hash (all changes, as a branch-mode commit would record
 // them). A zero from compares with the empty tree.
-func (r *Repo) DiffStat(from, to plumbing.Hash) ([]FileStat, error) {
-	var fromTree plumbing.Hash
+func (r *Repo) DiffStat(from, to Hash) ([]FileStat, error) {
+	var fromTree Hash
 	var err error
 	if !from.IsZero() {
 		if fromTree, err = r.commitTree(from); err != nil {
@@ -93,7 +93,7 @@ func (r *Repo) fileStats(changes []Change, contents map[string][]byte) ([]FileSt
 
 // diffStoredTrees compares two stored trees, reading only differing
 // subtrees.
-func (r *Repo) diffStoredTrees(a, b plumbing.Hash, prefix string) ([]Change, error) {
+func (r *Repo) diffStoredTrees(a, b Hash, prefix string) ([]Change, error) {
 	if a == b {
 		return nil, nil
 	}
@@ -110,7 +110,7 @@ func (r *Repo) diffStoredTrees(a, b plumbing.Hash, prefix string) ([]Change, err
 }
 
 // loadNode reads a stored tree into a treeNode (whole subtree).
-func (r *Repo) loadNode(h plumbing.Hash, name string) (*treeNode, error) {
+func (r *Repo) loadNode(h Hash, name string) (*treeNode, error) {
 	ents, err := r.readTree(h)
 	if err != nil {
 		return nil, err

@@ -15,8 +15,6 @@ import (
 	"strconv"
 	"time"
 	"unsafe"
-
-	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // Index entry flag bits (see git's Documentation/gitformat-index.txt).
@@ -42,7 +40,7 @@ type ientry struct {
 	mtimeS, mtimeN           uint32
 	dev, ino, mode, uid, gid uint32
 	size                     uint32
-	hash                     plumbing.Hash
+	hash                     Hash
 	flags                    uint16 // assume-valid and stage bits only
 	xflags                   uint16 // skip-worktree, intent-to-add
 }

@@ -20,8 +20,8 @@ const CheckpointTrailer = "Wf-Checkpoint"
 
 // LogEntry is a checkpoint commit found by [Repo.Log].
 type LogEntry struct {
-	Hash     plumbing.Hash
-	Parents  []plumbing.Hash
+	Hash     Hash
+	Parents  []Hash
 	Subject  string
 	Author   string // "Name <email>"
 	Time     time.Time
@@ -60,7 +60,7 @@ func (r *Repo) Log(ref, trailerKey string, limit int) ([]LogEntry, error) {
 		rd:       &objReader{db: db},
 		needle:   []byte("\n" + trailerKey + ":"),
 		key:      trailerKey,
-		seenHash: map[plumbing.Hash]struct{}{},
+		seenHash: map[Hash]struct{}{},
 	}
 	if g != nil {
 		w.seenPos = make([]bool, g.total)
@@ -170,7 +170,7 @@ type logWalker struct {
 	heap     []walkNode
 	seq      uint64
 	seenPos  []bool
-	seenHash map[plumbing.Hash]struct{}
+	seenHash map[Hash]struct{}
 	pbuf     []int
 	slowMu   sync.Mutex // go-git storage is not safe for concurrent use
 }
@@ -179,15 +179,15 @@ type walkNode struct {
 	when    int64
 	seq     uint64 // insertion order: equal dates pop first-in first-out, as in git
 	pos     int    // commit-graph position, or -1
-	hash    plumbing.Hash
-	parents []plumbing.Hash // when pos < 0
-	entry   *LogEntry       // when pos < 0 and the commit matched
+	hash    Hash
+	parents []Hash    // when pos < 0
+	entry   *LogEntry // when pos < 0 and the commit matched
 }
 
 // logItem is one commit of a batch: a hash to read and check, or a
 // commit the walker already read (done), with its entry when it matched.
 type logItem struct {
-	hash  plumbing.Hash
+	hash  Hash
 	done  bool
 	entry *LogEntry
 }
@@ -209,7 +209,7 @@ func (w *logWalker) less(a, b *walkNode) bool {
 // push adds h to the queue unless it was seen. A commit outside the graph
 // is read now (its parents are needed); one that cannot be found is
 // skipped like a shallow boundary, except the starting commit.
-func (w *logWalker) push(h plumbing.Hash, first bool) error {
+func (w *logWalker) push(h Hash, first bool) error {
 	n := walkNode{seq: w.seq, pos: -1, hash: h}
 	w.seq++
 	if w.g != nil {
@@ -306,7 +306,7 @@ func (w *logWalker) check(rd *objReader, b *logBatch) error {
 }
 
 // readCommit returns the raw commit h, valid until rd's next read.
-func (w *logWalker) readCommit(rd *objReader, h plumbing.Hash) ([]byte, error) {
+func (w *logWalker) readCommit(rd *objReader, h Hash) ([]byte, error) {
 	return w.repo.rawCommit(rd, h, &w.slowMu)
 }
 
@@ -349,15 +349,15 @@ func (w *logWalker) heapPop() walkNode {
 }
 
 type rawCommit struct {
-	hash    plumbing.Hash
-	parents []plumbing.Hash
+	hash    Hash
+	parents []Hash
 	when    int64 // committer time
 	header  []byte
 	msg     []byte // starts with "\n" (the blank line) for the needle
 }
 
 // parseRawCommit splits raw commit bytes; header and msg alias data.
-func parseRawCommit(h plumbing.Hash, data []byte) *rawCommit {
+func parseRawCommit(h Hash, data []byte) *rawCommit {
 	c := &rawCommit{hash: h}
 	end := bytes.Index(data, []byte("\n\n"))
 	if end < 0 {
@@ -373,7 +373,7 @@ func parseRawCommit(h plumbing.Hash, data []byte) *rawCommit {
 		}
 		switch {
 		case bytes.HasPrefix(line, []byte("parent ")) && len(line) >= 47:
-			var p plumbing.Hash
+			var p Hash
 			if _, err := hex.Decode(p[:], line[7:47]); err == nil {
 				c.parents = append(c.parents, p)
 			}
@@ -444,7 +444,7 @@ func ParseTrailers(msg string) map[string]string {
 
 // ReadBlobAt returns the content of path (slash-separated, from the top
 // level) in commit.
-func (r *Repo) ReadBlobAt(commit plumbing.Hash, path string) ([]byte, error) {
+func (r *Repo) ReadBlobAt(commit Hash, path string) ([]byte, error) {
 	h, err := r.BlobHashAt(commit, path)
 	if err != nil {
 		return nil, err
@@ -453,22 +453,22 @@ func (r *Repo) ReadBlobAt(commit plumbing.Hash, path string) ([]byte, error) {
 }
 
 // ReadBlob returns the content of blob h (an id from [Repo.BlobHashAt]).
-func (r *Repo) ReadBlob(h plumbing.Hash) ([]byte, error) {
+func (r *Repo) ReadBlob(h Hash) ([]byte, error) {
 	return r.readObject(plumbing.BlobObject, h)
 }
 
 // BlobHashAt returns the object id of the file path (slash-separated, from
 // the top level) in commit, reading only the trees on its way.
-func (r *Repo) BlobHashAt(commit plumbing.Hash, path string) (plumbing.Hash, error) {
+func (r *Repo) BlobHashAt(commit Hash, path string) (Hash, error) {
 	tree, err := r.commitTree(commit)
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return Hash{}, err
 	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	for i, part := range parts {
 		ents, err := r.readTree(tree)
 		if err != nil {
-			return plumbing.ZeroHash, err
+			return Hash{}, err
 		}
 		found := false
 		for _, e := range ents {
@@ -477,7 +477,7 @@ func (r *Repo) BlobHashAt(commit plumbing.Hash, path string) (plumbing.Hash, err
 			}
 			if i == len(parts)-1 {
 				if e.isTree() || e.mode == modeGitlink {
-					return plumbing.ZeroHash, fmt.Errorf("%s is not a file in %s", path, short(commit.String()))
+					return Hash{}, fmt.Errorf("%s is not a file in %s", path, short(commit.String()))
 				}
 				return e.hash, nil
 			}
@@ -491,8 +491,8 @@ func (r *Repo) BlobHashAt(commit plumbing.Hash, path string) (plumbing.Hash, err
 			break
 		}
 	}
-	return plumbing.ZeroHash, fmt.Errorf("%s: no such file in %s", path, short(commit.String()))
+	return Hash{}, fmt.Errorf("%s: no such file in %s", path, short(commit.String()))
 }
 
 // BlobHash is the object id git gives a file holding data.
-func BlobHash(data []byte) plumbing.Hash { return hashObject(plumbing.BlobObject, data) }
+func BlobHash(data []byte) Hash { return hashObject(plumbing.BlobObject, data) }

@@ -375,7 +375,7 @@ func TestPackReaderMatchesGoGit(t *testing.T) {
 	rd := &objReader{db: db}
 	deltas := 0
 	for _, l := range strings.Split(git(t, dir, "verify-pack", "-v", packIdx(t, dir)), "\n") {
-		if f := strings.Fields(l); len(f) >= 7 && plumbing.IsHash(f[0]) {
+		if f := strings.Fields(l); len(f) >= 7 && IsHash(f[0]) {
 			deltas++
 		}
 	}
@@ -385,7 +385,7 @@ func TestPackReaderMatchesGoGit(t *testing.T) {
 	list := git(t, dir, "cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)")
 	for _, line := range strings.Split(list, "\n") {
 		hs, ts, _ := strings.Cut(line, " ")
-		h := plumbing.NewHash(hs)
+		h := NewHash(hs)
 		typ, _ := plumbing.ParseObjectType(ts)
 		gotT, got, err := rd.read(h)
 		if err != nil {
@@ -399,7 +399,7 @@ func TestPackReaderMatchesGoGit(t *testing.T) {
 			t.Fatalf("%s: got %s %q, want %s %q", hs, gotT, got, typ, want)
 		}
 	}
-	if _, _, err := rd.read(plumbing.NewHash("0123456789012345678901234567890123456789")); !errors.Is(err, errObjNotHere) {
+	if _, _, err := rd.read(NewHash("0123456789012345678901234567890123456789")); !errors.Is(err, errObjNotHere) {
 		t.Fatalf("missing object: %v", err)
 	}
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // hashObject returns the git object id of data with the given type.
-func hashObject(t plumbing.ObjectType, data []byte) plumbing.Hash {
+func hashObject(t plumbing.ObjectType, data []byte) Hash {
 	h := sha1.New()
 	var hdr [32]byte
 	b := append(hdr[:0], t.String()...)
@@ -23,7 +23,7 @@ func hashObject(t plumbing.ObjectType, data []byte) plumbing.Hash {
 	b = append(b, 0)
 	h.Write(b)
 	h.Write(data)
-	var out plumbing.Hash
+	var out Hash
 	h.Sum(out[:0])
 	return out
 }
@@ -42,13 +42,13 @@ func readWorktreeFile(abs string, mode uint32) ([]byte, error) {
 }
 
 // hasObject reports whether the object database holds h.
-func (r *Repo) hasObject(h plumbing.Hash) bool {
-	return r.storage().HasEncodedObject(h) == nil
+func (r *Repo) hasObject(h Hash) bool {
+	return r.storage().HasEncodedObject(h.toPlumbing()) == nil
 }
 
 // writeObject stores data as a loose object (zlib, written to a temporary
 // file and renamed into place by the go-git storer) unless it exists.
-func (r *Repo) writeObject(t plumbing.ObjectType, data []byte, want plumbing.Hash) (plumbing.Hash, error) {
+func (r *Repo) writeObject(t plumbing.ObjectType, data []byte, want Hash) (Hash, error) {
 	if want.IsZero() {
 		want = hashObject(t, data)
 	}
@@ -61,24 +61,25 @@ func (r *Repo) writeObject(t plumbing.ObjectType, data []byte, want plumbing.Has
 	obj.SetSize(int64(len(data)))
 	w, err := obj.Writer()
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return Hash{}, err
 	}
 	if _, err := w.Write(data); err != nil {
-		return plumbing.ZeroHash, err
+		return Hash{}, err
 	}
 	w.Close()
-	got, err := st.SetEncodedObject(obj)
+	ph, err := st.SetEncodedObject(obj)
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return Hash{}, err
 	}
+	got := fromPlumbing(ph)
 	if got != want {
-		return plumbing.ZeroHash, fmt.Errorf("object hash mismatch: wrote %s, expected %s", got, want)
+		return Hash{}, fmt.Errorf("object hash mismatch: wrote %s, expected %s", got, want)
 	}
 	return got, nil
 }
 
 // readObject returns the raw content of an object of the expected type.
-func (r *Repo) readObject(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
+func (r *Repo) readObject(t plumbing.ObjectType, h Hash) ([]byte, error) {
 	// The own reader first: mmapped packs with their .idx, deltas
 	// resolved, and loose objects. go-git's storage decodes every pack
 	// index into memory and caches objects, several times slower for the
@@ -106,7 +107,7 @@ func (r *Repo) readObject(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error
 	}
 	r.objMu.Unlock()
 	// Alternates, v1 pack indexes, packs the reader could not map.
-	obj, err := r.storage().EncodedObject(t, h)
+	obj, err := r.storage().EncodedObject(t, h.toPlumbing())
 	if err != nil {
 		return nil, fmt.Errorf("read %s %s: %w", t, h, err)
 	}
@@ -127,7 +128,7 @@ func (r *Repo) readObject(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error
 type treeEntry struct {
 	mode uint32
 	name string
-	hash plumbing.Hash
+	hash Hash
 }
 
 func (e treeEntry) isTree() bool { return e.mode == modeTree }
@@ -158,7 +159,7 @@ func parseTree(data []byte) ([]treeEntry, error) {
 }
 
 // readTree reads and parses a tree; the zero hash is the empty tree.
-func (r *Repo) readTree(h plumbing.Hash) ([]treeEntry, error) {
+func (r *Repo) readTree(h Hash) ([]treeEntry, error) {
 	if h.IsZero() {
 		return nil, nil
 	}
@@ -170,19 +171,19 @@ func (r *Repo) readTree(h plumbing.Hash) ([]treeEntry, error) {
 }
 
 // commitTree returns the tree hash of a commit by scanning its header.
-func (r *Repo) commitTree(c plumbing.Hash) (plumbing.Hash, error) {
+func (r *Repo) commitTree(c Hash) (Hash, error) {
 	data, err := r.readObject(plumbing.CommitObject, c)
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return Hash{}, err
 	}
 	if len(data) < 46 || string(data[:5]) != "tree " {
-		return plumbing.ZeroHash, fmt.Errorf("malformed commit %s", c)
+		return Hash{}, fmt.Errorf("malformed commit %s", c)
 	}
-	return plumbing.NewHash(string(data[5:45])), nil
+	return NewHash(string(data[5:45])), nil
 }
 
 // flattenTree lists every non-tree entry under tree h with full paths.
-func (r *Repo) flattenTree(h plumbing.Hash, prefix string, fn func(path string, e treeEntry) error) error {
+func (r *Repo) flattenTree(h Hash, prefix string, fn func(path string, e treeEntry) error) error {
 	ents, err := r.readTree(h)
 	if err != nil {
 		return err

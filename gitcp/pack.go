@@ -117,7 +117,7 @@ func (p *packFile) parseIdx() error {
 }
 
 // find returns the pack offset of h.
-func (p *packFile) find(h *plumbing.Hash) (int64, bool) {
+func (p *packFile) find(h *Hash) (int64, bool) {
 	fan := p.idx[8:]
 	lo := 0
 	if h[0] > 0 {
@@ -174,7 +174,7 @@ const maxDeltaChain = 10000
 
 // read returns the type and content of h. The content is valid until the
 // next call on r.
-func (r *objReader) read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+func (r *objReader) read(h Hash) (plumbing.ObjectType, []byte, error) {
 	for _, p := range r.db.packs {
 		if off, ok := p.find(&h); ok {
 			return r.readPacked(p, off, 0)
@@ -183,7 +183,7 @@ func (r *objReader) read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	return r.readLoose(h)
 }
 
-func (r *objReader) readLoose(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+func (r *objReader) readLoose(h Hash) (plumbing.ObjectType, []byte, error) {
 	hex := h.String()
 	f, err := os.Open(filepath.Join(r.db.objects, hex[:2], hex[2:]))
 	if err != nil {
@@ -352,7 +352,7 @@ func (r *objReader) readPacked(p *packFile, off int64, depth int) (plumbing.Obje
 		if pos+20 > int64(len(p.data)) {
 			return plumbing.InvalidObject, nil, fmt.Errorf("%s at %d: truncated", p.path, off)
 		}
-		var bh plumbing.Hash
+		var bh Hash
 		copy(bh[:], p.data[pos:pos+20])
 		pos += 20
 		if boff, ok := p.find(&bh); ok {

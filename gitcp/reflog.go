@@ -14,7 +14,7 @@ import (
 
 // ReflogEntry is one line of a reflog.
 type ReflogEntry struct {
-	Old, New plumbing.Hash
+	Old, New Hash
 	Time     time.Time
 	Message  string
 }
@@ -63,7 +63,7 @@ func parseReflogLine(line string) (ReflogEntry, bool) {
 	if len(head) < 83 || head[40] != ' ' || head[81] != ' ' {
 		return ReflogEntry{}, false
 	}
-	old, nw := plumbing.NewHash(head[:40]), plumbing.NewHash(head[41:81])
+	old, nw := NewHash(head[:40]), NewHash(head[41:81])
 	gt := strings.LastIndexByte(head, '>')
 	if gt < 0 {
 		return ReflogEntry{}, false
@@ -80,7 +80,7 @@ func parseReflogLine(line string) (ReflogEntry, bool) {
 }
 
 // CommitTrailers returns the trailers of commit h's message.
-func (r *Repo) CommitTrailers(h plumbing.Hash) (map[string]string, error) {
+func (r *Repo) CommitTrailers(h Hash) (map[string]string, error) {
 	data, err := r.readObject(plumbing.CommitObject, h)
 	if err != nil {
 		return nil, err

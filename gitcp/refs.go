@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // LockWait is how long a commit waits for an existing git lock file
@@ -163,7 +161,7 @@ func parseGitDate(s string) (time.Time, error) {
 
 // lockRef takes the lock of a ref ("HEAD" for a detached HEAD) and checks
 // its current value equals old (zero: must not exist).
-func (r *Repo) lockRef(name string, old plumbing.Hash) (*lockFile, error) {
+func (r *Repo) lockRef(name string, old Hash) (*lockFile, error) {
 	file := r.refFile(name)
 	if err := os.MkdirAll(filepath.Dir(file), 0o777); err != nil {
 		return nil, err
@@ -184,7 +182,7 @@ func (r *Repo) lockRef(name string, old plumbing.Hash) (*lockFile, error) {
 	return l, nil
 }
 
-func hexOrEmpty(h plumbing.Hash) string {
+func hexOrEmpty(h Hash) string {
 	if h.IsZero() {
 		return ""
 	}
@@ -193,7 +191,7 @@ func hexOrEmpty(h plumbing.Hash) string {
 
 // updateRef moves a ref from old to new under its lock (compare-and-swap)
 // and appends reflog lines to logs/<ref> and, when headToo, logs/HEAD.
-func (r *Repo) updateRef(name string, old, new plumbing.Hash, who Signature, msg string, headToo bool) error {
+func (r *Repo) updateRef(name string, old, new Hash, who Signature, msg string, headToo bool) error {
 	l, err := r.lockRef(name, old)
 	if err != nil {
 		return err

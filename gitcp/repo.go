@@ -11,7 +11,6 @@ import (
 	"sync"
 
 	"github.com/go-git/go-billy/v5/osfs"
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
@@ -275,10 +274,10 @@ func unsafeState(op string) *UnsafeStateError {
 
 // HeadInfo describes HEAD of a worktree.
 type HeadInfo struct {
-	Branch   string        // full ref name HEAD points to ("refs/heads/main"); "" when detached
-	Detached bool          // HEAD holds a commit hash directly
-	Unborn   bool          // the branch has no commit yet
-	Hash     plumbing.Hash // the commit HEAD resolves to; zero when unborn
+	Branch   string // full ref name HEAD points to ("refs/heads/main"); "" when detached
+	Detached bool   // HEAD holds a commit hash directly
+	Unborn   bool   // the branch has no commit yet
+	Hash     Hash   // the commit HEAD resolves to; zero when unborn
 }
 
 // ShortBranch is Branch without "refs/heads/".
@@ -299,38 +298,38 @@ func (r *Repo) Head() (HeadInfo, error) {
 		}
 		return HeadInfo{Branch: target, Unborn: !found, Hash: h}, nil
 	}
-	if !plumbing.IsHash(s) {
+	if !IsHash(s) {
 		return HeadInfo{}, fmt.Errorf("malformed HEAD in %s: %q", r.GitDir, s)
 	}
-	return HeadInfo{Detached: true, Hash: plumbing.NewHash(s)}, nil
+	return HeadInfo{Detached: true, Hash: NewHash(s)}, nil
 }
 
 // ResolveRef resolves a full ref name ("refs/heads/main", "HEAD",
 // "refs/wf/main/checkpoints") or a full hex hash to a commit hash.
-func (r *Repo) ResolveRef(name string) (plumbing.Hash, error) {
-	if plumbing.IsHash(name) {
-		return plumbing.NewHash(name), nil
+func (r *Repo) ResolveRef(name string) (Hash, error) {
+	if IsHash(name) {
+		return NewHash(name), nil
 	}
 	if name == "HEAD" {
 		h, err := r.Head()
 		if err != nil {
-			return plumbing.ZeroHash, err
+			return Hash{}, err
 		}
 		if h.Unborn {
-			return plumbing.ZeroHash, fmt.Errorf("HEAD: branch %s has no commits yet", h.ShortBranch())
+			return Hash{}, fmt.Errorf("HEAD: branch %s has no commits yet", h.ShortBranch())
 		}
 		return h.Hash, nil
 	}
 	for _, cand := range []string{name, "refs/heads/" + name, "refs/tags/" + name} {
 		h, ok, err := r.resolveRef(cand)
 		if err != nil {
-			return plumbing.ZeroHash, err
+			return Hash{}, err
 		}
 		if ok {
 			return h, nil
 		}
 	}
-	return plumbing.ZeroHash, fmt.Errorf("unknown ref %q", name)
+	return Hash{}, fmt.Errorf("unknown ref %q", name)
 }
 
 // refFile is the loose file of a ref: per-worktree refs live in GitDir, the
@@ -356,7 +355,7 @@ func (r *Repo) logFile(name string) string {
 }
 
 // resolveRef reads a ref (loose, then packed-refs), following symbolic refs.
-func (r *Repo) resolveRef(name string) (plumbing.Hash, bool, error) {
+func (r *Repo) resolveRef(name string) (Hash, bool, error) {
 	for range 8 {
 		data, err := os.ReadFile(r.refFile(name))
 		if err == nil {
@@ -365,18 +364,18 @@ func (r *Repo) resolveRef(name string) (plumbing.Hash, bool, error) {
 				name = strings.TrimSpace(t)
 				continue
 			}
-			if !plumbing.IsHash(s) {
-				return plumbing.ZeroHash, false, fmt.Errorf("malformed ref %s: %q", name, s)
+			if !IsHash(s) {
+				return Hash{}, false, fmt.Errorf("malformed ref %s: %q", name, s)
 			}
-			return plumbing.NewHash(s), true, nil
+			return NewHash(s), true, nil
 		}
 		if !errors.Is(err, fs.ErrNotExist) && !isNotDir(err) {
-			return plumbing.ZeroHash, false, err
+			return Hash{}, false, err
 		}
 		h, ok, err := r.packedRef(name)
 		return h, ok, err
 	}
-	return plumbing.ZeroHash, false, fmt.Errorf("ref %s: too many symbolic ref levels", name)
+	return Hash{}, false, fmt.Errorf("ref %s: too many symbolic ref levels", name)
 }
 
 func isNotDir(err error) bool {
@@ -384,13 +383,13 @@ func isNotDir(err error) bool {
 	return errors.As(err, &pe) && strings.Contains(pe.Err.Error(), "not a directory")
 }
 
-func (r *Repo) packedRef(name string) (plumbing.Hash, bool, error) {
+func (r *Repo) packedRef(name string) (Hash, bool, error) {
 	data, err := os.ReadFile(filepath.Join(r.CommonDir, "packed-refs"))
 	if errors.Is(err, fs.ErrNotExist) {
-		return plumbing.ZeroHash, false, nil
+		return Hash{}, false, nil
 	}
 	if err != nil {
-		return plumbing.ZeroHash, false, err
+		return Hash{}, false, err
 	}
 	want := []byte(" " + name)
 	for len(data) > 0 {
@@ -401,8 +400,8 @@ func (r *Repo) packedRef(name string) (plumbing.Hash, bool, error) {
 			line, data = data, nil
 		}
 		if len(line) > 41 && line[0] != '#' && line[0] != '^' && bytes.Equal(line[40:], want) {
-			return plumbing.NewHash(string(line[:40])), true, nil
+			return NewHash(string(line[:40])), true, nil
 		}
 	}
-	return plumbing.ZeroHash, false, nil
+	return Hash{}, false, nil
 }

@@ -451,7 +451,6 @@ func TestNoIdentity(t *testing.T) {
 	}
 	git(t, dir, "config", "user.name", "Repo User")
 	git(t, dir, "config", "user.email", "repo@example.com")
-	r = discover(t, dir)
 	commit(t, dir, CommitOptions{})
 	if a := git(t, dir, "log", "-1", "--format=%an %ce"); a != "Repo User repo@example.com" {
 		t.Errorf("identity %q", a)

@@ -19,7 +19,7 @@ import (
 type Staged struct {
 	r      *Repo
 	p      *plan
-	Parent plumbing.Hash // the new commit's parent; zero for a root commit
+	Parent Hash // the new commit's parent; zero for a root commit
 }
 
 // Changes lists the paths that differ between Parent and the snapshot.
@@ -27,10 +27,10 @@ func (s *Staged) Changes() []Change { return s.p.changes }
 
 // DiffStat counts lines changed between commit since (zero: the empty
 // tree) and the snapshot about to be committed.
-func (s *Staged) DiffStat(since plumbing.Hash) ([]FileStat, error) {
+func (s *Staged) DiffStat(since Hash) ([]FileStat, error) {
 	changes := s.p.changes
 	if since != s.Parent {
-		var tree plumbing.Hash
+		var tree Hash
 		if !since.IsZero() {
 			var err error
 			if tree, err = s.r.commitTree(since); err != nil {

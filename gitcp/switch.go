@@ -69,7 +69,7 @@ func ValidBranchName(name string) bool {
 // It is not crash-safe the way [Repo.Commit] is: killed while writing
 // files, the work tree holds a mix of both commits with HEAD still on the
 // old branch, and git status shows that truthfully.
-func (r *Repo) CreateBranch(branch string, target plumbing.Hash, switchTo bool, now time.Time) error {
+func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.Time) error {
 	if !ValidBranchName(branch) {
 		return fmt.Errorf("%q is not a valid branch name", branch)
 	}
@@ -88,7 +88,7 @@ func (r *Repo) CreateBranch(branch string, target plumbing.Hash, switchTo bool, 
 		return err
 	}
 	if !switchTo {
-		return r.updateRef(ref, plumbing.ZeroHash, target, who, "branch: Created from "+target.String(), false)
+		return r.updateRef(ref, Hash{}, target, who, "branch: Created from "+target.String(), false)
 	}
 	if op, err := r.InProgress(); err != nil {
 		return err
@@ -104,7 +104,7 @@ func (r *Repo) CreateBranch(branch string, target plumbing.Hash, switchTo bool, 
 	if err != nil {
 		return err
 	}
-	var headTree plumbing.Hash
+	var headTree Hash
 	if !head.Unborn {
 		if headTree, err = r.commitTree(head.Hash); err != nil {
 			return err
@@ -134,7 +134,7 @@ func (r *Repo) CreateBranch(branch string, target plumbing.Hash, switchTo bool, 
 		old[snap.entries[i].name] = &snap.entries[i]
 	}
 	// The ref first: from here on the new commit is findable by name.
-	if err := r.updateRef(ref, plumbing.ZeroHash, target, who, "branch: Created from "+target.String(), false); err != nil {
+	if err := r.updateRef(ref, Hash{}, target, who, "branch: Created from "+target.String(), false); err != nil {
 		return err
 	}
 	// Work-tree files: removals first (a file may become a folder), then

@@ -41,14 +41,14 @@ type Change struct {
 	Path             string // slash-separated, relative to the top level
 	Kind             ChangeKind
 	OldMode, NewMode filemode.FileMode
-	OldHash, NewHash plumbing.Hash
+	OldHash, NewHash Hash
 }
 
 // treeNode is a tree computed in memory from sorted index entries.
 type treeNode struct {
 	name     string
 	data     []byte
-	hash     plumbing.Hash
+	hash     Hash
 	count    int // index entries covered (for the cache-tree)
 	children []treeChild
 }
@@ -56,7 +56,7 @@ type treeNode struct {
 type treeChild struct {
 	mode uint32
 	name string
-	hash plumbing.Hash
+	hash Hash
 	sub  *treeNode
 }
 
@@ -202,7 +202,7 @@ type treeDiff struct {
 	write   []*treeNode
 }
 
-func (d *treeDiff) diff(old plumbing.Hash, n *treeNode, prefix string) error {
+func (d *treeDiff) diff(old Hash, n *treeNode, prefix string) error {
 	if old == n.hash {
 		return nil
 	}

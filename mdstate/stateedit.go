@@ -81,7 +81,7 @@ func (st *State) SetField(key, value string) ([]byte, *State, error) {
 	}
 	var off int
 	var line string
-	pos := len(st.Fields)
+	var pos int
 	if after != nil {
 		off = s.LineNext(after.Line)
 		line = strings.Replace(after.prefix, after.Key, name, 1)
