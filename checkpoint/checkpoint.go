@@ -1,3 +1,13 @@
+// Package checkpoint is the checkpoint verb: it writes a checkpoint file
+// (DESIGN.md §3.3), records it in the state files and commits it all in
+// one git commit through package gitcp ([Checkpoint]); it reads one back
+// ([Show]) and continues from an older one on a new branch ([Recover]).
+// It also creates a workflow ([Init]) and opens one, completing or rolling
+// back a checkpoint that a crash interrupted ([Open]).
+//
+// Every multi-step write is journaled (package journal) before it
+// happens. It talks to git only through gitcp and never prints: commands
+// in cmd/wf do.
 package checkpoint
 
 import (
@@ -10,12 +20,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wf-tool/wf/checkpoint/history"
+	"github.com/wf-tool/wf/checkpoint/journal"
+	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/gitcp"
 	"github.com/wf-tool/wf/mdstate"
 )
-
-// ErrNoRepo means a checkpoint was asked for outside a git repository.
-var ErrNoRepo = errors.New("the workflow is not in a git repository: checkpoints are git commits")
 
 // TitleError means a checkpoint has no title.
 type TitleError struct{}
@@ -68,7 +78,10 @@ type CheckpointOptions struct {
 	// Mode is "branch" or "ref"; empty: the workflow's "commit" setting,
 	// else branch.
 	Mode string
-	// OnStep is called at each step of the write sequence (crash tests).
+	// OnStep, when set, is called at each step of the write sequence
+	// ("start", "intent", "staged", "wrote-checkpoint", "wrote-todo",
+	// "wrote-state", "before-ref", "after-ref", "committed", "done"):
+	// the crash tests kill the process there.
 	OnStep func(step string)
 }
 
@@ -98,19 +111,22 @@ type CheckpointResult struct {
 	Notes     []string   `json:"notes,omitempty"`
 }
 
-// Checkpoint writes a checkpoint file, records it in workflow-state.md and
-// TODO.md and commits everything in one git commit (see journal.go for
-// the order of writes and crash recovery).
-func (w *Workspace) Checkpoint(o CheckpointOptions) (*CheckpointResult, error) {
+// Checkpoint writes a checkpoint file in w's state root, records it in
+// workflow-state.md and TODO.md and commits everything in one git commit
+// (package journal documents the order of writes and crash recovery).
+// It fails with [history.ErrNoRepo] outside git, a [*TitleError] without a
+// title, a [*RefusedError] for files that look like secrets or are too
+// large, and an [*UnsafeError] on a branch mid-merge (or rebase, …).
+func Checkpoint(w *workspace.Workspace, o CheckpointOptions) (*CheckpointResult, error) {
 	if w.Repo == nil {
-		return nil, ErrNoRepo
+		return nil, history.ErrNoRepo
 	}
-	release, notes, err := w.lockAndRecover()
+	release, notes, err := lockAndRecover(w)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	res, err := w.checkpointLocked(o)
+	res, err := checkpointLocked(w, o)
 	if res != nil {
 		res.Notes = append(notes, res.Notes...)
 	}
@@ -119,25 +135,29 @@ func (w *Workspace) Checkpoint(o CheckpointOptions) (*CheckpointResult, error) {
 
 // lockAndRecover takes the worktree lock and completes or rolls back a
 // checkpoint a crash interrupted; release frees the lock.
-func (w *Workspace) lockAndRecover() (release func(), notes []string, err error) {
-	lock, err := mdstate.AcquireLock(w.lockDir(), w.LockWait)
+func lockAndRecover(w *workspace.Workspace) (release func(), notes []string, err error) {
+	release, err = w.Lock()
 	if err != nil {
 		return nil, nil, err
 	}
-	if notes, err = w.recoverLocked(); err != nil {
-		lock.Release()
+	out, err := journal.Recover(w)
+	if err != nil {
+		release()
 		return nil, nil, err
 	}
-	return func() { lock.Release() }, notes, nil
+	if n := out.Note(); n != "" {
+		notes = append(notes, n)
+	}
+	return release, notes, nil
 }
 
 // newestID is the id of the newest checkpoint this worktree has: prev
 // (the newest on the history the commit extends) or the newest on the
 // other one (the checkpoint ref in branch mode, HEAD in ref mode).
-func (w *Workspace) newestID(mode gitcp.Mode, head gitcp.HeadInfo, prev *gitcp.LogEntry) string {
+func newestID(w *workspace.Workspace, mode gitcp.Mode, head gitcp.HeadInfo, prev *gitcp.LogEntry) string {
 	id := ""
 	if prev != nil {
-		id = prev.Trailers[gitcp.CheckpointTrailer]
+		id = prev.Trailers[history.TrailerCheckpoint]
 	}
 	other := w.Repo.CheckpointRef()
 	if mode == gitcp.ModeRef {
@@ -145,21 +165,21 @@ func (w *Workspace) newestID(mode gitcp.Mode, head gitcp.HeadInfo, prev *gitcp.L
 		if head.Unborn {
 			return id
 		}
-	} else if w.refValue(other).IsZero() {
+	} else if w.RefValue(other).IsZero() {
 		return id
 	}
-	if es, err := w.Repo.Log(other, "", 1); err == nil && len(es) > 0 && es[0].Trailers[gitcp.CheckpointTrailer] > id {
-		id = es[0].Trailers[gitcp.CheckpointTrailer]
+	if es, err := w.Repo.Log(other, "", 1); err == nil && len(es) > 0 && es[0].Trailers[history.TrailerCheckpoint] > id {
+		id = es[0].Trailers[history.TrailerCheckpoint]
 	}
 	return id
 }
 
 // commitTarget is the ref a commit in mode will move and its value.
-func (w *Workspace) commitTarget(mode gitcp.Mode, head gitcp.HeadInfo) (string, gitcp.Hash) {
+func commitTarget(w *workspace.Workspace, mode gitcp.Mode, head gitcp.HeadInfo) (string, gitcp.Hash) {
 	switch {
 	case mode == gitcp.ModeRef:
 		ref := w.Repo.CheckpointRef()
-		return ref, w.refValue(ref)
+		return ref, w.RefValue(ref)
 	case head.Detached:
 		return "HEAD", head.Hash
 	}
@@ -168,9 +188,9 @@ func (w *Workspace) commitTarget(mode gitcp.Mode, head gitcp.HeadInfo) (string, 
 
 // previousCheckpoint is the newest checkpoint commit on the history the
 // new commit extends, nil when there is none.
-func (w *Workspace) previousCheckpoint(mode gitcp.Mode, head gitcp.HeadInfo) (*gitcp.LogEntry, error) {
+func previousCheckpoint(w *workspace.Workspace, mode gitcp.Mode, head gitcp.HeadInfo) (*gitcp.LogEntry, error) {
 	ref := "HEAD"
-	if mode == gitcp.ModeRef && !w.refValue(w.Repo.CheckpointRef()).IsZero() {
+	if mode == gitcp.ModeRef && !w.RefValue(w.Repo.CheckpointRef()).IsZero() {
 		ref = w.Repo.CheckpointRef()
 	} else if head.Unborn {
 		return nil, nil
@@ -182,15 +202,15 @@ func (w *Workspace) previousCheckpoint(mode gitcp.Mode, head gitcp.HeadInfo) (*g
 	return &es[0], nil
 }
 
-func (w *Workspace) checkpointLocked(o CheckpointOptions) (*CheckpointResult, error) {
+func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointResult, error) {
 	step := o.OnStep
 	if step == nil {
 		step = func(string) {}
 	}
 	repo := w.Repo
-	title := oneLineText(o.Title)
+	title := workspace.OneLine(o.Title)
 	if title == "" && o.Body != nil {
-		title = oneLineText(o.Body.Title)
+		title = workspace.OneLine(o.Body.Title)
 	}
 	if title == "" {
 		return nil, &TitleError{}
@@ -213,48 +233,48 @@ func (w *Workspace) checkpointLocked(o CheckpointOptions) (*CheckpointResult, er
 	if err != nil {
 		return nil, err
 	}
-	prev, err := w.previousCheckpoint(mode, head)
+	prev, err := previousCheckpoint(w, mode, head)
 	if err != nil {
 		return nil, err
 	}
 	idNow := w.Now()
-	id := NewID(idNow, title)
+	id := history.NewID(idNow, title)
 	// Ids sort by time to the second; within one second the order of two
 	// checkpoints (say one on the branch, one on the checkpoint ref) would
 	// be left to the random part. A new id always sorts after the newest
 	// one this worktree can see.
-	if t, ok := idTime(w.newestID(mode, head, prev)); ok && !idNow.UTC().Truncate(time.Second).After(t) {
+	if t, ok := history.TimeOf(newestID(w, mode, head, prev)); ok && !idNow.UTC().Truncate(time.Second).After(t) {
 		idNow = t.Add(time.Second)
-		id = NewID(idNow, title)
+		id = history.NewID(idNow, title)
 	}
 	for i := 0; i < 5; i++ {
-		if _, err := os.Lstat(w.Path(filepath.Join(CheckpointsDir, id+".md"))); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Lstat(w.Path(filepath.Join(workspace.CheckpointsDir, id+".md"))); errors.Is(err, fs.ErrNotExist) {
 			break
 		}
-		id = NewID(idNow, title)
+		id = history.NewID(idNow, title)
 	}
-	allowSecret, err := w.topPaths(o.AllowSecret)
+	allowSecret, err := w.TopPaths(o.AllowSecret)
 	if err != nil {
 		return nil, err
 	}
-	allowLarge, err := w.topPaths(o.AllowLarge)
+	allowLarge, err := w.TopPaths(o.AllowLarge)
 	if err != nil {
 		return nil, err
 	}
 	phase, status := sn.State.Get("phase"), sn.State.Get("status")
-	res := &CheckpointResult{Schema: SchemaVersion, ID: id, Title: title, Mode: string(mode),
-		File: w.relTop(w.Path(filepath.Join(CheckpointsDir, id+".md"))), Annotated: []int{}}
+	res := &CheckpointResult{Schema: workspace.SchemaVersion, ID: id, Title: title, Mode: string(mode),
+		File: w.RelTop(w.Path(filepath.Join(workspace.CheckpointsDir, id+".md"))), Annotated: []int{}}
 	if prev != nil {
-		res.Previous = prev.Trailers[gitcp.CheckpointTrailer]
+		res.Previous = prev.Trailers[history.TrailerCheckpoint]
 	}
-	msg := commitMessage(title, o.Summary, id, phase, status, head.ShortBranch())
-	ref, old := w.commitTarget(mode, head)
-	in := &intent{Version: 1, ID: id, PID: os.Getpid(), Started: time.Now(), Mode: string(mode), Ref: ref}
+	msg := history.CommitMessage(title, o.Summary, id, phase, status, head.ShortBranch())
+	ref, old := commitTarget(w, mode, head)
+	in := &journal.Intent{Version: 1, ID: id, PID: os.Getpid(), Started: time.Now(), Mode: string(mode), Ref: ref}
 	if !old.IsZero() {
 		in.Old = old.String()
 	}
 	step("start")
-	if err := w.writeIntent(in); err != nil {
+	if err := journal.Write(w, in); err != nil {
 		return nil, err
 	}
 	step("intent")
@@ -264,11 +284,11 @@ func (w *Workspace) checkpointLocked(o CheckpointOptions) (*CheckpointResult, er
 			Mode: mode, Message: msg, AllowSecret: allowSecret, AllowLarge: allowLarge,
 			AllowEmpty: true, Now: w.Now,
 			Stage: func(s *gitcp.Staged) ([]string, error) {
-				return w.stage(s, in, res, prev, o, step)
+				return stage(w, s, in, res, prev, o, step)
 			},
 			BeforeRefUpdate: func(h gitcp.Hash) error {
 				in.Commit = h.String()
-				if err := w.writeIntent(in); err != nil {
+				if err := journal.Write(w, in); err != nil {
 					return err
 				}
 				step("before-ref")
@@ -280,15 +300,15 @@ func (w *Workspace) checkpointLocked(o CheckpointOptions) (*CheckpointResult, er
 			break
 		}
 		// Roll back what was written (or, if the ref did move, complete).
-		notes, rerr := w.recoverLocked()
+		out, rerr := journal.Recover(w)
 		if rerr != nil {
 			return nil, fmt.Errorf("%w; recovering from it failed too: %v", err, rerr)
 		}
-		if errors.Is(err, mdstate.ErrChanged) && attempt < 2 && !strings.HasPrefix(strings.Join(notes, ""), "completed") {
+		if errors.Is(err, mdstate.ErrChanged) && attempt < 2 && out.Kind != journal.Completed {
 			// A hand edit landed meanwhile: redo on the new content.
 			res.Annotated, res.Files = []int{}, nil
 			in.Files, in.Commit, in.IndexIno = nil, "", 0
-			if err := w.writeIntent(in); err != nil {
+			if err := journal.Write(w, in); err != nil {
 				return nil, err
 			}
 			continue
@@ -304,7 +324,7 @@ func (w *Workspace) checkpointLocked(o CheckpointOptions) (*CheckpointResult, er
 		return nil, err
 	}
 	step("committed")
-	if err := w.removeIntent(); err != nil {
+	if err := journal.Remove(w); err != nil {
 		return nil, err
 	}
 	step("done")
@@ -316,7 +336,7 @@ func (w *Workspace) checkpointLocked(o CheckpointOptions) (*CheckpointResult, er
 // the checkpoint from the changes, journals the old file contents, writes
 // the checkpoint file and the state files, and returns their paths for the
 // commit.
-func (w *Workspace) stage(s *gitcp.Staged, in *intent, res *CheckpointResult, prev *gitcp.LogEntry, o CheckpointOptions, step func(string)) ([]string, error) {
+func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *CheckpointResult, prev *gitcp.LogEntry, o CheckpointOptions, step func(string)) ([]string, error) {
 	since := s.Parent
 	if prev != nil {
 		since = prev.Hash
@@ -327,7 +347,7 @@ func (w *Workspace) stage(s *gitcp.Staged, in *intent, res *CheckpointResult, pr
 	}
 	res.Files = []FileView{}
 	for _, f := range stats {
-		if !w.ownFile(f.Path) {
+		if !w.OwnFile(f.Path) {
 			res.Files = append(res.Files, FileView{Path: f.Path, Kind: f.Kind.String(), Added: f.Added, Deleted: f.Deleted, Binary: f.Binary})
 		}
 	}
@@ -338,11 +358,11 @@ func (w *Workspace) stage(s *gitcp.Staged, in *intent, res *CheckpointResult, pr
 		return nil, err
 	}
 	now := w.Now()
-	ts := now.Format(Timestamp)
+	ts := now.Format(workspace.Timestamp)
 	// Decisions: the caller's, then the body's that the log lacks.
 	decisions := cleanList(o.Decisions)
 	if o.Body != nil {
-		for _, d := range listItems(o.Body.Sections[SecDecisions]) {
+		for _, d := range ListItems(o.Body.Sections[SecDecisions]) {
 			if !slices.Contains(decisions, d) {
 				decisions = append(decisions, d)
 			}
@@ -369,8 +389,8 @@ func (w *Workspace) stage(s *gitcp.Staged, in *intent, res *CheckpointResult, pr
 	if !sn.TodoMissing {
 		doneBefore := map[string]bool{}
 		if prev != nil {
-			if b, err := w.Repo.ReadBlobAt(prev.Hash, w.relTop(w.Path(TodoFile))); err == nil {
-				for _, it := range mdstate.ParseTodo(TodoFile, b).Items {
+			if b, err := w.Repo.ReadBlobAt(prev.Hash, w.RelTop(w.Path(workspace.TodoFile))); err == nil {
+				for _, it := range mdstate.ParseTodo(workspace.TodoFile, b).Items {
 					if it.Mark == mdstate.Done {
 						doneBefore[it.Text] = true
 					}
@@ -388,19 +408,19 @@ func (w *Workspace) stage(s *gitcp.Staged, in *intent, res *CheckpointResult, pr
 			}
 		}
 	}
-	doc := w.buildDoc(in.ID, res.Title, now, res.Previous, sn, td, res.Files, decisions, o)
-	cpPath := w.Path(filepath.Join(CheckpointsDir, in.ID+".md"))
+	doc := buildDoc(w, in.ID, res.Title, now, res.Previous, sn, td, res.Files, decisions, o)
+	cpPath := w.Path(filepath.Join(workspace.CheckpointsDir, in.ID+".md"))
 	cpData := doc.Render()
 	// Journal what is about to change, then change it.
-	in.Files = []intentFile{{Path: cpPath, NewSum: sum(cpData)}}
+	in.Files = []journal.File{{Path: cpPath, NewSum: journal.Sum(cpData)}}
 	if todoOut != nil {
-		in.Files = append(in.Files, intentFile{Path: w.Path(TodoFile), Existed: true, Old: sn.todoRaw, NewSum: sum(todoOut)})
+		in.Files = append(in.Files, journal.File{Path: w.Path(workspace.TodoFile), Existed: true, Old: sn.TodoBytes(), NewSum: journal.Sum(todoOut)})
 	}
-	in.Files = append(in.Files, intentFile{Path: w.Path(StateFile), Existed: true, Old: sn.stateRaw, NewSum: sum(stateOut)})
+	in.Files = append(in.Files, journal.File{Path: w.Path(workspace.StateFile), Existed: true, Old: sn.StateBytes(), NewSum: journal.Sum(stateOut)})
 	if fi, err := os.Lstat(w.Repo.IndexLockPath()); err == nil {
-		in.IndexIno = inode(fi)
+		in.IndexIno = journal.Inode(fi)
 	}
-	if err := w.writeIntent(in); err != nil {
+	if err := journal.Write(w, in); err != nil {
 		return nil, err
 	}
 	step("staged")
@@ -411,18 +431,18 @@ func (w *Workspace) stage(s *gitcp.Staged, in *intent, res *CheckpointResult, pr
 		return nil, err
 	}
 	step("wrote-checkpoint")
-	paths := []string{w.relTop(cpPath)}
+	paths := []string{w.RelTop(cpPath)}
 	if todoOut != nil {
-		if err := mdstate.WriteFileAtomic(w.Path(TodoFile), todoOut, sn.todoRaw); err != nil {
+		if err := mdstate.WriteFileAtomic(w.Path(workspace.TodoFile), todoOut, sn.TodoBytes()); err != nil {
 			return nil, err
 		}
-		paths = append(paths, w.relTop(w.Path(TodoFile)))
+		paths = append(paths, w.RelTop(w.Path(workspace.TodoFile)))
 		step("wrote-todo")
 	}
-	if err := mdstate.WriteFileAtomic(w.Path(StateFile), stateOut, sn.stateRaw); err != nil {
+	if err := mdstate.WriteFileAtomic(w.Path(workspace.StateFile), stateOut, sn.StateBytes()); err != nil {
 		return nil, err
 	}
-	paths = append(paths, w.relTop(w.Path(StateFile)))
+	paths = append(paths, w.RelTop(w.Path(workspace.StateFile)))
 	step("wrote-state")
 	return paths, nil
 }
@@ -438,12 +458,8 @@ func hasDecision(st *mdstate.State, d string) bool {
 	return false
 }
 
-// conventionFiles are the agent instruction files a resuming agent reads
-// first.
-var conventionFiles = []string{"CLAUDE.md", "AGENTS.md", "GEMINI.md", ".cursorrules", "CONVENTIONS.md"}
-
 // buildDoc derives the checkpoint's sections.
-func (w *Workspace) buildDoc(id, title string, now time.Time, prevID string, sn *Snapshot, td *mdstate.Todo, files []FileView, decisions []string, o CheckpointOptions) *Doc {
+func buildDoc(w *workspace.Workspace, id, title string, now time.Time, prevID string, sn *workspace.Snapshot, td *mdstate.Todo, files []FileView, decisions []string, o CheckpointOptions) *Doc {
 	st := sn.State
 	body := o.Body
 	if body == nil {
@@ -456,19 +472,19 @@ func (w *Workspace) buildDoc(id, title string, now time.Time, prevID string, sn 
 	} else {
 		var ctx []string
 		seen := map[string]bool{}
-		for _, dir := range []string{w.top(), w.Root} {
-			for _, n := range conventionFiles {
+		for _, dir := range []string{w.Top(), w.Root} {
+			for _, n := range workspace.ConventionFiles() {
 				p := filepath.Join(dir, n)
-				if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && !seen[w.relTop(p)] {
-					seen[w.relTop(p)] = true
-					ctx = append(ctx, fmt.Sprintf("Read `%s` for project conventions", w.relTop(p)))
+				if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && !seen[w.RelTop(p)] {
+					seen[w.RelTop(p)] = true
+					ctx = append(ctx, fmt.Sprintf("Read `%s` for project conventions", w.RelTop(p)))
 				}
 			}
 		}
-		ctx = append(ctx, fmt.Sprintf("Read `%s` for the phase, status and decisions log", w.relTop(w.Path(StateFile))))
-		ctx = append(ctx, fmt.Sprintf("Read `%s` for the remaining work (`<-- CURRENT` marks the item in progress)", w.relTop(w.Path(TodoFile))))
+		ctx = append(ctx, fmt.Sprintf("Read `%s` for the phase, status and decisions log", w.RelTop(w.Path(workspace.StateFile))))
+		ctx = append(ctx, fmt.Sprintf("Read `%s` for the remaining work (`<-- CURRENT` marks the item in progress)", w.RelTop(w.Path(workspace.TodoFile))))
 		if prevID != "" {
-			ctx = append(ctx, fmt.Sprintf("Read `%s` (the previous checkpoint) if more history is needed", w.relTop(w.Path(filepath.Join(CheckpointsDir, prevID+".md")))))
+			ctx = append(ctx, fmt.Sprintf("Read `%s` (the previous checkpoint) if more history is needed", w.RelTop(w.Path(filepath.Join(workspace.CheckpointsDir, prevID+".md")))))
 		}
 		ranked := slices.Clone(files)
 		slices.SortStableFunc(ranked, func(a, b FileView) int { return (b.Added + b.Deleted) - (a.Added + a.Deleted) })
@@ -500,13 +516,13 @@ func (w *Workspace) buildDoc(id, title string, now time.Time, prevID string, sn 
 		sum = append(sum, fmt.Sprintf("Current item: %d. %s", cur[0].N, cur[0].Text))
 	}
 	for _, b := range st.Blockers {
-		if !isNoneText(b.Text) {
+		if !workspace.IsNone(b.Text) {
 			sum = append(sum, "Blocked: "+b.Text)
 		}
 	}
 	for _, l := range strings.Split(strings.TrimSpace(o.Summary), "\n") {
 		if l = strings.TrimSpace(l); l != "" {
-			if s, ok := cutItem(l); ok {
+			if s, ok := CutItem(l); ok {
 				l = s
 			}
 			sum = append(sum, l)
@@ -524,7 +540,7 @@ func (w *Workspace) buildDoc(id, title string, now time.Time, prevID string, sn 
 	var recent []string
 	for i := len(st.Decisions) - 1; i >= 0 && len(recent) < 8; i-- {
 		e := st.Decisions[i].Text
-		if isNoneText(e) || slices.ContainsFunc(decisions, func(d string) bool { return e == d || strings.HasSuffix(e, ": "+d) }) {
+		if workspace.IsNone(e) || slices.ContainsFunc(decisions, func(d string) bool { return e == d || strings.HasSuffix(e, ": "+d) }) {
 			continue
 		}
 		recent = append(recent, e)
@@ -592,60 +608,12 @@ func (w *Workspace) buildDoc(id, title string, now time.Time, prevID string, sn 
 	return d
 }
 
-// BranchTrailer names the branch a checkpoint was made on.
-const BranchTrailer = "Wf-Branch"
-
-// commitMessage is "checkpoint: <title>", the summary, then the trailers.
-// Wf-Branch names the branch HEAD was on ("" when detached), so that wf
-// resume can tell when work moved to another branch since.
-func commitMessage(title, summary, id, phase, status, branch string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "checkpoint: %s\n\n", title)
-	if s := strings.TrimSpace(summary); s != "" {
-		b.WriteString(s + "\n\n")
-	}
-	fmt.Fprintf(&b, "%s: %s\n", gitcp.CheckpointTrailer, id)
-	if p := oneLineText(phase); p != "" {
-		fmt.Fprintf(&b, "Wf-Phase: %s\n", p)
-	}
-	if s := oneLineText(status); s != "" {
-		fmt.Fprintf(&b, "Wf-Status: %s\n", s)
-	}
-	if branch != "" {
-		fmt.Fprintf(&b, "%s: %s\n", BranchTrailer, branch)
-	}
-	return b.String()
-}
-
-func oneLineText(s string) string { return strings.Join(strings.Fields(s), " ") }
-
 func cleanList(xs []string) []string {
 	var out []string
 	for _, x := range xs {
-		if x = oneLineText(x); x != "" {
+		if x = workspace.OneLine(x); x != "" {
 			out = append(out, x)
 		}
 	}
 	return out
-}
-
-// topPaths turns paths given on the command line (relative to the working
-// directory) into slash-separated paths from the git top level.
-func (w *Workspace) topPaths(ps []string) ([]string, error) {
-	var out []string
-	wd, err := os.Getwd()
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range ps {
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(wd, p)
-		}
-		r, err := filepath.Rel(w.top(), filepath.Clean(p))
-		if err != nil || strings.HasPrefix(r, "..") {
-			return nil, fmt.Errorf("%s is outside the repository", p)
-		}
-		out = append(out, filepath.ToSlash(r))
-	}
-	return out, nil
 }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/wf-tool/wf/checkpoint/workspace"
 )
 
 // BenchmarkCheckpoint runs a whole checkpoint (scan, checkpoint file, state
@@ -17,7 +19,7 @@ func BenchmarkCheckpoint(b *testing.B) {
 	if dir == "" {
 		b.Skip("set WF_BENCH_CHECKPOINT_REPO to a repository with a workflow (bench/checkpoint/compare.sh builds one)")
 	}
-	ws, err := Find(Options{WorkDir: dir})
+	ws, err := Open(workspace.Options{WorkDir: dir})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -33,7 +35,7 @@ func BenchmarkCheckpoint(b *testing.B) {
 			os.WriteFile(filepath.Join(dir, d, fmt.Sprintf("bench-%d-%d.txt", os.Getpid(), i)), []byte("new\n"), 0o644)
 		}
 		b.StartTimer()
-		if _, err := ws.Checkpoint(CheckpointOptions{Title: fmt.Sprintf("bench %d", i)}); err != nil {
+		if _, err := Checkpoint(ws, CheckpointOptions{Title: fmt.Sprintf("bench %d", i)}); err != nil {
 			b.Fatal(err)
 		}
 	}

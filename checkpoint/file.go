@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
-)
 
-// CheckpointsDir is the folder of checkpoint files in the state root.
-const CheckpointsDir = "checkpoints"
+	"github.com/wf-tool/wf/checkpoint/workspace"
+)
 
 // Section keys of a checkpoint file, in file order.
 const (
@@ -132,17 +131,17 @@ func isFieldLine(t string) bool {
 	return i > 0 && strings.HasPrefix(t[2+i+2:], ":")
 }
 
-// listItems returns the text of the list items of a Markdown fragment
+// ListItems returns the text of the list items of a Markdown fragment
 // ("- x", "* x", "1. x"); lines that are not items continue the previous
 // one.
-func listItems(md string) []string {
+func ListItems(md string) []string {
 	var out []string
 	for _, line := range strings.Split(md, "\n") {
 		t := strings.TrimSpace(line)
 		if t == "" {
 			continue
 		}
-		if s, ok := cutItem(t); ok && !strings.HasPrefix(line, "  ") && !strings.HasPrefix(line, "\t") {
+		if s, ok := CutItem(t); ok && !strings.HasPrefix(line, "  ") && !strings.HasPrefix(line, "\t") {
 			out = append(out, s)
 		} else if len(out) > 0 {
 			out[len(out)-1] += " " + t
@@ -153,7 +152,9 @@ func listItems(md string) []string {
 	return out
 }
 
-func cutItem(t string) (string, bool) {
+// CutItem strips a list marker ("- ", "* ", "+ ", "1. ", "1) ") from a
+// trimmed line; false when it is not a list item.
+func CutItem(t string) (string, bool) {
 	for _, p := range []string{"- ", "* ", "+ "} {
 		if s, ok := strings.CutPrefix(t, p); ok {
 			return strings.TrimSpace(s), true
@@ -186,7 +187,7 @@ type Doc struct {
 func (d *Doc) Render() []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Checkpoint: %s\n", d.Title)
-	fmt.Fprintf(&b, "**Date**: %s\n", d.Date.Format(Timestamp))
+	fmt.Fprintf(&b, "**Date**: %s\n", d.Date.Format(workspace.Timestamp))
 	fmt.Fprintf(&b, "**Checkpoint**: %s\n", d.ID)
 	if d.Phase != "" || d.Status != "" {
 		fmt.Fprintf(&b, "**Phase**: %s\n", orText(d.Phase, "(none)"))

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/wf-tool/wf/checkpoint/journal"
+	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/mdstate"
 	"github.com/wf-tool/wf/templates"
 )
@@ -18,8 +20,8 @@ type InitOptions struct {
 	Phases []string // default: Planning, Implementing, Testing
 }
 
-// DefaultPhases are the phases of a new workflow.
-var DefaultPhases = []string{"Planning", "Implementing", "Testing"}
+// DefaultPhases returns the phases of a new workflow; a fresh copy.
+func DefaultPhases() []string { return []string{"Planning", "Implementing", "Testing"} }
 
 // ExistsError lists the state files init refused to overwrite.
 type ExistsError struct{ Paths []string }
@@ -33,9 +35,11 @@ func (e *ExistsError) Hint() string {
 
 // Init creates workflow-state.md and TODO.md from the templates in the
 // state root: --dir, else the git top level, else the working directory.
-// It refuses, changing nothing, when either file exists.
-func Init(o Options, io InitOptions) (*Workspace, []string, error) {
-	start, ws, err := o.resolve()
+// It returns the opened workspace and the created files' paths relative
+// to the working directory. It refuses with an [*ExistsError], changing
+// nothing, when either file exists.
+func Init(o workspace.Options, io InitOptions) (*workspace.Workspace, []string, error) {
+	start, ws, err := o.Resolve()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -48,7 +52,7 @@ func Init(o Options, io InitOptions) (*Workspace, []string, error) {
 	}
 	phases := io.Phases
 	if len(phases) == 0 {
-		phases = DefaultPhases
+		phases = DefaultPhases()
 	}
 	seen := map[string]bool{}
 	for i, p := range phases {
@@ -66,7 +70,7 @@ func Init(o Options, io InitOptions) (*Workspace, []string, error) {
 	if name == "" {
 		name = filepath.Base(ws.Root)
 	}
-	d := templates.Data{Name: name, Phases: phases, FirstPhase: phases[0], Now: ws.Now().Format(Timestamp)}
+	d := templates.Data{Name: name, Phases: phases, FirstPhase: phases[0], Now: ws.Now().Format(workspace.Timestamp)}
 	top := ws.Root
 	if ws.Repo != nil {
 		top = ws.Repo.TopLevel
@@ -79,11 +83,11 @@ func Init(o Options, io InitOptions) (*Workspace, []string, error) {
 		}
 		files[n] = b
 	}
-	lock, err := mdstate.AcquireLock(ws.lockDir(), ws.LockWait)
+	release, err := ws.Lock()
 	if err != nil {
 		return nil, nil, err
 	}
-	defer lock.Release()
+	defer release()
 	var exist []string
 	for _, n := range templates.Names {
 		if _, err := os.Lstat(ws.Path(n)); !errors.Is(err, fs.ErrNotExist) {
@@ -108,4 +112,17 @@ func Init(o Options, io InitOptions) (*Workspace, []string, error) {
 		rel[i] = ws.Rel(c)
 	}
 	return ws, rel, nil
+}
+
+// Open finds the workflow ([workspace.Find]) and completes or rolls back a
+// checkpoint that a crash interrupted there; what that did is in the
+// returned workspace's Notes. Every command that works on a workflow
+// opens it so.
+func Open(o workspace.Options) (*workspace.Workspace, error) {
+	ws, err := workspace.Find(o)
+	if err != nil {
+		return nil, err
+	}
+	journal.RecoverOnOpen(ws)
+	return ws, nil
 }

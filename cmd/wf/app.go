@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
-	"github.com/wf-tool/wf/checkpoint"
+	"github.com/wf-tool/wf/cmd/wf/internal/verbs"
 )
 
 // env holds what a command needs from the outside world, so tests run it
@@ -17,10 +18,21 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	now            func() time.Time
+	// onStep is the checkpoint write sequence's test seam: nil in the
+	// shipped wf; the crash tests set it (see runWith).
+	onStep func(string)
 }
 
+// run is the whole of wf: it parses args, runs the command with the given
+// streams and returns the exit code (docs/exit-codes.md).
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
+	return runWith(args, stdin, stdout, stderr, nil)
+}
+
+// runWith is run with a hook called at each step of a checkpoint's write
+// sequence; only test binaries pass one.
+func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, onStep func(string)) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now, onStep: onStep}
 	app := e.newApp()
 	args, err := reorderArgs(app, args)
 	if err == nil {
@@ -93,28 +105,20 @@ func setUsageHandlersUnder(c *cli.Command, parent string) {
 	}
 }
 
-func (e *env) options(c *cli.Context) checkpoint.Options {
-	return checkpoint.Options{Dir: c.String("dir"), LockWait: c.Duration("lock-wait"), Now: e.now}
-}
-
-// workspace finds the workflow; what opening it did (completing or rolling
-// back an interrupted checkpoint) is printed as notes on stderr.
-func (e *env) workspace(c *cli.Context) (*checkpoint.Workspace, error) {
-	ws, err := checkpoint.Find(e.options(c))
-	if err == nil {
-		e.notes(ws.Notes)
-	}
-	return ws, err
-}
-
-// read finds the workflow and reads its state files.
-func (e *env) read(c *cli.Context) (*checkpoint.Workspace, *checkpoint.Snapshot, error) {
-	ws, err := e.workspace(c)
+// verbs is the environment of a verb run from this command line: the
+// process's working directory, the global flags, the streams and the
+// clock. What opening the workflow did (completing or rolling back an
+// interrupted checkpoint) is printed as notes on stderr.
+func (e *env) verbs(c *cli.Context) (verbs.Env, error) {
+	wd, err := os.Getwd()
 	if err != nil {
-		return nil, nil, err
+		return verbs.Env{}, err
 	}
-	sn, err := ws.Read()
-	return ws, sn, err
+	return verbs.Env{
+		WorkDir: wd, Dir: c.String("dir"), LockWait: c.Duration("lock-wait"), Now: e.now,
+		Stdin: e.stdin, OnStep: e.onStep,
+		Note: func(msg string) { fmt.Fprintf(e.stderr, "wf: note: %s\n", msg) },
+	}, nil
 }
 
 // printJSON writes v as indented JSON.

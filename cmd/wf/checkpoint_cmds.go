@@ -1,16 +1,13 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
-	"github.com/wf-tool/wf/checkpoint"
+	"github.com/wf-tool/wf/checkpoint/workspace"
+	"github.com/wf-tool/wf/cmd/wf/internal/verbs"
 )
 
 // multiFlag collects every value of a repeatable flag as typed: unlike
@@ -24,28 +21,6 @@ func (m *multiFlag) String() string     { return strings.Join(m.vals, "\n") }
 func multi(name, usage string) (*multiFlag, cli.Flag) {
 	m := &multiFlag{}
 	return m, &cli.GenericFlag{Name: name, Value: m, Usage: usage + " (repeatable)"}
-}
-
-// crashHook makes wf kill itself with SIGKILL at the named step of a
-// checkpoint when WF_TEST_CRASH_AT names it: the crash-safety tests use it.
-func crashHook() func(string) {
-	at := os.Getenv("WF_TEST_CRASH_AT")
-	if at == "" {
-		return nil
-	}
-	return func(step string) {
-		if step == at {
-			syscall.Kill(os.Getpid(), syscall.SIGKILL)
-			select {}
-		}
-	}
-}
-
-// notes prints what opening the workspace or the command noticed.
-func (e *env) notes(ns []string) {
-	for _, n := range ns {
-		fmt.Fprintf(e.stderr, "wf: note: %s\n", n)
-	}
 }
 
 func (e *env) checkpointCmd() *cli.Command {
@@ -82,46 +57,18 @@ func (e *env) checkpointCmd() *cli.Command {
 				}
 				useStdin = true
 			}
-			if on := c.String("on"); on != "" && on != "branch" && on != "ref" {
-				return usagef("wf checkpoint --on branch|ref", "--on %q is not branch or ref", on)
+			ve, err := e.verbs(c)
+			if err != nil {
+				return err
 			}
-			o := checkpoint.CheckpointOptions{
+			res, err := verbs.Checkpoint(ve, verbs.CheckpointOptions{
 				Title: c.String("message"), Summary: c.String("summary"),
-				Decisions: decisions.vals, Next: next.vals,
-				AllowSecret: secrets.vals, AllowLarge: large.vals,
-				Mode: c.String("on"), OnStep: crashHook(),
-			}
-			if useStdin {
-				if f, ok := e.stdin.(*os.File); ok {
-					if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-						return usagef(`wf checkpoint --stdin < body.md`, "--stdin given but stdin is a terminal")
-					}
-				}
-				b, err := io.ReadAll(io.LimitReader(e.stdin, 1<<20))
-				if err != nil {
-					return err
-				}
-				o.Body = checkpoint.ParseBody(b)
-			}
-			if strings.TrimSpace(o.Title) == "" && (o.Body == nil || o.Body.Title == "") {
-				return usagef(`wf checkpoint -m "API routes 60% complete"`, "a checkpoint needs a title: -m TEXT, or a \"# Title\" line in the body on stdin")
-			}
-			ws, err := e.workspace(c)
+				Decisions: decisions.vals, Next: next.vals, Stdin: useStdin,
+				AllowSecret: secrets.vals, AllowLarge: large.vals, On: c.String("on"),
+			})
 			if err != nil {
 				return err
 			}
-			res, err := ws.Checkpoint(o)
-			if err != nil {
-				var te *checkpoint.TitleError
-				if errors.As(err, &te) {
-					return usagef(te.Hint(), "%s", te.Error())
-				}
-				if errors.Is(err, checkpoint.ErrNoRepo) {
-					return &hinted{err, "git init   (then wf checkpoint again)"}
-				}
-				return err
-			}
-			e.notes(res.Notes)
 			if res.Warning != "" {
 				fmt.Fprintf(e.stderr, "wf: warning: %s\n", res.Warning)
 			}
@@ -149,16 +96,6 @@ func (e *env) checkpointCmd() *cli.Command {
 	}
 }
 
-// hinted adds a hint to an error.
-type hinted struct {
-	err  error
-	hint string
-}
-
-func (h *hinted) Error() string { return h.err.Error() }
-func (h *hinted) Unwrap() error { return h.err }
-func (h *hinted) Hint() string  { return h.hint }
-
 func (e *env) logCmd() *cli.Command {
 	return &cli.Command{
 		Name:  "log",
@@ -171,20 +108,18 @@ func (e *env) logCmd() *cli.Command {
 			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 				return err
 			}
-			ws, err := e.workspace(c)
+			ve, err := e.verbs(c)
 			if err != nil {
 				return err
 			}
-			es, err := ws.Log(c.Int("limit"))
+			res, err := verbs.Log(ve, c.Int("limit"))
 			if err != nil {
 				return err
 			}
 			if c.Bool("json") {
-				return e.printJSON(struct {
-					Schema      int                   `json:"schema"`
-					Checkpoints []checkpoint.LogEntry `json:"checkpoints"`
-				}{checkpoint.SchemaVersion, es})
+				return e.printJSON(res)
 			}
+			es := res.Checkpoints
 			if len(es) == 0 {
 				e.printf("no checkpoints yet (wf checkpoint -m \"title\" makes one)\n")
 				return nil
@@ -195,7 +130,7 @@ func (e *env) logCmd() *cli.Command {
 				if x.Status != "" {
 					ps += "/" + x.Status
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", x.ID, x.Time.Format(checkpoint.Timestamp), orDash(ps), x.Short(), x.Title)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", x.ID, x.Time.Format(workspace.Timestamp), orDash(ps), x.Short(), x.Title)
 			}
 			return tw.Flush()
 		},
@@ -212,11 +147,11 @@ func (e *env) showCmd() *cli.Command {
 			if err := needArgs(c, 1, 1, "one checkpoint id (or latest)"); err != nil {
 				return err
 			}
-			ws, err := e.workspace(c)
+			ve, err := e.verbs(c)
 			if err != nil {
 				return err
 			}
-			v, err := ws.Show(c.Args().First())
+			v, err := verbs.Show(ve, c.Args().First())
 			if err != nil {
 				return err
 			}
@@ -261,18 +196,14 @@ func (e *env) recoverCmd() *cli.Command {
 			if err := needArgs(c, 1, 1, "one checkpoint id"); err != nil {
 				return err
 			}
-			if strings.TrimSpace(c.String("why")) == "" {
-				return usagef(fmt.Sprintf("wf recover %s --why \"the approach after it failed\"", quoteArg(c.Args().First())), "wf recover needs --why TEXT (it goes into the decisions log)")
-			}
-			ws, err := e.workspace(c)
+			ve, err := e.verbs(c)
 			if err != nil {
 				return err
 			}
-			res, err := ws.Recover(c.Args().First(), checkpoint.RecoverOptions{Why: c.String("why"), Branch: c.String("branch"), OnStep: crashHook()})
+			res, err := verbs.Recover(ve, verbs.RecoverOptions{Ref: c.Args().First(), Why: c.String("why"), Branch: c.String("branch")})
 			if err != nil {
 				return err
 			}
-			e.notes(res.Checkpoint.Notes)
 			if c.Bool("json") {
 				return e.printJSON(res)
 			}

@@ -6,6 +6,11 @@ import (
 
 	"github.com/urfave/cli/v2"
 	"github.com/wf-tool/wf/checkpoint"
+	"github.com/wf-tool/wf/checkpoint/lifecycle"
+	"github.com/wf-tool/wf/checkpoint/lint"
+	"github.com/wf-tool/wf/checkpoint/resume"
+	"github.com/wf-tool/wf/checkpoint/workspace"
+	"github.com/wf-tool/wf/cmd/wf/internal/verbs"
 	"github.com/wf-tool/wf/mdstate"
 )
 
@@ -20,39 +25,27 @@ func (e *env) initCmd() *cli.Command {
 		ArgsUsage: " ",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "name", Usage: "project name (default: the folder's name)"},
-			&cli.StringFlag{Name: "phases", Usage: "comma-separated phase names", Value: strings.Join(checkpoint.DefaultPhases, ",")},
+			&cli.StringFlag{Name: "phases", Usage: "comma-separated phase names", Value: strings.Join(checkpoint.DefaultPhases(), ",")},
 		},
 		Action: func(c *cli.Context) error {
 			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 				return err
 			}
-			var phases []string
-			for _, p := range strings.Split(c.String("phases"), ",") {
-				if p = strings.TrimSpace(p); p != "" {
-					phases = append(phases, p)
-				}
-			}
-			if len(phases) == 0 {
-				return usagef("wf init --phases Planning,Implementing,Testing", "--phases names no phase")
-			}
-			_, created, err := checkpoint.Init(e.options(c), checkpoint.InitOptions{Name: c.String("name"), Phases: phases})
+			ve, err := e.verbs(c)
 			if err != nil {
 				return err
 			}
-			for _, p := range created {
+			res, err := verbs.Init(ve, verbs.InitOptions{Name: c.String("name"), Phases: strings.Split(c.String("phases"), ",")})
+			if err != nil {
+				return err
+			}
+			for _, p := range res.Created {
 				e.printf("created %s\n", p)
 			}
-			e.printf("next: wf todo add \"first item\" --phase %s\n", quoteArg(phases[0]))
+			e.printf("next: wf todo add \"first item\" --phase %s\n", verbs.QuoteArg(res.FirstPhase))
 			return nil
 		},
 	}
-}
-
-func quoteArg(s string) string {
-	if strings.ContainsAny(s, " \t'\"$`\\") {
-		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-	}
-	return s
 }
 
 func (e *env) statusCmd() *cli.Command {
@@ -64,11 +57,14 @@ func (e *env) statusCmd() *cli.Command {
 			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 				return err
 			}
-			ws, sn, err := e.read(c)
+			ve, err := e.verbs(c)
 			if err != nil {
 				return err
 			}
-			v := checkpoint.Status(ws.Root, sn)
+			v, err := verbs.Status(ve)
+			if err != nil {
+				return err
+			}
 			if c.Bool("json") {
 				return e.printJSON(v)
 			}
@@ -78,7 +74,7 @@ func (e *env) statusCmd() *cli.Command {
 	}
 }
 
-func (e *env) printStatus(v checkpoint.StatusView) {
+func (e *env) printStatus(v resume.StatusView) {
 	title := v.Project
 	if title == "" {
 		title = "(untitled workflow)"
@@ -149,37 +145,21 @@ func (e *env) lintCmd() *cli.Command {
 			if err := needArgs(c, 0, 0, "no arguments (use --state FILE / --todo FILE for other files)"); err != nil {
 				return err
 			}
-			var sn *checkpoint.Snapshot
-			var err error
-			if c.String("state") != "" || c.String("todo") != "" {
-				sn, err = checkpoint.ReadPaths("", c.String("state"), c.String("todo"))
-			} else {
-				_, sn, err = e.read(c)
-			}
+			ve, err := e.verbs(c)
 			if err != nil {
 				return err
 			}
-			ds := checkpoint.Lint(sn)
-			errs := 0
-			for _, d := range ds {
-				if d.Severity == checkpoint.SevError {
-					errs++
-				}
+			res, err := verbs.Lint(ve, verbs.LintOptions{State: c.String("state"), Todo: c.String("todo")})
+			if err != nil {
+				return err
 			}
-			v := checkpoint.Status("", sn)
 			if c.Bool("json") {
-				if err := e.printJSON(struct {
-					Schema       int                     `json:"schema"`
-					Errors       int                     `json:"errors"`
-					Diagnostics  []checkpoint.Diagnostic `json:"diagnostics"`
-					Recognised   []string                `json:"recognised"`
-					Unrecognised []string                `json:"unrecognised"`
-				}{checkpoint.SchemaVersion, errs, nonNil(ds), v.Recognised, v.Unrecognised}); err != nil {
+				if err := e.printJSON(res); err != nil {
 					return err
 				}
 			} else {
-				for _, d := range ds {
-					if c.Bool("quiet") && d.Severity == checkpoint.SevInfo {
+				for _, d := range res.Diagnostics {
+					if c.Bool("quiet") && d.Severity == lint.SevInfo {
 						continue
 					}
 					e.printf("%s\n", d)
@@ -188,35 +168,18 @@ func (e *env) lintCmd() *cli.Command {
 					}
 				}
 				if !c.Bool("quiet") {
-					for _, r := range v.Recognised {
+					for _, r := range res.Recognised {
 						e.printf("recognised: %s\n", r)
 					}
 				}
-				e.printf("%d errors, %d warnings\n", errs, count(ds, checkpoint.SevWarning))
+				e.printf("%d errors, %d warnings\n", res.Errors, res.Warnings)
 			}
-			if errs > 0 {
-				return &problemsError{n: errs}
+			if res.Errors > 0 {
+				return &problemsError{n: res.Errors}
 			}
 			return nil
 		},
 	}
-}
-
-func nonNil(ds []checkpoint.Diagnostic) []checkpoint.Diagnostic {
-	if ds == nil {
-		return []checkpoint.Diagnostic{}
-	}
-	return ds
-}
-
-func count(ds []checkpoint.Diagnostic, sev string) int {
-	n := 0
-	for _, d := range ds {
-		if d.Severity == sev {
-			n++
-		}
-	}
-	return n
 }
 
 func (e *env) decideCmd() *cli.Command {
@@ -228,11 +191,11 @@ func (e *env) decideCmd() *cli.Command {
 			if err := needArgs(c, 1, -1, "TEXT"); err != nil {
 				return err
 			}
-			ws, err := e.workspace(c)
+			ve, err := e.verbs(c)
 			if err != nil {
 				return err
 			}
-			entry, err := ws.Decide(strings.Join(c.Args().Slice(), " "))
+			entry, err := verbs.Decide(ve, strings.Join(c.Args().Slice(), " "))
 			if err != nil {
 				return err
 			}
@@ -255,22 +218,19 @@ func (e *env) todoCmd() *cli.Command {
 					if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 						return err
 					}
-					_, sn, err := e.read(c)
+					ve, err := e.verbs(c)
 					if err != nil {
 						return err
 					}
-					items := []checkpoint.ItemView{}
-					for _, it := range sn.Todo.Items {
-						if c.Bool("open") && !it.IsOpen() || c.String("phase") != "" && !strings.EqualFold(it.Phase, c.String("phase")) {
-							continue
-						}
-						items = append(items, checkpoint.ViewItem(it))
+					items, err := verbs.TodoList(ve, verbs.TodoListOptions{Open: c.Bool("open"), Phase: c.String("phase")})
+					if err != nil {
+						return err
 					}
 					if c.Bool("json") {
 						return e.printJSON(struct {
-							Schema int                   `json:"schema"`
-							Items  []checkpoint.ItemView `json:"items"`
-						}{checkpoint.SchemaVersion, items})
+							Schema int                  `json:"schema"`
+							Items  []lifecycle.ItemView `json:"items"`
+						}{workspace.SchemaVersion, items})
 					}
 					phase := "\x00"
 					for _, it := range items {
@@ -295,15 +255,15 @@ func (e *env) todoCmd() *cli.Command {
 					if err := needArgs(c, 1, -1, "TEXT"); err != nil {
 						return err
 					}
-					ws, err := e.workspace(c)
+					ve, err := e.verbs(c)
 					if err != nil {
 						return err
 					}
-					it, err := ws.Add(strings.Join(c.Args().Slice(), " "), checkpoint.AddOptions{Phase: c.String("phase"), Under: c.String("under")})
+					it, err := verbs.TodoAdd(ve, verbs.TodoAddOptions{Text: strings.Join(c.Args().Slice(), " "), Phase: c.String("phase"), Under: c.String("under")})
 					if err != nil {
 						return err
 					}
-					e.printf("added %s\n", formatItem(checkpoint.ViewItem(it)))
+					e.printf("added %s\n", formatItem(it))
 					return nil
 				},
 			},
@@ -319,30 +279,25 @@ func (e *env) todoCmd() *cli.Command {
 					if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 						return err
 					}
-					ws, err := e.workspace(c)
+					ve, err := e.verbs(c)
 					if err != nil {
 						return err
 					}
-					it, err := ws.Next()
+					it, err := verbs.TodoNext(ve)
 					if err != nil {
 						return err
 					}
 					if c.Bool("json") {
-						var v *checkpoint.ItemView
-						if it != nil {
-							iv := checkpoint.ViewItem(it)
-							v = &iv
-						}
 						return e.printJSON(struct {
-							Schema int                  `json:"schema"`
-							Item   *checkpoint.ItemView `json:"item"`
-						}{checkpoint.SchemaVersion, v})
+							Schema int                 `json:"schema"`
+							Item   *lifecycle.ItemView `json:"item"`
+						}{workspace.SchemaVersion, it})
 					}
 					if it == nil {
 						e.printf("every item is done or skipped\n")
 						return nil
 					}
-					e.printf("%s\n", formatItem(checkpoint.ViewItem(it)))
+					e.printf("%s\n", formatItem(*it))
 					return nil
 				},
 			},
@@ -367,33 +322,22 @@ func (e *env) markCmd(name, usage string, mark mdstate.Mark) *cli.Command {
 			if err := needArgs(c, 1, -1, "ITEM"); err != nil {
 				return err
 			}
-			ref := strings.Join(c.Args().Slice(), " ")
-			reason := ""
-			if mark == mdstate.Skipped {
-				reason = strings.TrimSpace(c.String("reason"))
-				if reason == "" {
-					return usagef(fmt.Sprintf("wf todo skip %s --reason \"why\"", quoteArg(ref)), "wf todo skip needs --reason")
-				}
-			}
-			cp := ""
-			if mark == mdstate.Done {
-				cp = strings.TrimSpace(c.String("checkpoint"))
-			}
-			ws, err := e.workspace(c)
+			ve, err := e.verbs(c)
 			if err != nil {
 				return err
 			}
-			it, err := ws.Mark(ref, mark, cp, reason)
+			it, err := verbs.TodoMark(ve, verbs.TodoMarkOptions{Ref: strings.Join(c.Args().Slice(), " "), Mark: mark,
+				Checkpoint: c.String("checkpoint"), Reason: c.String("reason")})
 			if err != nil {
 				return err
 			}
 			if c.Bool("json") {
 				return e.printJSON(struct {
-					Schema int                 `json:"schema"`
-					Item   checkpoint.ItemView `json:"item"`
-				}{checkpoint.SchemaVersion, checkpoint.ViewItem(it)})
+					Schema int                `json:"schema"`
+					Item   lifecycle.ItemView `json:"item"`
+				}{workspace.SchemaVersion, it})
 			}
-			e.printf("%s\n", formatItem(checkpoint.ViewItem(it)))
+			e.printf("%s\n", formatItem(it))
 			return nil
 		},
 	}
@@ -414,16 +358,11 @@ func (e *env) failCmd() *cli.Command {
 			if err := needArgs(c, 1, -1, "ITEM"); err != nil {
 				return err
 			}
-			ref := strings.Join(c.Args().Slice(), " ")
-			bucket := strings.TrimSpace(c.String("bucket"))
-			if bucket == "" {
-				return usagef(fmt.Sprintf("wf todo fail %s --bucket test-fail", quoteArg(ref)), "wf todo fail needs --bucket")
-			}
-			ws, err := e.workspace(c)
+			ve, err := e.verbs(c)
 			if err != nil {
 				return err
 			}
-			res, err := ws.Fail(ref, bucket, c.String("reason"))
+			res, err := verbs.TodoFail(ve, verbs.TodoFailOptions{Ref: strings.Join(c.Args().Slice(), " "), Bucket: c.String("bucket"), Reason: c.String("reason")})
 			if err != nil {
 				return err
 			}
@@ -442,7 +381,7 @@ func (e *env) failCmd() *cli.Command {
 	}
 }
 
-func formatItem(it checkpoint.ItemView) string {
+func formatItem(it lifecycle.ItemView) string {
 	box := map[string]string{"open": "[ ]", "done": "[x]", "skipped": "[-]"}[it.State]
 	s := fmt.Sprintf("%4d %s%s %s", it.N, strings.Repeat("  ", it.Depth), box, it.Text)
 	if len(it.Failures) > 0 {

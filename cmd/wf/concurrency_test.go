@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/wf-tool/wf/checkpoint"
+	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/mdstate"
 )
 
@@ -161,7 +161,7 @@ func (e *editor) save() {
 // writes nothing). Neither the hand-saved lines nor wf's are ever lost.
 func TestHandEditDuringUpdate(t *testing.T) {
 	dir := initRepo(t)
-	ws, err := checkpoint.Find(checkpoint.Options{WorkDir: dir})
+	ws, err := workspace.Find(workspace.Options{WorkDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestHandEditDuringUpdate(t *testing.T) {
 		saves := i % 4 // 0, 1, 2 or 3 hand saves during this update
 		text := fmt.Sprintf("wf item %d", i)
 		tries := 0
-		_, err := ws.Update(func(sn *checkpoint.Snapshot) ([]byte, []byte, error) {
+		_, err := ws.Update(func(sn *workspace.Snapshot) ([]byte, []byte, error) {
 			tries++
 			out, after, err := sn.Todo.Add(text, "Implementing", 0)
 			sn.Edited(nil, after)

@@ -6,7 +6,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/wf-tool/wf/checkpoint"
+	"github.com/wf-tool/wf/checkpoint/workspace"
+	"github.com/wf-tool/wf/cmd/wf/internal/verbs"
 	"github.com/wf-tool/wf/gitcp"
 	"github.com/wf-tool/wf/mdstate"
 )
@@ -22,15 +23,9 @@ const (
 	exitNoState   = 6 // no workflow here: run wf init
 )
 
-// usageError is a command line that cannot be run as typed.
-type usageError struct{ msg, hint string }
-
-func (e *usageError) Error() string { return e.msg }
-func (e *usageError) Hint() string  { return e.hint }
-
-func usagef(hint, format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...), hint: hint}
-}
+// usagef is a command line that cannot be run as typed, with the
+// corrected one as its hint.
+func usagef(hint, format string, args ...any) error { return verbs.Usagef(hint, format, args...) }
 
 // problemsError says a check found problems it already printed.
 type problemsError struct{ n int }
@@ -41,7 +36,7 @@ func (e *problemsError) Error() string { return fmt.Sprintf("%d problems found",
 // happens.
 func exitCode(err error) int {
 	var (
-		usage    *usageError
+		usage    *verbs.UsageError
 		lock     *mdstate.LockBusyError
 		gitLock  *gitcp.LockBusyError
 		unsafe   *gitcp.UnsafeStateError
@@ -58,7 +53,7 @@ func exitCode(err error) int {
 		return exitUnsafeGit
 	case errors.As(err, &problems):
 		return exitProblems
-	case errors.Is(err, checkpoint.ErrNoWorkflow):
+	case errors.Is(err, workspace.ErrNoWorkflow):
 		return exitNoState
 	}
 	return exitError

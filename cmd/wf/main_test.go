@@ -14,11 +14,30 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// TestMain registers wf as an in-process command for the scripts.
+// TestMain registers wf as an in-process command for the scripts. The
+// test binary's wf also honours WF_TEST_CRASH_AT (see crashHook); the
+// shipped wf has no such hook.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"wf": func() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
+		"wf": func() { os.Exit(runWith(os.Args, os.Stdin, os.Stdout, os.Stderr, crashHook())) },
 	})
+}
+
+// crashHook makes wf kill itself with SIGKILL at the named step of a
+// checkpoint when WF_TEST_CRASH_AT names it: the crash-safety tests use
+// it. It is compiled into test binaries only.
+func crashHook() func(string) {
+	at := os.Getenv("WF_TEST_CRASH_AT")
+	if at == "" {
+		return nil
+	}
+	return func(step string) {
+		if step == at {
+			p, _ := os.FindProcess(os.Getpid())
+			p.Kill() // SIGKILL on Unix: no deferred cleanup runs
+			select {}
+		}
+	}
 }
 
 // TestScripts runs the end-to-end stories in testdata/script. Each script

@@ -1,11 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
-	"github.com/wf-tool/wf/checkpoint"
+	"github.com/wf-tool/wf/checkpoint/workspace"
+	"github.com/wf-tool/wf/cmd/wf/internal/verbs"
 )
 
 // resumeCmd prints the re-entry context.
@@ -15,7 +15,7 @@ func (e *env) resumeCmd() *cli.Command {
 		Usage:     "print the re-entry context a fresh session continues from (within a token budget)",
 		ArgsUsage: " ",
 		Flags: []cli.Flag{
-			&cli.IntFlag{Name: "budget", Usage: fmt.Sprintf("ceiling in estimated tokens (default: Settings resume-budget, else %d)", checkpoint.DefaultResumeBudget)},
+			&cli.IntFlag{Name: "budget", Usage: fmt.Sprintf("ceiling in estimated tokens (default: Settings resume-budget, else %d)", workspace.DefaultResumeBudget)},
 			&cli.BoolFlag{Name: "full", Usage: "lift the budget: print everything"},
 			&cli.BoolFlag{Name: "if-present", Usage: "print nothing and succeed when there is no workflow here (for session-start hooks)"},
 			jsonFlag(),
@@ -24,22 +24,13 @@ func (e *env) resumeCmd() *cli.Command {
 			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 				return err
 			}
-			if c.IsSet("budget") && c.Int("budget") < checkpoint.MinResumeBudget {
-				return usagef(fmt.Sprintf("wf resume --budget %d", checkpoint.DefaultResumeBudget),
-					"--budget %d is below the minimum of %d tokens", c.Int("budget"), checkpoint.MinResumeBudget)
-			}
-			if c.IsSet("budget") && c.Bool("full") {
-				return usagef("wf resume --full   (or wf resume --budget N)", "--budget and --full contradict each other")
-			}
-			ws, err := e.workspace(c)
-			if errors.Is(err, checkpoint.ErrNoWorkflow) && c.Bool("if-present") {
-				return nil
-			}
+			ve, err := e.verbs(c)
 			if err != nil {
 				return err
 			}
-			r, err := ws.Resume(checkpoint.ResumeOptions{Budget: c.Int("budget"), Full: c.Bool("full")})
-			if err != nil {
+			r, err := verbs.Resume(ve, verbs.ResumeOptions{Budget: c.Int("budget"), BudgetSet: c.IsSet("budget"),
+				Full: c.Bool("full"), IfPresent: c.Bool("if-present")})
+			if err != nil || r == nil {
 				return err
 			}
 			if c.Bool("json") {
@@ -62,15 +53,15 @@ func (e *env) heartbeatCmd() *cli.Command {
 			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 				return err
 			}
-			ws, err := e.workspace(c)
+			ve, err := e.verbs(c)
 			if err != nil {
 				return err
 			}
-			t, err := ws.Heartbeat(c.String("note"))
+			t, err := verbs.Heartbeat(ve, c.String("note"))
 			if err != nil {
 				return err
 			}
-			e.printf("heartbeat %s\n", t.Format(checkpoint.Timestamp))
+			e.printf("heartbeat %s\n", t.Format(workspace.Timestamp))
 			return nil
 		},
 	}

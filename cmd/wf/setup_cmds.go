@@ -1,12 +1,12 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
-	"github.com/wf-tool/wf/checkpoint"
+	"github.com/wf-tool/wf/checkpoint/agentsetup"
+	"github.com/wf-tool/wf/cmd/wf/internal/verbs"
 )
 
 // setupCmd wires `wf resume` into agents' session start.
@@ -26,15 +26,15 @@ func (e *env) setupCmd() *cli.Command {
 					if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 						return err
 					}
-					top, err := e.setupTop(c)
+					ve, err := e.verbs(c)
 					if err != nil {
 						return err
 					}
-					res, err := checkpoint.SetupClaude(top, c.Bool("local"))
+					res, err := verbs.SetupClaude(ve, c.Bool("local"))
 					if err != nil {
 						return err
 					}
-					e.reportClaude(res)
+					e.reportClaude(ve, res)
 					return nil
 				},
 			},
@@ -68,47 +68,44 @@ func (e *env) setupCmd() *cli.Command {
 	}
 }
 
-// setupTop is the repository top level (or the folder, outside git).
-func (e *env) setupTop(c *cli.Context) (string, error) {
-	top, inRepo, err := checkpoint.SetupTop(e.options(c))
-	if err != nil {
-		return "", err
+// outsideGit says that setup worked in a folder outside any repository.
+func (e *env) outsideGit(res *verbs.SetupResult) {
+	if res.OutsideGit {
+		e.printf("note: not in a git repository; setting up %s\n", res.Top)
 	}
-	if !inRepo {
-		e.printf("note: not in a git repository; setting up %s\n", top)
-	}
-	return top, nil
 }
 
-func (e *env) reportClaude(res checkpoint.SetupResult) {
-	path := setupRel(res.Path)
+func (e *env) reportClaude(ve verbs.Env, res *verbs.SetupResult) {
+	e.outsideGit(res)
+	path := setupRel(ve, res.Path)
 	switch {
 	case !res.Changed:
 		e.printf("%s already runs %s at session start (%s); nothing changed\n",
-			path, checkpoint.ResumeCommand, strings.Join(checkpoint.SessionSources, ", "))
+			path, agentsetup.ResumeCommand, strings.Join(agentsetup.SessionSources(), ", "))
 		return
 	case res.Created:
 		e.printf("created %s\n", path)
 	}
 	e.printf("added a SessionStart hook to %s: %s on %s\n",
-		path, checkpoint.HookCommand, strings.Join(res.Sources, ", "))
+		path, agentsetup.HookCommand, strings.Join(res.Sources, ", "))
 	e.printf("Claude Code now starts every session, and every restart after a compaction, with the output of %s\n",
-		checkpoint.ResumeCommand)
+		agentsetup.ResumeCommand)
 }
 
 func (e *env) setupAgents(c *cli.Context, note string) error {
 	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 		return err
 	}
-	top, err := e.setupTop(c)
+	ve, err := e.verbs(c)
 	if err != nil {
 		return err
 	}
-	res, err := checkpoint.SetupAgentsMD(top)
+	res, err := verbs.SetupAgentsMD(ve)
 	if err != nil {
 		return err
 	}
-	path := setupRel(res.Path)
+	e.outsideGit(res)
+	path := setupRel(ve, res.Path)
 	switch {
 	case !res.Changed:
 		e.printf("%s already has the current wf section; nothing changed\n", path)
@@ -116,7 +113,7 @@ func (e *env) setupAgents(c *cli.Context, note string) error {
 		e.printf("created %s with the wf section\n", path)
 	default:
 		e.printf("wrote the wf section to %s (between %s and %s; the rest is unchanged)\n",
-			path, checkpoint.AgentsBegin, checkpoint.AgentsEnd)
+			path, agentsetup.AgentsBegin, agentsetup.AgentsEnd)
 	}
 	if note != "" {
 		e.printf("%s\n", note)
@@ -125,11 +122,9 @@ func (e *env) setupAgents(c *cli.Context, note string) error {
 }
 
 // setupRel is p relative to the working directory when that is shorter.
-func setupRel(p string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if r, err := filepath.Rel(wd, p); err == nil && len(r) < len(p) {
-			return r
-		}
+func setupRel(ve verbs.Env, p string) string {
+	if r, err := filepath.Rel(ve.WorkDir, p); err == nil && len(r) < len(p) {
+		return r
 	}
 	return p
 }

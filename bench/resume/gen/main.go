@@ -48,6 +48,8 @@ import (
 
 	"github.com/wf-tool/wf/bench/state/benchdata"
 	"github.com/wf-tool/wf/checkpoint"
+	"github.com/wf-tool/wf/checkpoint/history"
+	"github.com/wf-tool/wf/checkpoint/workspace"
 )
 
 // start is the time of the first commit.
@@ -275,8 +277,8 @@ func (g *gen) plan() {
 		}
 		title := fmt.Sprintf("%s: T%d %s done", benchdata.Phases[phase], done,
 			strings.Join(strings.Fields(benchdata.ItemText(done))[1:3], " "))
-		id := now.UTC().Format(checkpoint.IDTime) + fmt.Sprintf("-%04x", g.rngCP.IntN(1<<16))
-		if s := checkpoint.Slug(title); s != "" {
+		id := now.UTC().Format(history.IDTime) + fmt.Sprintf("-%04x", g.rngCP.IntN(1<<16))
+		if s := history.Slug(title); s != "" {
 			id += "-" + s
 		}
 		g.cps = append(g.cps, cp{id: id, title: title, when: now, phase: phase, done: done,
@@ -286,7 +288,7 @@ func (g *gen) plan() {
 
 // logEntry is checkpoint k's entry in the decisions log.
 func (g *gen) logEntry(k int) string {
-	return g.cps[k-1].when.Format(checkpoint.Timestamp) + ": " + g.cps[k-1].decision
+	return g.cps[k-1].when.Format(workspace.Timestamp) + ": " + g.cps[k-1].decision
 }
 
 // stream writes the fast-import stream: first every version of TODO.md,
@@ -491,7 +493,7 @@ func (g *gen) checkpoint(k int, files map[string][]byte) string {
 		f.added, f.touched = 0, false
 	}
 	return fmt.Sprintf("checkpoint: %s\n\n%s: %s\nWf-Phase: %s\nWf-Status: running\n%s: main\n",
-		c.title, "Wf-Checkpoint", c.id, phase, checkpoint.BranchTrailer)
+		c.title, "Wf-Checkpoint", c.id, phase, history.TrailerBranch)
 }
 
 // todo renders TODO.md as it is after checkpoint k (0: before the first).
@@ -520,10 +522,10 @@ func (g *gen) state(k int) []byte {
 	last, phase := "(none)", 0
 	if k > 0 {
 		c := g.cps[k-1]
-		last, phase = c.when.Format(checkpoint.Timestamp)+" ("+c.id+")", c.phase
+		last, phase = c.when.Format(workspace.Timestamp)+" ("+c.id+")", c.phase
 	}
 	fmt.Fprintf(&b, "# Workflow State: %s\n\n**Current phase**: %s\n**Status**: running\n**Mode**: auto\n**Started**: %s\n**Last checkpoint**: %s\n\n",
-		project, benchdata.Phases[phase], start.Format(checkpoint.Timestamp), last)
+		project, benchdata.Phases[phase], start.Format(workspace.Timestamp), last)
 	b.WriteString("## Phase Status\n| Phase | Status | Entered | Completed |\n|---|---|---|---|\n")
 	for p, name := range benchdata.Phases {
 		switch {

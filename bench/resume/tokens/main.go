@@ -1,4 +1,4 @@
-// Command tokens prints wf's token estimate (checkpoint.EstimateTokens)
+// Command tokens prints wf's token estimate (tokens.EstimateTokens)
 // of its standard input, for comparing the size of `wf resume`'s output
 // with other ways of giving an agent the same state:
 //
@@ -10,7 +10,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/wf-tool/wf/checkpoint"
+	"github.com/wf-tool/wf/checkpoint/tokens"
 )
 
 func main() {
@@ -19,5 +19,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "tokens:", err)
 		os.Exit(1)
 	}
-	fmt.Println(checkpoint.EstimateTokens(string(b)))
+	fmt.Println(tokens.EstimateTokens(string(b)))
 }

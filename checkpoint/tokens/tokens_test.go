@@ -1,4 +1,4 @@
-package checkpoint
+package tokens
 
 import (
 	"fmt"
@@ -20,7 +20,7 @@ import (
 
 // corpusDir holds real state, TODO and checkpoint files from public
 // repositories (read-only; see its SOURCES.md).
-const corpusDir = "../../shared/corpus"
+const corpusDir = "../../../shared/corpus"
 
 var encodings = sync.OnceValues(func() (map[string]*tiktoken.Tiktoken, error) {
 	tiktoken.SetBpeLoader(tiktokenloader.NewOfflineLoader())

@@ -1,4 +1,4 @@
-package checkpoint
+package history
 
 import (
 	"crypto/rand"
@@ -101,9 +101,12 @@ func (e *IDRefError) Hint() string {
 	return "wf log   (lists checkpoints; name one by a prefix of its id, a piece of it, or \"latest\")"
 }
 
-// matchID picks the id ref names among ids (newest first): "latest" is the
-// first; then an exact id, a unique prefix, a unique piece.
-func matchID(ids []string, ref string) (int, error) {
+// MatchID returns the index of the id ref names among ids (newest first):
+// "latest" is the first; then an exact id, a unique prefix, a unique
+// piece. A "checkpoints/" prefix and ".md" suffix are ignored, so a file
+// name works too. It returns an [*IDRefError] when ref names none or
+// several.
+func MatchID(ids []string, ref string) (int, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
 		return -1, &IDRefError{Ref: ref}
@@ -138,4 +141,19 @@ func matchID(ids []string, ref string) (int, error) {
 		e.Candidates = append(e.Candidates, ids[i])
 	}
 	return -1, e
+}
+
+// TimeOf returns the time in a checkpoint id, and whether it has one.
+func TimeOf(id string) (time.Time, bool) {
+	if len(id) < 15 {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(IDTime, id[:15])
+	return t, err == nil
+}
+
+// IDMatches reports whether a full id and a (possibly abbreviated) one
+// name the same checkpoint.
+func IDMatches(full, named string) bool {
+	return full == named || strings.HasPrefix(full, named) || strings.HasPrefix(named, full)
 }

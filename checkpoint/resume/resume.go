@@ -1,4 +1,10 @@
-package checkpoint
+// Package resume computes what `wf resume` and `wf status` say: the
+// re-entry context a fresh session continues from, within a token budget
+// ([Build]), and the one-screen status view ([Status]). It reads the state
+// files, the latest checkpoint and the repository (through gitcp) and
+// never writes: recovering an interrupted checkpoint happened when the
+// workspace was opened (checkpoint.Open), and its notes become warnings.
+package resume
 
 import (
 	"errors"
@@ -12,26 +18,19 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wf-tool/wf/checkpoint"
+	"github.com/wf-tool/wf/checkpoint/history"
+	"github.com/wf-tool/wf/checkpoint/lifecycle"
+	"github.com/wf-tool/wf/checkpoint/lint"
+	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/gitcp"
 	"github.com/wf-tool/wf/mdstate"
 )
 
-// DefaultResumeBudget is the token budget of `wf resume` when neither
-// --budget nor the resume-budget setting gives one.
-const DefaultResumeBudget = 2000
-
-// MinResumeBudget is the smallest budget wf resume accepts: the shortest
-// first line, the first warning and the closing line fit in it.
-const MinResumeBudget = 200
-
-// DefaultHeartbeatStale is how old the last sign of life may be while the
-// status is running before wf resume warns (setting heartbeat-stale).
-const DefaultHeartbeatStale = 30 * time.Minute
-
-// ResumeOptions configure `wf resume`.
-type ResumeOptions struct {
+// Options configure `wf resume`.
+type Options struct {
 	// Budget is the ceiling in estimated tokens; 0 takes the
-	// resume-budget setting, else DefaultResumeBudget.
+	// resume-budget setting, else workspace.DefaultResumeBudget.
 	Budget int
 	// Full lifts the budget.
 	Full bool
@@ -49,11 +48,11 @@ type Resume struct {
 	Mode     string   `json:"mode,omitempty"`
 	Progress Progress `json:"progress"`
 	// Git is nil outside a git repository.
-	Git        *ResumeGit        `json:"git"`
-	Checkpoint *ResumeCheckpoint `json:"checkpoint"` // nil: none yet
-	Warnings   []Warning         `json:"warnings"`
-	Read       []ReadStep        `json:"read"`
-	Current    *ItemView         `json:"current"`
+	Git        *ResumeGit          `json:"git"`
+	Checkpoint *ResumeCheckpoint   `json:"checkpoint"` // nil: none yet
+	Warnings   []Warning           `json:"warnings"`
+	Read       []ReadStep          `json:"read"`
+	Current    *lifecycle.ItemView `json:"current"`
 	// NextActions come from the latest checkpoint's Next Actions, or from
 	// TODO.md's next open items when it has none.
 	NextActions []string `json:"next_actions"`
@@ -141,9 +140,10 @@ func (r *Resume) Text() string { return r.text }
 // resumeData is what Resume gathers before it fits the budget.
 type resumeData struct {
 	r         *Resume
-	sn        *Snapshot
-	cpContent []byte // the latest checkpoint file
-	cpDoc     *Body  // parsed
+	w         *workspace.Workspace
+	sn        *workspace.Snapshot
+	cpContent []byte           // the latest checkpoint file
+	cpDoc     *checkpoint.Body // parsed
 	decisions []*mdstate.Entry
 	extraRead []string // paths the checkpoint's context names
 	waits     []*mdstate.Entry
@@ -153,39 +153,43 @@ type resumeData struct {
 	limits    map[string]int // retry budgets
 }
 
-// Resume assembles the re-entry context. It reads the state files and the
-// repository and writes nothing (Find has already completed or rolled back
-// a checkpoint a crash interrupted; its notes become warnings).
-func (w *Workspace) Resume(o ResumeOptions) (*Resume, error) {
+// Build assembles the re-entry context of w's workflow within the budget
+// o gives. It reads the state files and the repository and writes nothing
+// (checkpoint.Open has already completed or rolled back a checkpoint a
+// crash interrupted; w.Notes become warnings). A repository it cannot read
+// is a warning, not an error, so that a session can still start; it fails
+// only when the state files cannot be read or the budget is below
+// [workspace.MinResumeBudget].
+func Build(w *workspace.Workspace, o Options) (*Resume, error) {
 	sn, err := w.Read()
 	if err != nil {
 		return nil, err
 	}
 	st, td := sn.State, sn.Todo
 	now := w.Now()
-	r := &Resume{Schema: SchemaVersion, Root: w.Root, Warnings: []Warning{}, Read: []ReadStep{},
+	r := &Resume{Schema: workspace.SchemaVersion, Root: w.Root, Warnings: []Warning{}, Read: []ReadStep{},
 		NextActions: []string{}, Decisions: []string{}, Summary: []string{}, Specs: []string{}, Retries: []RetrySpent{}, Omitted: []Omission{}}
 	r.Project = projectName(st.Title)
 	r.Phase, r.Status, r.Mode = st.Get("phase"), st.Get("status"), st.Get("mode")
 	r.Progress.Done, r.Progress.Skipped, r.Progress.Total = td.Counts("*")
-	d := &resumeData{r: r, sn: sn}
+	d := &resumeData{r: r, w: w, sn: sn}
 	for _, e := range st.Decisions {
-		if !isNoneText(e.Text) {
+		if !workspace.IsNone(e.Text) {
 			d.decisions = append(d.decisions, e)
 		}
 	}
 	for _, e := range st.Waits {
-		if !isNoneText(e.Text) {
+		if !workspace.IsNone(e.Text) {
 			d.waits = append(d.waits, e)
 		}
 	}
 	for _, e := range st.Blockers {
-		if !isNoneText(e.Text) {
+		if !workspace.IsNone(e.Text) {
 			d.blockers = append(d.blockers, e)
 		}
 	}
 	if cur := td.Current(); len(cur) > 0 {
-		iv := ViewItem(cur[0])
+		iv := lifecycle.ViewItem(cur[0])
 		r.Current = &iv
 	}
 	for _, n := range w.Notes {
@@ -194,7 +198,7 @@ func (w *Workspace) Resume(o ResumeOptions) (*Resume, error) {
 		r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-interrupted", Message: n})
 	}
 	if w.Repo != nil {
-		if err := w.resumeGit(d, now); err != nil {
+		if err := d.git(now); err != nil {
 			// A session must still start: say what could not be checked.
 			r.Warnings = append(r.Warnings, Warning{Kind: "git-error",
 				Message: "could not read the repository, so the checkpoint, HEAD and the work tree were not checked: " + err.Error()})
@@ -202,24 +206,24 @@ func (w *Workspace) Resume(o ResumeOptions) (*Resume, error) {
 	} else {
 		r.Warnings = append(r.Warnings, Warning{Kind: "no-git",
 			Message: "not in a git repository: checkpoint history, HEAD and uncommitted work cannot be checked, and wf checkpoint will not work until this folder is in one (git init)"})
-		w.resumeNoGit(d, now)
+		d.noGit(now)
 	}
-	w.resumeState(d, now)
+	d.state(now)
 	budget := 0
 	if !o.Full {
 		budget = o.Budget
 		if budget == 0 {
 			// An unusable setting is a lint error, reported with the
 			// others; the default applies.
-			if n, err := strconv.Atoi(strings.TrimSpace(st.Setting("resume-budget"))); err == nil && n >= MinResumeBudget {
+			if n, err := strconv.Atoi(strings.TrimSpace(st.Setting("resume-budget"))); err == nil && n >= workspace.MinResumeBudget {
 				budget = n
 			}
 		}
 		if budget == 0 {
-			budget = DefaultResumeBudget
+			budget = workspace.DefaultResumeBudget
 		}
-		if budget < MinResumeBudget {
-			return nil, fmt.Errorf("budget %d is below the minimum of %d tokens", budget, MinResumeBudget)
+		if budget < workspace.MinResumeBudget {
+			return nil, fmt.Errorf("budget %d is below the minimum of %d tokens", budget, workspace.MinResumeBudget)
 		}
 	}
 	d.fit(budget)
@@ -243,7 +247,8 @@ func lastCheckpointField(st *mdstate.State) string {
 // resumeGit checks the repository: the latest checkpoint against history,
 // HEAD and the branch, the work tree against the checkpoint's commit, and
 // TODO.md against the checkpoint's.
-func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
+func (d *resumeData) git(now time.Time) error {
+	w := d.w
 	r, repo, st := d.r, w.Repo, d.sn.State
 	head, err := repo.Head()
 	if err != nil {
@@ -269,47 +274,47 @@ func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
 
 	// The latest checkpoint: the newest in HEAD's history and the
 	// checkpoint ref's.
-	es, err := w.Log(1)
+	es, err := history.Log(w, 1)
 	if err != nil {
 		return err
 	}
 	named := lastCheckpointField(st)
-	var cp *LogEntry
+	var cp *history.LogEntry
 	if len(es) > 0 {
 		cp = &es[0]
 	}
-	if named != "" && (cp == nil || !idMatches(cp.ID, named)) {
-		all, err := w.Log(0)
+	if named != "" && (cp == nil || !history.IDMatches(cp.ID, named)) {
+		all, err := history.Log(w, 0)
 		if err != nil {
 			return err
 		}
-		i := slices.IndexFunc(all, func(e LogEntry) bool { return idMatches(e.ID, named) })
+		i := slices.IndexFunc(all, func(e history.LogEntry) bool { return history.IDMatches(e.ID, named) })
 		switch {
 		case i < 0:
 			r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-mismatch",
-				Message: fmt.Sprintf("%s names checkpoint %s as the last, but no commit in the history of HEAD or %s records it (another branch, or history was reset)", w.Rel(StateFile), named, repo.CheckpointRef()),
-				Details: []string{"wf log lists the checkpoints this history has; git log --all --grep='Wf-Checkpoint: " + ShortID(named) + "' finds the commit if it still exists"}})
+				Message: fmt.Sprintf("%s names checkpoint %s as the last, but no commit in the history of HEAD or %s records it (another branch, or history was reset)", w.Rel(workspace.StateFile), named, repo.CheckpointRef()),
+				Details: []string{"wf log lists the checkpoints this history has; git log --all --grep='Wf-Checkpoint: " + history.ShortID(named) + "' finds the commit if it still exists"}})
 		case cp != nil:
 			r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-mismatch",
-				Message: fmt.Sprintf("%s names checkpoint %s as the last, but history has a newer one, %s (%s): the state file was edited or restored since", w.Rel(StateFile), named, ShortID(cp.ID), cp.Short())})
+				Message: fmt.Sprintf("%s names checkpoint %s as the last, but history has a newer one, %s (%s): the state file was edited or restored since", w.Rel(workspace.StateFile), named, history.ShortID(cp.ID), cp.Short())})
 		}
 	}
-	w.resumeLost(d, head, cp)
+	d.lost(head, cp)
 	if cp == nil {
-		w.resumeDetached(d, head, nil)
-		w.resumeWorkSince(d, head, nil)
+		d.detached(head, nil)
+		d.workSince(head, nil)
 		return nil
 	}
 	rc := &ResumeCheckpoint{ID: cp.ID, Title: cp.Title, Time: cp.Time, Age: age(now, cp.Time), Commit: cp.Commit, Ref: cp.Ref, Branch: cp.Branch,
-		File: w.Rel(filepath.Join(CheckpointsDir, cp.ID+".md"))}
+		File: w.Rel(filepath.Join(workspace.CheckpointsDir, cp.ID+".md"))}
 	r.Checkpoint = rc
 	commit := gitcp.NewHash(cp.Commit)
 	d.cpCommit = cp.Commit
 	// The checkpoint file: the work tree's copy, checked against the
 	// commit's.
-	fileTop := w.relTop(w.Path(filepath.Join(CheckpointsDir, cp.ID+".md")))
+	fileTop := w.RelTop(w.Path(filepath.Join(workspace.CheckpointsDir, cp.ID+".md")))
 	committedHash, cerr := repo.BlobHashAt(commit, fileTop)
-	wt, _, werr := mdstate.ReadFile(w.top(), w.Path(filepath.Join(CheckpointsDir, cp.ID+".md")))
+	wt, _, werr := mdstate.ReadFile(w.Top(), w.Path(filepath.Join(workspace.CheckpointsDir, cp.ID+".md")))
 	var committed []byte
 	if cerr == nil && werr != nil {
 		committed, cerr = repo.ReadBlob(committedHash)
@@ -332,10 +337,10 @@ func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
 		rc.File = ""
 	}
 	// HEAD and the branch against the checkpoint.
-	w.resumeDetached(d, head, cp)
+	d.detached(head, cp)
 	if cp.Branch != "" && g.Branch != "" && cp.Branch != g.Branch {
 		r.Warnings = append(r.Warnings, Warning{Kind: "branch-changed",
-			Message: fmt.Sprintf("checkpoint %s was made on branch %s; HEAD is now on %s", ShortID(cp.ID), cp.Branch, g.Branch)})
+			Message: fmt.Sprintf("checkpoint %s was made on branch %s; HEAD is now on %s", history.ShortID(cp.ID), cp.Branch, g.Branch)})
 		if r.Command == nil {
 			r.Command = &NextCommand{Command: "git switch " + cp.Branch, Why: "go back to the branch the work was checkpointed on (or stay, if the switch was deliberate)"}
 		}
@@ -351,22 +356,23 @@ func (w *Workspace) resumeGit(d *resumeData, now time.Time) error {
 				details = fileDetails(stats, cp.Short()+"..HEAD")
 			}
 			r.Warnings = append(r.Warnings, Warning{Kind: "head-moved",
-				Message: fmt.Sprintf("HEAD moved %d %s past checkpoint %s without a checkpoint: see git log %s..HEAD", n, plural(n, "commit", "commits"), ShortID(cp.ID), cp.Short()),
+				Message: fmt.Sprintf("HEAD moved %d %s past checkpoint %s without a checkpoint: see git log %s..HEAD", n, plural(n, "commit", "commits"), history.ShortID(cp.ID), cp.Short()),
 				Details: details})
 		} else {
 			r.Warnings = append(r.Warnings, Warning{Kind: "head-moved",
-				Message: fmt.Sprintf("HEAD (%s) does not descend from checkpoint %s's commit %s within 1,000 commits", short(g.Head), ShortID(cp.ID), cp.Short())})
+				Message: fmt.Sprintf("HEAD (%s) does not descend from checkpoint %s's commit %s within 1,000 commits", history.Short(g.Head), history.ShortID(cp.ID), cp.Short())})
 		}
 	}
-	w.resumeWorkSince(d, head, cp)
-	return w.resumeTodoSince(d, cp, commit)
+	d.workSince(head, cp)
+	return d.todoSince(cp, commit)
 }
 
 // resumeLost looks in HEAD's reflog for a checkpoint commit newer than
 // the latest one in HEAD's history: after a reset, a rebase or a switch to
 // another branch, the newest checkpoint is no longer where resume looks,
 // and an agent would redo work that was done.
-func (w *Workspace) resumeLost(d *resumeData, head gitcp.HeadInfo, cp *LogEntry) {
+func (d *resumeData) lost(head gitcp.HeadInfo, cp *history.LogEntry) {
+	w := d.w
 	repo := w.Repo
 	entries, err := repo.Reflog("HEAD", 200)
 	if err != nil {
@@ -380,10 +386,10 @@ func (w *Workspace) resumeLost(d *resumeData, head gitcp.HeadInfo, cp *LogEntry)
 			return // back at the latest checkpoint in history
 		}
 		tr, err := repo.CommitTrailers(e.New)
-		if err != nil || tr[gitcp.CheckpointTrailer] == "" {
+		if err != nil || tr[history.TrailerCheckpoint] == "" {
 			continue // pruned, or not wf's
 		}
-		if cp != nil && tr[gitcp.CheckpointTrailer] <= cp.ID {
+		if cp != nil && tr[history.TrailerCheckpoint] <= cp.ID {
 			return // ids sort by time: not newer than the latest in history
 		}
 		if e.New == head.Hash {
@@ -392,13 +398,13 @@ func (w *Workspace) resumeLost(d *resumeData, head gitcp.HeadInfo, cp *LogEntry)
 		if _, reached, err := repo.CommitsSince(head.Hash, e.New, 500); err != nil || reached {
 			continue // still in HEAD's history
 		}
-		id := tr[gitcp.CheckpointTrailer]
-		msg := fmt.Sprintf("checkpoint %s (commit %s, %s) is newer than the latest in HEAD's history but no longer in it: a reset, rebase or branch switch since?", ShortID(id), short(e.New.String()), age(w.Now(), e.Time))
-		if b := tr[BranchTrailer]; b != "" {
+		id := tr[history.TrailerCheckpoint]
+		msg := fmt.Sprintf("checkpoint %s (commit %s, %s) is newer than the latest in HEAD's history but no longer in it: a reset, rebase or branch switch since?", history.ShortID(id), history.Short(e.New.String()), age(w.Now(), e.Time))
+		if b := tr[history.TrailerBranch]; b != "" {
 			msg += " It was made on branch " + b + "."
 		}
 		d.r.Warnings = append(d.r.Warnings, Warning{Kind: "checkpoint-lost", Message: msg,
-			Details: []string{"git show " + short(e.New.String()) + " shows it; wf recover " + ShortID(id) + " --why \"...\" continues from it on a new branch"}})
+			Details: []string{"git show " + history.Short(e.New.String()) + " shows it; wf recover " + history.ShortID(id) + " --why \"...\" continues from it on a new branch"}})
 		return
 	}
 }
@@ -406,14 +412,14 @@ func (w *Workspace) resumeLost(d *resumeData, head gitcp.HeadInfo, cp *LogEntry)
 // resumeDetached warns about a detached HEAD, except during a git
 // operation (a rebase detaches HEAD; the operation's warning says what to
 // do), and names the branch the checkpoint was made on.
-func (w *Workspace) resumeDetached(d *resumeData, head gitcp.HeadInfo, cp *LogEntry) {
+func (d *resumeData) detached(head gitcp.HeadInfo, cp *history.LogEntry) {
 	r := d.r
 	if !head.Detached || r.Git.Operation != "" {
 		return
 	}
-	msg := fmt.Sprintf("HEAD is detached at %s: checkpoints made here belong to no branch", short(r.Git.Head))
+	msg := fmt.Sprintf("HEAD is detached at %s: checkpoints made here belong to no branch", history.Short(r.Git.Head))
 	if cp != nil && cp.Branch != "" {
-		msg += fmt.Sprintf("; checkpoint %s was made on branch %s", ShortID(cp.ID), cp.Branch)
+		msg += fmt.Sprintf("; checkpoint %s was made on branch %s", history.ShortID(cp.ID), cp.Branch)
 		r.Command = &NextCommand{Command: "git switch " + cp.Branch, Why: "go back to the branch the work was checkpointed on (or git switch -c NAME to keep working here on a new branch)"}
 	} else {
 		msg += " (git switch -c NAME starts a branch here)"
@@ -423,14 +429,14 @@ func (w *Workspace) resumeDetached(d *resumeData, head gitcp.HeadInfo, cp *LogEn
 
 // resumeWorkSince reports what the work tree changed since the checkpoint's
 // commit (or since HEAD when there is no checkpoint).
-func (w *Workspace) resumeWorkSince(d *resumeData, head gitcp.HeadInfo, cp *LogEntry) {
-	r := d.r
+func (d *resumeData) workSince(head gitcp.HeadInfo, cp *history.LogEntry) {
+	w, r := d.w, d.r
 	from, since := head.Hash, "the last commit"
 	if cp != nil && (cp.Ref != "HEAD" || head.Hash.String() == cp.Commit) {
 		// In ref mode the checkpoint holds the work tree; in branch mode
 		// it is HEAD unless commits came since, which head-moved reports,
 		// and then the work tree is compared with HEAD.
-		from, since = gitcp.NewHash(cp.Commit), "checkpoint "+ShortID(cp.ID)
+		from, since = gitcp.NewHash(cp.Commit), "checkpoint "+history.ShortID(cp.ID)
 	}
 	if from.IsZero() {
 		return // unborn, no checkpoint: everything is new, nothing to compare
@@ -447,22 +453,15 @@ func (w *Workspace) resumeWorkSince(d *resumeData, head gitcp.HeadInfo, cp *LogE
 	for _, f := range stats {
 		add += f.Added
 		del += f.Deleted
-		if !w.ownFile(f.Path) {
+		if !w.OwnFile(f.Path) {
 			work = true
 		}
 	}
 	msg := fmt.Sprintf("work not checkpointed since %s: %d %s changed (+%d -%d)", since, len(stats), plural(len(stats), "file", "files"), add, del)
 	if work && cp != nil {
-		msg += "; the last session was probably interrupted: look at it (git diff " + short(from.String()) + ") before going on"
+		msg += "; the last session was probably interrupted: look at it (git diff " + history.Short(from.String()) + ") before going on"
 	}
-	r.Warnings = append(r.Warnings, Warning{Kind: "uncommitted", Message: msg, Details: fileDetails(stats, short(from.String()))})
-}
-
-// ownFile reports whether p (from the top level) is one of wf's state
-// files or checkpoints.
-func (w *Workspace) ownFile(p string) bool {
-	return p == w.relTop(w.Path(StateFile)) || p == w.relTop(w.Path(TodoFile)) ||
-		strings.HasPrefix(p, w.relTop(w.Path(CheckpointsDir))+"/")
+	r.Warnings = append(r.Warnings, Warning{Kind: "uncommitted", Message: msg, Details: fileDetails(stats, history.Short(from.String()))})
 }
 
 // fileDetails lists changed files with their line counts, at most 12.
@@ -483,12 +482,13 @@ func fileDetails(stats []gitcp.FileStat, diffArg string) []string {
 }
 
 // resumeTodoSince compares TODO.md with the checkpoint's.
-func (w *Workspace) resumeTodoSince(d *resumeData, cp *LogEntry, commit gitcp.Hash) error {
+func (d *resumeData) todoSince(cp *history.LogEntry, commit gitcp.Hash) error {
+	w := d.w
 	td := d.sn.Todo
-	path := w.relTop(w.Path(TodoFile))
+	path := w.RelTop(w.Path(workspace.TodoFile))
 	var old []byte
 	if h, err := w.Repo.BlobHashAt(commit, path); err == nil {
-		if h == gitcp.BlobHash(d.sn.todoRaw) {
+		if h == gitcp.BlobHash(d.sn.TodoBytes()) {
 			return nil // the usual case: unchanged, nothing to parse
 		}
 		if old, err = w.Repo.ReadBlob(h); err != nil {
@@ -497,7 +497,7 @@ func (w *Workspace) resumeTodoSince(d *resumeData, cp *LogEntry, commit gitcp.Ha
 	} else if d.sn.TodoMissing {
 		return nil // in neither
 	}
-	otd := mdstate.ParseTodo(TodoFile, old)
+	otd := mdstate.ParseTodo(workspace.TodoFile, old)
 	oldMark := make(map[string][]mdstate.Mark, len(otd.Items))
 	for _, it := range otd.Items {
 		oldMark[it.Text] = append(oldMark[it.Text], it.Mark)
@@ -544,7 +544,7 @@ func (w *Workspace) resumeTodoSince(d *resumeData, cp *LogEntry, commit gitcp.Ha
 	if removed > 0 {
 		parts = append(parts, fmt.Sprintf("%d removed", removed))
 	}
-	msg := fmt.Sprintf("%s changed since checkpoint %s: %s (not in any checkpoint yet)", w.Rel(TodoFile), ShortID(cp.ID), strings.Join(parts, ", "))
+	msg := fmt.Sprintf("%s changed since checkpoint %s: %s (not in any checkpoint yet)", w.Rel(workspace.TodoFile), history.ShortID(cp.ID), strings.Join(parts, ", "))
 	if len(ticked) > 0 {
 		msg += "; items ticked since may hold work that was never checkpointed"
 	}
@@ -553,31 +553,32 @@ func (w *Workspace) resumeTodoSince(d *resumeData, cp *LogEntry, commit gitcp.Ha
 }
 
 // resumeNoGit finds the latest checkpoint file by name (ids sort by time).
-func (w *Workspace) resumeNoGit(d *resumeData, now time.Time) {
-	ents, err := os.ReadDir(w.Path(CheckpointsDir))
+func (d *resumeData) noGit(now time.Time) {
+	w := d.w
+	ents, err := os.ReadDir(w.Path(workspace.CheckpointsDir))
 	if err != nil {
 		return
 	}
 	var best string
 	for _, e := range ents {
 		id, ok := strings.CutSuffix(e.Name(), ".md")
-		if ok && ValidID(id) && id > best {
+		if ok && history.ValidID(id) && id > best {
 			best = id
 		}
 	}
 	if best == "" {
 		return
 	}
-	data, _, err := mdstate.ReadFile(w.top(), w.Path(filepath.Join(CheckpointsDir, best+".md")))
+	data, _, err := mdstate.ReadFile(w.Top(), w.Path(filepath.Join(workspace.CheckpointsDir, best+".md")))
 	if err != nil {
 		return
 	}
 	d.cpContent = data
-	rc := &ResumeCheckpoint{ID: best, File: w.Rel(filepath.Join(CheckpointsDir, best+".md"))}
-	if b := ParseBody(data); b.Title != "" {
+	rc := &ResumeCheckpoint{ID: best, File: w.Rel(filepath.Join(workspace.CheckpointsDir, best+".md"))}
+	if b := checkpoint.ParseBody(data); b.Title != "" {
 		rc.Title = b.Title
 	}
-	if t, ok := idTime(best); ok {
+	if t, ok := history.TimeOf(best); ok {
 		rc.Time, rc.Age = t, age(now, t)
 	}
 	d.r.Checkpoint = rc
@@ -586,7 +587,8 @@ func (w *Workspace) resumeNoGit(d *resumeData, now time.Time) {
 // resumeState derives what the state files say: waits, blockers, paused,
 // a stale heartbeat, lint errors, the files to read, next actions,
 // decisions, the checkpoint's summary and open specs.
-func (w *Workspace) resumeState(d *resumeData, now time.Time) {
+func (d *resumeData) state(now time.Time) {
+	w := d.w
 	r, st, td := d.r, d.sn.State, d.sn.Todo
 	status := strings.ToLower(strings.TrimSpace(r.Status))
 	if status == "paused" {
@@ -617,13 +619,13 @@ func (w *Workspace) resumeState(d *resumeData, now time.Time) {
 	// Heartbeat: the last sign of life while running.
 	if status == "running" {
 		last, src, note := time.Time{}, "", ""
-		if hb, n, ok := w.LastHeartbeat(); ok {
+		if hb, n, ok := lifecycle.LastHeartbeat(w); ok {
 			last, src, note = hb, "heartbeat", n
 		}
 		if r.Checkpoint != nil && r.Checkpoint.Time.After(last) {
 			last, src = r.Checkpoint.Time, "checkpoint"
 		}
-		limit := DefaultHeartbeatStale
+		limit := lifecycle.DefaultHeartbeatStale
 		if s := st.Setting("heartbeat-stale"); s != "" {
 			if v, err := time.ParseDuration(strings.TrimSpace(s)); err == nil && v > 0 {
 				limit = v
@@ -637,8 +639,8 @@ func (w *Workspace) resumeState(d *resumeData, now time.Time) {
 			}
 		}
 	}
-	for _, dg := range Lint(d.sn) {
-		if dg.Severity == SevError {
+	for _, dg := range lint.Lint(d.sn) {
+		if dg.Severity == lint.SevError {
 			wn := Warning{Kind: "lint", Message: "lint: " + dg.String()}
 			if dg.Hint != "" {
 				wn.Details = []string{"fix: " + dg.Hint}
@@ -651,16 +653,16 @@ func (w *Workspace) resumeState(d *resumeData, now time.Time) {
 	if conv != "" {
 		r.Read = append(r.Read, ReadStep{Path: conv, Why: "project conventions (Settings: conventions)"})
 	} else {
-		for _, name := range []string{"CLAUDE.md", "AGENTS.md"} {
-			for _, dir := range uniq(w.top(), w.Root) {
+		for _, name := range workspace.ConventionFiles()[:2] { // CLAUDE.md, AGENTS.md
+			for _, dir := range uniq(w.Top(), w.Root) {
 				p := filepath.Join(dir, name)
 				if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-					r.Read = append(r.Read, ReadStep{Path: relWD(p), Why: "project conventions"})
+					r.Read = append(r.Read, ReadStep{Path: w.RelWD(p), Why: "project conventions"})
 				}
 			}
 		}
 	}
-	r.Read = append(r.Read, ReadStep{Path: w.Rel(StateFile), Why: "phase, status, waits, the decisions log"})
+	r.Read = append(r.Read, ReadStep{Path: w.Rel(workspace.StateFile), Why: "phase, status, waits, the decisions log"})
 	if c := r.Checkpoint; c != nil && c.File != "" {
 		if d.cpMissing {
 			r.Read = append(r.Read, ReadStep{Path: c.File, Why: "the latest checkpoint (not in the work tree: git show " + c.File + ")"})
@@ -673,37 +675,37 @@ func (w *Workspace) resumeState(d *resumeData, now time.Time) {
 		todoWhy = fmt.Sprintf("the remaining work (current item: line %d)", r.Current.Line)
 	}
 	if d.sn.TodoMissing {
-		w.resumeNoTodo(d)
+		d.noTodo()
 	} else {
-		r.Read = append(r.Read, ReadStep{Path: w.Rel(TodoFile), Why: todoWhy})
+		r.Read = append(r.Read, ReadStep{Path: w.Rel(workspace.TodoFile), Why: todoWhy})
 	}
 	// The checkpoint's own sections.
 	if d.cpContent != nil {
-		b := ParseBody(d.cpContent)
+		b := checkpoint.ParseBody(d.cpContent)
 		d.cpDoc = b
-		for _, it := range listItems(b.Sections[SecNext]) {
+		for _, it := range checkpoint.ListItems(b.Sections[checkpoint.SecNext]) {
 			if strings.HasPrefix(it, "(none") || closedItem(td, it) {
 				continue
 			}
 			r.NextActions = append(r.NextActions, it)
 		}
-		for _, line := range strings.Split(strings.Trim(b.Sections[SecSummary], "\n"), "\n") {
+		for _, line := range strings.Split(strings.Trim(b.Sections[checkpoint.SecSummary], "\n"), "\n") {
 			t := strings.TrimSpace(line)
-			s, _ := cutItem(t)
+			s, _ := checkpoint.CutItem(t)
 			if t == "" || s == "(none)" || derivedSummary(s) {
 				continue
 			}
 			r.Summary = append(r.Summary, line)
 		}
-		for _, it := range listItems(b.Sections[SecContext]) {
+		for _, it := range checkpoint.ListItems(b.Sections[checkpoint.SecContext]) {
 			for _, m := range backticked.FindAllStringSubmatch(it, -1) {
 				p := m[1]
-				if p == StateFile || p == TodoFile || strings.HasSuffix(p, "/"+StateFile) || strings.HasSuffix(p, "/"+TodoFile) ||
-					strings.Contains(p, CheckpointsDir+"/") || p == "CLAUDE.md" || p == "AGENTS.md" || slices.Contains(d.extraRead, p) || len(d.extraRead) == 5 {
+				if p == workspace.StateFile || p == workspace.TodoFile || strings.HasSuffix(p, "/"+workspace.StateFile) || strings.HasSuffix(p, "/"+workspace.TodoFile) ||
+					strings.Contains(p, workspace.CheckpointsDir+"/") || p == "CLAUDE.md" || p == "AGENTS.md" || slices.Contains(d.extraRead, p) || len(d.extraRead) == 5 {
 					continue
 				}
 				d.extraRead = append(d.extraRead, p)
-				r.Read = append(r.Read, ReadStep{Path: relWD(filepath.Join(w.top(), filepath.FromSlash(p))), Why: "named in the checkpoint's context"})
+				r.Read = append(r.Read, ReadStep{Path: w.RelWD(filepath.Join(w.Top(), filepath.FromSlash(p))), Why: "named in the checkpoint's context"})
 			}
 		}
 	}
@@ -724,7 +726,7 @@ func (w *Workspace) resumeState(d *resumeData, now time.Time) {
 		switch {
 		case r.Current == nil && open != nil:
 			r.Command = &NextCommand{Command: "wf todo next", Why: "no item is marked <-- CURRENT; this marks the first open one and prints it"}
-		case r.Current != nil && !r.Current.IsOpenView() && open != nil:
+		case r.Current != nil && r.Current.State != "open" && open != nil:
 			r.Command = &NextCommand{Command: "wf todo next", Why: "the item marked CURRENT is already done; this moves the marker to the first open one"}
 		case open == nil && r.Progress.Total > 0:
 			r.Command = &NextCommand{Command: `wf checkpoint -m "<phase> complete"`, Why: "every TODO item is done or skipped"}
@@ -733,29 +735,29 @@ func (w *Workspace) resumeState(d *resumeData, now time.Time) {
 		}
 	}
 	// Items whose retry budget is spent.
-	limits, err := RetryLimits(st)
+	limits, err := lifecycle.RetryLimits(st)
 	if err != nil {
-		limits = DefaultRetryLimits // the lint warning says what is wrong
+		limits = lifecycle.DefaultRetryLimits() // the lint warning says what is wrong
 	}
 	d.limits = limits
 	for _, it := range td.Items {
 		if len(it.Failures) == 0 || !it.IsOpen() {
 			continue
 		}
-		if sp := spentBuckets(it, limits); len(sp) > 0 {
+		if sp := lifecycle.SpentBuckets(it, limits); len(sp) > 0 {
 			r.Retries = append(r.Retries, RetrySpent{N: it.N, Line: it.Line, Text: it.Text, Buckets: sp})
 		}
 	}
 	// Specs delegated without a result.
-	if ents, err := os.ReadDir(w.Path("specs")); err == nil {
+	if ents, err := os.ReadDir(w.Path(workspace.SpecsDir)); err == nil {
 		for _, e := range ents {
 			name := e.Name()
 			base, ok := strings.CutSuffix(name, ".md")
 			if !ok || strings.HasSuffix(base, ".result") || e.IsDir() {
 				continue
 			}
-			if _, err := os.Stat(w.Path(filepath.Join("specs", base+".result.md"))); errors.Is(err, fs.ErrNotExist) {
-				r.Specs = append(r.Specs, w.Rel(filepath.Join("specs", name)))
+			if _, err := os.Stat(w.Path(filepath.Join(workspace.SpecsDir, base+".result.md"))); errors.Is(err, fs.ErrNotExist) {
+				r.Specs = append(r.Specs, w.Rel(filepath.Join(workspace.SpecsDir, name)))
 			}
 		}
 	}
@@ -781,12 +783,12 @@ func closedItem(td *mdstate.Todo, action string) bool {
 }
 
 // resumeNoTodo reports a missing TODO.md and how to get it back.
-func (w *Workspace) resumeNoTodo(d *resumeData) {
-	r := d.r
-	wn := Warning{Kind: "no-todo", Message: fmt.Sprintf("%s is missing", w.Rel(TodoFile))}
+func (d *resumeData) noTodo() {
+	w, r := d.w, d.r
+	wn := Warning{Kind: "no-todo", Message: fmt.Sprintf("%s is missing", w.Rel(workspace.TodoFile))}
 	if d.cpCommit != "" {
-		if _, err := w.Repo.BlobHashAt(gitcp.NewHash(d.cpCommit), w.relTop(w.Path(TodoFile))); err == nil {
-			cmd := fmt.Sprintf("git restore --source=%s -- %s", short(d.cpCommit), w.Rel(TodoFile))
+		if _, err := w.Repo.BlobHashAt(gitcp.NewHash(d.cpCommit), w.RelTop(w.Path(workspace.TodoFile))); err == nil {
+			cmd := fmt.Sprintf("git restore --source=%s -- %s", history.Short(d.cpCommit), w.Rel(workspace.TodoFile))
 			wn.Message += fmt.Sprintf(": the latest checkpoint has it (%s)", cmd)
 			if r.Command == nil {
 				r.Command = &NextCommand{Command: cmd, Why: "bring TODO.md back as it was at the latest checkpoint (or wf todo add to start a new list)"}
@@ -798,9 +800,6 @@ func (w *Workspace) resumeNoTodo(d *resumeData) {
 	r.Warnings = append(r.Warnings, wn)
 }
 
-// IsOpenView reports whether the item is open.
-func (v *ItemView) IsOpenView() bool { return v.State == "open" }
-
 var backticked = regexp.MustCompile("`([^`\\s]+)`")
 
 // derivedSummary matches the summary lines wf writes itself.
@@ -811,21 +810,6 @@ func derivedSummary(s string) bool {
 		}
 	}
 	return false
-}
-
-// idMatches reports whether a full id and a (possibly abbreviated) one
-// name the same checkpoint.
-func idMatches(full, named string) bool {
-	return full == named || strings.HasPrefix(full, named) || strings.HasPrefix(named, full)
-}
-
-// idTime is the time in a checkpoint id.
-func idTime(id string) (time.Time, bool) {
-	if len(id) < 15 {
-		return time.Time{}, false
-	}
-	t, err := time.Parse(IDTime, id[:15])
-	return t, err == nil
 }
 
 func operationCommand(op string) string {
@@ -854,8 +838,6 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
-
-func short(h string) string { return h[:min(len(h), 7)] }
 
 // age says how long ago t was, coarsely.
 func age(now, t time.Time) string {

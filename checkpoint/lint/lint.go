@@ -1,4 +1,8 @@
-package checkpoint
+// Package lint checks the state files: what `wf lint` reports, with
+// file:line, a severity and the fix, and what wf recognised in a
+// hand-written file and what it keeps without using. It reads a
+// [workspace.Snapshot] and never writes or talks to git.
+package lint
 
 import (
 	"fmt"
@@ -6,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wf-tool/wf/checkpoint/lifecycle"
+	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/mdstate"
 )
 
@@ -33,13 +39,14 @@ func (d Diagnostic) String() string {
 	return fmt.Sprintf("%s: %s: %s", loc, d.Severity, d.Msg)
 }
 
-// Lint checks both state files and the contradictions between them.
-func Lint(sn *Snapshot) []Diagnostic {
+// Lint checks both state files of sn (or the ones [workspace.ReadPaths]
+// read) and the contradictions between them, in file order.
+func Lint(sn *workspace.Snapshot) []Diagnostic {
 	st, td := sn.State, sn.Todo
 	sf, tf := st.Src.Path, td.Src.Path
 	var ds []Diagnostic
 	add := func(file string, line int, sev, hint, format string, args ...any) {
-		if file == sf && sn.skipState || file == tf && sn.skipTodo {
+		if !sn.Checks(file) {
 			return
 		}
 		ds = append(ds, Diagnostic{File: file, Line: line, Severity: sev, Msg: fmt.Sprintf(format, args...), Hint: hint})
@@ -50,8 +57,8 @@ func Lint(sn *Snapshot) []Diagnostic {
 	}
 	if f := st.Field("status"); f == nil {
 		add(sf, 0, SevWarning, "add a line \"**Status**: idle\" under the title", "no Status field")
-	} else if v := strings.ToLower(strings.TrimSpace(f.Value)); !slices.Contains(Statuses, v) {
-		add(sf, f.Line, SevWarning, "use one of: "+strings.Join(Statuses, ", "), "status %q is not a wf status", f.Value)
+	} else if v := strings.ToLower(strings.TrimSpace(f.Value)); !slices.Contains(lifecycle.Statuses(), v) {
+		add(sf, f.Line, SevWarning, "use one of: "+strings.Join(lifecycle.Statuses(), ", "), "status %q is not a wf status", f.Value)
 	}
 	if f := st.Field("mode"); f != nil {
 		if v := strings.ToLower(strings.TrimSpace(f.Value)); v != "auto" && v != "manual" {
@@ -68,8 +75,8 @@ func Lint(sn *Snapshot) []Diagnostic {
 	inProgress := 0
 	for _, p := range st.Phases {
 		s := strings.ToUpper(strings.TrimSpace(p.Status))
-		if !slices.Contains(PhaseStatuses, s) {
-			add(sf, p.Line, SevWarning, "use one of: "+strings.Join(PhaseStatuses, ", "), "phase %q has status %q, which wf does not know", p.Name, p.Status)
+		if !slices.Contains(lifecycle.PhaseStatuses(), s) {
+			add(sf, p.Line, SevWarning, "use one of: "+strings.Join(lifecycle.PhaseStatuses(), ", "), "phase %q has status %q, which wf does not know", p.Name, p.Status)
 		}
 		if s == "IN_PROGRESS" {
 			inProgress++
@@ -87,12 +94,12 @@ func Lint(sn *Snapshot) []Diagnostic {
 	if c := st.Setting("commit"); c != "" && c != "branch" && c != "ref" {
 		add(sf, settingLine(st, "commit"), SevError, "use \"- commit: branch\" or \"- commit: ref\"", "commit mode %q is not branch or ref", c)
 	}
-	if _, err := RetryLimits(st); err != nil {
+	if _, err := lifecycle.RetryLimits(st); err != nil {
 		add(sf, settingLine(st, "retry"), SevError, "write it as \"- retry: test-fail=3, build-fail=2, tool-error=5\"", "%s", err.Error())
 	}
 	if b := st.Setting("resume-budget"); b != "" {
-		if n, err := strconv.Atoi(b); err != nil || n < MinResumeBudget {
-			add(sf, settingLine(st, "resume-budget"), SevError, "use a number of tokens, e.g. 2000", "resume-budget %q is not a number of tokens of at least %d", b, MinResumeBudget)
+		if n, err := strconv.Atoi(b); err != nil || n < workspace.MinResumeBudget {
+			add(sf, settingLine(st, "resume-budget"), SevError, "use a number of tokens, e.g. 2000", "resume-budget %q is not a number of tokens of at least %d", b, workspace.MinResumeBudget)
 		}
 	}
 	for _, n := range st.Notes {
@@ -103,7 +110,7 @@ func Lint(sn *Snapshot) []Diagnostic {
 		add(tf, 0, SevInfo, "", "no checklist items (\"- [ ] text\")")
 	}
 	if sn.TodoMissing {
-		add(tf, 0, SevWarning, "wf todo add \"first item\"", "there is no %s", TodoFile)
+		add(tf, 0, SevWarning, "wf todo add \"first item\"", "there is no %s", workspace.TodoFile)
 	}
 	cur := td.Current()
 	if len(cur) > 1 {
@@ -115,7 +122,7 @@ func Lint(sn *Snapshot) []Diagnostic {
 	}
 	for _, it := range cur {
 		if !it.IsOpen() {
-			add(tf, it.Line, SevWarning, "wf todo next", "item %d is marked CURRENT but is %s", it.N, ViewItem(it).State)
+			add(tf, it.Line, SevWarning, "wf todo next", "item %d is marked CURRENT but is %s", it.N, lifecycle.ViewItem(it).State)
 		}
 	}
 	for _, it := range td.Items {
@@ -134,14 +141,14 @@ func Lint(sn *Snapshot) []Diagnostic {
 		add(tf, n.Line, SevInfo, "", "%s", n.Msg)
 	}
 	// Contradictions between the files.
-	if len(st.Phases) > 0 && !sn.skipTodo {
+	if len(st.Phases) > 0 && sn.Checks(tf) {
 		reported := map[string]bool{}
 		for _, it := range td.Items {
 			if it.Phase == "" || st.Phase(it.Phase) != nil || reported[strings.ToLower(it.Phase)] {
 				continue
 			}
 			reported[strings.ToLower(it.Phase)] = true
-			add(tf, it.Section.Line, SevError, "rename the heading to a phase in the phase table, or add the phase to the table", "heading %q is not a phase in %s's phase table (%s)", it.Phase, StateFile, phaseList(st))
+			add(tf, it.Section.Line, SevError, "rename the heading to a phase in the phase table, or add the phase to the table", "heading %q is not a phase in %s's phase table (%s)", it.Phase, workspace.StateFile, phaseList(st))
 		}
 		for _, p := range st.Phases {
 			if !strings.EqualFold(strings.TrimSpace(p.Status), "COMPLETE") {
@@ -183,11 +190,11 @@ func settingLine(st *mdstate.State, key string) int {
 	return 0
 }
 
-// recognition says, in words, what wf read from each file and what it did
-// not use.
-func recognition(sn *Snapshot) (rec, unrec []string) {
+// Recognition says, in words, what wf read from each file of sn and what
+// it did not use (kept as written): `wf status` and `wf lint` print both.
+func Recognition(sn *workspace.Snapshot) (rec, unrec []string) {
 	st, td := sn.State, sn.Todo
-	StateFile, TodoFile := orName(st.Src.Path, StateFile), orName(td.Src.Path, TodoFile)
+	StateFile, TodoFile := orName(st.Src.Path, workspace.StateFile), orName(td.Src.Path, workspace.TodoFile)
 	if st.Title != "" {
 		rec = append(rec, fmt.Sprintf("%s: title %q", StateFile, st.Title))
 	}

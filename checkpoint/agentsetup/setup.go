@@ -1,4 +1,10 @@
-package checkpoint
+// Package agentsetup wires `wf resume` into coding agents' session start:
+// a Claude Code SessionStart hook merged into .claude/settings.json, and a
+// marked section in AGENTS.md (read by Codex and others). It owns the hook
+// format and the merge, which keeps every byte of the user's file it does
+// not have to change, and refuses a file it cannot parse. It never reads
+// or writes the state files.
+package agentsetup
 
 import (
 	"bytes"
@@ -12,11 +18,9 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/wf-tool/wf/gitcp"
+	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/mdstate"
 )
-
-// Agent integration: `wf setup claude` and `wf setup agents-md`.
 
 // ResumeCommand is the command agents run at session start.
 const ResumeCommand = "wf resume"
@@ -26,10 +30,11 @@ const ResumeCommand = "wf resume"
 // never breaks a session.
 const HookCommand = ResumeCommand + " --if-present"
 
-// Files that setup writes, relative to the repository top level.
-var (
-	ClaudeSettingsFile      = filepath.Join(".claude", "settings.json")
-	ClaudeLocalSettingsFile = filepath.Join(".claude", "settings.local.json")
+// Files that setup writes, relative to the repository top level
+// (slash-separated; filepath.FromSlash gives the system's form).
+const (
+	ClaudeSettingsFile      = ".claude/settings.json"
+	ClaudeLocalSettingsFile = ".claude/settings.local.json"
 	AgentsFile              = "AGENTS.md"
 )
 
@@ -53,8 +58,9 @@ var (
 // resume` at every session start, including the restart after a
 // compaction, which is when an agent most needs it.
 
-// SessionSources are the SessionStart matchers, in the documented order.
-var SessionSources = []string{"startup", "resume", "clear", "compact"}
+// SessionSources returns the SessionStart matchers, in the documented
+// order; a fresh copy.
+func SessionSources() []string { return []string{"startup", "resume", "clear", "compact"} }
 
 type claudeHook struct {
 	Type    string `json:"type"`
@@ -82,20 +88,15 @@ type SetupResult struct {
 // SetupTop returns the folder setup writes to: the git top level of the
 // working directory (or of --dir), or that folder itself outside a git
 // repository. It does not need a workflow to exist.
-func SetupTop(o Options) (top string, inRepo bool, err error) {
-	start, _, err := o.resolve()
+func SetupTop(o workspace.Options) (top string, inRepo bool, err error) {
+	start, ws, err := o.Resolve()
 	if err != nil {
 		return "", false, err
 	}
-	repo, err := gitcp.Discover(start)
-	switch {
-	case err == nil:
-		return repo.TopLevel, true, nil
-	case errors.Is(err, gitcp.ErrNotRepository):
-		return start, false, nil
-	default:
-		return "", false, err
+	if ws.Repo != nil {
+		return ws.Repo.TopLevel, true, nil
 	}
+	return start, false, nil
 }
 
 // JSONError is a JSON file wf will not edit because it cannot parse it.
@@ -126,7 +127,7 @@ func SetupClaude(top string, local bool) (SetupResult, error) {
 	if local {
 		rel = ClaudeLocalSettingsFile
 	}
-	path := filepath.Join(top, rel)
+	path := filepath.Join(top, filepath.FromSlash(rel))
 	res := SetupResult{Path: path}
 	data, err := readSetupFile(top, path, &res)
 	if err != nil {
@@ -206,7 +207,7 @@ func MergeClaudeSettings(path string, data []byte) (out []byte, added []string, 
 			}
 		}
 	}
-	for _, s := range SessionSources {
+	for _, s := range SessionSources() {
 		if !covered[s] {
 			added = append(added, s)
 		}
@@ -258,11 +259,11 @@ func isResumeCommand(cmd string) bool {
 // names separated by "|" when it is not one.
 func claudeMatched(m *string) []string {
 	if m == nil || *m == "" || *m == "*" {
-		return SessionSources
+		return SessionSources()
 	}
 	var out []string
 	re, err := regexp.Compile("^(?:" + *m + ")$")
-	for _, s := range SessionSources {
+	for _, s := range SessionSources() {
 		if err == nil && re.MatchString(s) {
 			out = append(out, s)
 		} else if err != nil {

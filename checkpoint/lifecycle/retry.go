@@ -1,4 +1,4 @@
-package checkpoint
+package lifecycle
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/mdstate"
 )
 
@@ -18,17 +19,22 @@ import (
 // added and the status becomes blocked (DESIGN.md §6), so that the next
 // session, and wf resume, stop retrying and ask a person.
 
-// DefaultRetryLimits apply when workflow-state.md has no retry setting.
-var DefaultRetryLimits = map[string]int{"test-fail": 3, "build-fail": 2, "tool-error": 5}
+// DefaultRetryLimits returns the budgets that apply when
+// workflow-state.md has no retry setting; a fresh map each call.
+func DefaultRetryLimits() map[string]int {
+	return map[string]int{"test-fail": 3, "build-fail": 2, "tool-error": 5}
+}
 
 var bucketRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
-// RetryLimits returns the budget of each bucket, and an error naming what
-// is wrong with a retry setting that cannot be read.
+// RetryLimits returns the budget of each bucket from the retry setting of
+// st ("- retry: test-fail=3, build-fail=2"), or the defaults when there is
+// none, and an error naming what is wrong with a setting that cannot be
+// read.
 func RetryLimits(st *mdstate.State) (map[string]int, error) {
 	v := strings.TrimSpace(st.Setting("retry"))
 	if v == "" {
-		return DefaultRetryLimits, nil
+		return DefaultRetryLimits(), nil
 	}
 	out := map[string]int{}
 	for _, part := range strings.Split(v, ",") {
@@ -88,14 +94,15 @@ func (e *BucketError) Hint() string {
 	return fmt.Sprintf("use one of: %s; or add %s=N to \"- retry:\" under ## Settings in workflow-state.md", strings.Join(e.Known, ", "), e.Bucket)
 }
 
-// Fail counts a failed attempt on the open item ref names in bucket. When
-// the count reaches the bucket's budget it escalates: a blocker entry
-// (with reason) and Status: blocked.
-func (w *Workspace) Fail(ref, bucket, reason string) (*FailResult, error) {
+// Fail counts a failed attempt on the open item ref names in bucket, in
+// w's TODO.md. When the count reaches the bucket's budget it escalates: a
+// blocker entry (with reason) and Status: blocked. It fails with a
+// [*BucketError] for a bucket the retry setting does not name.
+func Fail(w *workspace.Workspace, ref, bucket, reason string) (*FailResult, error) {
 	bucket = strings.ToLower(strings.TrimSpace(bucket))
-	reason = oneLineText(reason)
+	reason = workspace.OneLine(reason)
 	var res *FailResult
-	_, err := w.Update(func(sn *Snapshot) ([]byte, []byte, error) {
+	_, err := w.Update(func(sn *workspace.Snapshot) ([]byte, []byte, error) {
 		limits, err := RetryLimits(sn.State)
 		if err != nil {
 			return nil, nil, err
@@ -125,13 +132,13 @@ func (w *Workspace) Fail(ref, bucket, reason string) (*FailResult, error) {
 			return nil, nil, err
 		}
 		sn.Edited(nil, td)
-		res = &FailResult{Schema: SchemaVersion, Item: ViewItem(td.Items[it.N-1]), Bucket: bucket, Count: fs[i].Count, Limit: limit}
+		res = &FailResult{Schema: workspace.SchemaVersion, Item: ViewItem(td.Items[it.N-1]), Bucket: bucket, Count: fs[i].Count, Limit: limit}
 		if fs[i].Count < limit {
 			return nil, todo, nil
 		}
 		// The budget is spent: escalate.
 		res.Spent = true
-		res.Blocker = fmt.Sprintf("%s: retry budget spent on TODO item %d %q: %s %d/%d", w.Now().Format(Timestamp), it.N, it.Text, bucket, fs[i].Count, limit)
+		res.Blocker = fmt.Sprintf("%s: retry budget spent on TODO item %d %q: %s %d/%d", w.Now().Format(workspace.Timestamp), it.N, it.Text, bucket, fs[i].Count, limit)
 		if reason != "" {
 			res.Blocker += " (last failure: " + reason + ")"
 		}
@@ -153,9 +160,9 @@ func (w *Workspace) Fail(ref, bucket, reason string) (*FailResult, error) {
 	return res, nil
 }
 
-// spentBuckets lists the buckets of it whose budget is spent, as
-// "test-fail 3/3".
-func spentBuckets(it *mdstate.Item, limits map[string]int) []string {
+// SpentBuckets lists the buckets of it whose budget in limits is spent,
+// as "test-fail 3/3".
+func SpentBuckets(it *mdstate.Item, limits map[string]int) []string {
 	var out []string
 	for _, f := range it.Failures {
 		if l, ok := limits[f.Bucket]; ok && f.Count >= l {

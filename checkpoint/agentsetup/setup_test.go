@@ -1,4 +1,4 @@
-package checkpoint
+package agentsetup
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/mdstate"
 )
 
@@ -42,7 +43,7 @@ func TestMergeClaudeSettingsGolden(t *testing.T) {
 		if string(out) != goldenClaude {
 			t.Errorf("%q: got\n%s\nwant\n%s", in, out, goldenClaude)
 		}
-		if !reflect.DeepEqual(added, SessionSources) {
+		if !reflect.DeepEqual(added, SessionSources()) {
 			t.Errorf("%q: added %v", in, added)
 		}
 		checkClaudeShape(t, out)
@@ -77,7 +78,7 @@ func checkClaudeShape(t *testing.T, out []byte) {
 			}
 		}
 	}
-	for _, s := range SessionSources {
+	for _, s := range SessionSources() {
 		if !got[s] {
 			t.Errorf("no SessionStart hook runs wf resume on %q:\n%s", s, out)
 		}
@@ -107,7 +108,7 @@ func TestMergeClaudeSettingsKeepsEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(added, SessionSources) {
+	if !reflect.DeepEqual(added, SessionSources()) {
 		t.Errorf("added %v", added)
 	}
 	checkClaudeShape(t, out)
@@ -303,7 +304,7 @@ func TestSetupAgentsMDFiles(t *testing.T) {
 
 func TestSetupTop(t *testing.T) {
 	dir := t.TempDir()
-	top, inRepo, err := SetupTop(Options{WorkDir: dir})
+	top, inRepo, err := SetupTop(workspace.Options{WorkDir: dir})
 	if err != nil || inRepo || top != dir {
 		t.Errorf("outside git: %q %v %v", top, inRepo, err)
 	}

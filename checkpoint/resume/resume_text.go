@@ -1,9 +1,12 @@
-package checkpoint
+package resume
 
 import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/wf-tool/wf/checkpoint/history"
+	"github.com/wf-tool/wf/checkpoint/tokens"
 )
 
 // The text of wf resume is a list of blocks, each a heading and items.
@@ -14,15 +17,8 @@ import (
 // up, and parts end at line breaks, where the estimator's runs end too.
 // The joined text is checked at the end all the same.
 
-// partCost is a part's share of EstimateTokens of a text made of parts:
-// the estimator's fixed margin is added once for the whole text, not once
-// per part.
-func partCost(s string) int {
-	if s == "" {
-		return 0
-	}
-	return EstimateTokens(s) - marginAdd
-}
+// partCost is a part's share of the estimate of the whole text.
+func partCost(s string) int { return tokens.EstimatePart(s) }
 
 // rItem is one line (or a few) of a block.
 type rItem struct {
@@ -173,16 +169,16 @@ func (d *resumeData) fit(budget int) {
 		if shortened {
 			text += leftOut(blocks)
 		}
-		if budget == 0 || EstimateTokens(text) <= budget || attempt == 3 {
+		if budget == 0 || tokens.EstimateTokens(text) <= budget || attempt == 3 {
 			break
 		}
-		target -= EstimateTokens(text) - budget // the per-line sum was short
+		target -= tokens.EstimateTokens(text) - budget // the per-line sum was short
 	}
-	if budget > 0 && EstimateTokens(text) > budget {
+	if budget > 0 && tokens.EstimateTokens(text) > budget {
 		// Last resort (a budget too small for even the warnings): cut
 		// at a line boundary.
 		footer := leftOut(nil)
-		cut, _ := TruncateToTokens(text, budget-EstimateTokens(footer))
+		cut, _ := tokens.TruncateToTokens(text, budget-tokens.EstimateTokens(footer))
 		// A heading whose items were all cut goes too.
 		for {
 			t := strings.TrimRight(cut, "\n")
@@ -202,14 +198,14 @@ func (d *resumeData) fit(budget int) {
 	}
 	r.text = text
 	r.Budget = budget
-	r.Tokens = EstimateTokens(text)
+	r.Tokens = tokens.EstimateTokens(text)
 	d.keep(byKey)
 }
 
 // fitBlocks applies the stages until the blocks fit target; it reports
 // whether anything was dropped or shortened.
 func fitBlocks(blocks []*rBlock, byKey map[string]*rBlock, target int) bool {
-	total := marginAdd
+	total := tokens.Margin
 	for _, b := range blocks {
 		total += b.cost()
 	}
@@ -339,7 +335,7 @@ func (d *resumeData) blocks() []*rBlock {
 	facts = append(facts, prog)
 	brief = append(brief, prog)
 	if c := r.Checkpoint; c != nil {
-		cpFact := "last checkpoint " + ShortID(c.ID)
+		cpFact := "last checkpoint " + history.ShortID(c.ID)
 		brief = append(brief, cpFact)
 		if c.Title != "" {
 			cpFact += fmt.Sprintf(" %q", capText(c.Title, 200))
@@ -349,7 +345,7 @@ func (d *resumeData) blocks() []*rBlock {
 			meta = append(meta, c.Age)
 		}
 		if c.Commit != "" {
-			meta = append(meta, "commit "+short(c.Commit))
+			meta = append(meta, "commit "+history.Short(c.Commit))
 		}
 		if c.Ref != "" && c.Ref != "HEAD" {
 			meta = append(meta, "on "+c.Ref)
@@ -367,7 +363,7 @@ func (d *resumeData) blocks() []*rBlock {
 		case g.Branch != "":
 			facts = append(facts, "branch "+g.Branch)
 		case g.Head != "":
-			facts = append(facts, "detached HEAD "+short(g.Head))
+			facts = append(facts, "detached HEAD "+history.Short(g.Head))
 		}
 	}
 	full := capText(title, 200) + "\n" + strings.Join(facts, " · ") + "\n"

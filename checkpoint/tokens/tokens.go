@@ -1,4 +1,9 @@
-package checkpoint
+// Package tokens estimates how many tokens a text costs a language model,
+// without shipping a tokenizer: wf resume and wf spec prompt use it to stay
+// within a token budget. It owns the estimator and its calibration (see
+// tokens_test.go, against tiktoken's cl100k_base and o200k_base); it knows
+// nothing of wf's files, and never reads or writes anything.
+package tokens
 
 import (
 	"strings"
@@ -269,4 +274,21 @@ func TruncateToTokens(s string, budget int) (string, bool) {
 		return "", true
 	}
 	return s[:ends[lo-1]], true
+}
+
+// Margin is the fixed part of [EstimateTokens]'s safety margin, added
+// once to every non-empty text: the sum of [EstimatePart] over a text's
+// parts plus Margin is not below the estimate of the whole.
+const Margin = marginAdd
+
+// EstimatePart is a part's share of [EstimateTokens] of a text made of
+// parts that each end at a line break: the estimator's fixed margin is
+// added once for the whole text, not once per part, so the sum of the
+// parts' shares is not below the estimate of the joined text. The empty
+// string is 0.
+func EstimatePart(s string) int {
+	if s == "" {
+		return 0
+	}
+	return EstimateTokens(s) - marginAdd
 }

@@ -1,10 +1,11 @@
-package checkpoint
+package lifecycle
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/mdstate"
 )
 
@@ -68,18 +69,19 @@ func ResolveItem(t *mdstate.Todo, ref string) (*mdstate.Item, error) {
 }
 
 // todoChange adapts an edit of TODO.md to a Change.
-func todoChange(edit func(sn *Snapshot) ([]byte, error)) Change {
-	return func(sn *Snapshot) ([]byte, []byte, error) {
+func todoChange(edit func(sn *workspace.Snapshot) ([]byte, error)) workspace.Change {
+	return func(sn *workspace.Snapshot) ([]byte, []byte, error) {
 		out, err := edit(sn)
 		return nil, out, err
 	}
 }
 
-// Mark ticks, unticks or skips the item ref names. checkpoint annotates a
-// ticked item; reason is required for a skip.
-func (w *Workspace) Mark(ref string, mark mdstate.Mark, checkpointID, reason string) (*mdstate.Item, error) {
+// Mark ticks, unticks or skips the item ref names ([ResolveItem]) in w's
+// TODO.md and returns it as written. checkpointID annotates a ticked item;
+// reason is required for a skip.
+func Mark(w *workspace.Workspace, ref string, mark mdstate.Mark, checkpointID, reason string) (*mdstate.Item, error) {
 	var n int
-	sn, err := w.Update(todoChange(func(sn *Snapshot) ([]byte, error) {
+	sn, err := w.Update(todoChange(func(sn *workspace.Snapshot) ([]byte, error) {
 		it, err := ResolveItem(sn.Todo, ref)
 		if err != nil {
 			return nil, err
@@ -98,11 +100,12 @@ func (w *Workspace) Mark(ref string, mark mdstate.Mark, checkpointID, reason str
 	return sn.Todo.Items[n-1], nil
 }
 
-// Next moves the CURRENT marker to the first open item and returns it; nil
-// when every item is done or skipped (the marker is then removed).
-func (w *Workspace) Next() (*mdstate.Item, error) {
+// Next moves the CURRENT marker of w's TODO.md to the first open item and
+// returns it; nil when every item is done or skipped (the marker is then
+// removed).
+func Next(w *workspace.Workspace) (*mdstate.Item, error) {
 	var n int
-	sn, err := w.Update(todoChange(func(sn *Snapshot) ([]byte, error) {
+	sn, err := w.Update(todoChange(func(sn *workspace.Snapshot) ([]byte, error) {
 		n = 0
 		if it := sn.Todo.NextOpen(); it != nil {
 			n = it.N
@@ -127,10 +130,11 @@ type AddOptions struct {
 	Under string // parent item reference, for a sub-item
 }
 
-// Add appends an open item and returns it.
-func (w *Workspace) Add(text string, o AddOptions) (*mdstate.Item, error) {
+// Add appends an open item to w's TODO.md (creating the file when it is
+// missing) and returns it as written.
+func Add(w *workspace.Workspace, text string, o AddOptions) (*mdstate.Item, error) {
 	var before []*mdstate.Item
-	sn, err := w.Update(todoChange(func(sn *Snapshot) ([]byte, error) {
+	sn, err := w.Update(todoChange(func(sn *workspace.Snapshot) ([]byte, error) {
 		under := 0
 		if o.Under != "" {
 			it, err := ResolveItem(sn.Todo, o.Under)
@@ -164,16 +168,31 @@ func (w *Workspace) Add(text string, o AddOptions) (*mdstate.Item, error) {
 			return it, nil
 		}
 	}
-	return nil, fmt.Errorf("internal error: the added item is not in %s", TodoFile)
+	return nil, fmt.Errorf("internal error: the added item is not in %s", workspace.TodoFile)
 }
 
-// Decide appends a timestamped entry to the decisions log.
-func (w *Workspace) Decide(text string) (string, error) {
-	entry := w.Now().Format(Timestamp) + ": " + strings.Join(strings.Fields(text), " ")
-	_, err := w.Update(func(sn *Snapshot) ([]byte, []byte, error) {
+// Decide appends a timestamped entry to the decisions log of w's
+// workflow-state.md and returns the entry as written.
+func Decide(w *workspace.Workspace, text string) (string, error) {
+	entry := w.Now().Format(workspace.Timestamp) + ": " + workspace.OneLine(text)
+	_, err := w.Update(func(sn *workspace.Snapshot) ([]byte, []byte, error) {
 		out, after, err := sn.State.AppendEntry("decisions", entry)
 		sn.Edited(after, nil)
 		return out, nil, err
 	})
 	return entry, err
+}
+
+// Filter selects the items `wf todo list` shows: open only when openOnly
+// is set, and those of one phase (matched case-insensitively) when phase
+// is not empty.
+func Filter(items []*mdstate.Item, openOnly bool, phase string) []*mdstate.Item {
+	var out []*mdstate.Item
+	for _, it := range items {
+		if openOnly && !it.IsOpen() || phase != "" && !strings.EqualFold(it.Phase, phase) {
+			continue
+		}
+		out = append(out, it)
+	}
+	return out
 }

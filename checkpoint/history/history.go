@@ -1,0 +1,146 @@
+// Package history reads wf's checkpoints from git history: checkpoint
+// ids (their shape, how they sort, how a prefix names one), the commit
+// trailers that mark a checkpoint commit, and the log of checkpoints in
+// the history of HEAD and of the worktree's checkpoint ref.
+//
+// It owns the trailer names (one const block) and the id format. It reads
+// git only through package gitcp and never writes: committing is package
+// checkpoint's.
+package history
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wf-tool/wf/checkpoint/workspace"
+	"github.com/wf-tool/wf/gitcp"
+)
+
+// ErrNoRepo means checkpoint history was asked for outside a git
+// repository.
+var ErrNoRepo = errors.New("the workflow is not in a git repository: checkpoints are git commits")
+
+// Trailers of a checkpoint commit (git-interpret-trailers(1) syntax,
+// "Key: value" lines at the end of the message). Checkpoint marks the
+// commit; the others record where the workflow stood.
+const (
+	TrailerCheckpoint = gitcp.CheckpointTrailer // "Wf-Checkpoint: <id>"
+	TrailerPhase      = "Wf-Phase"
+	TrailerStatus     = "Wf-Status"
+	// TrailerBranch names the branch HEAD was on (absent when detached),
+	// so that wf resume can tell when work moved to another branch.
+	TrailerBranch = "Wf-Branch"
+)
+
+// CommitMessage is a checkpoint commit's message: "checkpoint: <title>",
+// the summary as its body, then the trailers. Empty phase, status and
+// branch are left out.
+func CommitMessage(title, summary, id, phase, status, branch string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "checkpoint: %s\n\n", title)
+	if s := strings.TrimSpace(summary); s != "" {
+		b.WriteString(s + "\n\n")
+	}
+	fmt.Fprintf(&b, "%s: %s\n", TrailerCheckpoint, id)
+	for _, t := range []struct{ key, val string }{{TrailerPhase, phase}, {TrailerStatus, status}, {TrailerBranch, branch}} {
+		if v := workspace.OneLine(t.val); v != "" {
+			fmt.Fprintf(&b, "%s: %s\n", t.key, v)
+		}
+	}
+	return b.String()
+}
+
+// LogEntry is one checkpoint found in git history.
+type LogEntry struct {
+	ID     string    `json:"id"`
+	Time   time.Time `json:"time"`
+	Phase  string    `json:"phase,omitempty"`
+	Status string    `json:"status,omitempty"`
+	Branch string    `json:"branch,omitempty"` // the Wf-Branch trailer
+	Title  string    `json:"title"`
+	Commit string    `json:"commit"`
+	Parent string    `json:"parent,omitempty"`
+	// Ref is where the commit was found: "HEAD" (the branch history) or
+	// the worktree's checkpoint ref (ref mode).
+	Ref string `json:"ref"`
+}
+
+// Short is the abbreviated commit hash.
+func (e LogEntry) Short() string { return Short(e.Commit) }
+
+// Short abbreviates a commit hash to 7 digits, as git log --oneline does
+// in a small repository.
+func Short(h string) string { return h[:min(len(h), 7)] }
+
+// Log lists the checkpoints of w's repository newest first: those in the
+// history of HEAD and, when it exists, of the worktree's checkpoint ref
+// (ref mode). limit 0 lists all. It fails with [ErrNoRepo] outside git.
+func Log(w *workspace.Workspace, limit int) ([]LogEntry, error) {
+	if w.Repo == nil {
+		return nil, ErrNoRepo
+	}
+	var refs []string
+	if head, err := w.Repo.Head(); err != nil {
+		return nil, err
+	} else if !head.Unborn {
+		refs = append(refs, "HEAD")
+	}
+	if !w.RefValue(w.Repo.CheckpointRef()).IsZero() {
+		refs = append(refs, w.Repo.CheckpointRef())
+	}
+	seen := map[gitcp.Hash]bool{}
+	out := []LogEntry{}
+	for _, ref := range refs {
+		es, err := w.Repo.Log(ref, "", limit)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			if seen[e.Hash] {
+				continue
+			}
+			seen[e.Hash] = true
+			le := LogEntry{ID: e.Trailers[TrailerCheckpoint], Time: e.Time, Phase: e.Trailers[TrailerPhase],
+				Status: e.Trailers[TrailerStatus], Branch: e.Trailers[TrailerBranch], Commit: e.Hash.String(), Ref: ref}
+			le.Title = strings.TrimSpace(strings.TrimPrefix(e.Subject, "checkpoint:"))
+			if len(e.Parents) > 0 {
+				le.Parent = e.Parents[0].String()
+			}
+			out = append(out, le)
+		}
+	}
+	if len(refs) > 1 {
+		slices.SortStableFunc(out, func(a, b LogEntry) int {
+			if c := b.Time.Compare(a.Time); c != 0 {
+				return c
+			}
+			return strings.Compare(b.ID, a.ID)
+		})
+	}
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// Find resolves a checkpoint reference ("latest", an id, a prefix or a
+// unique piece of one) against history; an [*IDRefError] when it names
+// none or several.
+func Find(w *workspace.Workspace, ref string) (*LogEntry, error) {
+	es, err := Log(w, 0)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(es))
+	for i, e := range es {
+		ids[i] = e.ID
+	}
+	i, err := MatchID(ids, ref)
+	if err != nil {
+		return nil, err
+	}
+	return &es[i], nil
+}

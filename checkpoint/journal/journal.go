@@ -1,0 +1,331 @@
+// Package journal makes wf's multi-step writes all-or-nothing across a
+// crash: an intent record in the worktree's runtime folder says what a
+// write is about to do, and the next wf command completes or rolls back
+// what a killed one left ([Recover]).
+//
+// It owns the record's format and the recovery decision. It removes only
+// what the record proves wf made (its temp files, its own lock files) and
+// puts back only content that still holds exactly what wf wrote; anything
+// edited since is left alone and named. It does not decide what to write:
+// package checkpoint journals its writes here.
+package journal
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/wf-tool/wf/checkpoint/workspace"
+	"github.com/wf-tool/wf/gitcp"
+	"github.com/wf-tool/wf/mdstate"
+)
+
+// Intent is the record of one checkpoint in progress.
+//
+// The intent journal makes a checkpoint all-or-nothing across a crash.
+//
+// A checkpoint writes, in this order (each write atomic on its own):
+//
+//  1. the intent record GitDir/wf/intent: id, mode, the ref that will move
+//     and its current value, the time and pid;
+//  2. (gitcp) index.lock is taken, the work tree scanned, secrets and
+//     large files refused — nothing of wf's has been written yet;
+//  3. the intent again, now with the old content of every file the
+//     checkpoint will write and a hash of the new content, and the inode
+//     of index.lock;
+//  4. the checkpoint file, TODO.md, workflow-state.md;
+//  5. (gitcp) objects, the new index into index.lock;
+//  6. the intent again, with the new commit's hash;
+//  7. (gitcp) the ref moves (compare-and-swap under <ref>.lock, reflog);
+//  8. (gitcp) index.lock is renamed over the index;
+//  9. the intent is removed.
+//
+// The next wf command that opens the workspace (checkpoint.Open, or a
+// checkpoint itself) sees a leftover intent and, under the state lock:
+//
+//   - if the ref holds the journaled commit, the checkpoint happened: it
+//     removes our stale index.lock and rebuilds the index from HEAD
+//     (gitcp.Repo.RepairIndex), so git status is truthful ("completed");
+//   - if the ref still holds its old value, it never happened: it removes
+//     our stale lock files and temp files and puts back the old content of
+//     every file that still holds exactly what the checkpoint wrote (a file
+//     edited by hand since is left alone and named) ("rolled back").
+//
+// Lock files are only removed when they are provably the crashed
+// checkpoint's: index.lock by the inode journaled in step 3 (before step 3:
+// empty and newer than the intent), <ref>.lock when empty or holding the
+// journaled commit.
+type Intent struct {
+	Version  int       `json:"version"`
+	ID       string    `json:"id"`
+	PID      int       `json:"pid"`
+	Started  time.Time `json:"started"`
+	Mode     string    `json:"mode"`
+	Ref      string    `json:"ref"`
+	Old      string    `json:"old"`
+	Commit   string    `json:"commit,omitempty"`
+	IndexIno uint64    `json:"index_lock_inode,omitempty"`
+	Files    []File    `json:"files,omitempty"`
+}
+
+// File is one file a checkpoint writes: its old content, to put back on
+// rollback, and a hash of the new, to tell it from a later hand edit.
+type File struct {
+	Path    string `json:"path"` // absolute
+	Existed bool   `json:"existed"`
+	Old     []byte `json:"old,omitempty"`
+	NewSum  string `json:"new_sha256"`
+}
+
+// Sum is the hex SHA-256 of b, as [File.NewSum] records it.
+func Sum(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// path is where the record of w's worktree lives.
+func path(w *workspace.Workspace) string { return filepath.Join(w.Repo.WfDir(), "intent") }
+
+// Write records in atomically (write, fsync, rename), replacing the
+// record of this worktree.
+func Write(w *workspace.Workspace, in *Intent) error {
+	data, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(w.Repo.WfDir(), 0o755); err != nil {
+		return err
+	}
+	return mdstate.WriteFileAtomic(path(w), data, nil)
+}
+
+// Remove deletes the record: the write it described is complete. A
+// missing record is not an error.
+func Remove(w *workspace.Workspace) error {
+	err := os.Remove(path(w))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err == nil {
+		syncDir(w.Repo.WfDir())
+	}
+	return err
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+func readIntent(path string) (*Intent, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	in := &Intent{}
+	if err := json.Unmarshal(data, in); err != nil {
+		return nil, fmt.Errorf("%s: unreadable intent record: %w", path, err)
+	}
+	return in, nil
+}
+
+// Kind is what recovery found a leftover record to mean.
+type Kind int
+
+const (
+	// None: there was no record; nothing was interrupted.
+	None Kind = iota
+	// Completed: the ref holds the journaled commit, so the checkpoint
+	// happened; the index was rebuilt so git status is truthful.
+	Completed
+	// RolledBack: the ref still holds its old value, so the checkpoint
+	// never happened; the files it wrote were put back.
+	RolledBack
+	// Moved: the ref moved on since the crash (someone committed); the
+	// state files were left as they are.
+	Moved
+)
+
+// Outcome is what [Recover] did with a leftover record.
+type Outcome struct {
+	Kind   Kind
+	ID     string // the interrupted checkpoint's id
+	Commit string // its commit (Completed)
+	Ref    string // the ref it was to move
+	// Restored, Removed and Kept name the files (from the top level) a
+	// rollback put back, removed (created by the checkpoint) and left
+	// alone because they were edited since.
+	Restored, Removed, Kept []string
+}
+
+// Note says in one line what recovery did, for "wf: note: …" and for
+// wf resume; "" for [None].
+func (o *Outcome) Note() string {
+	switch o.Kind {
+	case Completed:
+		return fmt.Sprintf("completed interrupted checkpoint %s (commit %s on %s)", o.ID, o.Commit[:min(12, len(o.Commit))], o.Ref)
+	case RolledBack:
+		var parts []string
+		if len(o.Restored) > 0 {
+			parts = append(parts, "restored "+strings.Join(o.Restored, ", "))
+		}
+		if len(o.Removed) > 0 {
+			parts = append(parts, "removed "+strings.Join(o.Removed, ", "))
+		}
+		if len(o.Kept) > 0 {
+			parts = append(parts, "left "+strings.Join(o.Kept, ", ")+" as edited since")
+		}
+		note := "rolled back interrupted checkpoint " + o.ID
+		if len(parts) > 0 {
+			note += ": " + strings.Join(parts, "; ")
+		}
+		return note
+	case Moved:
+		return fmt.Sprintf("interrupted checkpoint %s: %s has moved since; state files left as they are", o.ID, o.Ref)
+	}
+	return ""
+}
+
+// RecoverOnOpen finishes or rolls back an interrupted checkpoint when the
+// worktree lock is free (a held lock means a wf is at work; if it dies,
+// the next command recovers), and appends what it did to w.Notes. It
+// never fails: what it could not do becomes a note too.
+func RecoverOnOpen(w *workspace.Workspace) {
+	if w.Repo == nil {
+		return
+	}
+	if _, err := os.Lstat(path(w)); err != nil {
+		return
+	}
+	release, ok := w.TryLock()
+	if !ok {
+		return
+	}
+	defer release()
+	out, err := Recover(w)
+	if n := out.Note(); n != "" {
+		w.Notes = append(w.Notes, n)
+	}
+	if err != nil {
+		w.Notes = append(w.Notes, "could not recover the interrupted checkpoint: "+err.Error())
+	}
+}
+
+// Recover handles a leftover record of w's worktree; the caller holds the
+// worktree lock. It returns what it did (Kind [None] when there was no
+// record), and an error when the record is unreadable or the repair
+// failed; the record is then kept for the next try.
+func Recover(w *workspace.Workspace) (*Outcome, error) {
+	in, err := readIntent(path(w))
+	if errors.Is(err, fs.ErrNotExist) {
+		return &Outcome{}, nil
+	}
+	if err != nil {
+		return &Outcome{}, err
+	}
+	out := &Outcome{ID: in.ID, Ref: in.Ref, Commit: in.Commit}
+	cur := w.RefValue(in.Ref)
+	removeStaleLocks(w, in)
+	switch {
+	case in.Commit != "" && cur.String() == in.Commit:
+		if in.Mode == string(gitcp.ModeBranch) {
+			head, err := w.Repo.Head()
+			if err == nil && (head.Branch == in.Ref || in.Ref == "HEAD" && head.Detached) {
+				if err := w.Repo.RepairIndex(); err != nil {
+					return &Outcome{}, fmt.Errorf("checkpoint %s was committed, but the index could not be rebuilt: %w", in.ID, err)
+				}
+			}
+		}
+		out.Kind = Completed
+	case cur.String() == in.Old || cur.IsZero() && in.Old == "":
+		out.Kind = RolledBack
+		restoreFiles(w, in, out)
+	default:
+		out.Kind = Moved
+	}
+	removeTemps(w, in)
+	if err := Remove(w); err != nil {
+		return &Outcome{}, err
+	}
+	return out, nil
+}
+
+// restoreFiles puts back the old content of files that hold exactly what
+// the checkpoint wrote, and records what it did in out.
+func restoreFiles(w *workspace.Workspace, in *Intent, out *Outcome) {
+	for i := len(in.Files) - 1; i >= 0; i-- {
+		f := in.Files[i]
+		cur, err := os.ReadFile(f.Path)
+		name := w.RelTop(f.Path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			continue
+		case err != nil:
+			out.Kept = append(out.Kept, name)
+		case f.Existed && bytes.Equal(cur, f.Old):
+		case Sum(cur) != f.NewSum:
+			out.Kept = append(out.Kept, name)
+		case !f.Existed:
+			if os.Remove(f.Path) == nil {
+				syncDir(filepath.Dir(f.Path))
+				out.Removed = append(out.Removed, name)
+			}
+		default:
+			if mdstate.WriteFileAtomic(f.Path, f.Old, cur) == nil {
+				out.Restored = append(out.Restored, name)
+			} else {
+				out.Kept = append(out.Kept, name)
+			}
+		}
+	}
+}
+
+// removeStaleLocks removes git lock files the crashed checkpoint left.
+func removeStaleLocks(w *workspace.Workspace, in *Intent) {
+	if in.Mode == string(gitcp.ModeBranch) {
+		p := w.Repo.IndexLockPath()
+		if fi, err := os.Lstat(p); err == nil {
+			ours := false
+			if in.IndexIno != 0 {
+				ours = Inode(fi) == in.IndexIno
+			} else {
+				ours = fi.Size() == 0 && !fi.ModTime().Before(in.Started.Add(-2*time.Second))
+			}
+			if ours {
+				os.Remove(p)
+			}
+		}
+	}
+	if in.Commit != "" {
+		p := w.Repo.RefLockPath(in.Ref)
+		if data, err := os.ReadFile(p); err == nil {
+			if s := strings.TrimSpace(string(data)); s == "" || s == in.Commit {
+				os.Remove(p)
+			}
+		}
+	}
+}
+
+// removeTemps removes temp files of interrupted atomic writes.
+func removeTemps(w *workspace.Workspace, in *Intent) {
+	pats := []string{filepath.Join(w.Repo.WfDir(), ".intent.wf-tmp-*")}
+	for _, f := range in.Files {
+		pats = append(pats, filepath.Join(filepath.Dir(f.Path), "."+filepath.Base(f.Path)+".wf-tmp-*"))
+	}
+	for _, p := range pats {
+		ms, _ := filepath.Glob(p)
+		for _, m := range ms {
+			os.Remove(m)
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package checkpoint
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/wf-tool/wf/checkpoint/history"
+	"github.com/wf-tool/wf/checkpoint/workspace"
+	"github.com/wf-tool/wf/gitcp"
+)
+
+// RecoverOptions configure `wf recover`.
+type RecoverOptions struct {
+	Why    string // required: recorded in the decisions log
+	Branch string // default wf/recover-<short id>
+	OnStep func(string)
+}
+
+// RecoverResult is what `wf recover` reports.
+type RecoverResult struct {
+	Schema     int               `json:"schema"`
+	From       history.LogEntry  `json:"from"`
+	Branch     string            `json:"branch"`
+	Previous   string            `json:"previous_branch,omitempty"`
+	Checkpoint *CheckpointResult `json:"checkpoint"`
+}
+
+// Recover continues from an older checkpoint on a new branch: the branch
+// is created at the checkpoint's commit and checked out (only from a clean
+// work tree), the reason goes into the decisions log, and a checkpoint
+// records the move. Nothing is reset or force-moved; the old branch keeps
+// its commits.
+//
+// It takes w's worktree lock, completes or rolls back an interrupted
+// checkpoint first, and fails with [history.ErrNoRepo] outside git, with
+// an [*UnsafeError] mid-merge (or rebase, …), and with gitcp's
+// DirtyWorktreeError when the work tree is not clean.
+func Recover(w *workspace.Workspace, ref string, o RecoverOptions) (*RecoverResult, error) {
+	if w.Repo == nil {
+		return nil, history.ErrNoRepo
+	}
+	why := workspace.OneLine(o.Why)
+	if why == "" {
+		return nil, fmt.Errorf("wf recover needs a reason (--why)")
+	}
+	release, notes, err := lockAndRecover(w)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	e, err := history.Find(w, ref)
+	if err != nil {
+		return nil, err
+	}
+	branch := o.Branch
+	if branch == "" {
+		branch = "wf/recover-" + history.ShortID(e.ID)
+	}
+	head, err := w.Repo.Head()
+	if err != nil {
+		return nil, err
+	}
+	res := &RecoverResult{Schema: workspace.SchemaVersion, From: *e, Branch: branch, Previous: head.ShortBranch()}
+	from := head.ShortBranch()
+	if head.Detached {
+		from = "detached HEAD " + head.Hash.String()[:12]
+		res.Previous = ""
+	} else if !head.Unborn {
+		from += " at " + head.Hash.String()[:12]
+	}
+	if err := w.Repo.CreateBranch(branch, gitcp.NewHash(e.Commit), true, w.Now()); err != nil {
+		var unsafe *gitcp.UnsafeStateError
+		if errors.As(err, &unsafe) {
+			return nil, &UnsafeError{unsafe}
+		}
+		return nil, err
+	}
+	cp, err := checkpointLocked(w, CheckpointOptions{
+		Title:     "recovered from " + history.ShortID(e.ID),
+		Summary:   fmt.Sprintf("Continuing from checkpoint %s on branch %s (was on %s): %s", e.ID, branch, from, why),
+		Decisions: []string{fmt.Sprintf("Recovered from checkpoint %s: %s", e.ID, why)},
+		OnStep:    o.OnStep,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("switched to branch %s at checkpoint %s, but the recovery checkpoint failed: %w", branch, e.ID, err)
+	}
+	cp.Notes = append(notes, cp.Notes...)
+	res.Checkpoint = cp
+	return res, nil
+}

@@ -1,0 +1,133 @@
+package verbs
+
+import (
+	"errors"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/wf-tool/wf/checkpoint"
+	"github.com/wf-tool/wf/checkpoint/history"
+	"github.com/wf-tool/wf/checkpoint/workspace"
+)
+
+// maxBody is the most a checkpoint body read from stdin may hold.
+const maxBody = 1 << 20
+
+// CheckpointOptions are `wf checkpoint`'s.
+type CheckpointOptions struct {
+	Title     string
+	Summary   string
+	Decisions []string
+	Next      []string
+	// Stdin reads a Markdown body from Env.Stdin.
+	Stdin                   bool
+	AllowSecret, AllowLarge []string
+	// On is the commit mode for this checkpoint: "branch", "ref", or ""
+	// for the workflow's setting.
+	On string
+}
+
+// Checkpoint writes and commits a checkpoint.
+func Checkpoint(e Env, o CheckpointOptions) (*checkpoint.CheckpointResult, error) {
+	if o.On != "" && o.On != "branch" && o.On != "ref" {
+		return nil, Usagef("wf checkpoint --on branch|ref", "--on %q is not branch or ref", o.On)
+	}
+	co := checkpoint.CheckpointOptions{
+		Title: o.Title, Summary: o.Summary, Decisions: o.Decisions, Next: o.Next,
+		AllowSecret: o.AllowSecret, AllowLarge: o.AllowLarge, Mode: o.On, OnStep: e.OnStep,
+	}
+	if o.Stdin {
+		body, err := readBody(e.Stdin)
+		if err != nil {
+			return nil, err
+		}
+		co.Body = checkpoint.ParseBody(body)
+	}
+	if strings.TrimSpace(co.Title) == "" && (co.Body == nil || co.Body.Title == "") {
+		return nil, Usagef(`wf checkpoint -m "API routes 60% complete"`, "a checkpoint needs a title: -m TEXT, or a \"# Title\" line in the body on stdin")
+	}
+	ws, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	res, err := checkpoint.Checkpoint(ws, co)
+	if err != nil {
+		var te *checkpoint.TitleError
+		if errors.As(err, &te) {
+			return nil, Usagef(te.Hint(), "%s", te.Error())
+		}
+		if errors.Is(err, history.ErrNoRepo) {
+			return nil, &Hinted{err, "git init   (then wf checkpoint again)"}
+		}
+		return nil, err
+	}
+	e.note(res.Notes...)
+	return res, nil
+}
+
+// readBody reads a checkpoint body of at most maxBody bytes; a terminal
+// is refused, since nothing would end the read.
+func readBody(in io.Reader) ([]byte, error) {
+	if in == nil {
+		return nil, Usagef(`wf checkpoint --stdin < body.md`, "--stdin given but there is no standard input")
+	}
+	if f, ok := in.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			return nil, Usagef(`wf checkpoint --stdin < body.md`, "--stdin given but stdin is a terminal")
+		}
+	}
+	return io.ReadAll(io.LimitReader(in, maxBody))
+}
+
+// LogResult is what `wf log` reports.
+type LogResult struct {
+	Schema      int                `json:"schema"`
+	Checkpoints []history.LogEntry `json:"checkpoints"`
+}
+
+// Log lists checkpoints newest first; limit 0 lists all.
+func Log(e Env, limit int) (*LogResult, error) {
+	ws, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	es, err := history.Log(ws, limit)
+	if err != nil {
+		return nil, err
+	}
+	return &LogResult{Schema: workspace.SchemaVersion, Checkpoints: es}, nil
+}
+
+// Show reads a checkpoint as it was at its commit.
+func Show(e Env, ref string) (*checkpoint.ShowView, error) {
+	ws, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	return checkpoint.Show(ws, ref)
+}
+
+// RecoverOptions are `wf recover`'s.
+type RecoverOptions struct {
+	Ref    string // the checkpoint
+	Why    string // required
+	Branch string // default wf/recover-<id>
+}
+
+// Recover continues from an older checkpoint on a new branch.
+func Recover(e Env, o RecoverOptions) (*checkpoint.RecoverResult, error) {
+	if strings.TrimSpace(o.Why) == "" {
+		return nil, Usagef("wf recover "+QuoteArg(o.Ref)+` --why "the approach after it failed"`, "wf recover needs --why TEXT (it goes into the decisions log)")
+	}
+	ws, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	res, err := checkpoint.Recover(ws, o.Ref, checkpoint.RecoverOptions{Why: o.Why, Branch: o.Branch, OnStep: e.OnStep})
+	if err != nil {
+		return nil, err
+	}
+	e.note(res.Checkpoint.Notes...)
+	return res, nil
+}

@@ -1,0 +1,41 @@
+package verbs
+
+import (
+	"github.com/wf-tool/wf/checkpoint/agentsetup"
+)
+
+// SetupResult is what a setup verb did, and whether it worked outside a
+// git repository (in the working directory itself).
+type SetupResult struct {
+	agentsetup.SetupResult
+	Top        string // the folder set up: the git top level, or the working directory outside git
+	OutsideGit bool
+}
+
+// SetupClaude adds the SessionStart hook to .claude/settings.json (or
+// settings.local.json when local is set) at the repository top level.
+func SetupClaude(e Env, local bool) (*SetupResult, error) {
+	top, inRepo, err := agentsetup.SetupTop(e.options())
+	if err != nil {
+		return nil, err
+	}
+	res, err := agentsetup.SetupClaude(top, local)
+	if err != nil {
+		return nil, err
+	}
+	return &SetupResult{SetupResult: res, Top: top, OutsideGit: !inRepo}, nil
+}
+
+// SetupAgentsMD adds wf's section to AGENTS.md at the repository top
+// level.
+func SetupAgentsMD(e Env) (*SetupResult, error) {
+	top, inRepo, err := agentsetup.SetupTop(e.options())
+	if err != nil {
+		return nil, err
+	}
+	res, err := agentsetup.SetupAgentsMD(top)
+	if err != nil {
+		return nil, err
+	}
+	return &SetupResult{SetupResult: res, Top: top, OutsideGit: !inRepo}, nil
+}
