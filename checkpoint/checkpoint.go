@@ -496,7 +496,7 @@ func buildDoc(w *workspace.Workspace, id, title string, now time.Time, prevID st
 			n++
 			ctx = append(ctx, fmt.Sprintf("Read `%s` (changed since the previous checkpoint)", f.Path))
 		}
-		d.Sections[SecContext] = numbered(ctx) + "\nPaths are relative to the repository's top level."
+		d.Sections[SecContext] = Numbered(ctx) + "\nPaths are relative to the repository's top level."
 	}
 	// State Summary.
 	var sum []string
@@ -528,7 +528,7 @@ func buildDoc(w *workspace.Workspace, id, title string, now time.Time, prevID st
 			sum = append(sum, l)
 		}
 	}
-	text := bullets(sum)
+	text := Bullets(sum)
 	for _, extra := range []string{body.Preamble, body.Sections[SecSummary]} {
 		if strings.TrimSpace(extra) != "" {
 			text += "\n" + strings.Trim(extra, "\n") + "\n"
@@ -546,12 +546,12 @@ func buildDoc(w *workspace.Workspace, id, title string, now time.Time, prevID st
 		recent = append(recent, e)
 	}
 	slices.Reverse(recent)
-	text = bullets(keys)
+	text = Bullets(keys)
 	if len(recent) > 0 {
 		if text != "" {
 			text += "\nFrom the decisions log:\n"
 		}
-		text += bullets(recent)
+		text += Bullets(recent)
 	}
 	d.Sections[SecDecisions] = text
 	// Current File State.
@@ -571,7 +571,7 @@ func buildDoc(w *workspace.Workspace, id, title string, now time.Time, prevID st
 	if len(fl) == 0 {
 		fl = append(fl, "no files changed since the previous checkpoint")
 	}
-	text = bullets(fl)
+	text = Bullets(fl)
 	if b := body.Sections[SecFiles]; strings.TrimSpace(b) != "" {
 		text += "\n" + strings.Trim(b, "\n") + "\n"
 	}
@@ -582,10 +582,10 @@ func buildDoc(w *workspace.Workspace, id, title string, now time.Time, prevID st
 	case strings.TrimSpace(b) != "":
 		d.Sections[SecNext] = strings.Trim(b, "\n") + "\n"
 		if len(next) > 0 {
-			d.Sections[SecNext] += "\n" + numbered(next)
+			d.Sections[SecNext] += "\n" + Numbered(next)
 		}
 	case len(next) > 0:
-		d.Sections[SecNext] = numbered(next)
+		d.Sections[SecNext] = Numbered(next)
 	default:
 		var items []string
 		if cur := td.Current(); len(cur) > 0 && cur[0].IsOpen() {
@@ -602,7 +602,7 @@ func buildDoc(w *workspace.Workspace, id, title string, now time.Time, prevID st
 		if len(items) == 0 {
 			d.Sections[SecNext] = "(none: every TODO item is done or skipped)"
 		} else {
-			d.Sections[SecNext] = numbered(items)
+			d.Sections[SecNext] = Numbered(items)
 		}
 	}
 	return d

@@ -219,8 +219,8 @@ func orText(s, def string) string {
 	return s
 }
 
-// bullets renders items as a "- " list.
-func bullets(items []string) string {
+// Bullets renders items as a "- " list, one line each.
+func Bullets(items []string) string {
 	var b strings.Builder
 	for _, it := range items {
 		b.WriteString("- " + it + "\n")
@@ -228,8 +228,8 @@ func bullets(items []string) string {
 	return b.String()
 }
 
-// numbered renders items as a "1. " list.
-func numbered(items []string) string {
+// Numbered renders items as a "1. " list, one line each.
+func Numbered(items []string) string {
 	var b strings.Builder
 	for i, it := range items {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, it)

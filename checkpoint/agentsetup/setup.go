@@ -142,20 +142,27 @@ func SetupClaude(top string, local bool) (SetupResult, error) {
 		return res, nil
 	}
 	res.Changed = true
-	if res.Created {
+	return res, writeSetupFile(path, out, data, res.Created)
+}
+
+// writeSetupFile writes out over data, the file at path as read (created,
+// with its folder, when created is set). A file changed on disk since it
+// was read is left alone: [mdstate.ErrChanged], named and explained.
+func writeSetupFile(path string, out, data []byte, created bool) error {
+	if created {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return res, &mdstate.FileError{Path: filepath.Dir(path), Msg: "cannot create folder: " + err.Error(), Err: err}
+			return &mdstate.FileError{Path: filepath.Dir(path), Msg: "cannot create folder: " + err.Error(), Err: err}
 		}
-		return res, mdstate.CreateFileExclusive(path, out, 0o644)
+		return mdstate.CreateFileExclusive(path, out, 0o644)
 	}
 	if err := mdstate.WriteFileAtomic(path, out, data); err != nil {
 		if errors.Is(err, mdstate.ErrChanged) {
-			return res, &mdstate.FileError{Path: path, Msg: "changed on disk while wf was editing it; nothing written",
+			return &mdstate.FileError{Path: path, Msg: "changed on disk while wf was editing it; nothing written",
 				Fix: "run the command again", Err: err}
 		}
-		return res, err
+		return err
 	}
-	return res, nil
+	return nil
 }
 
 // MergeClaudeSettings returns the Claude Code settings data (from the file
@@ -457,17 +464,7 @@ func SetupAgentsMD(top string) (SetupResult, error) {
 		return res, err
 	}
 	res.Changed = true
-	if res.Created {
-		return res, mdstate.CreateFileExclusive(path, out, 0o644)
-	}
-	if err := mdstate.WriteFileAtomic(path, out, data); err != nil {
-		if errors.Is(err, mdstate.ErrChanged) {
-			return res, &mdstate.FileError{Path: path, Msg: "changed on disk while wf was editing it; nothing written",
-				Fix: "run the command again", Err: err}
-		}
-		return res, err
-	}
-	return res, nil
+	return res, writeSetupFile(path, out, data, res.Created)
 }
 
 // MergeAgentsMD returns data (the AGENTS.md file named path) with wf's

@@ -284,3 +284,20 @@ func takesValue(flags []cli.Flag, a string) bool {
 	}
 	return false
 }
+
+// act makes a command's action: it checks the number of positional
+// arguments (at least min, at most max, no limit when max < 0; what
+// names them in the usage error), builds the verbs environment and calls
+// fn with it.
+func (e *env) act(min, max int, what string, fn func(c *cli.Context, ve verbs.Env) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		if err := needArgs(c, min, max, what); err != nil {
+			return err
+		}
+		ve, err := e.verbs(c)
+		if err != nil {
+			return err
+		}
+		return fn(c, ve)
+	}
+}

@@ -45,10 +45,7 @@ func (e *env) checkpointCmd() *cli.Command {
 			&cli.StringFlag{Name: "on", Usage: "commit mode for this checkpoint: branch or ref (default: Settings: commit)"},
 			jsonFlag(),
 		},
-		Action: func(c *cli.Context) error {
-			if err := needArgs(c, 0, 1, "no arguments, or \"-\" to read the body from stdin"); err != nil {
-				return err
-			}
+		Action: e.act(0, 1, "no arguments, or \"-\" to read the body from stdin", func(c *cli.Context, ve verbs.Env) error {
 			useStdin := c.Bool("stdin")
 			if c.Args().Len() == 1 {
 				if c.Args().First() != "-" {
@@ -56,10 +53,6 @@ func (e *env) checkpointCmd() *cli.Command {
 						"unexpected argument %q (the title goes after -m)", c.Args().First())
 				}
 				useStdin = true
-			}
-			ve, err := e.verbs(c)
-			if err != nil {
-				return err
 			}
 			res, err := verbs.Checkpoint(ve, verbs.CheckpointOptions{
 				Title: c.String("message"), Summary: c.String("summary"),
@@ -92,7 +85,7 @@ func (e *env) checkpointCmd() *cli.Command {
 				e.printf("  annotated TODO items %s\n", strings.Join(ns, ", "))
 			}
 			return nil
-		},
+		}),
 	}
 }
 
@@ -104,14 +97,7 @@ func (e *env) logCmd() *cli.Command {
 			jsonFlag(),
 			&cli.IntFlag{Name: "limit", Aliases: []string{"n"}, Usage: "show at most this many (0: all)"},
 		},
-		Action: func(c *cli.Context) error {
-			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-				return err
-			}
-			ve, err := e.verbs(c)
-			if err != nil {
-				return err
-			}
+		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
 			res, err := verbs.Log(ve, c.Int("limit"))
 			if err != nil {
 				return err
@@ -133,7 +119,7 @@ func (e *env) logCmd() *cli.Command {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", x.ID, x.Time.Format(workspace.Timestamp), orDash(ps), x.Short(), x.Title)
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 }
 
@@ -143,14 +129,7 @@ func (e *env) showCmd() *cli.Command {
 		Usage:     "print a checkpoint as it was at its commit, with the commit's diffstat",
 		ArgsUsage: "ID|latest   (a prefix or unique piece of the id will do)",
 		Flags:     []cli.Flag{jsonFlag()},
-		Action: func(c *cli.Context) error {
-			if err := needArgs(c, 1, 1, "one checkpoint id (or latest)"); err != nil {
-				return err
-			}
-			ve, err := e.verbs(c)
-			if err != nil {
-				return err
-			}
+		Action: e.act(1, 1, "one checkpoint id (or latest)", func(c *cli.Context, ve verbs.Env) error {
 			v, err := verbs.Show(ve, c.Args().First())
 			if err != nil {
 				return err
@@ -178,7 +157,7 @@ func (e *env) showCmd() *cli.Command {
 			}
 			e.printf(" %d files changed, %d insertions(+), %d deletions(-)\n", len(v.Stat), add, del)
 			return nil
-		},
+		}),
 	}
 }
 
@@ -192,14 +171,7 @@ func (e *env) recoverCmd() *cli.Command {
 			&cli.StringFlag{Name: "branch", Usage: "the new branch's name (default wf/recover-<id>)"},
 			jsonFlag(),
 		},
-		Action: func(c *cli.Context) error {
-			if err := needArgs(c, 1, 1, "one checkpoint id"); err != nil {
-				return err
-			}
-			ve, err := e.verbs(c)
-			if err != nil {
-				return err
-			}
+		Action: e.act(1, 1, "one checkpoint id", func(c *cli.Context, ve verbs.Env) error {
 			res, err := verbs.Recover(ve, verbs.RecoverOptions{Ref: c.Args().First(), Why: c.String("why"), Branch: c.String("branch")})
 			if err != nil {
 				return err
@@ -214,6 +186,6 @@ func (e *env) recoverCmd() *cli.Command {
 			e.printf("checkpoint %s\n", res.Checkpoint.ID)
 			e.printf("  commit  %s\n", res.Checkpoint.Commit[:12])
 			return nil
-		},
+		}),
 	}
 }

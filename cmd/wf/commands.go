@@ -27,14 +27,7 @@ func (e *env) initCmd() *cli.Command {
 			&cli.StringFlag{Name: "name", Usage: "project name (default: the folder's name)"},
 			&cli.StringFlag{Name: "phases", Usage: "comma-separated phase names", Value: strings.Join(checkpoint.DefaultPhases(), ",")},
 		},
-		Action: func(c *cli.Context) error {
-			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-				return err
-			}
-			ve, err := e.verbs(c)
-			if err != nil {
-				return err
-			}
+		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
 			res, err := verbs.Init(ve, verbs.InitOptions{Name: c.String("name"), Phases: strings.Split(c.String("phases"), ",")})
 			if err != nil {
 				return err
@@ -44,7 +37,7 @@ func (e *env) initCmd() *cli.Command {
 			}
 			e.printf("next: wf todo add \"first item\" --phase %s\n", verbs.QuoteArg(res.FirstPhase))
 			return nil
-		},
+		}),
 	}
 }
 
@@ -53,14 +46,7 @@ func (e *env) statusCmd() *cli.Command {
 		Name:  "status",
 		Usage: "one screen: phase, status, progress, current item, blockers, waits",
 		Flags: []cli.Flag{jsonFlag()},
-		Action: func(c *cli.Context) error {
-			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-				return err
-			}
-			ve, err := e.verbs(c)
-			if err != nil {
-				return err
-			}
+		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
 			v, err := verbs.Status(ve)
 			if err != nil {
 				return err
@@ -70,7 +56,7 @@ func (e *env) statusCmd() *cli.Command {
 			}
 			e.printStatus(v)
 			return nil
-		},
+		}),
 	}
 }
 
@@ -141,14 +127,7 @@ func (e *env) lintCmd() *cli.Command {
 			&cli.StringFlag{Name: "todo", Usage: "lint this file as TODO.md instead of the workflow's"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print errors and warnings only"},
 		},
-		Action: func(c *cli.Context) error {
-			if err := needArgs(c, 0, 0, "no arguments (use --state FILE / --todo FILE for other files)"); err != nil {
-				return err
-			}
-			ve, err := e.verbs(c)
-			if err != nil {
-				return err
-			}
+		Action: e.act(0, 0, "no arguments (use --state FILE / --todo FILE for other files)", func(c *cli.Context, ve verbs.Env) error {
 			res, err := verbs.Lint(ve, verbs.LintOptions{State: c.String("state"), Todo: c.String("todo")})
 			if err != nil {
 				return err
@@ -178,7 +157,7 @@ func (e *env) lintCmd() *cli.Command {
 				return &problemsError{n: res.Errors}
 			}
 			return nil
-		},
+		}),
 	}
 }
 
@@ -187,21 +166,14 @@ func (e *env) decideCmd() *cli.Command {
 		Name:      "decide",
 		Usage:     "append a timestamped entry to the decisions log",
 		ArgsUsage: "TEXT",
-		Action: func(c *cli.Context) error {
-			if err := needArgs(c, 1, -1, "TEXT"); err != nil {
-				return err
-			}
-			ve, err := e.verbs(c)
-			if err != nil {
-				return err
-			}
+		Action: e.act(1, -1, "TEXT", func(c *cli.Context, ve verbs.Env) error {
 			entry, err := verbs.Decide(ve, strings.Join(c.Args().Slice(), " "))
 			if err != nil {
 				return err
 			}
 			e.printf("decided: %s\n", entry)
 			return nil
-		},
+		}),
 	}
 }
 
@@ -214,14 +186,7 @@ func (e *env) todoCmd() *cli.Command {
 				Name:  "list",
 				Usage: "number and show the items",
 				Flags: []cli.Flag{jsonFlag(), &cli.BoolFlag{Name: "open", Usage: "open items only"}, &cli.StringFlag{Name: "phase", Usage: "items of one phase only"}},
-				Action: func(c *cli.Context) error {
-					if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-						return err
-					}
-					ve, err := e.verbs(c)
-					if err != nil {
-						return err
-					}
+				Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
 					items, err := verbs.TodoList(ve, verbs.TodoListOptions{Open: c.Bool("open"), Phase: c.String("phase")})
 					if err != nil {
 						return err
@@ -244,28 +209,21 @@ func (e *env) todoCmd() *cli.Command {
 						e.printf("no items\n")
 					}
 					return nil
-				},
+				}),
 			},
 			{
 				Name:      "add",
 				Usage:     "add an open item (to the current phase's section by default)",
 				ArgsUsage: "TEXT",
 				Flags:     []cli.Flag{&cli.StringFlag{Name: "phase", Usage: "the section (H2) to add it to; created when missing"}, &cli.StringFlag{Name: "under", Usage: "add as a sub-item of this item (number or text)"}},
-				Action: func(c *cli.Context) error {
-					if err := needArgs(c, 1, -1, "TEXT"); err != nil {
-						return err
-					}
-					ve, err := e.verbs(c)
-					if err != nil {
-						return err
-					}
+				Action: e.act(1, -1, "TEXT", func(c *cli.Context, ve verbs.Env) error {
 					it, err := verbs.TodoAdd(ve, verbs.TodoAddOptions{Text: strings.Join(c.Args().Slice(), " "), Phase: c.String("phase"), Under: c.String("under")})
 					if err != nil {
 						return err
 					}
 					e.printf("added %s\n", formatItem(it))
 					return nil
-				},
+				}),
 			},
 			e.markCmd("done", "tick an item", mdstate.Done),
 			e.markCmd("undo", "untick an item", mdstate.Open),
@@ -275,14 +233,7 @@ func (e *env) todoCmd() *cli.Command {
 				Name:  "next",
 				Usage: "move the CURRENT marker to the first open item and print it",
 				Flags: []cli.Flag{jsonFlag()},
-				Action: func(c *cli.Context) error {
-					if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-						return err
-					}
-					ve, err := e.verbs(c)
-					if err != nil {
-						return err
-					}
+				Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
 					it, err := verbs.TodoNext(ve)
 					if err != nil {
 						return err
@@ -299,7 +250,7 @@ func (e *env) todoCmd() *cli.Command {
 					}
 					e.printf("%s\n", formatItem(*it))
 					return nil
-				},
+				}),
 			},
 		},
 	}
@@ -318,14 +269,7 @@ func (e *env) markCmd(name, usage string, mark mdstate.Mark) *cli.Command {
 		Usage:     usage,
 		ArgsUsage: "ITEM   (its number in wf todo list, or a unique piece of its text)",
 		Flags:     flags,
-		Action: func(c *cli.Context) error {
-			if err := needArgs(c, 1, -1, "ITEM"); err != nil {
-				return err
-			}
-			ve, err := e.verbs(c)
-			if err != nil {
-				return err
-			}
+		Action: e.act(1, -1, "ITEM", func(c *cli.Context, ve verbs.Env) error {
 			it, err := verbs.TodoMark(ve, verbs.TodoMarkOptions{Ref: strings.Join(c.Args().Slice(), " "), Mark: mark,
 				Checkpoint: c.String("checkpoint"), Reason: c.String("reason")})
 			if err != nil {
@@ -339,7 +283,7 @@ func (e *env) markCmd(name, usage string, mark mdstate.Mark) *cli.Command {
 			}
 			e.printf("%s\n", formatItem(it))
 			return nil
-		},
+		}),
 	}
 }
 
@@ -354,14 +298,7 @@ func (e *env) failCmd() *cli.Command {
 			&cli.StringFlag{Name: "reason", Usage: "what failed, recorded in the blocker when the budget is spent"},
 			jsonFlag(),
 		},
-		Action: func(c *cli.Context) error {
-			if err := needArgs(c, 1, -1, "ITEM"); err != nil {
-				return err
-			}
-			ve, err := e.verbs(c)
-			if err != nil {
-				return err
-			}
+		Action: e.act(1, -1, "ITEM", func(c *cli.Context, ve verbs.Env) error {
 			res, err := verbs.TodoFail(ve, verbs.TodoFailOptions{Ref: strings.Join(c.Args().Slice(), " "), Bucket: c.String("bucket"), Reason: c.String("reason")})
 			if err != nil {
 				return err
@@ -377,7 +314,7 @@ func (e *env) failCmd() *cli.Command {
 			}
 			e.printf("%s: attempt %d of %d failed; %d left\n", res.Bucket, res.Count, res.Limit, res.Limit-res.Count)
 			return nil
-		},
+		}),
 	}
 }
 

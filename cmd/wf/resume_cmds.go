@@ -20,14 +20,7 @@ func (e *env) resumeCmd() *cli.Command {
 			&cli.BoolFlag{Name: "if-present", Usage: "print nothing and succeed when there is no workflow here (for session-start hooks)"},
 			jsonFlag(),
 		},
-		Action: func(c *cli.Context) error {
-			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-				return err
-			}
-			ve, err := e.verbs(c)
-			if err != nil {
-				return err
-			}
+		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
 			r, err := verbs.Resume(ve, verbs.ResumeOptions{Budget: c.Int("budget"), BudgetSet: c.IsSet("budget"),
 				Full: c.Bool("full"), IfPresent: c.Bool("if-present")})
 			if err != nil || r == nil {
@@ -38,7 +31,7 @@ func (e *env) resumeCmd() *cli.Command {
 			}
 			e.printf("%s", r.Text())
 			return nil
-		},
+		}),
 	}
 }
 
@@ -49,20 +42,13 @@ func (e *env) heartbeatCmd() *cli.Command {
 		Usage:     "record that the session working here is alive (wf resume warns when a running workflow's heartbeat is stale)",
 		ArgsUsage: " ",
 		Flags:     []cli.Flag{&cli.StringFlag{Name: "note", Usage: "what the session is doing"}},
-		Action: func(c *cli.Context) error {
-			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-				return err
-			}
-			ve, err := e.verbs(c)
-			if err != nil {
-				return err
-			}
+		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
 			t, err := verbs.Heartbeat(ve, c.String("note"))
 			if err != nil {
 				return err
 			}
 			e.printf("heartbeat %s\n", t.Format(workspace.Timestamp))
 			return nil
-		},
+		}),
 	}
 }

@@ -22,21 +22,14 @@ func (e *env) setupCmd() *cli.Command {
 				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: "local", Usage: "write .claude/settings.local.json (not committed) instead"},
 				},
-				Action: func(c *cli.Context) error {
-					if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-						return err
-					}
-					ve, err := e.verbs(c)
-					if err != nil {
-						return err
-					}
+				Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
 					res, err := verbs.SetupClaude(ve, c.Bool("local"))
 					if err != nil {
 						return err
 					}
 					e.reportClaude(ve, res)
 					return nil
-				},
+				}),
 			},
 			{
 				Name:      "agents-md",
@@ -93,13 +86,12 @@ func (e *env) reportClaude(ve verbs.Env, res *verbs.SetupResult) {
 }
 
 func (e *env) setupAgents(c *cli.Context, note string) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
-	ve, err := e.verbs(c)
-	if err != nil {
-		return err
-	}
+	return e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
+		return e.setupAgentsIn(ve, note)
+	})(c)
+}
+
+func (e *env) setupAgentsIn(ve verbs.Env, note string) error {
 	res, err := verbs.SetupAgentsMD(ve)
 	if err != nil {
 		return err

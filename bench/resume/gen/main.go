@@ -440,7 +440,7 @@ func (g *gen) checkpoint(k int, files map[string][]byte) string {
 	for _, f := range ranked[:min(5, len(ranked))] {
 		ctx = append(ctx, "Read `"+f.path+"` (changed since the previous checkpoint)")
 	}
-	d.Sections[checkpoint.SecContext] = numbered(ctx) + "\nPaths are relative to the repository's top level."
+	d.Sections[checkpoint.SecContext] = checkpoint.Numbered(ctx) + "\nPaths are relative to the repository's top level."
 	// State Summary.
 	ticked, skipped := 0, 0
 	for i := 1; i <= c.done; i++ {
@@ -454,19 +454,19 @@ func (g *gen) checkpoint(k int, files map[string][]byte) string {
 	if skipped > 0 {
 		progress += fmt.Sprintf(", %d skipped", skipped)
 	}
-	d.Sections[checkpoint.SecSummary] = bullets([]string{
+	d.Sections[checkpoint.SecSummary] = checkpoint.Bullets([]string{
 		fmt.Sprintf("Phase: %s (status: running)", phase),
 		progress,
 		fmt.Sprintf("Current item: %d. %s", cur, benchdata.ItemText(cur)),
 	})
 	// Key Decisions: this one, then the latest 8 of the log.
-	text := bullets([]string{c.decision})
+	text := checkpoint.Bullets([]string{c.decision})
 	if k > 1 {
 		var recent []string
 		for j := max(1, k-8); j < k; j++ {
 			recent = append(recent, g.logEntry(j))
 		}
-		text += "\nFrom the decisions log:\n" + bullets(recent)
+		text += "\nFrom the decisions log:\n" + checkpoint.Bullets(recent)
 	}
 	d.Sections[checkpoint.SecDecisions] = text
 	// Current File State.
@@ -481,13 +481,13 @@ func (g *gen) checkpoint(k int, files map[string][]byte) string {
 	if len(fl) == 0 {
 		fl = append(fl, "no files changed since the previous checkpoint")
 	}
-	d.Sections[checkpoint.SecFiles] = bullets(fl)
+	d.Sections[checkpoint.SecFiles] = checkpoint.Bullets(fl)
 	// Next Actions: the current item, then the next open ones.
 	next := []string{fmt.Sprintf("%s (TODO item %d, in progress)", benchdata.ItemText(cur), cur)}
 	for i := cur + 1; i <= g.items && len(next) < 5; i++ {
 		next = append(next, fmt.Sprintf("%s (TODO item %d)", benchdata.ItemText(i), i))
 	}
-	d.Sections[checkpoint.SecNext] = numbered(next)
+	d.Sections[checkpoint.SecNext] = checkpoint.Numbered(next)
 	files["checkpoints/"+c.id+".md"] = d.Render()
 	for _, f := range changed {
 		f.added, f.touched = 0, false
@@ -567,22 +567,6 @@ func (g *gen) state(k int) []byte {
 }
 
 func exported(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
-
-func bullets(items []string) string {
-	var b strings.Builder
-	for _, it := range items {
-		b.WriteString("- " + it + "\n")
-	}
-	return b.String()
-}
-
-func numbered(items []string) string {
-	var b strings.Builder
-	for i, it := range items {
-		fmt.Fprintf(&b, "%d. %s\n", i+1, it)
-	}
-	return b.String()
-}
 
 // claudeMD is the project's agent instructions (1.3 KB).
 const claudeMD = `# CLAUDE.md

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// module is this module's path.
+const module = "github.com/wf-tool/wf"
+
+// layers ranks every package of the module (docs/architecture.md draws
+// them): a package may import only packages of a strictly lower rank.
+// Levels, bottom up: core (0–2), rules (3), use cases (4), read models
+// (5–6), drivers (7–9). A package missing from this table fails the test,
+// so that a new package is placed on purpose.
+var layers = map[string]int{
+	// core
+	"gitcp/internal/...":   0,
+	"mdstate/sections":     0,
+	"templates":            0,
+	"checkpoint/tokens":    0,
+	"gitcp":                1,
+	"mdstate":              1,
+	"gitcp/gittest":        2, // test helpers; imported by tests only
+	"checkpoint/workspace": 2,
+	// rules
+	"checkpoint/lifecycle": 3,
+	"checkpoint/history":   3,
+	"checkpoint/journal":   3,
+	// use cases
+	"checkpoint": 4,
+	"spec":       4,
+	// read models
+	"checkpoint/lint":       5,
+	"checkpoint/agentsetup": 5,
+	"checkpoint/resume":     6,
+	// drivers
+	"cmd/wf/internal/verbs": 7,
+	"checkpoint/watch":      8,
+	"cmd/wf/internal/mcp":   8,
+	"cmd/wf":                9,
+	// benchmark tools: above everything; their shared fixture code below
+	// the programs
+	"bench/state/benchdata": 10,
+	"bench/...":             11,
+}
+
+// rank returns the rank of a package path inside the module ("" prefix
+// stripped), and whether the table places it.
+func rank(rel string) (int, bool) {
+	if r, ok := layers[rel]; ok {
+		return r, true
+	}
+	for k, r := range layers {
+		if p, ok := strings.CutSuffix(k, "/..."); ok && strings.HasPrefix(rel, p+"/") {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// TestLayers checks the import graph with go list: nothing imports
+// upward or sideways within a level, only gitcp and its internal packages
+// import go-git (in tests too), and gitcp/gittest is imported by tests
+// only.
+func TestLayers(t *testing.T) {
+	cmd := exec.Command("go", "list", "-f", "{{.ImportPath}}|{{join .Imports \" \"}}|{{join .TestImports \" \"}} {{join .XTestImports \" \"}}", module+"/...")
+	cmd.Dir = "../.."
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, stderr.String())
+	}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	n := 0
+	for sc.Scan() {
+		parts := strings.SplitN(sc.Text(), "|", 3)
+		if len(parts) != 3 {
+			t.Fatalf("go list line %q", sc.Text())
+		}
+		n++
+		pkg := strings.TrimPrefix(strings.TrimPrefix(parts[0], module), "/")
+		if pkg == "" {
+			pkg = "."
+		}
+		r, ok := rank(pkg)
+		if !ok {
+			t.Errorf("package %s has no level: add it to the layers table and to docs/architecture.md", pkg)
+			continue
+		}
+		inGitcp := pkg == "gitcp" || strings.HasPrefix(pkg, "gitcp/")
+		for _, imp := range strings.Fields(parts[1]) {
+			if strings.HasPrefix(imp, "github.com/go-git/") && !inGitcp {
+				t.Errorf("%s imports %s: only gitcp and gitcp/internal/... may use go-git", pkg, imp)
+			}
+			dep, ok := strings.CutPrefix(imp, module+"/")
+			if !ok {
+				continue
+			}
+			if dep == "gitcp/gittest" {
+				t.Errorf("%s imports gitcp/gittest, which is for tests only", pkg)
+				continue
+			}
+			dr, ok := rank(dep)
+			if ok && dr >= r {
+				t.Errorf("%s (level %d) imports %s (level %d): a package imports only lower levels", pkg, r, dep, dr)
+			}
+		}
+		for _, imp := range strings.Fields(parts[2]) {
+			if strings.HasPrefix(imp, "github.com/go-git/") && !inGitcp {
+				t.Errorf("tests of %s import %s: only gitcp's tests may use go-git", pkg, imp)
+			}
+		}
+	}
+	if n < 10 {
+		t.Fatalf("go list listed %d packages: the module was not found", n)
+	}
+}
