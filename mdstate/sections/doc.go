@@ -12,9 +12,10 @@
 // byte span, so that callers can report file:line. [Items] splits a
 // fragment into list items. The package owns only this reading; it knows no
 // section names (callers classify titles, e.g. checkpoint's section keys)
-// and it never edits: a caller that changes a file uses mdstate's
-// [github.com/wf-tool/wf/mdstate.Edit] machinery, which splices the
-// original bytes.
+// and it never edits: a caller that changes a file uses mdstate's edit
+// machinery ([github.com/wf-tool/wf/mdstate.Edit]), which splices the
+// original bytes; the spans here index the normalised [Doc.Src], not the
+// file.
 //
 // # Rules
 //

@@ -16,20 +16,8 @@ import (
 // Src again gives the same result (see the exception below), and that Items agrees with checkpoint's
 // listItems on every section. The seeds are the inputs of the case files.
 func FuzzParse(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "cases", "*.txt"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, file := range files {
-		ar, err := txtar.ParseFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, fl := range ar.Files {
-			if fl.Name == "input.md" {
-				f.Add(fl.Data)
-			}
-		}
+	for _, in := range caseInputs(f) {
+		f.Add(in)
 	}
 	for _, s := range []string{"", "\xef\xbb\xbf# T\r\n## A\r\n", "```\n## a\n````\n## b", "<!--\n## a\n-->\n## b\n", "#\n##\n###\n"} {
 		f.Add([]byte(s))
@@ -102,4 +90,28 @@ func cutItem(t string) (string, bool) {
 		return strings.TrimSpace(t[i+2:]), true
 	}
 	return t, false
+}
+
+// caseInputs returns the input.md of every case file.
+func caseInputs(t testing.TB) [][]byte {
+	files, err := filepath.Glob(filepath.Join("testdata", "cases", "*.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for _, file := range files {
+		ar, err := txtar.ParseFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fl := range ar.Files {
+			if fl.Name == "input.md" {
+				out = append(out, fl.Data)
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no case inputs")
+	}
+	return out
 }
