@@ -64,7 +64,9 @@
 // block-level tag such as <details>, and so on), so a section template kept
 // in an HTML comment is not a section. Kind 7 (a lone complete tag such as
 // <my-note>) cannot interrupt a paragraph; this scanner approximates "in a
-// paragraph" as "the previous line was text that was not blank".
+// paragraph" as "the previous line was non-blank text, not a heading, a
+// fence or HTML", so after a thematic break or an empty list item it
+// misses a kind-7 start that CommonMark sees.
 //
 // Text. A section's text is the bytes after its heading line up to the next
 // section or the end of the input, with leading and trailing newlines

@@ -102,6 +102,7 @@ func parse(src []byte) (*Doc, int) {
 	d.Sections = secs
 
 	if d.TitleLine == 0 {
+		sc.work += preEnd
 		d.Preamble, d.PreambleLine = trimLines(src[:preEnd], 1)
 	} else {
 		before, after := src[:d.TitleSpan.Start], src[d.TitleSpan.End:preEnd]
