@@ -77,7 +77,7 @@ func BenchmarkParseState200(b *testing.B) {
 }
 
 // TestBlockOnlyOutline checks that the outline from wf's block-only
-// goldmark parser (no inline parsers, see md) is the one the full parser
+// goldmark parser (no inline parsers, see newParser) is the one the full parser
 // gives, on the benchmark file and on random documents made of lines that
 // mix block and inline syntax.
 func TestBlockOnlyOutline(t *testing.T) {
@@ -85,10 +85,7 @@ func TestBlockOnlyOutline(t *testing.T) {
 	check := func(data []byte) {
 		t.Helper()
 		s := newSource("TODO.md", data)
-		saved := md
-		md = full
-		want := buildOutline(s)
-		md = saved
+		want := outlineWith(full.Parser(), s)
 		got := buildOutline(s)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%q: block-only outline\n%+v\nfull parser\n%+v", data, got, want)

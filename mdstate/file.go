@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/sys/unix"
 )
 
 // MaxFileSize is the largest state file wf reads (10 MiB).
@@ -87,9 +85,9 @@ func ReadFile(root, path string) ([]byte, os.FileInfo, error) {
 		return nil, nil, err
 	}
 
-	// O_NONBLOCK: should the file be swapped for a FIFO after the Stat above,
-	// opening it must not hang. Regular files ignore the flag.
-	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NONBLOCK, 0)
+	// openNoBlock: should the file be swapped for a FIFO after the Stat
+	// above, opening it must not hang.
+	f, err := openNoBlock(path)
 	if err != nil {
 		return nil, nil, statError(path, err)
 	}
@@ -123,7 +121,7 @@ func statError(path string, err error) error {
 		return &FileError{Path: path, Msg: "no such file", Fix: "wf init", Err: err}
 	case errors.Is(err, fs.ErrPermission):
 		return &FileError{Path: path, Msg: "permission denied", Fix: "chmod u+r " + path, Err: err}
-	case errors.Is(err, unix.ENOTDIR):
+	case isNotDir(err):
 		return &FileError{Path: path, Msg: "a parent of this path is a file, not a folder", Err: err}
 	}
 	return &FileError{Path: path, Msg: errText(err), Err: err}
@@ -291,9 +289,11 @@ func WriteFileAtomic(path string, data, expect []byte) (err error) {
 		if fi.IsDir() || !fi.Mode().IsRegular() {
 			return &FileError{Path: path, Msg: "is not a regular file; wf will not replace it"}
 		}
-		if fi.Mode().Perm()&0o200 == 0 || unix.Access(target, unix.W_OK) != nil {
-			return &FileError{Path: path, Msg: "file is read-only; wf will not replace it",
-				Fix: "chmod u+w " + path}
+		if fi.Mode().Perm()&0o200 == 0 {
+			return readOnly(path, nil)
+		}
+		if err := checkWritable(path, target); err != nil {
+			return err
 		}
 		perm = fi.Mode().Perm()
 	}
@@ -394,8 +394,17 @@ func writeTemp(dir, base string, data []byte, perm fs.FileMode) (name string, er
 	return name, nil
 }
 
-// syncDir makes a rename or link in dir durable.
-func syncDir(dir string) error {
+// readOnly is the refusal of [WriteFileAtomic] for a file it may not write;
+// err is the check's error, if any.
+func readOnly(path string, err error) error {
+	return &FileError{Path: path, Msg: "file is read-only; wf will not replace it",
+		Fix: "chmod u+w " + path, Err: err}
+}
+
+// syncFolder opens dir, syncs it and closes it. ignore reports the sync
+// errors that mean the file system cannot sync a folder (the rename or link
+// still happened); [syncDir] passes its system's list.
+func syncFolder(dir string, ignore func(error) bool) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
@@ -404,8 +413,7 @@ func syncDir(dir string) error {
 	if cerr := d.Close(); err == nil {
 		err = cerr
 	}
-	// Some file systems cannot sync a folder; the rename still happened.
-	if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOTSUP) {
+	if err != nil && ignore(err) {
 		return nil
 	}
 	return err

@@ -3,12 +3,12 @@ package mdstate
 import (
 	"bytes"
 
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // The outline is what goldmark locates for us, in lines of the original
@@ -54,22 +54,38 @@ type outline struct {
 	paragraphs []paragraph
 }
 
-// md parses blocks only. The outline needs block structure and the lines
-// of each block, never inline content (emphasis, links, code spans), which
-// is about half of goldmark's parse time; with no inline parsers goldmark
-// still runs its inline pass, but it only makes one text node per line.
-// The block parsers and paragraph transformers (link reference
-// definitions, GFM tables) are goldmark's defaults, so the blocks are the
-// ones goldmark.New(goldmark.WithExtensions(extension.Table)) finds.
-var md = goldmark.New(
-	goldmark.WithParser(parser.NewParser(
+// newParser returns a goldmark parser for the outline. It parses blocks
+// only: the outline needs block structure and the lines of each block,
+// never inline content (emphasis, links, code spans), which is about half
+// of goldmark's parse time; with no inline parsers goldmark still runs its
+// inline pass, but it only makes one text node per line. The block parsers
+// and paragraph transformers (link reference definitions, GFM tables) are
+// goldmark's defaults, so the blocks are the ones
+// goldmark.New(goldmark.WithExtensions(extension.Table)) finds.
+//
+// Each parse gets a parser of its own rather than sharing a package-level
+// one: a goldmark parser finishes its set-up on its first Parse and can be
+// changed through AddOptions, so a shared one would be package-level
+// mutable state (DESIGN.md §2). Building one costs about 17 KB and 95
+// allocations per parse (measured on a 10-line TODO.md: 12.5 KB and 137
+// allocations before, 29.7 KB and 231 after), nothing next to starting the
+// wf process.
+func newParser() parser.Parser {
+	return parser.NewParser(
 		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
 		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
-	)),
-	goldmark.WithExtensions(extension.Table),
-)
+		// What extension.Table adds to a goldmark.Markdown's parser; its
+		// HTML renderer is not needed.
+		parser.WithParagraphTransformers(util.Prioritized(extension.NewTableParagraphTransformer(), 200)),
+		parser.WithASTTransformers(util.Prioritized(extension.NewTableASTTransformer(), 0)),
+	)
+}
 
-func buildOutline(s *Source) *outline {
+// buildOutline returns the outline of s as newParser's parser sees it.
+func buildOutline(s *Source) *outline { return outlineWith(newParser(), s) }
+
+// outlineWith returns the outline of s as parser p sees it.
+func outlineWith(p parser.Parser, s *Source) *outline {
 	// goldmark parses a copy in which the BOM is skipped and front matter is
 	// blanked (same length, newlines kept), so offsets map straight back.
 	base := s.BOM
@@ -80,7 +96,7 @@ func buildOutline(s *Source) *outline {
 			view[i] = ' '
 		}
 	}
-	doc := md.Parser().Parse(text.NewReader(view))
+	doc := p.Parse(text.NewReader(view))
 	o := &outline{src: s}
 	line := func(off int) int { return s.LineOf(off + base) }
 	var walk func(n ast.Node, depth int, parent int)
