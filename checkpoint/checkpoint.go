@@ -25,6 +25,7 @@ import (
 	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/gitcp"
 	"github.com/wf-tool/wf/mdstate"
+	"github.com/wf-tool/wf/mdstate/sections"
 )
 
 // TitleError means a checkpoint has no title.
@@ -522,7 +523,7 @@ func buildDoc(w *workspace.Workspace, id, title string, now time.Time, prevID st
 	}
 	for _, l := range strings.Split(strings.TrimSpace(o.Summary), "\n") {
 		if l = strings.TrimSpace(l); l != "" {
-			if s, ok := CutItem(l); ok {
+			if s, ok := sections.CutItem(l); ok {
 				l = s
 			}
 			sum = append(sum, l)

@@ -1,12 +1,12 @@
 package checkpoint
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/wf-tool/wf/checkpoint/workspace"
+	"github.com/wf-tool/wf/mdstate/sections"
 )
 
 // Section keys of a checkpoint file, in file order.
@@ -58,60 +58,38 @@ type Body struct {
 // BodySection is an H2 and its text.
 type BodySection struct{ Title, Text string }
 
-// ParseBody splits a Markdown body. Headings inside fenced code blocks are
-// text. "# Checkpoint: X" and "# X" both give the title X; "**Date**:"
-// style field lines before the first section are dropped (wf writes its
-// own).
+// ParseBody splits a Markdown body (mdstate/sections reads its shape):
+// the H1 gives the title ("# Checkpoint: X" and "# X" both give X), text
+// before the first H2 is the preamble, without "**Date**:" style field
+// lines (wf writes its own), and each H2 is matched to a checkpoint
+// section by its words (sectionKey); repeated ones are joined, unknown
+// ones kept in order in Extra. Headings inside fenced code blocks and
+// HTML blocks are text.
 func ParseBody(src []byte) *Body {
+	d := sections.Parse(src)
 	b := &Body{Sections: map[string]string{}}
-	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
-	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
-	var cur *strings.Builder
-	var curTitle string
-	var pre strings.Builder
-	flush := func() {
-		if cur == nil {
-			return
+	b.Title = d.Title
+	if rest, ok := cutPrefixFold(b.Title, "checkpoint:"); ok {
+		b.Title = strings.TrimSpace(rest)
+	}
+	var pre []string
+	for _, l := range strings.Split(d.Preamble, "\n") {
+		if !isFieldLine(strings.TrimSpace(l)) {
+			pre = append(pre, l)
 		}
-		text := strings.Trim(cur.String(), "\n")
-		if k := sectionKey(curTitle); k != "" {
+	}
+	b.Preamble = strings.Trim(strings.Join(pre, "\n"), "\n")
+	for _, s := range d.Sections {
+		if k := sectionKey(s.Title); k != "" {
+			text := s.Text
 			if old := b.Sections[k]; old != "" {
 				text = old + "\n" + text
 			}
 			b.Sections[k] = text
 		} else {
-			b.Extra = append(b.Extra, BodySection{Title: curTitle, Text: text})
+			b.Extra = append(b.Extra, BodySection{Title: s.Title, Text: s.Text})
 		}
 	}
-	fence := ""
-	for _, line := range strings.Split(string(src), "\n") {
-		t := strings.TrimSpace(line)
-		if fence != "" {
-			if strings.HasPrefix(t, fence) {
-				fence = ""
-			}
-		} else if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
-			fence = t[:3]
-		} else if h, ok := strings.CutPrefix(line, "# "); ok && cur == nil && b.Title == "" {
-			h = strings.TrimSpace(h)
-			if rest, ok := cutPrefixFold(h, "checkpoint:"); ok {
-				h = strings.TrimSpace(rest)
-			}
-			b.Title = h
-			continue
-		} else if h, ok := strings.CutPrefix(line, "## "); ok {
-			flush()
-			cur, curTitle = &strings.Builder{}, strings.TrimSpace(strings.TrimRight(strings.TrimSpace(h), "#"))
-			continue
-		}
-		if cur != nil {
-			cur.WriteString(line + "\n")
-		} else if !isFieldLine(t) {
-			pre.WriteString(line + "\n")
-		}
-	}
-	flush()
-	b.Preamble = strings.Trim(pre.String(), "\n")
 	return b
 }
 
@@ -132,42 +110,14 @@ func isFieldLine(t string) bool {
 }
 
 // ListItems returns the text of the list items of a Markdown fragment
-// ("- x", "* x", "1. x"); lines that are not items continue the previous
-// one.
+// ("- x", "* x", "1. x"); indented lines and lines that are not items
+// continue the previous one ([sections.Items]).
 func ListItems(md string) []string {
 	var out []string
-	for _, line := range strings.Split(md, "\n") {
-		t := strings.TrimSpace(line)
-		if t == "" {
-			continue
-		}
-		if s, ok := CutItem(t); ok && !strings.HasPrefix(line, "  ") && !strings.HasPrefix(line, "\t") {
-			out = append(out, s)
-		} else if len(out) > 0 {
-			out[len(out)-1] += " " + t
-		} else {
-			out = append(out, t)
-		}
+	for _, it := range sections.Items(md) {
+		out = append(out, it.Text)
 	}
 	return out
-}
-
-// CutItem strips a list marker ("- ", "* ", "+ ", "1. ", "1) ") from a
-// trimmed line; false when it is not a list item.
-func CutItem(t string) (string, bool) {
-	for _, p := range []string{"- ", "* ", "+ "} {
-		if s, ok := strings.CutPrefix(t, p); ok {
-			return strings.TrimSpace(s), true
-		}
-	}
-	i := 0
-	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
-		i++
-	}
-	if i > 0 && i+1 < len(t) && (t[i] == '.' || t[i] == ')') && t[i+1] == ' ' {
-		return strings.TrimSpace(t[i+2:]), true
-	}
-	return t, false
 }
 
 // Doc is a checkpoint file's content before rendering.

@@ -25,6 +25,7 @@ import (
 	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/gitcp"
 	"github.com/wf-tool/wf/mdstate"
+	"github.com/wf-tool/wf/mdstate/sections"
 )
 
 // Options configure `wf resume`.
@@ -691,7 +692,7 @@ func (d *resumeData) state(now time.Time) {
 		}
 		for _, line := range strings.Split(strings.Trim(b.Sections[checkpoint.SecSummary], "\n"), "\n") {
 			t := strings.TrimSpace(line)
-			s, _ := checkpoint.CutItem(t)
+			s, _ := sections.CutItem(t)
 			if t == "" || s == "(none)" || derivedSummary(s) {
 				continue
 			}

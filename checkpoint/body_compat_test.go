@@ -1,47 +1,23 @@
-package sections
+package checkpoint
 
 import (
 	"bytes"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
 )
 
-// checkpoint's ParseBody is to move onto Parse. oldParseBody is ParseBody
-// as it is in checkpoint/file.go at 8bfd058, copied with its helpers;
-// newParseBody is ParseBody written on this package. On the inputs of
-// bodyDomain the two must agree; outside it they differ where Parse follows
-// CommonMark and the old scanner did not (see bodyDomain).
-
-type body struct {
-	Title    string
-	Preamble string
-	Sections map[string]string
-	Extra    []bodySection
-}
-
-type bodySection struct{ Title, Text string }
-
-func sectionKey(title string) string {
-	t := strings.ToLower(title)
-	switch {
-	case strings.Contains(t, "context") || strings.Contains(t, "resume"):
-		return "context"
-	case strings.Contains(t, "decision"):
-		return "decisions"
-	case strings.Contains(t, "next") || strings.Contains(t, "action"):
-		return "next"
-	case strings.Contains(t, "file"):
-		return "files"
-	case strings.Contains(t, "summary") || strings.Contains(t, "state") || strings.Contains(t, "status"):
-		return "summary"
-	}
-	return ""
-}
-
-func oldParseBody(src []byte) *body {
-	b := &body{Sections: map[string]string{}}
+// ParseBody moved onto mdstate/sections. oldParseBody is ParseBody as it
+// was before (checkpoint/file.go at 8bfd058, its own line scanner). On the
+// inputs of bodyDomain the two must agree; outside it they differ where
+// sections.Parse follows CommonMark and the old scanner did not (see
+// bodyDomain).
+func oldParseBody(src []byte) *Body {
+	b := &Body{Sections: map[string]string{}}
 	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	var cur *strings.Builder
@@ -58,7 +34,7 @@ func oldParseBody(src []byte) *body {
 			}
 			b.Sections[k] = text
 		} else {
-			b.Extra = append(b.Extra, bodySection{Title: curTitle, Text: text})
+			b.Extra = append(b.Extra, BodySection{Title: curTitle, Text: text})
 		}
 	}
 	fence := ""
@@ -93,52 +69,6 @@ func oldParseBody(src []byte) *body {
 	return b
 }
 
-func cutPrefixFold(s, prefix string) (string, bool) {
-	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
-		return s[len(prefix):], true
-	}
-	return s, false
-}
-
-func isFieldLine(t string) bool {
-	if !strings.HasPrefix(t, "**") {
-		return false
-	}
-	i := strings.Index(t[2:], "**")
-	return i > 0 && strings.HasPrefix(t[2+i+2:], ":")
-}
-
-// newParseBody is ParseBody on Parse: the title without "Checkpoint:", the
-// preamble without field lines, the sections classified by sectionKey with
-// repeated keys merged, the others kept in order.
-func newParseBody(src []byte) *body {
-	d := Parse(src)
-	b := &body{Sections: map[string]string{}}
-	b.Title = d.Title
-	if rest, ok := cutPrefixFold(b.Title, "checkpoint:"); ok {
-		b.Title = strings.TrimSpace(rest)
-	}
-	var pre []string
-	for _, l := range strings.Split(d.Preamble, "\n") {
-		if !isFieldLine(strings.TrimSpace(l)) {
-			pre = append(pre, l)
-		}
-	}
-	b.Preamble = strings.Trim(strings.Join(pre, "\n"), "\n")
-	for _, s := range d.Sections {
-		if k := sectionKey(s.Title); k != "" {
-			text := s.Text
-			if old := b.Sections[k]; old != "" {
-				text = old + "\n" + text
-			}
-			b.Sections[k] = text
-		} else {
-			b.Extra = append(b.Extra, bodySection{Title: s.Title, Text: s.Text})
-		}
-	}
-	return b
-}
-
 var (
 	// fenceish matches a line the old scanner took for a fence.
 	fenceish = regexp.MustCompile("(?m)^[ \t]*(```|~~~)")
@@ -148,6 +78,10 @@ var (
 	// or "##" with a tab or nothing after it, a text ending in "#", or an
 	// empty title.
 	oddHeading = regexp.MustCompile("(?m)^(##?(\t|$)|##? .*#[ \t]*$|# [ \t]*$)")
+	// emptyTitle matches an H1 that is empty once "Checkpoint:" is cut:
+	// the old scanner then took a later H1 as the title, ParseBody keeps
+	// the first.
+	emptyTitle = regexp.MustCompile("(?mi)^# [ \t]*checkpoint:[ \t]*$")
 )
 
 // bodyDomain reports whether the old and the new ParseBody should agree on
@@ -166,7 +100,7 @@ func bodyDomain(src []byte) bool {
 			return false
 		}
 	}
-	if len(fenceish.FindAll(s, -1)) != len(plainFence.FindAll(s, -1)) || oddHeading.Match(s) {
+	if len(fenceish.FindAll(s, -1)) != len(plainFence.FindAll(s, -1)) || oddHeading.Match(s) || emptyTitle.Match(s) {
 		return false
 	}
 	for _, l := range bytes.Split(s, []byte("\n")) {
@@ -182,13 +116,13 @@ func compareParseBody(t testing.TB, in []byte) {
 	if !bodyDomain(in) {
 		return
 	}
-	if o, n := oldParseBody(in), newParseBody(in); !reflect.DeepEqual(o, n) {
+	if o, n := oldParseBody(in), ParseBody(in); !reflect.DeepEqual(o, n) {
 		t.Fatalf("ParseBody(%q):\nold %+v\nnew %+v", in, o, n)
 	}
 }
 
 func TestParseBodyCompat(t *testing.T) {
-	// checkpoint/id_test.go's TestParseBody input.
+	// TestParseBody's input.
 	idTest := "# Checkpoint: Title here\r\n**Date**: x\r\n\r\nIntro.\r\n\r\n## Next Actions\r\n1. a\r\n2. b\r\n```\r\n## not a heading\r\n```\r\n## Key Decisions\r\n- d1\r\n  continued\r\n## Risks\r\n- r\r\n"
 	if !bodyDomain([]byte(idTest)) {
 		t.Fatal("checkpoint's own test input is outside the domain")
@@ -211,4 +145,28 @@ func FuzzParseBodyCompat(f *testing.F) {
 		f.Add(in)
 	}
 	f.Fuzz(func(t *testing.T, in []byte) { compareParseBody(t, in) })
+}
+
+// caseInputs are the inputs of mdstate/sections' case files.
+func caseInputs(t testing.TB) [][]byte {
+	files, err := filepath.Glob(filepath.Join("..", "mdstate", "sections", "testdata", "cases", "*.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for _, file := range files {
+		ar, err := txtar.ParseFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fl := range ar.Files {
+			if fl.Name == "input.md" {
+				out = append(out, fl.Data)
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no case inputs in ../mdstate/sections/testdata/cases")
+	}
+	return out
 }
