@@ -3,6 +3,7 @@ package gitcp
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"golang.org/x/sys/unix"
 )
 
 // Mode selects where [Repo.Commit] puts the commit.
@@ -104,7 +104,7 @@ func (r *Repo) scan(idx *gitIndex) (*snapshot, error) {
 		}
 		data, err := readWorktreeFile(filepath.Join(r.TopLevel, f.path), mode)
 		if err != nil {
-			if errors.Is(err, unix.ENOENT) {
+			if errors.Is(err, fs.ErrNotExist) {
 				if f.idx >= 0 {
 					removed[f.idx] = true
 				}
@@ -165,13 +165,13 @@ func (r *Repo) scan(idx *gitIndex) (*snapshot, error) {
 	return s, nil
 }
 
-func entryFromStat(name string, st *unix.Stat_t, mode uint32, h Hash) ientry {
+func entryFromStat(name string, st *fileStat, mode uint32, h Hash) ientry {
 	return ientry{
 		name:   name,
-		ctimeS: uint32(st.Ctim.Sec), ctimeN: uint32(st.Ctim.Nsec),
-		mtimeS: uint32(st.Mtim.Sec), mtimeN: uint32(st.Mtim.Nsec),
-		dev: uint32(st.Dev), ino: uint32(st.Ino), mode: mode,
-		uid: st.Uid, gid: st.Gid, size: uint32(st.Size), hash: h,
+		ctimeS: uint32(st.ctimeS), ctimeN: uint32(st.ctimeN),
+		mtimeS: uint32(st.mtimeS), mtimeN: uint32(st.mtimeN),
+		dev: uint32(st.dev), ino: uint32(st.ino), mode: mode,
+		uid: st.uid, gid: st.gid, size: uint32(st.size), hash: h,
 	}
 }
 
@@ -346,7 +346,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 	}
 	var ilock *lockFile
 	if mode == ModeBranch {
-		if ilock, err = acquireLock(indexPath(r)); err != nil {
+		if ilock, err = r.acquireLock(indexPath(r)); err != nil {
 			return nil, err
 		}
 		defer ilock.rollback()

@@ -8,7 +8,7 @@ package gitcp
 // (see the package documentation); a stale index.lock must be removed
 // first. Skip-worktree bits are kept for paths still in HEAD.
 func (r *Repo) RepairIndex() error {
-	l, err := acquireLock(indexPath(r))
+	l, err := r.acquireLock(indexPath(r))
 	if err != nil {
 		return err
 	}

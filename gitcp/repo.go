@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing/cache"
@@ -29,6 +30,12 @@ type Repo struct {
 	GitDir       string // per-worktree git dir (wf keeps runtime data in GitDir/wf)
 	CommonDir    string // git dir shared by all worktrees (objects, refs, config)
 	WorktreeName string // MainWorktreeName for the main worktree, else the linked worktree's name
+
+	// LockWait is how long a commit, a switch or an index repair waits for
+	// an existing git lock file (index.lock, HEAD.lock, <ref>.lock) to go
+	// away before failing with [LockBusyError]. Zero means 2 seconds. Set
+	// it after [Discover], before the first call that writes.
+	LockWait time.Duration
 
 	cfg *config
 

@@ -311,10 +311,8 @@ func TestLockBusy(t *testing.T) {
 	write(t, dir, "a.txt", "a\n")
 	lock := filepath.Join(dir, ".git", "index.lock")
 	os.WriteFile(lock, nil, 0o644)
-	old := LockWait
-	LockWait = 200 * time.Millisecond
-	defer func() { LockWait = old }()
 	r := discover(t, dir)
+	r.LockWait = 200 * time.Millisecond
 	start := time.Now()
 	_, err := r.Commit(CommitOptions{Message: "x"})
 	var le *LockBusyError

@@ -3,12 +3,12 @@ package gitcp
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"golang.org/x/sys/unix"
 )
 
 // Staged is what [CommitOptions].Stage sees: the work tree scanned and
@@ -60,9 +60,9 @@ func (r *Repo) restat(snap *snapshot, paths []string) ([]string, error) {
 		i := sort.Search(len(es), func(i int) bool { return es[i].name >= p })
 		exists := i < len(es) && es[i].name == p && es[i].stage() == 0
 		abs := filepath.Join(r.TopLevel, filepath.FromSlash(p))
-		var st unix.Stat_t
-		if err := unix.Lstat(abs, &st); err != nil {
-			if errors.Is(err, unix.ENOENT) {
+		st, err := lstat(abs)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
 				if exists {
 					snap.entries = slices.Delete(es, i, i+1)
 				}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"golang.org/x/sys/unix"
 )
 
 // DirtyWorktreeError is returned by [Repo.CreateBranch] when asked to
@@ -95,7 +94,7 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 	} else if op != "" {
 		return unsafeState(op)
 	}
-	ilock, err := acquireLock(indexPath(r))
+	ilock, err := r.acquireLock(indexPath(r))
 	if err != nil {
 		return err
 	}
@@ -139,7 +138,7 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 	}
 	// Work-tree files: removals first (a file may become a folder), then
 	// writes.
-	written := map[string]unix.Stat_t{}
+	written := map[string]fileStat{}
 	for _, c := range changes {
 		if o := old[c.Path]; o != nil && o.skipWorktree() {
 			continue
@@ -167,8 +166,8 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 		if err := writeWorktreeFile(abs, uint32(c.NewMode), data); err != nil {
 			return err
 		}
-		var st unix.Stat_t
-		if err := unix.Lstat(abs, &st); err != nil {
+		st, err := lstat(abs)
+		if err != nil {
 			return err
 		}
 		written[c.Path] = st
@@ -199,7 +198,7 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 		return err
 	}
 	// HEAD, with the reflog line git switch writes.
-	hl, err := acquireLock(filepath.Join(r.GitDir, "HEAD"))
+	hl, err := r.acquireLock(filepath.Join(r.GitDir, "HEAD"))
 	if err != nil {
 		return err
 	}

@@ -10,8 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
-
-	"golang.org/x/sys/unix"
+	"syscall"
 )
 
 // wtFile is a work-tree file found by the walk that may differ from the
@@ -21,7 +20,7 @@ type wtFile struct {
 	path    string
 	idx     int // index entry position, -1 if untracked
 	deleted bool
-	st      unix.Stat_t
+	st      fileStat
 }
 
 // walkResult is the outcome of comparing the work tree with the index.
@@ -115,12 +114,11 @@ func (r *Repo) walkWorktree(idx *gitIndex) (*walkResult, error) {
 		if w.seen[i] || e.skipWorktree() || e.flags&flagAssumeValid != 0 {
 			continue
 		}
-		var st unix.Stat_t
-		err := unix.Lstat(filepath.Join(r.TopLevel, e.name), &st)
+		st, err := lstat(filepath.Join(r.TopLevel, e.name))
 		switch {
 		case err != nil:
 			res.dirty = append(res.dirty, wtFile{path: e.name, idx: i, deleted: true})
-		case st.Mode&unix.S_IFMT == unix.S_IFDIR:
+		case st.mode.IsDir():
 			if e.mode != modeGitlink {
 				res.dirty = append(res.dirty, wtFile{path: e.name, idx: i, deleted: true})
 			}
@@ -176,7 +174,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 	}
 	f, err := os.Open(abs)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, unix.ENOTDIR) {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 			return nil, buf, nil // raced with a deletion: the fallback lstat handles it
 		}
 		return nil, buf, err
@@ -186,7 +184,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, buf, err
 	}
-	fd := int(f.Fd())
+	sd := newDirStatter(f, abs)
 	ign := j.ign
 	if !j.ignored {
 		for _, de := range ents {
@@ -223,7 +221,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 		}
 		buf = append(buf, name...)
 		typ := de.Type()
-		var st unix.Stat_t
+		var st fileStat
 		haveSt := false
 		// First entry (lowest stage) with this name, if tracked.
 		i, n := lo, hi
@@ -237,17 +235,12 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 		}
 		tracked := i < hi && es[i].name == string(buf)
 		if tracked || !typ.IsDir() {
-			if err := unix.Fstatat(fd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+			if st, err = sd.lstat(name); err != nil {
 				continue // vanished
 			}
 			haveSt = true
-			switch st.Mode & unix.S_IFMT {
-			case unix.S_IFDIR:
-				typ = fs.ModeDir
-			case unix.S_IFREG:
-				typ = 0
-			case unix.S_IFLNK:
-				typ = fs.ModeSymlink
+			switch typ = st.mode.Type(); typ {
+			case fs.ModeDir, 0, fs.ModeSymlink:
 			default:
 				continue // sockets, fifos, devices: git ignores them
 			}
@@ -310,14 +303,14 @@ func (w *walker) markSeen(i int) {
 // with core.filemode, the exec bit), size, mtime, ctime, inode, uid and gid;
 // an entry whose mtime is not older than the index file is racily clean and
 // counted as dirty so that its content gets hashed.
-func (w *walker) statDirty(e *ientry, st *unix.Stat_t) bool {
+func (w *walker) statDirty(e *ientry, st *fileStat) bool {
 	if modeFromStat(st, e.mode, w.fileMode) != e.mode {
 		return true
 	}
-	if e.size != uint32(st.Size) ||
-		e.mtimeS != uint32(st.Mtim.Sec) || e.mtimeN != uint32(st.Mtim.Nsec) ||
-		e.ctimeS != uint32(st.Ctim.Sec) || e.ctimeN != uint32(st.Ctim.Nsec) ||
-		e.ino != uint32(st.Ino) || e.uid != st.Uid || e.gid != st.Gid {
+	if e.size != uint32(st.size) ||
+		e.mtimeS != uint32(st.mtimeS) || e.mtimeN != uint32(st.mtimeN) ||
+		e.ctimeS != uint32(st.ctimeS) || e.ctimeN != uint32(st.ctimeN) ||
+		e.ino != uint32(st.ino) || e.uid != st.uid || e.gid != st.gid {
 		return true
 	}
 	ms, mn := e.mtime()
@@ -329,17 +322,17 @@ func (w *walker) statDirty(e *ientry, st *unix.Stat_t) bool {
 
 // modeFromStat returns the git mode for a stat result. With core.filemode
 // off, a regular file keeps the exec bit of the index entry (prev).
-func modeFromStat(st *unix.Stat_t, prev uint32, fileMode bool) uint32 {
-	switch st.Mode & unix.S_IFMT {
-	case unix.S_IFLNK:
+func modeFromStat(st *fileStat, prev uint32, fileMode bool) uint32 {
+	switch st.mode.Type() {
+	case fs.ModeSymlink:
 		return modeSymlink
-	case unix.S_IFDIR:
+	case fs.ModeDir:
 		return modeGitlink
-	case unix.S_IFREG:
+	case 0:
 		if !fileMode && (prev == modeRegular || prev == modeExecutable) {
 			return prev
 		}
-		if st.Mode&0o100 != 0 {
+		if st.mode&0o100 != 0 {
 			return modeExecutable
 		}
 		return modeRegular
