@@ -54,23 +54,6 @@ func TestLogTrailersNewestFirst(t *testing.T) {
 	}
 }
 
-func TestWildmatch(t *testing.T) {
-	cases := []struct {
-		pat, s string
-		want   bool
-	}{
-		{"*.log", "a.log", true}, {"*.log", "a/b.log", false}, {"a/**/b", "a/b", true},
-		{"a/**/b", "a/x/y/b", true}, {"**/foo", "x/foo", true}, {"**/foo", "foo", true},
-		{"foo/**", "foo/x/y", true}, {"foo/**", "foo", false}, {"[a-c]x", "bx", true},
-		{"[!a-c]x", "bx", false}, {"?", "/", false}, {"a*b", "a/b", false}, {`\*`, "*", true},
-	}
-	for _, c := range cases {
-		if got := wildmatch(c.pat, 0, c.s, 0); got != c.want {
-			t.Errorf("wildmatch(%q, %q) = %v", c.pat, c.s, got)
-		}
-	}
-}
-
 // logFixture is a generated history: branches, merges (two parents and
 // octopus), equal and skewed committer dates, checkpoint commits, and
 // commits that mention Wf-Checkpoint only in prose (git log --grep lists

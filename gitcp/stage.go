@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/wf-tool/wf/gitcp/internal/index"
 )
 
 // Staged is what [CommitOptions].Stage sees: the work tree scanned and
@@ -57,8 +58,8 @@ func (r *Repo) restat(snap *snapshot, paths []string) ([]string, error) {
 		p = filepath.ToSlash(filepath.Clean(p))
 		cleaned = append(cleaned, p)
 		es := snap.entries
-		i := sort.Search(len(es), func(i int) bool { return es[i].name >= p })
-		exists := i < len(es) && es[i].name == p && es[i].stage() == 0
+		i := sort.Search(len(es), func(i int) bool { return es[i].Name >= p })
+		exists := i < len(es) && es[i].Name == p && es[i].Stage() == 0
 		abs := filepath.Join(r.TopLevel, filepath.FromSlash(p))
 		st, err := lstat(abs)
 		if err != nil {
@@ -73,7 +74,7 @@ func (r *Repo) restat(snap *snapshot, paths []string) ([]string, error) {
 		}
 		prev := uint32(0)
 		if exists {
-			prev = es[i].mode
+			prev = es[i].Mode
 		}
 		mode := modeFromStat(&st, prev, fileMode)
 		if mode == 0 || mode == modeGitlink {
@@ -85,7 +86,7 @@ func (r *Repo) restat(snap *snapshot, paths []string) ([]string, error) {
 		}
 		ne := entryFromStat(p, &st, mode, hashObject(plumbing.BlobObject, data))
 		if exists {
-			ne.xflags = es[i].xflags &^ xflagIntentToAdd
+			ne.XFlags = es[i].XFlags &^ index.XFlagIntentToAdd
 			es[i] = ne
 		} else {
 			snap.entries = slices.Insert(es, i, ne) // in place when capacity allows

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/wf-tool/wf/gitcp/internal/index"
 )
 
 // ChangeKind classifies a [Change].
@@ -65,7 +66,7 @@ type treeChild struct {
 // git's tree order (a folder sorts as its name followed by "/"), so one
 // linear pass suffices. Conflict stages and intent-to-add entries are left
 // out, as git write-tree does.
-func buildTree(entries []ientry, pos int, prefix, name string) (*treeNode, int) {
+func buildTree(entries []index.Entry, pos int, prefix, name string) (*treeNode, int) {
 	b := &treeBuilder{entries: entries}
 	return b.build(pos, prefix, name, nil)
 }
@@ -74,7 +75,7 @@ func buildTree(entries []ientry, pos int, prefix, name string) (*treeNode, int) 
 // built from only at the paths in dirty (the folders holding changed paths,
 // and their ancestors, as "" and "a/", "a/b/"): the nodes of those folders
 // are built again, every other subtree of old is reused as is.
-func rebuildTree(entries []ientry, old *treeNode, dirty map[string]bool) *treeNode {
+func rebuildTree(entries []index.Entry, old *treeNode, dirty map[string]bool) *treeNode {
 	b := &treeBuilder{entries: entries, dirty: dirty}
 	n, _ := b.build(0, "", "", old)
 	return n
@@ -84,7 +85,7 @@ func rebuildTree(entries []ientry, old *treeNode, dirty map[string]bool) *treeNo
 // children are gathered on one scratch stack and copied out at their exact
 // size.
 type treeBuilder struct {
-	entries []ientry
+	entries []index.Entry
 	scratch []treeChild
 	dirty   map[string]bool // nil: build everything
 }
@@ -97,12 +98,12 @@ func (b *treeBuilder) build(pos int, prefix, name string, old *treeNode) (*treeN
 	oi := 0 // cursor in old.children (same order)
 	for pos < len(entries) {
 		e := &entries[pos]
-		if !strings.HasPrefix(e.name, prefix) {
+		if !strings.HasPrefix(e.Name, prefix) {
 			break
 		}
-		rest := e.name[len(prefix):]
+		rest := e.Name[len(prefix):]
 		if i := strings.IndexByte(rest, '/'); i >= 0 {
-			subPrefix, subName := e.name[:len(prefix)+i+1], rest[:i]
+			subPrefix, subName := e.Name[:len(prefix)+i+1], rest[:i]
 			var oldSub *treeNode
 			if old != nil {
 				for oi < len(old.children) && treeCompare(old.children[oi].name, old.children[oi].sub != nil, subName, true) < 0 {
@@ -116,7 +117,7 @@ func (b *treeBuilder) build(pos int, prefix, name string, old *treeNode) (*treeN
 			if oldSub != nil && !b.dirty[subPrefix] {
 				// Unchanged subtree: reuse it and skip its entries.
 				sub = oldSub
-				pos += sort.Search(len(entries)-pos, func(k int) bool { return !strings.HasPrefix(entries[pos+k].name, subPrefix) })
+				pos += sort.Search(len(entries)-pos, func(k int) bool { return !strings.HasPrefix(entries[pos+k].Name, subPrefix) })
 			} else {
 				sub, pos = b.build(pos, subPrefix, subName, oldSub)
 			}
@@ -129,11 +130,11 @@ func (b *treeBuilder) build(pos int, prefix, name string, old *treeNode) (*treeN
 			continue
 		}
 		pos++
-		if e.stage() != 0 || e.intentToAdd() {
+		if e.Stage() != 0 || e.IntentToAdd() {
 			continue
 		}
 		n.count++
-		b.scratch = append(b.scratch, treeChild{mode: e.mode, name: rest, hash: e.hash})
+		b.scratch = append(b.scratch, treeChild{mode: e.Mode, name: rest, hash: e.Hash})
 		size += 7 + len(rest) + 21
 	}
 	n.children = slices.Clone(b.scratch[base:])
@@ -290,19 +291,13 @@ func (d *treeDiff) added(prefix string, c treeChild) {
 // appendCacheTree serialises n as git's TREE index extension, valid
 // everywhere (all its trees exist in the object database).
 func appendCacheTree(b []byte, n *treeNode) []byte {
-	b = append(b, n.name...)
-	b = append(b, 0)
-	b = strconv.AppendInt(b, int64(n.count), 10)
-	b = append(b, ' ')
 	subs := 0
 	for _, c := range n.children {
 		if c.sub != nil {
 			subs++
 		}
 	}
-	b = strconv.AppendInt(b, int64(subs), 10)
-	b = append(b, '\n')
-	b = append(b, n.hash[:]...)
+	b = index.AppendCacheTreeNode(b, n.name, n.count, subs, n.hash)
 	for _, c := range n.children {
 		if c.sub != nil {
 			b = appendCacheTree(b, c.sub)
