@@ -108,37 +108,54 @@ func (l *List) Ignored(rel string, isDir bool) bool {
 
 // wildmatch matches s against pattern p with git's WM_PATHNAME semantics.
 func wildmatch(p string, pi int, s string, si int) bool {
+	return dowild(p, pi, s, si) == wmMatch
+}
+
+// Results of dowild. As in git's wildmatch.c, the two aborts tell the
+// enclosing "*" loops that trying further positions cannot succeed, which
+// keeps patterns like "*a*a*a*a*b" from backtracking exponentially.
+const (
+	wmNoMatch         = iota
+	wmMatch           // s matches
+	wmAbortAll        // s ran out before the pattern: no later start helps
+	wmAbortToStarStar // a "*" met a "/": only an enclosing "**" may go on
+)
+
+func dowild(p string, pi int, s string, si int) int {
 	for pi < len(p) {
 		c := p[pi]
+		if si >= len(s) && c != '*' {
+			return wmAbortAll
+		}
 		switch c {
 		case '\\':
 			pi++
-			if pi >= len(p) || si >= len(s) || s[si] != p[pi] {
-				return false
+			if pi >= len(p) || s[si] != p[pi] {
+				return wmNoMatch
 			}
 			pi++
 			si++
 		case '?':
-			if si >= len(s) || s[si] == '/' {
-				return false
+			if s[si] == '/' {
+				return wmNoMatch
 			}
 			pi++
 			si++
 		case '[':
-			if si >= len(s) || s[si] == '/' {
-				return false
+			if s[si] == '/' {
+				return wmNoMatch
 			}
 			ok, np := matchBracket(p, pi, s[si])
 			if np < 0 { // unterminated: a literal '['
 				if s[si] != '[' {
-					return false
+					return wmNoMatch
 				}
 				pi++
 				si++
 				continue
 			}
 			if !ok {
-				return false
+				return wmNoMatch
 			}
 			pi = np
 			si++
@@ -149,39 +166,48 @@ func wildmatch(p string, pi int, s string, si int) bool {
 			}
 			if pi-star >= 2 && (star == 0 || p[star-1] == '/') && (pi == len(p) || p[pi] == '/') {
 				if pi == len(p) {
-					return true
+					return wmMatch
 				}
-				if wildmatch(p, pi+1, s, si) {
-					return true
+				if r := dowild(p, pi+1, s, si); r == wmMatch || r == wmAbortAll {
+					return r
 				}
 				for k := si; k < len(s); k++ {
-					if s[k] == '/' && wildmatch(p, pi+1, s, k+1) {
-						return true
+					if s[k] != '/' {
+						continue
+					}
+					if r := dowild(p, pi+1, s, k+1); r == wmMatch || r == wmAbortAll {
+						return r
 					}
 				}
-				return false
+				return wmAbortAll
 			}
 			if pi == len(p) {
-				return strings.IndexByte(s[si:], '/') < 0
+				if strings.IndexByte(s[si:], '/') < 0 {
+					return wmMatch
+				}
+				return wmAbortToStarStar
 			}
 			for k := si; k <= len(s); k++ {
-				if wildmatch(p, pi, s, k) {
-					return true
+				if r := dowild(p, pi, s, k); r != wmNoMatch {
+					return r
 				}
 				if k < len(s) && s[k] == '/' {
-					return false
+					return wmAbortToStarStar
 				}
 			}
-			return false
+			return wmAbortAll
 		default:
-			if si >= len(s) || s[si] != c {
-				return false
+			if s[si] != c {
+				return wmNoMatch
 			}
 			pi++
 			si++
 		}
 	}
-	return si == len(s)
+	if si == len(s) {
+		return wmMatch
+	}
+	return wmNoMatch
 }
 
 // matchBracket matches ch against the bracket expression at p[pi] ('[').
