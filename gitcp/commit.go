@@ -87,7 +87,7 @@ func (r *Repo) scan(idx *index.File) (*snapshot, error) {
 	repl := map[int]*index.Entry{} // index position -> replacement (nil = remove)
 	removed := map[int]bool{}
 	var added []index.Entry
-	fileMode := r.cfg.bool("core.filemode", true)
+	fileMode := r.cfg.Bool("core.filemode", true)
 	for _, f := range res.dirty {
 		if f.deleted {
 			removed[f.idx] = true

@@ -41,7 +41,7 @@ const (
 // is none, it is disabled (core.commitGraph=false) or git would not use it
 // (shallow repository, grafts), or it cannot be read.
 func (r *Repo) openCommitGraph() *commitGraph {
-	if !r.cfg.bool("core.commitgraph", true) {
+	if !r.cfg.Bool("core.commitgraph", true) {
 		return nil
 	}
 	for _, f := range []string{"shallow", "info/grafts"} {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/wf-tool/wf/gitcp/internal/config"
 	"github.com/wf-tool/wf/gitcp/internal/ignore"
 )
 
@@ -11,14 +12,14 @@ import (
 // CommonDir/info/exclude, lowest priority first.
 func (r *Repo) baseIgnores() *ignore.List {
 	var list *ignore.List
-	ex, ok := r.cfg.get("core.excludesfile")
+	ex, ok := r.cfg.Get("core.excludesfile")
 	if !ok {
-		if x := xdgConfigHome(); x != "" {
+		if x := config.XDGConfigHome(); x != "" {
 			ex = filepath.Join(x, "git", "ignore")
 		}
 	}
 	if ex != "" {
-		if data, err := os.ReadFile(expandHome(ex)); err == nil {
+		if data, err := os.ReadFile(config.ExpandHome(ex)); err == nil {
 			list = &ignore.List{Rules: ignore.Parse(data, "")}
 		}
 	}

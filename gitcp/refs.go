@@ -111,10 +111,10 @@ func (r *Repo) identity(kind string, now time.Time) (Signature, error) {
 		if v := os.Getenv("GIT_" + up + "_" + env); v != "" {
 			return v
 		}
-		if v, ok := r.cfg.get(kind + "." + key); ok && v != "" {
+		if v, ok := r.cfg.Get(kind + "." + key); ok && v != "" {
 			return v
 		}
-		if v, ok := r.cfg.get("user." + key); ok && v != "" {
+		if v, ok := r.cfg.Get("user." + key); ok && v != "" {
 			return v
 		}
 		if env == "EMAIL" {

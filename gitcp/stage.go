@@ -52,7 +52,7 @@ func (s *Staged) DiffStat(since Hash) ([]FileStat, error) {
 // callback after the scan. A missing path is removed. It returns the paths
 // cleaned.
 func (r *Repo) restat(snap *snapshot, paths []string) ([]string, error) {
-	fileMode := r.cfg.bool("core.filemode", true)
+	fileMode := r.cfg.Bool("core.filemode", true)
 	cleaned := make([]string, 0, len(paths))
 	for _, p := range paths {
 		p = filepath.ToSlash(filepath.Clean(p))

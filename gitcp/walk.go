@@ -69,7 +69,7 @@ func (r *Repo) walkWorktree(idx *index.File) (*walkResult, error) {
 		dirs:     map[string]int{"": 0},
 		seen:     make([]bool, len(idx.Entries)),
 		base:     r.baseIgnores(),
-		fileMode: r.cfg.bool("core.filemode", true),
+		fileMode: r.cfg.Bool("core.filemode", true),
 	}
 	if idx.Exists {
 		w.racyS, w.racyN = idx.ModTime.Unix(), int64(idx.ModTime.Nanosecond())
