@@ -63,7 +63,7 @@ func (r *Repo) Log(ref, trailerKey string, limit int) ([]LogEntry, error) {
 		seenHash: map[Hash]struct{}{},
 	}
 	if g != nil {
-		w.seenPos = make([]bool, g.total)
+		w.seenPos = make([]bool, g.Len())
 	}
 	if err := w.push(start, true); err != nil {
 		return nil, err

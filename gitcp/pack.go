@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/wf-tool/wf/gitcp/internal/mmap"
 )
 
 // objDB reads raw objects straight from the pack files (mapped .idx and
@@ -68,7 +69,7 @@ func (db *objDB) close() {
 
 func openPack(base string) (*packFile, error) {
 	p := &packFile{path: base + ".pack"}
-	idx, rel, err := mapFile(base + ".idx")
+	idx, rel, err := mmap.Map(base + ".idx")
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +78,7 @@ func openPack(base string) (*packFile, error) {
 		p.close()
 		return nil, err
 	}
-	data, rel, err := mapFile(p.path)
+	data, rel, err := mmap.Map(p.path)
 	if err != nil {
 		p.close()
 		return nil, err
