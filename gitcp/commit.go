@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/wf-tool/wf/gitcp/internal/index"
+	"github.com/wf-tool/wf/gitcp/internal/odb"
 )
 
 // Mode selects where [Repo.Commit] puts the commit.
@@ -113,7 +113,7 @@ func (r *Repo) scan(idx *index.File) (*snapshot, error) {
 			}
 			return nil, err
 		}
-		h := hashObject(plumbing.BlobObject, data)
+		h := odb.HashObject(plumbing.BlobObject, data)
 		ne := entryFromStat(f.path, &f.st, mode, h)
 		if prev != nil {
 			ne.Name = prev.Name
@@ -431,7 +431,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 	}
 	// 1. Objects: blobs, trees (children before parents), commit.
 	for _, c := range p.changes {
-		if c.NewHash.IsZero() || c.NewMode == filemode.Submodule {
+		if c.NewHash.IsZero() || c.NewMode == modeGitlink {
 			continue
 		}
 		if data, ok := snap.contents[c.Path]; ok {
@@ -547,7 +547,7 @@ func cleanMessage(m string) string {
 func (r *Repo) checkFiles(p *plan, opts CommitOptions, only []string) error {
 	var refused []RefusedFile
 	for _, c := range p.changes {
-		if c.NewHash.IsZero() || c.NewMode == filemode.Submodule {
+		if c.NewHash.IsZero() || c.NewMode == modeGitlink {
 			continue
 		}
 		if only != nil && !slices.Contains(only, c.Path) {
@@ -561,7 +561,7 @@ func (r *Repo) checkFiles(p *plan, opts CommitOptions, only []string) error {
 				continue
 			}
 		}
-		if c.NewMode == filemode.Symlink {
+		if c.NewMode == modeSymlink {
 			continue
 		}
 		data, ok := p.snap.contents[c.Path]

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/wf-tool/wf/gitcp/gittest"
+	"github.com/wf-tool/wf/gitcp/internal/odb"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -342,12 +343,12 @@ func TestPackReaderMatchesGoGit(t *testing.T) {
 	gittest.Git(t, dir, "repack", "-q", "-adf", "--window=250", "--depth=20")
 	gittest.Git(t, dir, "commit", "-q", "--allow-empty", "-m", "loose")
 	r := discover(t, dir)
-	db := openObjDB(filepath.Join(dir, ".git", "objects"))
-	defer db.close()
-	if len(db.packs) != 1 {
-		t.Fatalf("%d packs mapped", len(db.packs))
+	db := odb.Open(filepath.Join(dir, ".git", "objects"))
+	defer db.Close()
+	if db.Packs() != 1 {
+		t.Fatalf("%d packs mapped", db.Packs())
 	}
-	rd := &objReader{db: db}
+	rd := odb.NewReader(db)
 	deltas := 0
 	for _, l := range strings.Split(gittest.Git(t, dir, "verify-pack", "-v", packIdx(t, dir)), "\n") {
 		if f := strings.Fields(l); len(f) >= 7 && IsHash(f[0]) {
@@ -362,7 +363,7 @@ func TestPackReaderMatchesGoGit(t *testing.T) {
 		hs, ts, _ := strings.Cut(line, " ")
 		h := NewHash(hs)
 		typ, _ := plumbing.ParseObjectType(ts)
-		gotT, got, err := rd.read(h)
+		gotT, got, err := rd.Read(h)
 		if err != nil {
 			t.Fatalf("%s: %v", hs, err)
 		}
@@ -374,7 +375,7 @@ func TestPackReaderMatchesGoGit(t *testing.T) {
 			t.Fatalf("%s: got %s %q, want %s %q", hs, gotT, got, typ, want)
 		}
 	}
-	if _, _, err := rd.read(NewHash("0123456789012345678901234567890123456789")); !errors.Is(err, errObjNotHere) {
+	if _, _, err := rd.Read(NewHash("0123456789012345678901234567890123456789")); !errors.Is(err, odb.ErrNotHere) {
 		t.Fatalf("missing object: %v", err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/wf-tool/wf/gitcp/internal/config"
+	"github.com/wf-tool/wf/gitcp/internal/odb"
 )
 
 // MainWorktreeName is the name [Repo.WorktreeName] reports for the main
@@ -47,8 +48,8 @@ type Repo struct {
 	// first use; readObject takes objMu around it.
 	objOnce sync.Once
 	objMu   sync.Mutex
-	objDB   *objDB
-	objRd   *objReader
+	objDB   *odb.DB
+	objRd   *odb.Reader
 }
 
 // allowedExtensions lists the repository extensions this package understands.
@@ -217,7 +218,7 @@ func (r *Repo) WfDir() string { return filepath.Join(r.GitDir, "wf") }
 func (r *Repo) Close() error {
 	r.objMu.Lock()
 	if r.objDB != nil {
-		r.objDB.close()
+		r.objDB.Close()
 		r.objDB, r.objRd = nil, nil
 	}
 	r.objMu.Unlock()

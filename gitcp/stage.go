@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp/internal/index"
+	"github.com/wf-tool/wf/gitcp/internal/odb"
 )
 
 // Staged is what [CommitOptions].Stage sees: the work tree scanned and
@@ -84,7 +85,7 @@ func (r *Repo) restat(snap *snapshot, paths []string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		ne := entryFromStat(p, &st, mode, hashObject(plumbing.BlobObject, data))
+		ne := entryFromStat(p, &st, mode, odb.HashObject(plumbing.BlobObject, data))
 		if exists {
 			ne.XFlags = es[i].XFlags &^ index.XFlagIntentToAdd
 			es[i] = ne

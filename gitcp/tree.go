@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/wf-tool/wf/gitcp/internal/index"
+	"github.com/wf-tool/wf/gitcp/internal/odb"
 )
 
 // ChangeKind classifies a [Change].
@@ -41,7 +41,7 @@ func (k ChangeKind) String() string {
 type Change struct {
 	Path             string // slash-separated, relative to the top level
 	Kind             ChangeKind
-	OldMode, NewMode filemode.FileMode
+	OldMode, NewMode FileMode
 	OldHash, NewHash Hash
 }
 
@@ -149,7 +149,7 @@ func (b *treeBuilder) build(pos int, prefix, name string, old *treeNode) (*treeN
 		data = append(data, c.hash[:]...)
 	}
 	n.data = data
-	n.hash = hashObject(plumbing.TreeObject, data)
+	n.hash = odb.HashObject(plumbing.TreeObject, data)
 	return n, pos
 }
 
@@ -254,7 +254,7 @@ func (d *treeDiff) diff(old Hash, n *treeNode, prefix string) error {
 					kind = TypeChanged
 				}
 				d.changes = append(d.changes, Change{Path: prefix + o.name, Kind: kind,
-					OldMode: filemode.FileMode(o.mode), NewMode: filemode.FileMode(nw.mode),
+					OldMode: FileMode(o.mode), NewMode: FileMode(nw.mode),
 					OldHash: o.hash, NewHash: nw.hash})
 			}
 		}
@@ -267,11 +267,11 @@ func fileType(m uint32) uint32 { return m & 0o170000 }
 func (d *treeDiff) removed(prefix string, e treeEntry) error {
 	if !e.isTree() {
 		d.changes = append(d.changes, Change{Path: prefix + e.name, Kind: Deleted,
-			OldMode: filemode.FileMode(e.mode), OldHash: e.hash})
+			OldMode: FileMode(e.mode), OldHash: e.hash})
 		return nil
 	}
 	return d.r.flattenTree(e.hash, prefix+e.name+"/", func(p string, e treeEntry) error {
-		d.changes = append(d.changes, Change{Path: p, Kind: Deleted, OldMode: filemode.FileMode(e.mode), OldHash: e.hash})
+		d.changes = append(d.changes, Change{Path: p, Kind: Deleted, OldMode: FileMode(e.mode), OldHash: e.hash})
 		return nil
 	})
 }
@@ -279,7 +279,7 @@ func (d *treeDiff) removed(prefix string, e treeEntry) error {
 func (d *treeDiff) added(prefix string, c treeChild) {
 	if c.sub == nil {
 		d.changes = append(d.changes, Change{Path: prefix + c.name, Kind: Added,
-			NewMode: filemode.FileMode(c.mode), NewHash: c.hash})
+			NewMode: FileMode(c.mode), NewHash: c.hash})
 		return
 	}
 	d.write = append(d.write, c.sub)
