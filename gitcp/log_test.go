@@ -336,7 +336,7 @@ func readFile(t *testing.T, p string) string {
 }
 
 // TestPackReaderMatchesGoGit reads every object of a deltified pack (and
-// the loose objects next to it) with objReader and with go-git.
+// the loose objects next to it) with odb.Reader and with go-git.
 func TestPackReaderMatchesGoGit(t *testing.T) {
 	f := genLogFixture(2, 300)
 	dir, _ := importFixture(t, f)

@@ -44,7 +44,7 @@ type Repo struct {
 	storeOnce sync.Once
 	store     *filesystem.Storage
 
-	// The own reader of packs and loose objects (pack.go), opened on
+	// The own reader of packs and loose objects (internal/odb), opened on
 	// first use; readObject takes objMu around it.
 	objOnce sync.Once
 	objMu   sync.Mutex

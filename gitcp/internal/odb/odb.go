@@ -197,9 +197,16 @@ const maxDeltaChain = 10000
 // that could not be decoded. The content is valid until the next call on
 // r.
 func (r *Reader) Read(h [20]byte) (plumbing.ObjectType, []byte, error) {
+	return r.read(h, 0)
+}
+
+// read is Read for a delta base at depth in a delta chain, so that a chain
+// crossing packs (a reference delta whose base is in another pack) is
+// bounded too.
+func (r *Reader) read(h [20]byte, depth int) (plumbing.ObjectType, []byte, error) {
 	for _, p := range r.db.packs {
 		if off, ok := p.find(&h); ok {
-			return r.readPacked(p, off, 0)
+			return r.readPacked(p, off, depth)
 		}
 	}
 	return r.readLoose(h)
@@ -403,7 +410,7 @@ func (r *Reader) readPacked(p *packFile, off int64, depth int) (plumbing.ObjectT
 		if boff, ok := p.find(&bh); ok {
 			bt, base, err = r.readPacked(p, boff, depth+1)
 		} else {
-			bt, base, err = r.Read(bh)
+			bt, base, err = r.read(bh, depth+1)
 		}
 	}
 	if err != nil {
