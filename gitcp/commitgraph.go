@@ -17,7 +17,7 @@ import (
 // walk needs no object reads for topology. Read-only after
 // openCommitGraph; safe for concurrent use.
 type commitGraph struct {
-	*commitgraph.Graph
+	commitgraph.Graph
 	release []func()
 }
 
@@ -54,7 +54,8 @@ func (r *Repo) openCommitGraph() *commitGraph {
 		}
 	}
 	g := &commitGraph{}
-	data := make([][]byte, 0, len(files))
+	var buf [8][]byte // chains are short; no allocation for the list
+	data := buf[:0]
 	for _, f := range files {
 		b, rel, err := mmap.Map(f)
 		if err != nil {
@@ -80,7 +81,7 @@ func (g *commitGraph) close() {
 	for _, f := range g.release {
 		f()
 	}
-	g.release, g.Graph = nil, nil
+	g.release, g.Graph = nil, commitgraph.Graph{}
 }
 
 // lookup returns the global position of h.

@@ -33,16 +33,16 @@ const (
 
 // New parses the layers of a commit-graph chain, base layer first (a single
 // objects/info/commit-graph file is a chain of one). The Graph keeps
-// references into files. It returns [ErrMalformed] when a layer is not a
+// references into the files' bytes, not the files slice. It returns [ErrMalformed] when a layer is not a
 // version 1 SHA-1 commit-graph with the OIDF, OIDL and CDAT chunks, when a
 // layer's base count does not match its depth in the chain, or when a
 // parent or extra edge names a position outside the chain.
-func New(files [][]byte) (*Graph, error) {
-	g := &Graph{}
+func New(files [][]byte) (Graph, error) {
+	var g Graph
 	for i, data := range files {
 		l, err := parseLayer(data, i)
 		if err != nil {
-			return nil, err
+			return Graph{}, err
 		}
 		l.base = g.total
 		g.total += l.n
@@ -55,12 +55,12 @@ func New(files [][]byte) (*Graph, error) {
 			p1, p2 := binary.BigEndian.Uint32(c[20:]), binary.BigEndian.Uint32(c[24:])
 			if (p1 != graphNoParent && int(p1) >= g.total) ||
 				(p2 != graphNoParent && p2&graphExtraEdges == 0 && int(p2) >= g.total) {
-				return nil, ErrMalformed
+				return Graph{}, ErrMalformed
 			}
 		}
 		for i := 0; i+4 <= len(l.edges); i += 4 {
 			if int(binary.BigEndian.Uint32(l.edges[i:])&^graphLastEdge) >= g.total {
-				return nil, ErrMalformed
+				return Graph{}, ErrMalformed
 			}
 		}
 	}

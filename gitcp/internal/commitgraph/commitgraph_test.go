@@ -42,7 +42,7 @@ func checkVectors(t *testing.T, dir string) {
 				t.Errorf("%s: %v", name, err)
 				continue
 			}
-			if err := walkAll(g); err != nil {
+			if err := walkAll(&g); err != nil {
 				t.Errorf("%s: %v", name, err)
 			}
 		case strings.HasPrefix(name, "bad_"):
