@@ -152,8 +152,10 @@ func Decode(data []byte) (*File, error) {
 		}
 		start := off + hl
 		if idx.Version == 4 {
+			// strip in uint64: a varint of many bytes wraps, and as an int
+			// it could be negative (found by FuzzDecode).
 			strip, k := readVarint(body[start:])
-			if k == 0 || int(strip) > len(prev) {
+			if k == 0 || strip > uint64(len(prev)) {
 				return nil, &FormatError{Reason: "malformed v4 index name"}
 			}
 			end := bytes.IndexByte(body[start+k:], 0)

@@ -31,6 +31,9 @@ func checkVectors(t *testing.T, dir string, wantAll bool) {
 	}
 	var good, bad int
 	for _, de := range ents {
+		if de.IsDir() { // testdata/fuzz: the fuzzer's corpus
+			continue
+		}
 		name := de.Name()
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
@@ -154,6 +157,15 @@ func TestGenerateVectors(t *testing.T) {
 	// extended flags are cut off.
 	save("bad_fuzz_empty_name_at_end.index", zeroTrailer(append(hdr(2, 1), make([]byte, 62+20)...)))
 	save("bad_fuzz_extended_flags_truncated.index", zeroTrailer(append(append(hdr(3, 1), patch(make([]byte, 63), 60, []byte{0x40, 0}, false)...), make([]byte, 20)...)))
+	// Found by FuzzDecode: a version 4 name whose prefix-strip varint is
+	// 2^63, negative as an int: it passed the "strip <= previous name"
+	// check, and the name-length bound overflowed, so the previous name
+	// was sliced past its end.
+	v4e := func(name string, strip ...byte) []byte {
+		return append(append(make([]byte, 62), strip...), name+"\x00"...)
+	}
+	wrap := append(append(hdr(4, 2), v4e("a", 0)...), v4e("b", 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xff, 0x00)...)
+	save("bad_fuzz_v4_strip_2p63.index", zeroTrailer(append(wrap, make([]byte, 20)...)))
 	checkVectors(t, out, true)
 }
 
