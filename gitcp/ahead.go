@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/wf-tool/wf/gitcp/internal/odb"
 )
 
 // CommitsSince walks the history of from (all parents) without going past
@@ -21,9 +22,9 @@ func (r *Repo) CommitsSince(from, base Hash, max int) (n int, reached bool, err 
 	if from.IsZero() {
 		return 0, false, nil
 	}
-	db := openObjDB(filepath.Join(r.CommonDir, "objects"))
-	defer db.close()
-	rd := &objReader{db: db}
+	db := odb.Open(filepath.Join(r.CommonDir, "objects"))
+	defer db.Close()
+	rd := odb.NewReader(db)
 	seen := map[Hash]bool{from: true}
 	queue := []Hash{from}
 	for len(queue) > 0 {
@@ -54,9 +55,9 @@ func (r *Repo) CommitsSince(from, base Hash, max int) (n int, reached bool, err 
 // rawCommit reads commit h with rd (valid until rd's next read), falling
 // back to go-git, under slow when several goroutines read, for objects
 // outside the local packs and loose objects (alternates).
-func (r *Repo) rawCommit(rd *objReader, h Hash, slow *sync.Mutex) ([]byte, error) {
-	t, data, err := rd.read(h)
-	if errors.Is(err, errObjNotHere) {
+func (r *Repo) rawCommit(rd *odb.Reader, h Hash, slow *sync.Mutex) ([]byte, error) {
+	t, data, err := rd.Read(h)
+	if errors.Is(err, odb.ErrNotHere) {
 		if slow != nil {
 			slow.Lock()
 			defer slow.Unlock()

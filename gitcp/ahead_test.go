@@ -7,30 +7,32 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/wf-tool/wf/gitcp/gittest"
 )
 
 // TestCommitsSince counts as git rev-list --count base..from does on a
 // history with a merge, and says when base is not an ancestor.
 func TestCommitsSince(t *testing.T) {
-	dir := newRepo(t)
+	dir := gittest.NewRepo(t)
 	commit := func(name string) Hash {
-		write(t, dir, name, name+"\n")
-		git(t, dir, "add", "-A")
-		git(t, dir, "commit", "-q", "-m", name)
-		return NewHash(git(t, dir, "rev-parse", "HEAD"))
+		gittest.Write(t, dir, name, name+"\n")
+		gittest.Git(t, dir, "add", "-A")
+		gittest.Git(t, dir, "commit", "-q", "-m", name)
+		return NewHash(gittest.Git(t, dir, "rev-parse", "HEAD"))
 	}
 	commit("a")
 	base := commit("b")
-	git(t, dir, "checkout", "-q", "-b", "side")
+	gittest.Git(t, dir, "checkout", "-q", "-b", "side")
 	side := commit("s1")
 	commit("s2")
-	git(t, dir, "checkout", "-q", "-")
+	gittest.Git(t, dir, "checkout", "-q", "-")
 	commit("c")
-	git(t, dir, "merge", "-q", "--no-edit", "side")
+	gittest.Git(t, dir, "merge", "-q", "--no-edit", "side")
 	head := commit("d")
 	r := discover(t, dir)
 
-	want, _ := strconv.Atoi(git(t, dir, "rev-list", "--count", base.String()+".."+head.String()))
+	want, _ := strconv.Atoi(gittest.Git(t, dir, "rev-list", "--count", base.String()+".."+head.String()))
 	n, reached, err := r.CommitsSince(head, base, 0)
 	if err != nil || !reached || n != want {
 		t.Errorf("CommitsSince(head, base) = %d, %v, %v; git rev-list says %d", n, reached, err, want)
@@ -49,7 +51,7 @@ func TestCommitsSince(t *testing.T) {
 
 // TestDiscoverCeiling: GIT_CEILING_DIRECTORIES stops the walk up as in git.
 func TestDiscoverCeiling(t *testing.T) {
-	dir := newRepo(t)
+	dir := gittest.NewRepo(t)
 	sub := filepath.Join(dir, "a", "b")
 	if err := os.MkdirAll(sub, 0o755); err != nil {
 		t.Fatal(err)
@@ -72,19 +74,19 @@ func TestDiscoverCeiling(t *testing.T) {
 
 // TestReflog reads HEAD's reflog newest first, as git reflog lists it.
 func TestReflog(t *testing.T) {
-	dir := newRepo(t)
+	dir := gittest.NewRepo(t)
 	for _, m := range []string{"one", "two", "three"} {
-		write(t, dir, m, m)
-		git(t, dir, "add", "-A")
-		git(t, dir, "commit", "-q", "-m", m)
+		gittest.Write(t, dir, m, m)
+		gittest.Git(t, dir, "add", "-A")
+		gittest.Git(t, dir, "commit", "-q", "-m", m)
 	}
-	git(t, dir, "reset", "-q", "--hard", "HEAD~1")
+	gittest.Git(t, dir, "reset", "-q", "--hard", "HEAD~1")
 	r := discover(t, dir)
 	es, err := r.Reflog("HEAD", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := strings.Split(git(t, dir, "reflog", "--format=%H %gs"), "\n")
+	want := strings.Split(gittest.Git(t, dir, "reflog", "--format=%H %gs"), "\n")
 	if len(es) != len(want) {
 		t.Fatalf("%d entries, git reflog lists %d", len(es), len(want))
 	}

@@ -3,14 +3,15 @@ package gitcp
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"golang.org/x/sys/unix"
+	"github.com/wf-tool/wf/gitcp/internal/index"
+	"github.com/wf-tool/wf/gitcp/internal/odb"
 )
 
 // Mode selects where [Repo.Commit] puts the commit.
@@ -69,34 +70,34 @@ type CommitResult struct {
 
 // snapshot is the work tree turned into index entries.
 type snapshot struct {
-	idx      *gitIndex
-	entries  []ientry          // the index as "git add -A" would leave it
+	idx      *index.File
+	entries  []index.Entry     // the index as "git add -A" would leave it
 	contents map[string][]byte // blob content of hashed files that differ from the index
 }
 
 // scan compares the work tree with the index and hashes what changed. It
 // consumes idx.entries (the snapshot's entries reuse their storage; nil
 // afterwards).
-func (r *Repo) scan(idx *gitIndex) (*snapshot, error) {
+func (r *Repo) scan(idx *index.File) (*snapshot, error) {
 	res, err := r.walkWorktree(idx)
 	if err != nil {
 		return nil, err
 	}
 	s := &snapshot{idx: idx, contents: map[string][]byte{}}
-	repl := map[int]*ientry{} // index position -> replacement (nil = remove)
+	repl := map[int]*index.Entry{} // index position -> replacement (nil = remove)
 	removed := map[int]bool{}
-	var added []ientry
-	fileMode := r.cfg.bool("core.filemode", true)
+	var added []index.Entry
+	fileMode := r.cfg.Bool("core.filemode", true)
 	for _, f := range res.dirty {
 		if f.deleted {
 			removed[f.idx] = true
 			continue
 		}
-		var prev *ientry
+		var prev *index.Entry
 		prevMode := uint32(0)
 		if f.idx >= 0 {
-			prev = &idx.entries[f.idx]
-			prevMode = prev.mode
+			prev = &idx.Entries[f.idx]
+			prevMode = prev.Mode
 		}
 		mode := modeFromStat(&f.st, prevMode, fileMode)
 		if mode == 0 || mode == modeGitlink {
@@ -104,7 +105,7 @@ func (r *Repo) scan(idx *gitIndex) (*snapshot, error) {
 		}
 		data, err := readWorktreeFile(filepath.Join(r.TopLevel, f.path), mode)
 		if err != nil {
-			if errors.Is(err, unix.ENOENT) {
+			if errors.Is(err, fs.ErrNotExist) {
 				if f.idx >= 0 {
 					removed[f.idx] = true
 				}
@@ -112,12 +113,12 @@ func (r *Repo) scan(idx *gitIndex) (*snapshot, error) {
 			}
 			return nil, err
 		}
-		h := hashObject(plumbing.BlobObject, data)
+		h := odb.HashObject(plumbing.BlobObject, data)
 		ne := entryFromStat(f.path, &f.st, mode, h)
 		if prev != nil {
-			ne.name = prev.name
-			ne.xflags = prev.xflags &^ xflagIntentToAdd
-			if prev.hash != h || prev.mode != mode || prev.stage() != 0 || prev.intentToAdd() {
+			ne.Name = prev.Name
+			ne.XFlags = prev.XFlags &^ index.XFlagIntentToAdd
+			if prev.Hash != h || prev.Mode != mode || prev.Stage() != 0 || prev.IntentToAdd() {
 				s.contents[f.path] = data
 			}
 			repl[f.idx] = &ne
@@ -129,8 +130,8 @@ func (r *Repo) scan(idx *gitIndex) (*snapshot, error) {
 	// Apply, in place (idx.entries is consumed: entry i is read before
 	// slot w <= i is written): conflict stages collapse into the stage-0
 	// replacement.
-	out := idx.entries[:0]
-	for i := range idx.entries {
+	out := idx.Entries[:0]
+	for i := range idx.Entries {
 		if removed[i] {
 			continue
 		}
@@ -138,21 +139,21 @@ func (r *Repo) scan(idx *gitIndex) (*snapshot, error) {
 			out = append(out, *ne)
 			continue
 		}
-		if idx.entries[i].stage() != 0 {
+		if idx.Entries[i].Stage() != 0 {
 			// Other stage of a path handled through its first stage, or an
 			// unmerged path whose file is gone: drop.
 			continue
 		}
-		out = append(out, idx.entries[i])
+		out = append(out, idx.Entries[i])
 	}
-	idx.entries = nil
+	idx.Entries = nil
 	if len(added) > 0 {
 		// Merge the sorted additions from the back, in place.
-		slices.SortFunc(added, func(a, b ientry) int { return strings.Compare(a.name, b.name) })
+		slices.SortFunc(added, func(a, b index.Entry) int { return strings.Compare(a.Name, b.Name) })
 		i, j := len(out)-1, len(added)-1
 		out = slices.Grow(out, len(added))[:len(out)+len(added)]
 		for k := len(out) - 1; j >= 0; k-- {
-			if i >= 0 && out[i].name > added[j].name {
+			if i >= 0 && out[i].Name > added[j].Name {
 				out[k] = out[i]
 				i--
 			} else {
@@ -165,13 +166,13 @@ func (r *Repo) scan(idx *gitIndex) (*snapshot, error) {
 	return s, nil
 }
 
-func entryFromStat(name string, st *unix.Stat_t, mode uint32, h Hash) ientry {
-	return ientry{
-		name:   name,
-		ctimeS: uint32(st.Ctim.Sec), ctimeN: uint32(st.Ctim.Nsec),
-		mtimeS: uint32(st.Mtim.Sec), mtimeN: uint32(st.Mtim.Nsec),
-		dev: uint32(st.Dev), ino: uint32(st.Ino), mode: mode,
-		uid: st.Uid, gid: st.Gid, size: uint32(st.Size), hash: h,
+func entryFromStat(name string, st *fileStat, mode uint32, h Hash) index.Entry {
+	return index.Entry{
+		Name:   name,
+		CtimeS: uint32(st.ctimeS), CtimeN: uint32(st.ctimeN),
+		MtimeS: uint32(st.mtimeS), MtimeN: uint32(st.mtimeN),
+		Dev: uint32(st.dev), Ino: uint32(st.ino), Mode: mode,
+		UID: st.uid, GID: st.gid, Size: uint32(st.size), Hash: h,
 	}
 }
 
@@ -192,7 +193,7 @@ func inPaths(p string, paths []string) bool {
 // plan is a computed commit tree and its difference from the parent.
 type plan struct {
 	snap    *snapshot
-	target  []ientry // entries of the commit tree
+	target  []index.Entry // entries of the commit tree
 	root    *treeNode
 	changes []Change
 	write   []*treeNode
@@ -241,35 +242,35 @@ func (r *Repo) replan(p *plan, parentTree Hash, paths []string) (*plan, error) {
 }
 
 // revertChanges undoes changes in sorted entries (back to the parent side).
-func revertChanges(entries []ientry, changes []Change) []ientry {
+func revertChanges(entries []index.Entry, changes []Change) []index.Entry {
 	byPath := make(map[string]Change, len(changes))
 	for _, c := range changes {
 		byPath[c.Path] = c
 	}
-	out := make([]ientry, 0, len(entries))
-	var back []ientry
+	out := make([]index.Entry, 0, len(entries))
+	var back []index.Entry
 	for _, e := range entries {
-		c, ok := byPath[e.name]
+		c, ok := byPath[e.Name]
 		if !ok {
 			out = append(out, e)
 			continue
 		}
 		if c.Kind != Added {
-			e.mode, e.hash = uint32(c.OldMode), c.OldHash
+			e.Mode, e.Hash = uint32(c.OldMode), c.OldHash
 			out = append(out, e)
 		}
-		delete(byPath, e.name)
+		delete(byPath, e.Name)
 	}
 	for _, c := range byPath { // deletions to restore
 		if c.Kind == Deleted {
-			back = append(back, ientry{name: c.Path, mode: uint32(c.OldMode), hash: c.OldHash})
+			back = append(back, index.Entry{Name: c.Path, Mode: uint32(c.OldMode), Hash: c.OldHash})
 		}
 	}
 	if len(back) == 0 {
 		return out
 	}
 	out = append(out, back...)
-	sortEntries(out)
+	index.Sort(out)
 	return out
 }
 
@@ -346,7 +347,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 	}
 	var ilock *lockFile
 	if mode == ModeBranch {
-		if ilock, err = acquireLock(indexPath(r)); err != nil {
+		if ilock, err = r.acquireLock(indexPath(r)); err != nil {
 			return nil, err
 		}
 		defer ilock.rollback()
@@ -384,9 +385,9 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 			return nil, err
 		}
 	}
-	var oldEntries []ientry // the index before the commit, for --only semantics
+	var oldEntries []index.Entry // the index before the commit, for --only semantics
 	if opts.Paths != nil {
-		oldEntries = slices.Clone(idx.entries)
+		oldEntries = slices.Clone(idx.Entries)
 	}
 	snap, err := r.scan(idx)
 	if err != nil {
@@ -430,7 +431,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 	}
 	// 1. Objects: blobs, trees (children before parents), commit.
 	for _, c := range p.changes {
-		if c.NewHash.IsZero() || c.NewMode == filemode.Submodule {
+		if c.NewHash.IsZero() || c.NewMode == modeGitlink {
 			continue
 		}
 		if data, ok := snap.contents[c.Path]; ok {
@@ -463,7 +464,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 	// 2. The new index goes into index.lock before the ref moves, so the
 	// window between the ref update and the index rename is one rename.
 	if mode == ModeBranch {
-		var newEntries []ientry
+		var newEntries []index.Entry
 		var tree []byte
 		if opts.Paths == nil {
 			newEntries = snap.entries
@@ -472,7 +473,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 			newEntries = applyToIndex(oldEntries, snap.entries, p.changes)
 		}
 		// Streamed into index.lock (buffered), not built in memory first.
-		if err := ilock.writeIndex(idx.version, newEntries, tree); err != nil {
+		if err := ilock.writeIndex(idx.Version, newEntries, tree); err != nil {
 			return nil, err
 		}
 	}
@@ -508,23 +509,23 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 // applyToIndex updates the old index entries for the committed changes only
 // (taking the snapshot's entry, with fresh stat data), leaving other staged
 // changes staged, as "git commit --only PATHS" does.
-func applyToIndex(old, snap []ientry, changes []Change) []ientry {
+func applyToIndex(old, snap []index.Entry, changes []Change) []index.Entry {
 	ch := make(map[string]bool, len(changes))
 	for _, c := range changes {
 		ch[c.Path] = true
 	}
-	out := make([]ientry, 0, len(old)+len(changes))
+	out := make([]index.Entry, 0, len(old)+len(changes))
 	for _, e := range old {
-		if !ch[e.name] {
+		if !ch[e.Name] {
 			out = append(out, e)
 		}
 	}
 	for i := range snap {
-		if ch[snap[i].name] {
+		if ch[snap[i].Name] {
 			out = append(out, snap[i])
 		}
 	}
-	sortEntries(out)
+	index.Sort(out)
 	return out
 }
 
@@ -546,7 +547,7 @@ func cleanMessage(m string) string {
 func (r *Repo) checkFiles(p *plan, opts CommitOptions, only []string) error {
 	var refused []RefusedFile
 	for _, c := range p.changes {
-		if c.NewHash.IsZero() || c.NewMode == filemode.Submodule {
+		if c.NewHash.IsZero() || c.NewMode == modeGitlink {
 			continue
 		}
 		if only != nil && !slices.Contains(only, c.Path) {
@@ -560,7 +561,7 @@ func (r *Repo) checkFiles(p *plan, opts CommitOptions, only []string) error {
 				continue
 			}
 		}
-		if c.NewMode == filemode.Symlink {
+		if c.NewMode == modeSymlink {
 			continue
 		}
 		data, ok := p.snap.contents[c.Path]

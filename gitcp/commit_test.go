@@ -6,69 +6,71 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wf-tool/wf/gitcp/gittest"
 )
 
 func TestCommitBranchMatchesGitAddAll(t *testing.T) {
-	dir := newRepo(t)
-	write(t, dir, "a.txt", "a\n")
-	write(t, dir, "dir/b.txt", "b\n")
-	write(t, dir, "dir/sub/c.txt", "c\n")
-	write(t, dir, "exec.sh", "#!/bin/sh\n")
-	write(t, dir, "del.txt", "gone soon\n")
-	write(t, dir, "staged.txt", "v1\n")
-	write(t, dir, "a-b.txt", "order\n")
-	write(t, dir, "a.c/x", "order\n")
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "a.txt", "a\n")
+	gittest.Write(t, dir, "dir/b.txt", "b\n")
+	gittest.Write(t, dir, "dir/sub/c.txt", "c\n")
+	gittest.Write(t, dir, "exec.sh", "#!/bin/sh\n")
+	gittest.Write(t, dir, "del.txt", "gone soon\n")
+	gittest.Write(t, dir, "staged.txt", "v1\n")
+	gittest.Write(t, dir, "a-b.txt", "order\n")
+	gittest.Write(t, dir, "a.c/x", "order\n")
 	os.Symlink("a.txt", filepath.Join(dir, "link"))
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "base")
+	gittest.Git(t, dir, "add", "-A")
+	gittest.Git(t, dir, "commit", "-q", "-m", "base")
 
-	write(t, dir, "a.txt", "a changed\n")
-	write(t, dir, "dir/new.txt", "new\n")
-	write(t, dir, "x/y/z.txt", "deep\n")
+	gittest.Write(t, dir, "a.txt", "a changed\n")
+	gittest.Write(t, dir, "dir/new.txt", "new\n")
+	gittest.Write(t, dir, "x/y/z.txt", "deep\n")
 	os.Remove(filepath.Join(dir, "del.txt"))
 	os.Chmod(filepath.Join(dir, "exec.sh"), 0o755)
 	os.Remove(filepath.Join(dir, "link"))
 	os.Symlink("dir/b.txt", filepath.Join(dir, "link"))
 	os.Symlink("x", filepath.Join(dir, "dirlink"))
-	write(t, dir, "staged.txt", "v2\n")
-	git(t, dir, "add", "staged.txt")
-	write(t, dir, "dir/sub/c.txt", "c staged\n")
-	git(t, dir, "add", "dir/sub/c.txt")
-	write(t, dir, "dir/sub/c.txt", "c worktree\n")
+	gittest.Write(t, dir, "staged.txt", "v2\n")
+	gittest.Git(t, dir, "add", "staged.txt")
+	gittest.Write(t, dir, "dir/sub/c.txt", "c staged\n")
+	gittest.Git(t, dir, "add", "dir/sub/c.txt")
+	gittest.Write(t, dir, "dir/sub/c.txt", "c worktree\n")
 
 	oracle := t.TempDir()
 	if out, err := exec.Command("cp", "-a", dir+"/.", oracle).CombinedOutput(); err != nil {
 		t.Fatalf("cp: %v %s", err, out)
 	}
-	git(t, oracle, "add", "-A")
-	git(t, oracle, "commit", "-q", "-m", "x")
-	wantTree := git(t, oracle, "rev-parse", "HEAD^{tree}")
+	gittest.Git(t, oracle, "add", "-A")
+	gittest.Git(t, oracle, "commit", "-q", "-m", "x")
+	wantTree := gittest.Git(t, oracle, "rev-parse", "HEAD^{tree}")
 
 	res := commit(t, dir, CommitOptions{Message: "Checkpoint: api routes\n\nWf-Checkpoint: 20260222-1130-api\nWf-Phase: Implementing\nWf-Status: running\n", Now: fixedNow})
-	if got := git(t, dir, "rev-parse", "HEAD^{tree}"); got != wantTree {
-		t.Errorf("tree %s, git add -A gives %s\n%s", got, wantTree, git(t, dir, "diff", "--stat", "HEAD", wantTree))
+	if got := gittest.Git(t, dir, "rev-parse", "HEAD^{tree}"); got != wantTree {
+		t.Errorf("tree %s, git add -A gives %s\n%s", got, wantTree, gittest.Git(t, dir, "diff", "--stat", "HEAD", wantTree))
 	}
 	if res.Tree.String() != wantTree {
 		t.Errorf("result tree %s want %s", res.Tree, wantTree)
 	}
-	if got := git(t, dir, "rev-parse", "HEAD"); got != res.Hash.String() {
+	if got := gittest.Git(t, dir, "rev-parse", "HEAD"); got != res.Hash.String() {
 		t.Errorf("HEAD %s want %s", got, res.Hash)
 	}
-	git(t, dir, "fsck", "--strict", "--no-dangling")
-	if st := git(t, dir, "status", "--porcelain"); st != "" {
+	gittest.Git(t, dir, "fsck", "--strict", "--no-dangling")
+	if st := gittest.Git(t, dir, "status", "--porcelain"); st != "" {
 		t.Errorf("git status not clean after commit:\n%s", st)
 	}
-	tr := git(t, dir, "log", "-1", "--format=%(trailers:key=Wf-Checkpoint,valueonly)")
+	tr := gittest.Git(t, dir, "log", "-1", "--format=%(trailers:key=Wf-Checkpoint,valueonly)")
 	if tr != "20260222-1130-api" {
 		t.Errorf("trailer %q", tr)
 	}
-	if rl := git(t, dir, "reflog", "-1", "--format=%H %gs"); rl != res.Hash.String()+" commit: Checkpoint: api routes" {
+	if rl := gittest.Git(t, dir, "reflog", "-1", "--format=%H %gs"); rl != res.Hash.String()+" commit: Checkpoint: api routes" {
 		t.Errorf("reflog %q", rl)
 	}
-	if rl := git(t, dir, "reflog", "show", "main", "-1", "--format=%H"); rl != res.Hash.String() {
+	if rl := gittest.Git(t, dir, "reflog", "show", "main", "-1", "--format=%H"); rl != res.Hash.String() {
 		t.Errorf("branch reflog %q", rl)
 	}
-	if a := git(t, dir, "log", "-1", "--format=%an <%ae> %at|%cn"); a != "Ann Author <ann@example.com> 1700000000|Carl Committer" {
+	if a := gittest.Git(t, dir, "log", "-1", "--format=%an <%ae> %at|%cn"); a != "Ann Author <ann@example.com> 1700000000|Carl Committer" {
 		t.Errorf("author %q", a)
 	}
 	kinds := map[string]ChangeKind{}
@@ -91,7 +93,7 @@ func TestCommitBranchMatchesGitAddAll(t *testing.T) {
 		t.Errorf("second commit: %v", err)
 	}
 	// The index written keeps git fast: the cache-tree is valid.
-	if out := git(t, dir, "ls-files", "--stage"); !strings.Contains(out, "120000") {
+	if out := gittest.Git(t, dir, "ls-files", "--stage"); !strings.Contains(out, "120000") {
 		t.Errorf("symlink mode missing:\n%s", out)
 	}
 }

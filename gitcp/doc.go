@@ -6,6 +6,29 @@
 // formats and lock protocol. It never calls go-git's worktree porcelain and
 // never runs the git CLI.
 //
+// # Layout
+//
+// gitcp is the facade: [Repo] and its verbs (scan, plan, commit, refs,
+// reflogs, switch, the log walker) and the exported types. Each on-disk
+// format it reads or writes is an internal package that owns only bytes and
+// the format's rules, with its git documentation in its doc.go, fuzz
+// targets and good_/bad_ test vectors in testdata:
+//
+//   - internal/index: the index file (versions 2 to 4, cache-tree node)
+//   - internal/odb: packs and their v2 indexes, deltas, loose objects,
+//     object ids
+//   - internal/commitgraph: commit-graph files and split chains
+//   - internal/config: git-config syntax and include.path
+//   - internal/ignore: gitignore syntax and wildmatch
+//   - internal/mmap: read-only file mapping for odb and commitgraph
+//
+// Only gitcp and these packages import go-git; no go-git type appears in
+// gitcp's exported API. Unix stat data comes from stat_unix.go; elsewhere
+// stat_other.go fills what os.Lstat gives and leaves the rest zero, so
+// files are hashed again rather than trusted. Package
+// [github.com/wf-tool/wf/gitcp/gittest]
+// builds git repositories for tests of gitcp and the packages above it.
+//
 // # Discovery
 //
 // [Discover] walks up to the first ".git" (folder or "gitdir:" file),
@@ -31,9 +54,9 @@
 // [Repo.Log] walks commits newest first as git log does, taking parents
 // and dates from the commit-graph when there is one, and inflates commit
 // objects itself from mmapped packs (own .idx lookup, deltas resolved) or
-// loose files, in parallel batches; only commits whose message holds the
-// wanted trailer key are parsed. Objects it cannot find that way
-// (alternates, v1 pack indexes) are read through go-git.
+// loose files (internal/odb), in parallel batches; only commits whose
+// message holds the wanted trailer key are parsed. Objects it cannot find
+// that way (alternates, v1 pack indexes) are read through go-git.
 //
 // # Crash safety
 //

@@ -1,276 +1,30 @@
 package gitcp
 
 import (
-	"bufio"
-	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"github.com/wf-tool/wf/gitcp/internal/config"
+	"github.com/wf-tool/wf/gitcp/internal/ignore"
 )
-
-// ignoreRule is one line of an ignore file, with git's semantics: a pattern
-// without a slash matches the base name at any depth below the file's
-// folder; a pattern with a slash is anchored there and matched with
-// wildmatch's WM_PATHNAME rules ("*" stops at "/", "**/" spans folders).
-type ignoreRule struct {
-	pat     string
-	base    string // folder of the ignore file, relative to the top, "" for top-level sources
-	neg     bool
-	dirOnly bool
-	noSlash bool
-}
-
-// ignoreList is the rules of one source, chained to lower-priority sources
-// (the parent folder's .gitignore, then info/exclude, then core.excludesFile).
-type ignoreList struct {
-	parent *ignoreList
-	rules  []ignoreRule
-}
-
-func parseIgnore(data []byte, base string) []ignoreRule {
-	var rules []ignoreRule
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		line := strings.TrimSuffix(sc.Text(), "\r")
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		// Trailing spaces are dropped unless escaped.
-		for strings.HasSuffix(line, " ") && !strings.HasSuffix(line, "\\ ") {
-			line = line[:len(line)-1]
-		}
-		r := ignoreRule{base: base}
-		if line[0] == '!' {
-			r.neg = true
-			line = line[1:]
-		} else if strings.HasPrefix(line, `\!`) || strings.HasPrefix(line, `\#`) {
-			line = line[1:]
-		}
-		if strings.HasSuffix(line, "/") {
-			r.dirOnly = true
-			line = strings.TrimRight(line, "/")
-		}
-		if line == "" {
-			continue
-		}
-		r.noSlash = !strings.Contains(line, "/")
-		r.pat = strings.TrimPrefix(line, "/")
-		rules = append(rules, r)
-	}
-	return rules
-}
-
-// match reports whether rel (slash-separated, relative to the top) matches.
-func (r *ignoreRule) match(rel string, isDir bool) bool {
-	if r.dirOnly && !isDir {
-		return false
-	}
-	if r.base != "" {
-		if len(rel) <= len(r.base) || rel[len(r.base)] != '/' || rel[:len(r.base)] != r.base {
-			return false
-		}
-		rel = rel[len(r.base)+1:]
-	}
-	if r.noSlash {
-		if i := strings.LastIndexByte(rel, '/'); i >= 0 {
-			rel = rel[i+1:]
-		}
-	}
-	return wildmatch(r.pat, 0, rel, 0)
-}
-
-// ignored reports whether rel is ignored, checking the most specific source
-// first and, inside a source, the last matching line first.
-func (l *ignoreList) ignored(rel string, isDir bool) bool {
-	for ; l != nil; l = l.parent {
-		for i := len(l.rules) - 1; i >= 0; i-- {
-			if l.rules[i].match(rel, isDir) {
-				return !l.rules[i].neg
-			}
-		}
-	}
-	return false
-}
 
 // baseIgnores loads core.excludesFile (or the XDG default) and
 // CommonDir/info/exclude, lowest priority first.
-func (r *Repo) baseIgnores() *ignoreList {
-	var list *ignoreList
-	ex, ok := r.cfg.get("core.excludesfile")
+func (r *Repo) baseIgnores() *ignore.List {
+	var list *ignore.List
+	ex, ok := r.cfg.Get("core.excludesfile")
 	if !ok {
-		if x := xdgConfigHome(); x != "" {
+		if x := config.XDGConfigHome(); x != "" {
 			ex = filepath.Join(x, "git", "ignore")
 		}
 	}
 	if ex != "" {
-		if data, err := os.ReadFile(expandHome(ex)); err == nil {
-			list = &ignoreList{rules: parseIgnore(data, "")}
+		if data, err := os.ReadFile(config.ExpandHome(ex)); err == nil {
+			list = &ignore.List{Rules: ignore.Parse(data, "")}
 		}
 	}
 	if data, err := os.ReadFile(filepath.Join(r.CommonDir, "info", "exclude")); err == nil {
-		list = &ignoreList{parent: list, rules: parseIgnore(data, "")}
+		list = &ignore.List{Parent: list, Rules: ignore.Parse(data, "")}
 	}
 	return list
 }
-
-// wildmatch matches s against pattern p with git's WM_PATHNAME semantics.
-func wildmatch(p string, pi int, s string, si int) bool {
-	for pi < len(p) {
-		c := p[pi]
-		switch c {
-		case '\\':
-			pi++
-			if pi >= len(p) || si >= len(s) || s[si] != p[pi] {
-				return false
-			}
-			pi++
-			si++
-		case '?':
-			if si >= len(s) || s[si] == '/' {
-				return false
-			}
-			pi++
-			si++
-		case '[':
-			if si >= len(s) || s[si] == '/' {
-				return false
-			}
-			ok, np := matchBracket(p, pi, s[si])
-			if np < 0 { // unterminated: a literal '['
-				if s[si] != '[' {
-					return false
-				}
-				pi++
-				si++
-				continue
-			}
-			if !ok {
-				return false
-			}
-			pi = np
-			si++
-		case '*':
-			star := pi
-			for pi < len(p) && p[pi] == '*' {
-				pi++
-			}
-			if pi-star >= 2 && (star == 0 || p[star-1] == '/') && (pi == len(p) || p[pi] == '/') {
-				if pi == len(p) {
-					return true
-				}
-				if wildmatch(p, pi+1, s, si) {
-					return true
-				}
-				for k := si; k < len(s); k++ {
-					if s[k] == '/' && wildmatch(p, pi+1, s, k+1) {
-						return true
-					}
-				}
-				return false
-			}
-			if pi == len(p) {
-				return strings.IndexByte(s[si:], '/') < 0
-			}
-			for k := si; k <= len(s); k++ {
-				if wildmatch(p, pi, s, k) {
-					return true
-				}
-				if k < len(s) && s[k] == '/' {
-					return false
-				}
-			}
-			return false
-		default:
-			if si >= len(s) || s[si] != c {
-				return false
-			}
-			pi++
-			si++
-		}
-	}
-	return si == len(s)
-}
-
-// matchBracket matches ch against the bracket expression at p[pi] ('[').
-// It returns the position after ']' or -1 if unterminated.
-func matchBracket(p string, pi int, ch byte) (bool, int) {
-	i := pi + 1
-	neg := false
-	if i < len(p) && (p[i] == '!' || p[i] == '^') {
-		neg = true
-		i++
-	}
-	matched := false
-	first := true
-	for i < len(p) {
-		c := p[i]
-		if c == ']' && !first {
-			return matched != neg, i + 1
-		}
-		first = false
-		if c == '[' && i+1 < len(p) && p[i+1] == ':' {
-			if end := strings.Index(p[i+2:], ":]"); end >= 0 {
-				if classMatch(p[i+2:i+2+end], ch) {
-					matched = true
-				}
-				i += 2 + end + 2
-				continue
-			}
-		}
-		if c == '\\' && i+1 < len(p) {
-			i++
-			c = p[i]
-		}
-		if i+2 < len(p) && p[i+1] == '-' && p[i+2] != ']' {
-			hi := p[i+2]
-			step := 3
-			if hi == '\\' && i+3 < len(p) {
-				hi = p[i+3]
-				step = 4
-			}
-			if ch >= c && ch <= hi {
-				matched = true
-			}
-			i += step
-			continue
-		}
-		if ch == c {
-			matched = true
-		}
-		i++
-	}
-	return false, -1
-}
-
-func classMatch(class string, c byte) bool {
-	switch class {
-	case "alnum":
-		return isAlpha(c) || isDigit(c)
-	case "alpha":
-		return isAlpha(c)
-	case "digit":
-		return isDigit(c)
-	case "lower":
-		return c >= 'a' && c <= 'z'
-	case "upper":
-		return c >= 'A' && c <= 'Z'
-	case "space":
-		return c == ' ' || (c >= '\t' && c <= '\r')
-	case "blank":
-		return c == ' ' || c == '\t'
-	case "punct":
-		return c > ' ' && c < 127 && !isAlpha(c) && !isDigit(c)
-	case "xdigit":
-		return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-	case "print":
-		return c >= ' ' && c < 127
-	case "graph":
-		return c > ' ' && c < 127
-	case "cntrl":
-		return c < ' ' || c == 127
-	}
-	return false
-}
-
-func isAlpha(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }

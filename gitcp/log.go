@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/wf-tool/wf/gitcp/internal/odb"
 )
 
 // CheckpointTrailer is the trailer that marks a checkpoint commit.
@@ -49,21 +50,21 @@ func (r *Repo) Log(ref, trailerKey string, limit int) ([]LogEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := openObjDB(filepath.Join(r.CommonDir, "objects"))
-	defer db.close()
+	db := odb.Open(filepath.Join(r.CommonDir, "objects"))
+	defer db.Close()
 	g := r.openCommitGraph()
 	defer g.close()
 	w := &logWalker{
 		repo:     r,
 		db:       db,
 		g:        g,
-		rd:       &objReader{db: db},
+		rd:       odb.NewReader(db),
 		needle:   []byte("\n" + trailerKey + ":"),
 		key:      trailerKey,
 		seenHash: map[Hash]struct{}{},
 	}
 	if g != nil {
-		w.seenPos = make([]bool, g.total)
+		w.seenPos = make([]bool, g.Len())
 	}
 	if err := w.push(start, true); err != nil {
 		return nil, err
@@ -125,7 +126,7 @@ func (r *Repo) Log(ref, trailerKey string, limit int) ([]LogEntry, error) {
 	for range workers {
 		go func() {
 			defer wg.Done()
-			rd := &objReader{db: db}
+			rd := odb.NewReader(db)
 			for b := range work {
 				select {
 				case <-quit:
@@ -162,9 +163,9 @@ func (r *Repo) Log(ref, trailerKey string, limit int) ([]LogEntry, error) {
 // are identified by position, others by hash.
 type logWalker struct {
 	repo     *Repo
-	db       *objDB
+	db       *odb.DB
 	g        *commitGraph
-	rd       *objReader
+	rd       *odb.Reader
 	needle   []byte
 	key      string
 	heap     []walkNode
@@ -280,7 +281,7 @@ func (w *logWalker) next(size int) *logBatch {
 
 // check reads the batch's commits that the walker did not read and
 // collects the matching entries in order.
-func (w *logWalker) check(rd *objReader, b *logBatch) error {
+func (w *logWalker) check(rd *odb.Reader, b *logBatch) error {
 	for _, it := range b.items {
 		if it.done {
 			if it.entry != nil {
@@ -306,7 +307,7 @@ func (w *logWalker) check(rd *objReader, b *logBatch) error {
 }
 
 // readCommit returns the raw commit h, valid until rd's next read.
-func (w *logWalker) readCommit(rd *objReader, h Hash) ([]byte, error) {
+func (w *logWalker) readCommit(rd *odb.Reader, h Hash) ([]byte, error) {
 	return w.repo.rawCommit(rd, h, &w.slowMu)
 }
 
@@ -495,4 +496,4 @@ func (r *Repo) BlobHashAt(commit Hash, path string) (Hash, error) {
 }
 
 // BlobHash is the object id git gives a file holding data.
-func BlobHash(data []byte) Hash { return hashObject(plumbing.BlobObject, data) }
+func BlobHash(data []byte) Hash { return odb.HashObject(plumbing.BlobObject, data) }

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/wf-tool/wf/gitcp/gittest"
+	"github.com/wf-tool/wf/gitcp/internal/odb"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -18,7 +20,7 @@ import (
 func TestLogTrailersNewestFirst(t *testing.T) {
 	dir := baseRepo(t)
 	for i := 1; i <= 5; i++ {
-		write(t, dir, "f.txt", fmt.Sprint(i))
+		gittest.Write(t, dir, "f.txt", fmt.Sprint(i))
 		msg := "plain commit"
 		if i%2 == 1 {
 			msg = fmt.Sprintf("Checkpoint %d\n\nBody text.\n\nWf-Checkpoint: cp-%d\nWf-Phase: Implementing\nWf-Status: running", i, i)
@@ -44,29 +46,12 @@ func TestLogTrailersNewestFirst(t *testing.T) {
 	if got[0].Subject != "Checkpoint 5" || got[0].Time.Unix() != 1700000300 || got[0].Author != "Ann Author <ann@example.com>" {
 		t.Errorf("entry %+v", got[0])
 	}
-	if want := git(t, dir, "log", "--grep=Wf-Checkpoint", "--format=%H"); want != fmt.Sprintf("%s\n%s\n%s", got[0].Hash, got[1].Hash, got[2].Hash) {
+	if want := gittest.Git(t, dir, "log", "--grep=Wf-Checkpoint", "--format=%H"); want != fmt.Sprintf("%s\n%s\n%s", got[0].Hash, got[1].Hash, got[2].Hash) {
 		t.Errorf("git log disagrees:\n%s", want)
 	}
 	lim, _ := r.Log("main", "", 1)
 	if len(lim) != 1 {
 		t.Errorf("limit")
-	}
-}
-
-func TestWildmatch(t *testing.T) {
-	cases := []struct {
-		pat, s string
-		want   bool
-	}{
-		{"*.log", "a.log", true}, {"*.log", "a/b.log", false}, {"a/**/b", "a/b", true},
-		{"a/**/b", "a/x/y/b", true}, {"**/foo", "x/foo", true}, {"**/foo", "foo", true},
-		{"foo/**", "foo/x/y", true}, {"foo/**", "foo", false}, {"[a-c]x", "bx", true},
-		{"[!a-c]x", "bx", false}, {"?", "/", false}, {"a*b", "a/b", false}, {`\*`, "*", true},
-	}
-	for _, c := range cases {
-		if got := wildmatch(c.pat, 0, c.s, 0); got != c.want {
-			t.Errorf("wildmatch(%q, %q) = %v", c.pat, c.s, got)
-		}
 	}
 }
 
@@ -152,16 +137,11 @@ func genLogFixture(seed int64, n int) logFixture {
 // returns its folder and the hash of every mark.
 func importFixture(t *testing.T, f logFixture) (string, map[int]string) {
 	t.Helper()
-	dir := newRepo(t)
-	git(t, dir, "config", "gc.auto", "0")
+	dir := gittest.NewRepo(t)
+	gittest.Git(t, dir, "config", "gc.auto", "0")
 	marks := filepath.Join(t.TempDir(), "marks")
-	cmd := exec.Command("git", "fast-import", "--quiet", "--export-marks="+marks)
-	cmd.Dir = dir
-	cmd.Stdin = strings.NewReader(f.stream)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("fast-import: %v\n%s", err, out)
-	}
-	git(t, dir, "symbolic-ref", "HEAD", "refs/heads/b0")
+	gittest.GitStdin(t, dir, f.stream, "fast-import", "--quiet", "--export-marks="+marks)
+	gittest.Git(t, dir, "symbolic-ref", "HEAD", "refs/heads/b0")
 	data, err := os.ReadFile(marks)
 	if err != nil {
 		t.Fatal(err)
@@ -192,7 +172,7 @@ func checkLogMatchesGit(t *testing.T, dir string, prose map[string]bool, wantGra
 		g.close()
 	}
 	var want []string
-	for _, h := range strings.Fields(git(t, dir, "log", "--grep=Wf-Checkpoint", "--format=%H")) {
+	for _, h := range strings.Fields(gittest.Git(t, dir, "log", "--grep=Wf-Checkpoint", "--format=%H")) {
 		if !prose[h] {
 			want = append(want, h)
 		}
@@ -244,10 +224,10 @@ func TestLogMatchesGitAcrossStorage(t *testing.T) {
 	}
 	// clone copies base's objects and refs into a fresh repository.
 	clone := func(t *testing.T) string {
-		dir := newRepo(t)
-		git(t, dir, "config", "gc.auto", "0")
-		git(t, base, "push", "-q", dir, "refs/heads/*:refs/heads/*")
-		git(t, dir, "symbolic-ref", "HEAD", "refs/heads/b0")
+		dir := gittest.NewRepo(t)
+		gittest.Git(t, dir, "config", "gc.auto", "0")
+		gittest.Git(t, base, "push", "-q", dir, "refs/heads/*:refs/heads/*")
+		gittest.Git(t, dir, "symbolic-ref", "HEAD", "refs/heads/b0")
 		return dir
 	}
 	// more adds commits on top as loose objects, including a merge with an
@@ -255,20 +235,20 @@ func TestLogMatchesGitAcrossStorage(t *testing.T) {
 	more := func(t *testing.T, dir string) {
 		t.Setenv("GIT_COMMITTER_DATE", "@1800000000 +0000")
 		t.Setenv("GIT_AUTHOR_DATE", "@1800000000 +0000")
-		old := git(t, dir, "rev-parse", "HEAD~40")
-		git(t, dir, "commit", "-q", "--allow-empty", "-m", "loose checkpoint\n\nWf-Checkpoint: loose-1")
-		git(t, dir, "commit", "-q", "--allow-empty", "-m", "loose prose: Wf-Checkpoint mentioned")
-		prose[git(t, dir, "rev-parse", "HEAD")] = true
-		git(t, dir, "merge", "-q", "--no-ff", "-s", "ours", "-m", "merge old\n\nWf-Checkpoint: merge-1", old)
+		old := gittest.Git(t, dir, "rev-parse", "HEAD~40")
+		gittest.Git(t, dir, "commit", "-q", "--allow-empty", "-m", "loose checkpoint\n\nWf-Checkpoint: loose-1")
+		gittest.Git(t, dir, "commit", "-q", "--allow-empty", "-m", "loose prose: Wf-Checkpoint mentioned")
+		prose[gittest.Git(t, dir, "rev-parse", "HEAD")] = true
+		gittest.Git(t, dir, "merge", "-q", "--no-ff", "-s", "ours", "-m", "merge old\n\nWf-Checkpoint: merge-1", old)
 		t.Setenv("GIT_COMMITTER_DATE", "@1800000000 +0000") // equal dates
-		git(t, dir, "commit", "-q", "--allow-empty", "-m", "same date\n\nWf-Checkpoint: loose-2")
+		gittest.Git(t, dir, "commit", "-q", "--allow-empty", "-m", "same date\n\nWf-Checkpoint: loose-2")
 	}
 	t.Run("fast-import pack", func(t *testing.T) {
 		checkLogMatchesGit(t, base, prose, false)
 	})
 	t.Run("gc with commit-graph", func(t *testing.T) {
 		dir := clone(t)
-		git(t, dir, "gc", "-q")
+		gittest.Git(t, dir, "gc", "-q")
 		if _, err := os.Stat(filepath.Join(dir, ".git/objects/info/commit-graph")); err != nil {
 			t.Fatal("git gc wrote no commit-graph")
 		}
@@ -276,9 +256,9 @@ func TestLogMatchesGitAcrossStorage(t *testing.T) {
 	})
 	t.Run("deltified commits, no commit-graph", func(t *testing.T) {
 		dir := clone(t)
-		git(t, dir, "repack", "-q", "-adf", "--window=250", "--depth=50")
+		gittest.Git(t, dir, "repack", "-q", "-adf", "--window=250", "--depth=50")
 		n := 0
-		for _, l := range strings.Split(git(t, dir, "verify-pack", "-v", packIdx(t, dir)), "\n") {
+		for _, l := range strings.Split(gittest.Git(t, dir, "verify-pack", "-v", packIdx(t, dir)), "\n") {
 			if f := strings.Fields(l); len(f) >= 7 && f[1] == "commit" {
 				n++
 			}
@@ -289,33 +269,29 @@ func TestLogMatchesGitAcrossStorage(t *testing.T) {
 		checkLogMatchesGit(t, dir, prose, false)
 	})
 	t.Run("loose objects only", func(t *testing.T) {
-		dir := newRepo(t)
+		dir := gittest.NewRepo(t)
 		pack, err := os.ReadFile(strings.TrimSuffix(packIdx(t, base), ".idx") + ".pack")
 		if err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command("git", "unpack-objects", "-q")
-		cmd.Dir, cmd.Stdin = dir, bytes.NewReader(pack)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("unpack-objects: %v\n%s", err, out)
-		}
-		git(t, dir, "update-ref", "refs/heads/b0", git(t, base, "rev-parse", "refs/heads/b0"))
-		git(t, dir, "symbolic-ref", "HEAD", "refs/heads/b0")
+		gittest.GitStdin(t, dir, string(pack), "unpack-objects", "-q")
+		gittest.Git(t, dir, "update-ref", "refs/heads/b0", gittest.Git(t, base, "rev-parse", "refs/heads/b0"))
+		gittest.Git(t, dir, "symbolic-ref", "HEAD", "refs/heads/b0")
 		checkLogMatchesGit(t, dir, prose, false)
 	})
 	t.Run("mixed: commit-graph, pack and newer loose commits", func(t *testing.T) {
 		dir := clone(t)
-		git(t, dir, "gc", "-q")
+		gittest.Git(t, dir, "gc", "-q")
 		more(t, dir)
 		checkLogMatchesGit(t, dir, prose, true)
 	})
 	t.Run("split commit-graph chain", func(t *testing.T) {
 		dir := clone(t)
-		git(t, dir, "repack", "-q", "-ad")
-		git(t, dir, "commit-graph", "write", "--reachable", "--split")
+		gittest.Git(t, dir, "repack", "-q", "-ad")
+		gittest.Git(t, dir, "commit-graph", "write", "--reachable", "--split")
 		more(t, dir)
-		git(t, dir, "commit-graph", "write", "--reachable", "--split=no-merge")
-		git(t, dir, "commit", "-q", "--allow-empty", "-m", "after chain\n\nWf-Checkpoint: loose-3")
+		gittest.Git(t, dir, "commit-graph", "write", "--reachable", "--split=no-merge")
+		gittest.Git(t, dir, "commit", "-q", "--allow-empty", "-m", "after chain\n\nWf-Checkpoint: loose-3")
 		if _, err := os.Stat(filepath.Join(dir, ".git/objects/info/commit-graphs/commit-graph-chain")); err != nil {
 			t.Fatal("no commit-graph chain")
 		}
@@ -326,7 +302,7 @@ func TestLogMatchesGitAcrossStorage(t *testing.T) {
 	})
 	t.Run("core.commitGraph=false ignores a corrupt graph", func(t *testing.T) {
 		dir := clone(t)
-		git(t, dir, "gc", "-q")
+		gittest.Git(t, dir, "gc", "-q")
 		cg := filepath.Join(dir, ".git/objects/info/commit-graph")
 		data := []byte(readFile(t, cg))
 		for i := 2000; i < len(data)-100; i += 36 { // scramble parents and dates
@@ -336,7 +312,7 @@ func TestLogMatchesGitAcrossStorage(t *testing.T) {
 		if err := os.WriteFile(cg, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		git(t, dir, "config", "core.commitGraph", "false")
+		gittest.Git(t, dir, "config", "core.commitGraph", "false")
 		checkLogMatchesGit(t, dir, prose, false)
 	})
 }
@@ -360,21 +336,21 @@ func readFile(t *testing.T, p string) string {
 }
 
 // TestPackReaderMatchesGoGit reads every object of a deltified pack (and
-// the loose objects next to it) with objReader and with go-git.
+// the loose objects next to it) with odb.Reader and with go-git.
 func TestPackReaderMatchesGoGit(t *testing.T) {
 	f := genLogFixture(2, 300)
 	dir, _ := importFixture(t, f)
-	git(t, dir, "repack", "-q", "-adf", "--window=250", "--depth=20")
-	git(t, dir, "commit", "-q", "--allow-empty", "-m", "loose")
+	gittest.Git(t, dir, "repack", "-q", "-adf", "--window=250", "--depth=20")
+	gittest.Git(t, dir, "commit", "-q", "--allow-empty", "-m", "loose")
 	r := discover(t, dir)
-	db := openObjDB(filepath.Join(dir, ".git", "objects"))
-	defer db.close()
-	if len(db.packs) != 1 {
-		t.Fatalf("%d packs mapped", len(db.packs))
+	db := odb.Open(filepath.Join(dir, ".git", "objects"))
+	defer db.Close()
+	if db.Packs() != 1 {
+		t.Fatalf("%d packs mapped", db.Packs())
 	}
-	rd := &objReader{db: db}
+	rd := odb.NewReader(db)
 	deltas := 0
-	for _, l := range strings.Split(git(t, dir, "verify-pack", "-v", packIdx(t, dir)), "\n") {
+	for _, l := range strings.Split(gittest.Git(t, dir, "verify-pack", "-v", packIdx(t, dir)), "\n") {
 		if f := strings.Fields(l); len(f) >= 7 && IsHash(f[0]) {
 			deltas++
 		}
@@ -382,12 +358,12 @@ func TestPackReaderMatchesGoGit(t *testing.T) {
 	if deltas < 50 {
 		t.Fatalf("only %d deltas", deltas)
 	}
-	list := git(t, dir, "cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)")
+	list := gittest.Git(t, dir, "cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)")
 	for _, line := range strings.Split(list, "\n") {
 		hs, ts, _ := strings.Cut(line, " ")
 		h := NewHash(hs)
 		typ, _ := plumbing.ParseObjectType(ts)
-		gotT, got, err := rd.read(h)
+		gotT, got, err := rd.Read(h)
 		if err != nil {
 			t.Fatalf("%s: %v", hs, err)
 		}
@@ -399,7 +375,7 @@ func TestPackReaderMatchesGoGit(t *testing.T) {
 			t.Fatalf("%s: got %s %q, want %s %q", hs, gotT, got, typ, want)
 		}
 	}
-	if _, _, err := rd.read(NewHash("0123456789012345678901234567890123456789")); !errors.Is(err, errObjNotHere) {
+	if _, _, err := rd.Read(NewHash("0123456789012345678901234567890123456789")); !errors.Is(err, odb.ErrNotHere) {
 		t.Fatalf("missing object: %v", err)
 	}
 }

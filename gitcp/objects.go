@@ -2,7 +2,6 @@ package gitcp
 
 import (
 	"bytes"
-	"crypto/sha1"
 	"errors"
 	"fmt"
 	"io"
@@ -11,22 +10,8 @@ import (
 	"strconv"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/wf-tool/wf/gitcp/internal/odb"
 )
-
-// hashObject returns the git object id of data with the given type.
-func hashObject(t plumbing.ObjectType, data []byte) Hash {
-	h := sha1.New()
-	var hdr [32]byte
-	b := append(hdr[:0], t.String()...)
-	b = append(b, ' ')
-	b = strconv.AppendInt(b, int64(len(data)), 10)
-	b = append(b, 0)
-	h.Write(b)
-	h.Write(data)
-	var out Hash
-	h.Sum(out[:0])
-	return out
-}
 
 // readWorktreeFile returns the blob content of a work-tree path: the file
 // bytes, or the link target for a symlink.
@@ -50,7 +35,7 @@ func (r *Repo) hasObject(h Hash) bool {
 // file and renamed into place by the go-git storer) unless it exists.
 func (r *Repo) writeObject(t plumbing.ObjectType, data []byte, want Hash) (Hash, error) {
 	if want.IsZero() {
-		want = hashObject(t, data)
+		want = odb.HashObject(t, data)
 	}
 	if r.hasObject(want) {
 		return want, nil
@@ -85,12 +70,12 @@ func (r *Repo) readObject(t plumbing.ObjectType, h Hash) ([]byte, error) {
 	// index into memory and caches objects, several times slower for the
 	// few reads a command makes.
 	r.objOnce.Do(func() {
-		r.objDB = openObjDB(filepath.Join(r.CommonDir, "objects"))
-		r.objRd = &objReader{db: r.objDB}
+		r.objDB = odb.Open(filepath.Join(r.CommonDir, "objects"))
+		r.objRd = odb.NewReader(r.objDB)
 	})
 	r.objMu.Lock()
 	if r.objRd != nil {
-		typ, data, err := r.objRd.read(h)
+		typ, data, err := r.objRd.Read(h)
 		if err == nil {
 			if typ != t {
 				r.objMu.Unlock()
@@ -100,7 +85,7 @@ func (r *Repo) readObject(t plumbing.ObjectType, h Hash) ([]byte, error) {
 			r.objMu.Unlock()
 			return out, nil
 		}
-		if !errors.Is(err, errObjNotHere) {
+		if !errors.Is(err, odb.ErrNotHere) {
 			r.objMu.Unlock()
 			return nil, fmt.Errorf("read %s %s: %w", t, h, err)
 		}

@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// LockWait is how long a commit waits for an existing git lock file
-// (index.lock, <ref>.lock) to go away before failing with [LockBusyError].
-var LockWait = 2 * time.Second
+// defaultLockWait is the wait for a foreign git lock file when
+// [Repo].LockWait is zero.
+const defaultLockWait = 2 * time.Second
 
 // lockFile is a git-style lock: "<target>.lock" created with O_EXCL,
 // written, then renamed over the target (commit) or removed (rollback).
@@ -24,9 +24,15 @@ type lockFile struct {
 	done   bool
 }
 
-func acquireLock(target string) (*lockFile, error) {
+// acquireLock takes target's lock, waiting up to r.LockWait (the default
+// when zero) for an existing one to go away; then [LockBusyError].
+func (r *Repo) acquireLock(target string) (*lockFile, error) {
 	lp := target + ".lock"
-	deadline := time.Now().Add(LockWait)
+	wait := r.LockWait
+	if wait == 0 {
+		wait = defaultLockWait
+	}
+	deadline := time.Now().Add(wait)
 	for {
 		f, err := os.OpenFile(lp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
 		if err == nil {
@@ -105,10 +111,10 @@ func (r *Repo) identity(kind string, now time.Time) (Signature, error) {
 		if v := os.Getenv("GIT_" + up + "_" + env); v != "" {
 			return v
 		}
-		if v, ok := r.cfg.get(kind + "." + key); ok && v != "" {
+		if v, ok := r.cfg.Get(kind + "." + key); ok && v != "" {
 			return v
 		}
-		if v, ok := r.cfg.get("user." + key); ok && v != "" {
+		if v, ok := r.cfg.Get("user." + key); ok && v != "" {
 			return v
 		}
 		if env == "EMAIL" {
@@ -166,7 +172,7 @@ func (r *Repo) lockRef(name string, old Hash) (*lockFile, error) {
 	if err := os.MkdirAll(filepath.Dir(file), 0o777); err != nil {
 		return nil, err
 	}
-	l, err := acquireLock(file)
+	l, err := r.acquireLock(file)
 	if err != nil {
 		return nil, err
 	}

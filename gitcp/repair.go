@@ -1,5 +1,7 @@
 package gitcp
 
+import "github.com/wf-tool/wf/gitcp/internal/index"
+
 // RepairIndex rewrites the index from HEAD's tree under index.lock, keeping
 // the stat data of entries whose path, mode and blob are unchanged (so they
 // stay clean) and zeroing it for the others (so git re-hashes them). The
@@ -8,7 +10,7 @@ package gitcp
 // (see the package documentation); a stale index.lock must be removed
 // first. Skip-worktree bits are kept for paths still in HEAD.
 func (r *Repo) RepairIndex() error {
-	l, err := acquireLock(indexPath(r))
+	l, err := r.acquireLock(indexPath(r))
 	if err != nil {
 		return err
 	}
@@ -16,32 +18,32 @@ func (r *Repo) RepairIndex() error {
 	idx, err := readIndex(indexPath(r))
 	if err != nil {
 		// An unreadable index is what we replace; start from nothing.
-		idx = &gitIndex{version: 2}
+		idx = &index.File{Version: 2}
 	}
-	old := make(map[string]*ientry, len(idx.entries))
-	for i := range idx.entries {
-		if idx.entries[i].stage() == 0 {
-			old[idx.entries[i].name] = &idx.entries[i]
+	old := make(map[string]*index.Entry, len(idx.Entries))
+	for i := range idx.Entries {
+		if idx.Entries[i].Stage() == 0 {
+			old[idx.Entries[i].Name] = &idx.Entries[i]
 		}
 	}
 	head, err := r.Head()
 	if err != nil {
 		return err
 	}
-	var entries []ientry
+	var entries []index.Entry
 	if !head.Unborn {
 		tree, err := r.commitTree(head.Hash)
 		if err != nil {
 			return err
 		}
 		err = r.flattenTree(tree, "", func(p string, e treeEntry) error {
-			ne := ientry{name: p, mode: e.mode, hash: e.hash}
+			ne := index.Entry{Name: p, Mode: e.mode, Hash: e.hash}
 			if o := old[p]; o != nil {
-				if o.mode == e.mode && o.hash == e.hash {
+				if o.Mode == e.mode && o.Hash == e.hash {
 					ne = *o
-					ne.xflags &^= xflagIntentToAdd
+					ne.XFlags &^= index.XFlagIntentToAdd
 				} else {
-					ne.xflags = o.xflags & xflagSkipWT
+					ne.XFlags = o.XFlags & index.XFlagSkipWorktree
 				}
 			}
 			entries = append(entries, ne)
@@ -51,8 +53,8 @@ func (r *Repo) RepairIndex() error {
 			return err
 		}
 	}
-	sortEntries(entries)
-	if err := l.write(encodeIndex(idx.version, entries, nil), false); err != nil {
+	index.Sort(entries)
+	if err := l.write(index.Encode(idx.Version, entries, nil), false); err != nil {
 		return err
 	}
 	return l.commit()

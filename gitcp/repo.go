@@ -9,10 +9,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/wf-tool/wf/gitcp/internal/config"
+	"github.com/wf-tool/wf/gitcp/internal/odb"
 )
 
 // MainWorktreeName is the name [Repo.WorktreeName] reports for the main
@@ -30,17 +33,23 @@ type Repo struct {
 	CommonDir    string // git dir shared by all worktrees (objects, refs, config)
 	WorktreeName string // MainWorktreeName for the main worktree, else the linked worktree's name
 
-	cfg *config
+	// LockWait is how long a commit, a switch or an index repair waits for
+	// an existing git lock file (index.lock, HEAD.lock, <ref>.lock) to go
+	// away before failing with [LockBusyError]. Zero means 2 seconds. Set
+	// it after [Discover], before the first call that writes.
+	LockWait time.Duration
+
+	cfg *config.Config
 
 	storeOnce sync.Once
 	store     *filesystem.Storage
 
-	// The own reader of packs and loose objects (pack.go), opened on
+	// The own reader of packs and loose objects (internal/odb), opened on
 	// first use; readObject takes objMu around it.
 	objOnce sync.Once
 	objMu   sync.Mutex
-	objDB   *objDB
-	objRd   *objReader
+	objDB   *odb.DB
+	objRd   *odb.Reader
 }
 
 // allowedExtensions lists the repository extensions this package understands.
@@ -140,7 +149,7 @@ func openAt(d string) (*Repo, error) {
 	if err := r.loadConfig(); err != nil {
 		return nil, err
 	}
-	if r.cfg.bool("core.bare", false) && common == gitDir {
+	if r.cfg.Bool("core.bare", false) && common == gitDir {
 		return nil, fmt.Errorf("%w: %s", ErrBareRepository, gitDir)
 	}
 	return r, nil
@@ -159,35 +168,35 @@ func isBareGitDir(d string) bool {
 // extensions.worktreeConfig) per-worktree configuration, then checks the
 // repository format.
 func (r *Repo) loadConfig() error {
-	repoCfg := newConfig()
-	repoCfg.readFile(filepath.Join(r.CommonDir, "config"), 0)
+	repoCfg := config.New()
+	repoCfg.ReadFile(filepath.Join(r.CommonDir, "config"), 0)
 	if err := checkFormat(repoCfg); err != nil {
 		return err
 	}
-	c := newConfig()
-	for _, p := range globalConfigPaths() {
-		c.readFile(p, 0)
+	c := config.New()
+	for _, p := range config.GlobalPaths() {
+		c.ReadFile(p, 0)
 	}
-	c.readFile(filepath.Join(r.CommonDir, "config"), 0)
-	if repoCfg.bool("extensions.worktreeconfig", false) {
-		c.readFile(filepath.Join(r.GitDir, "config.worktree"), 0)
+	c.ReadFile(filepath.Join(r.CommonDir, "config"), 0)
+	if repoCfg.Bool("extensions.worktreeconfig", false) {
+		c.ReadFile(filepath.Join(r.GitDir, "config.worktree"), 0)
 	}
 	r.cfg = c
 	return nil
 }
 
-func checkFormat(c *config) error {
-	v, _ := c.get("core.repositoryformatversion")
+func checkFormat(c *config.Config) error {
+	v, _ := c.Get("core.repositoryformatversion")
 	v = strings.TrimSpace(v)
 	if v != "" && v != "0" && v != "1" {
 		return &UnsupportedRepoError{Setting: "core.repositoryformatversion", Value: v}
 	}
-	for key, vals := range c.vals {
+	for _, key := range c.Keys() {
 		name, ok := strings.CutPrefix(key, "extensions.")
 		if !ok {
 			continue
 		}
-		val := vals[len(vals)-1]
+		val, _ := c.Get(key)
 		check, known := allowedExtensions[name]
 		if !known || !check(val) {
 			return &UnsupportedRepoError{Setting: "extensions." + name, Value: val}
@@ -209,7 +218,7 @@ func (r *Repo) WfDir() string { return filepath.Join(r.GitDir, "wf") }
 func (r *Repo) Close() error {
 	r.objMu.Lock()
 	if r.objDB != nil {
-		r.objDB.close()
+		r.objDB.Close()
 		r.objDB, r.objRd = nil, nil
 	}
 	r.objMu.Unlock()

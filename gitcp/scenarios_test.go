@@ -7,19 +7,21 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wf-tool/wf/gitcp/gittest"
 )
 
 func baseRepo(t *testing.T) string {
-	dir := newRepo(t)
-	write(t, dir, "README.md", "hello\n")
-	write(t, dir, "src/main.go", "package main\n")
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "base")
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "README.md", "hello\n")
+	gittest.Write(t, dir, "src/main.go", "package main\n")
+	gittest.Git(t, dir, "add", "-A")
+	gittest.Git(t, dir, "commit", "-q", "-m", "base")
 	return dir
 }
 
 func committedFiles(t *testing.T, dir, rev string) string {
-	return git(t, dir, "ls-tree", "-r", "--name-only", rev)
+	return gittest.Git(t, dir, "ls-tree", "-r", "--name-only", rev)
 }
 
 func TestIgnoreSources(t *testing.T) {
@@ -28,23 +30,23 @@ func TestIgnoreSources(t *testing.T) {
 		setup func(t *testing.T, dir, home string)
 	}{
 		{"nested gitignore with negation", func(t *testing.T, dir, home string) {
-			write(t, dir, "sub/.gitignore", "*.log\n!keep.log\n")
-			write(t, dir, "sub/keep.log", "kept\n")
+			gittest.Write(t, dir, "sub/.gitignore", "*.log\n!keep.log\n")
+			gittest.Write(t, dir, "sub/keep.log", "kept\n")
 		}},
 		{"info/exclude", func(t *testing.T, dir, home string) {
-			write(t, dir, ".git/info/exclude", "secret.txt\n.env\n")
+			gittest.Write(t, dir, ".git/info/exclude", "secret.txt\n.env\n")
 		}},
 		{"core.excludesFile", func(t *testing.T, dir, home string) {
-			write(t, home, "my-ignore", "secret.txt\n.env\n")
-			git(t, dir, "config", "core.excludesFile", "~/my-ignore")
+			gittest.Write(t, home, "my-ignore", "secret.txt\n.env\n")
+			gittest.Git(t, dir, "config", "core.excludesFile", "~/my-ignore")
 		}},
 		{"XDG default", func(t *testing.T, dir, home string) {
-			write(t, home, ".config/git/ignore", "secret.txt\n.env\n")
+			gittest.Write(t, home, ".config/git/ignore", "secret.txt\n.env\n")
 		}},
 		{"XDG_CONFIG_HOME", func(t *testing.T, dir, home string) {
 			x := filepath.Join(home, "xdg")
 			t.Setenv("XDG_CONFIG_HOME", x)
-			write(t, x, "git/ignore", "secret.txt\n.env\n")
+			gittest.Write(t, x, "git/ignore", "secret.txt\n.env\n")
 		}},
 	}
 	for _, tc := range cases {
@@ -53,13 +55,13 @@ func TestIgnoreSources(t *testing.T) {
 			home := os.Getenv("HOME")
 			tc.setup(t, dir, home)
 			if !strings.HasPrefix(tc.name, "nested") {
-				write(t, dir, "secret.txt", "ignored\n")
-				write(t, dir, ".env", "API_KEY=AKIAABCDEFGHIJKLMNOP\n")
+				gittest.Write(t, dir, "secret.txt", "ignored\n")
+				gittest.Write(t, dir, ".env", "API_KEY=AKIAABCDEFGHIJKLMNOP\n")
 			} else {
-				write(t, dir, "sub/debug.log", "ignored\n")
+				gittest.Write(t, dir, "sub/debug.log", "ignored\n")
 			}
-			write(t, dir, "visible.txt", "v\n")
-			if st := git(t, dir, "status", "--porcelain"); strings.Contains(st, "secret") || strings.Contains(st, "debug.log") || strings.Contains(st, ".env") {
+			gittest.Write(t, dir, "visible.txt", "v\n")
+			if st := gittest.Git(t, dir, "status", "--porcelain"); strings.Contains(st, "secret") || strings.Contains(st, "debug.log") || strings.Contains(st, ".env") {
 				t.Fatalf("test setup: git does not ignore:\n%s", st)
 			}
 			commit(t, dir, CommitOptions{})
@@ -75,7 +77,7 @@ func TestIgnoreSources(t *testing.T) {
 			if strings.HasPrefix(tc.name, "nested") && !strings.Contains(files, "sub/keep.log") {
 				t.Errorf("negated keep.log not committed")
 			}
-			if st := git(t, dir, "status", "--porcelain"); st != "" {
+			if st := gittest.Git(t, dir, "status", "--porcelain"); st != "" {
 				t.Errorf("status:\n%s", st)
 			}
 		})
@@ -83,50 +85,50 @@ func TestIgnoreSources(t *testing.T) {
 }
 
 func TestUnbornHead(t *testing.T) {
-	dir := newRepo(t)
-	write(t, dir, "a.txt", "a\n")
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "a.txt", "a\n")
 	res := commit(t, dir, CommitOptions{})
 	if !res.Parent.IsZero() {
 		t.Errorf("parent %s", res.Parent)
 	}
-	git(t, dir, "fsck", "--strict")
-	if got := git(t, dir, "rev-parse", "main"); got != res.Hash.String() {
+	gittest.Git(t, dir, "fsck", "--strict")
+	if got := gittest.Git(t, dir, "rev-parse", "main"); got != res.Hash.String() {
 		t.Errorf("main = %s", got)
 	}
-	if rl := git(t, dir, "reflog", "-1", "--format=%gs"); rl != "commit (initial): checkpoint" {
+	if rl := gittest.Git(t, dir, "reflog", "-1", "--format=%gs"); rl != "commit (initial): checkpoint" {
 		t.Errorf("reflog %q", rl)
 	}
-	if st := git(t, dir, "status", "--porcelain"); st != "" {
+	if st := gittest.Git(t, dir, "status", "--porcelain"); st != "" {
 		t.Errorf("status:\n%s", st)
 	}
 }
 
 func TestDetachedHead(t *testing.T) {
 	dir := baseRepo(t)
-	git(t, dir, "checkout", "-q", "--detach")
-	write(t, dir, "a.txt", "a\n")
+	gittest.Git(t, dir, "checkout", "-q", "--detach")
+	gittest.Write(t, dir, "a.txt", "a\n")
 	res := commit(t, dir, CommitOptions{})
 	if res.Warning == "" || res.Ref != "HEAD" {
 		t.Errorf("warning %q ref %q", res.Warning, res.Ref)
 	}
-	if got := git(t, dir, "rev-parse", "HEAD"); got != res.Hash.String() {
+	if got := gittest.Git(t, dir, "rev-parse", "HEAD"); got != res.Hash.String() {
 		t.Errorf("HEAD %s", got)
 	}
-	if got := git(t, dir, "rev-parse", "main"); got == res.Hash.String() {
+	if got := gittest.Git(t, dir, "rev-parse", "main"); got == res.Hash.String() {
 		t.Errorf("main moved")
 	}
-	if rl := git(t, dir, "reflog", "-1", "--format=%H"); rl != res.Hash.String() {
+	if rl := gittest.Git(t, dir, "reflog", "-1", "--format=%H"); rl != res.Hash.String() {
 		t.Errorf("reflog %s", rl)
 	}
-	git(t, dir, "fsck", "--strict")
+	gittest.Git(t, dir, "fsck", "--strict")
 }
 
 func TestLinkedWorktreeAndSubdir(t *testing.T) {
 	dir := baseRepo(t)
 	wt := filepath.Join(t.TempDir(), "wt")
-	git(t, dir, "worktree", "add", "-q", "-b", "feature", wt)
-	write(t, wt, "src/feature.go", "package main // feature\n")
-	write(t, dir, "main-only.txt", "untracked in main\n")
+	gittest.Git(t, dir, "worktree", "add", "-q", "-b", "feature", wt)
+	gittest.Write(t, wt, "src/feature.go", "package main // feature\n")
+	gittest.Write(t, dir, "main-only.txt", "untracked in main\n")
 	r := discover(t, filepath.Join(wt, "src"))
 	if r.TopLevel != wt || r.WorktreeName != "wt" || r.CommonDir != filepath.Join(dir, ".git") {
 		t.Fatalf("discover: %+v", r)
@@ -135,45 +137,45 @@ func TestLinkedWorktreeAndSubdir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := git(t, dir, "rev-parse", "feature"); got != res.Hash.String() {
+	if got := gittest.Git(t, dir, "rev-parse", "feature"); got != res.Hash.String() {
 		t.Errorf("feature = %s", got)
 	}
-	if got := git(t, dir, "rev-parse", "main"); got == res.Hash.String() {
+	if got := gittest.Git(t, dir, "rev-parse", "main"); got == res.Hash.String() {
 		t.Errorf("main moved")
 	}
-	if st := git(t, wt, "status", "--porcelain"); st != "" {
+	if st := gittest.Git(t, wt, "status", "--porcelain"); st != "" {
 		t.Errorf("worktree status:\n%s", st)
 	}
-	if st := git(t, dir, "status", "--porcelain"); st != "?? main-only.txt" {
+	if st := gittest.Git(t, dir, "status", "--porcelain"); st != "?? main-only.txt" {
 		t.Errorf("main status:\n%s", st)
 	}
-	if rl := git(t, wt, "reflog", "-1", "--format=%H"); rl != res.Hash.String() {
+	if rl := gittest.Git(t, wt, "reflog", "-1", "--format=%H"); rl != res.Hash.String() {
 		t.Errorf("worktree HEAD reflog %s", rl)
 	}
-	git(t, dir, "fsck", "--strict")
+	gittest.Git(t, dir, "fsck", "--strict")
 	// Ref mode uses the worktree's own checkpoint ref.
-	write(t, wt, "x.txt", "x\n")
+	gittest.Write(t, wt, "x.txt", "x\n")
 	rr, err := r.Commit(CommitOptions{Mode: ModeRef, Message: "c\n\nWf-Checkpoint: 2"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := git(t, dir, "rev-parse", "refs/wf/wt/checkpoints"); got != rr.Hash.String() {
+	if got := gittest.Git(t, dir, "rev-parse", "refs/wf/wt/checkpoints"); got != rr.Hash.String() {
 		t.Errorf("checkpoint ref %s", got)
 	}
 }
 
 func TestSparseCheckout(t *testing.T) {
-	dir := newRepo(t)
-	write(t, dir, "keep/a.txt", "a\n")
-	write(t, dir, "gone/b.txt", "b\n")
-	write(t, dir, "top.txt", "t\n")
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "base")
-	git(t, dir, "sparse-checkout", "set", "keep")
-	if cfg := git(t, dir, "config", "extensions.worktreeConfig"); cfg != "true" {
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "keep/a.txt", "a\n")
+	gittest.Write(t, dir, "gone/b.txt", "b\n")
+	gittest.Write(t, dir, "top.txt", "t\n")
+	gittest.Git(t, dir, "add", "-A")
+	gittest.Git(t, dir, "commit", "-q", "-m", "base")
+	gittest.Git(t, dir, "sparse-checkout", "set", "keep")
+	if cfg := gittest.Git(t, dir, "config", "extensions.worktreeConfig"); cfg != "true" {
 		t.Fatalf("worktreeConfig %q", cfg)
 	}
-	write(t, dir, "keep/a.txt", "a2\n")
+	gittest.Write(t, dir, "keep/a.txt", "a2\n")
 	res := commit(t, dir, CommitOptions{})
 	if len(res.Changes) != 1 || res.Changes[0].Path != "keep/a.txt" {
 		t.Errorf("changes %+v", res.Changes)
@@ -181,54 +183,54 @@ func TestSparseCheckout(t *testing.T) {
 	if files := committedFiles(t, dir, "HEAD"); !strings.Contains(files, "gone/b.txt") {
 		t.Errorf("sparse file dropped:\n%s", files)
 	}
-	if st := git(t, dir, "status", "--porcelain"); st != "" {
+	if st := gittest.Git(t, dir, "status", "--porcelain"); st != "" {
 		t.Errorf("status:\n%s", st)
 	}
-	if out := git(t, dir, "ls-files", "-t", "gone/b.txt"); out != "S gone/b.txt" {
+	if out := gittest.Git(t, dir, "ls-files", "-t", "gone/b.txt"); out != "S gone/b.txt" {
 		t.Errorf("skip-worktree lost: %q", out)
 	}
-	git(t, dir, "fsck", "--strict")
+	gittest.Git(t, dir, "fsck", "--strict")
 }
 
 func TestUnsafeStatesRefuseBranchAllowRef(t *testing.T) {
 	type setup func(t *testing.T, dir string)
 	conflict := func(t *testing.T, dir string) {
-		git(t, dir, "checkout", "-q", "-b", "other")
-		write(t, dir, "README.md", "other\n")
-		git(t, dir, "commit", "-q", "-am", "other")
-		git(t, dir, "checkout", "-q", "main")
-		write(t, dir, "README.md", "main\n")
-		git(t, dir, "commit", "-q", "-am", "main")
+		gittest.Git(t, dir, "checkout", "-q", "-b", "other")
+		gittest.Write(t, dir, "README.md", "other\n")
+		gittest.Git(t, dir, "commit", "-q", "-am", "other")
+		gittest.Git(t, dir, "checkout", "-q", "main")
+		gittest.Write(t, dir, "README.md", "main\n")
+		gittest.Git(t, dir, "commit", "-q", "-am", "main")
 	}
 	cases := map[string]setup{
 		"merge": func(t *testing.T, dir string) {
 			conflict(t, dir)
-			gitMay(dir, "merge", "other")
+			gittest.TryGit(dir, "merge", "other")
 		},
 		"rebase": func(t *testing.T, dir string) {
 			conflict(t, dir)
-			gitMay(dir, "rebase", "other")
+			gittest.TryGit(dir, "rebase", "other")
 		},
 		"cherry-pick": func(t *testing.T, dir string) {
 			conflict(t, dir)
-			gitMay(dir, "cherry-pick", "other")
+			gittest.TryGit(dir, "cherry-pick", "other")
 		},
 		"revert": func(t *testing.T, dir string) {
-			write(t, dir, "README.md", "v2\n")
-			git(t, dir, "commit", "-q", "-am", "v2")
-			write(t, dir, "README.md", "v3\n")
-			git(t, dir, "commit", "-q", "-am", "v3")
-			gitMay(dir, "revert", "--no-edit", "HEAD~1")
+			gittest.Write(t, dir, "README.md", "v2\n")
+			gittest.Git(t, dir, "commit", "-q", "-am", "v2")
+			gittest.Write(t, dir, "README.md", "v3\n")
+			gittest.Git(t, dir, "commit", "-q", "-am", "v3")
+			gittest.TryGit(dir, "revert", "--no-edit", "HEAD~1")
 		},
 		"bisect": func(t *testing.T, dir string) {
-			git(t, dir, "bisect", "start")
+			gittest.Git(t, dir, "bisect", "start")
 		},
 	}
 	for op, fn := range cases {
 		t.Run(op, func(t *testing.T) {
 			dir := baseRepo(t)
 			fn(t, dir)
-			write(t, dir, "notes.md", "wip\n")
+			gittest.Write(t, dir, "notes.md", "wip\n")
 			r := discover(t, dir)
 			if got, _ := r.InProgress(); got != op {
 				t.Fatalf("InProgress = %q want %q", got, op)
@@ -238,38 +240,38 @@ func TestUnsafeStatesRefuseBranchAllowRef(t *testing.T) {
 			if !errors.As(err, &ue) || ue.Op != op || ue.Hint == "" {
 				t.Fatalf("branch mode: %v", err)
 			}
-			before := git(t, dir, "status", "--porcelain=v2", "--branch")
-			headBefore := git(t, dir, "rev-parse", "HEAD")
+			before := gittest.Git(t, dir, "status", "--porcelain=v2", "--branch")
+			headBefore := gittest.Git(t, dir, "rev-parse", "HEAD")
 			idxBefore, _ := os.ReadFile(filepath.Join(dir, ".git", "index"))
 			res, err := r.Commit(CommitOptions{Mode: ModeRef, Message: "x\n\nWf-Checkpoint: 1"})
 			if err != nil {
 				t.Fatalf("ref mode: %v", err)
 			}
-			if after := git(t, dir, "status", "--porcelain=v2", "--branch"); after != before {
+			if after := gittest.Git(t, dir, "status", "--porcelain=v2", "--branch"); after != before {
 				t.Errorf("status changed:\n%s\n---\n%s", before, after)
 			}
 			idxAfter, _ := os.ReadFile(filepath.Join(dir, ".git", "index"))
-			if string(idxAfter) != string(idxBefore) || git(t, dir, "rev-parse", "HEAD") != headBefore {
+			if string(idxAfter) != string(idxBefore) || gittest.Git(t, dir, "rev-parse", "HEAD") != headBefore {
 				t.Errorf("index or HEAD changed")
 			}
-			if got := git(t, dir, "rev-parse", "refs/wf/main/checkpoints"); got != res.Hash.String() {
+			if got := gittest.Git(t, dir, "rev-parse", "refs/wf/main/checkpoints"); got != res.Hash.String() {
 				t.Errorf("ref %s", got)
 			}
 			if !strings.Contains(committedFiles(t, dir, res.Hash.String()), "notes.md") {
 				t.Errorf("notes.md not in ref-mode commit")
 			}
-			git(t, dir, "fsck", "--strict")
+			gittest.Git(t, dir, "fsck", "--strict")
 		})
 	}
 }
 
 func TestRefModeChain(t *testing.T) {
 	dir := baseRepo(t)
-	head := git(t, dir, "rev-parse", "HEAD")
-	write(t, dir, "README.md", "changed\n")
-	git(t, dir, "add", "README.md")
-	write(t, dir, "new.txt", "n\n")
-	statusBefore := git(t, dir, "status", "--porcelain")
+	head := gittest.Git(t, dir, "rev-parse", "HEAD")
+	gittest.Write(t, dir, "README.md", "changed\n")
+	gittest.Git(t, dir, "add", "README.md")
+	gittest.Write(t, dir, "new.txt", "n\n")
+	statusBefore := gittest.Git(t, dir, "status", "--porcelain")
 	r := discover(t, dir)
 	c1, err := r.Commit(CommitOptions{Mode: ModeRef, Message: "one\n\nWf-Checkpoint: 1"})
 	if err != nil {
@@ -278,7 +280,7 @@ func TestRefModeChain(t *testing.T) {
 	if c1.Parent.String() != head {
 		t.Errorf("first parent %s want HEAD %s", c1.Parent, head)
 	}
-	write(t, dir, "new.txt", "n2\n")
+	gittest.Write(t, dir, "new.txt", "n2\n")
 	c2, err := r.Commit(CommitOptions{Mode: ModeRef, Message: "two\n\nWf-Checkpoint: 2"})
 	if err != nil {
 		t.Fatal(err)
@@ -286,16 +288,16 @@ func TestRefModeChain(t *testing.T) {
 	if c2.Parent != c1.Hash || len(c2.Changes) != 1 || c2.Changes[0].Path != "new.txt" {
 		t.Errorf("second: parent %s changes %+v", c2.Parent, c2.Changes)
 	}
-	if got := git(t, dir, "rev-parse", r.CheckpointRef()); got != c2.Hash.String() {
+	if got := gittest.Git(t, dir, "rev-parse", r.CheckpointRef()); got != c2.Hash.String() {
 		t.Errorf("ref %s", got)
 	}
-	if git(t, dir, "rev-parse", "HEAD") != head || git(t, dir, "status", "--porcelain") != statusBefore {
+	if gittest.Git(t, dir, "rev-parse", "HEAD") != head || gittest.Git(t, dir, "status", "--porcelain") != statusBefore {
 		t.Errorf("HEAD or status changed")
 	}
-	if rl := git(t, dir, "reflog", "show", "--format=%gs", r.CheckpointRef()); !strings.Contains(rl, "wf checkpoint: two") {
+	if rl := gittest.Git(t, dir, "reflog", "show", "--format=%gs", r.CheckpointRef()); !strings.Contains(rl, "wf checkpoint: two") {
 		t.Errorf("reflog %q", rl)
 	}
-	git(t, dir, "fsck", "--strict")
+	gittest.Git(t, dir, "fsck", "--strict")
 
 	entries, err := r.Log(r.CheckpointRef(), "", 0)
 	if err != nil {
@@ -308,13 +310,11 @@ func TestRefModeChain(t *testing.T) {
 
 func TestLockBusy(t *testing.T) {
 	dir := baseRepo(t)
-	write(t, dir, "a.txt", "a\n")
+	gittest.Write(t, dir, "a.txt", "a\n")
 	lock := filepath.Join(dir, ".git", "index.lock")
 	os.WriteFile(lock, nil, 0o644)
-	old := LockWait
-	LockWait = 200 * time.Millisecond
-	defer func() { LockWait = old }()
 	r := discover(t, dir)
+	r.LockWait = 200 * time.Millisecond
 	start := time.Now()
 	_, err := r.Commit(CommitOptions{Message: "x"})
 	var le *LockBusyError
@@ -337,7 +337,7 @@ func TestLockBusy(t *testing.T) {
 	if _, err := os.Stat(lock); err == nil {
 		t.Errorf("index.lock left behind")
 	}
-	if st := git(t, dir, "status", "--porcelain"); st != "?? a.txt" {
+	if st := gittest.Git(t, dir, "status", "--porcelain"); st != "?? a.txt" {
 		t.Errorf("status %q", st)
 	}
 }
@@ -345,8 +345,8 @@ func TestLockBusy(t *testing.T) {
 func TestRefusedFormats(t *testing.T) {
 	t.Run("split index", func(t *testing.T) {
 		dir := baseRepo(t)
-		git(t, dir, "update-index", "--split-index")
-		write(t, dir, "a.txt", "a\n")
+		gittest.Git(t, dir, "update-index", "--split-index")
+		gittest.Write(t, dir, "a.txt", "a\n")
 		r := discover(t, dir)
 		_, err := r.Commit(CommitOptions{Message: "x"})
 		var ie *IndexFormatError
@@ -359,8 +359,8 @@ func TestRefusedFormats(t *testing.T) {
 	})
 	t.Run("unknown extension", func(t *testing.T) {
 		dir := baseRepo(t)
-		git(t, dir, "config", "core.repositoryformatversion", "1")
-		git(t, dir, "config", "extensions.frobnicate", "true")
+		gittest.Git(t, dir, "config", "core.repositoryformatversion", "1")
+		gittest.Git(t, dir, "config", "extensions.frobnicate", "true")
 		_, err := Discover(dir)
 		var ue *UnsupportedRepoError
 		if !errors.As(err, &ue) || ue.Setting != "extensions.frobnicate" {
@@ -368,43 +368,43 @@ func TestRefusedFormats(t *testing.T) {
 		}
 	})
 	t.Run("not a repository", func(t *testing.T) {
-		setupEnv(t)
+		gittest.Env(t)
 		_, err := Discover(t.TempDir())
 		if !errors.Is(err, ErrNotRepository) {
 			t.Fatalf("err %v", err)
 		}
 	})
 	t.Run("bare", func(t *testing.T) {
-		setupEnv(t)
+		gittest.Env(t)
 		dir := t.TempDir()
-		git(t, dir, "init", "-q", "--bare")
+		gittest.Git(t, dir, "init", "-q", "--bare")
 		if _, err := Discover(dir); !errors.Is(err, ErrBareRepository) {
 			t.Fatalf("err %v", err)
 		}
 	})
 	t.Run("index v4", func(t *testing.T) {
 		dir := baseRepo(t)
-		git(t, dir, "update-index", "--index-version", "4")
-		write(t, dir, "src/more.go", "package main\n")
+		gittest.Git(t, dir, "update-index", "--index-version", "4")
+		gittest.Write(t, dir, "src/more.go", "package main\n")
 		commit(t, dir, CommitOptions{})
-		if st := git(t, dir, "status", "--porcelain"); st != "" {
+		if st := gittest.Git(t, dir, "status", "--porcelain"); st != "" {
 			t.Errorf("status %q", st)
 		}
 		if b, _ := os.ReadFile(filepath.Join(dir, ".git", "index")); len(b) < 8 || b[7] != 4 {
 			t.Errorf("index version not kept")
 		}
-		git(t, dir, "fsck", "--strict")
+		gittest.Git(t, dir, "fsck", "--strict")
 	})
 }
 
 func TestSecretsAndLarge(t *testing.T) {
 	dir := baseRepo(t)
-	write(t, dir, "key.pem", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n")
-	write(t, dir, ".env.local", "X=1\n")
-	write(t, dir, ".env.example", "API_KEY=changeme\n")
-	write(t, dir, "conf.py", "API_KEY = 'q8Zr2LxV9tYp4WmB7nKc3HdF'\n")
-	write(t, dir, "gh.txt", "token ghp_abcdefghijklmnopqrstuvwxyzABCDEFGHIJ\n")
-	write(t, dir, "ok.txt", "API_KEY = os.environ['API_KEY']\n")
+	gittest.Write(t, dir, "key.pem", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n")
+	gittest.Write(t, dir, ".env.local", "X=1\n")
+	gittest.Write(t, dir, ".env.example", "API_KEY=changeme\n")
+	gittest.Write(t, dir, "conf.py", "API_KEY = 'q8Zr2LxV9tYp4WmB7nKc3HdF'\n")
+	gittest.Write(t, dir, "gh.txt", "token ghp_abcdefghijklmnopqrstuvwxyzABCDEFGHIJ\n")
+	gittest.Write(t, dir, "ok.txt", "API_KEY = os.environ['API_KEY']\n")
 	big := make([]byte, MaxFileSize+1)
 	os.WriteFile(filepath.Join(dir, "big.bin"), big, 0o644)
 	r := discover(t, dir)
@@ -425,7 +425,7 @@ func TestSecretsAndLarge(t *testing.T) {
 	if !got["big.bin"] || len(got) != 5 {
 		t.Errorf("refused %+v", re.Files)
 	}
-	if st := git(t, dir, "rev-list", "--count", "HEAD"); st != "1" {
+	if st := gittest.Git(t, dir, "rev-list", "--count", "HEAD"); st != "1" {
 		t.Errorf("committed anyway")
 	}
 	res, err := r.Commit(CommitOptions{Message: "x", AllowSecret: []string{"key.pem", ".env.local", "conf.py", "gh.txt"}, AllowLarge: []string{"big.bin"}})
@@ -442,44 +442,44 @@ func TestNoIdentity(t *testing.T) {
 	for _, k := range []string{"GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"} {
 		os.Unsetenv(k)
 	}
-	write(t, dir, "a.txt", "a\n")
+	gittest.Write(t, dir, "a.txt", "a\n")
 	r := discover(t, dir)
 	_, err := r.Commit(CommitOptions{Message: "x"})
 	var ie *IdentityError
 	if !errors.As(err, &ie) || !strings.Contains(ie.Hint(), "user.name") {
 		t.Fatalf("err %v", err)
 	}
-	git(t, dir, "config", "user.name", "Repo User")
-	git(t, dir, "config", "user.email", "repo@example.com")
+	gittest.Git(t, dir, "config", "user.name", "Repo User")
+	gittest.Git(t, dir, "config", "user.email", "repo@example.com")
 	commit(t, dir, CommitOptions{})
-	if a := git(t, dir, "log", "-1", "--format=%an %ce"); a != "Repo User repo@example.com" {
+	if a := gittest.Git(t, dir, "log", "-1", "--format=%an %ce"); a != "Repo User repo@example.com" {
 		t.Errorf("identity %q", a)
 	}
 }
 
 func TestPathsFilter(t *testing.T) {
 	dir := baseRepo(t)
-	write(t, dir, "README.md", "staged unrelated\n")
-	git(t, dir, "add", "README.md")
-	write(t, dir, "src/main.go", "package main // changed\n")
-	write(t, dir, "src/new.go", "package main\n")
-	write(t, dir, "other.txt", "o\n")
+	gittest.Write(t, dir, "README.md", "staged unrelated\n")
+	gittest.Git(t, dir, "add", "README.md")
+	gittest.Write(t, dir, "src/main.go", "package main // changed\n")
+	gittest.Write(t, dir, "src/new.go", "package main\n")
+	gittest.Write(t, dir, "other.txt", "o\n")
 	res := commit(t, dir, CommitOptions{Paths: []string{"src"}})
 	if len(res.Changes) != 2 {
 		t.Errorf("changes %+v", res.Changes)
 	}
-	st := git(t, dir, "status", "--porcelain")
+	st := gittest.Git(t, dir, "status", "--porcelain")
 	if st != "M  README.md\n?? other.txt" {
 		t.Errorf("status %q", st)
 	}
-	git(t, dir, "fsck", "--strict")
+	gittest.Git(t, dir, "fsck", "--strict")
 }
 
 func TestDiffStatAndReadBlob(t *testing.T) {
 	dir := baseRepo(t)
-	base := git(t, dir, "rev-parse", "HEAD")
-	write(t, dir, "README.md", "hello\nworld\n")
-	write(t, dir, "bin.dat", "a\x00b")
+	base := gittest.Git(t, dir, "rev-parse", "HEAD")
+	gittest.Write(t, dir, "README.md", "hello\nworld\n")
+	gittest.Write(t, dir, "bin.dat", "a\x00b")
 	r := discover(t, dir)
 	h, _ := r.ResolveRef("HEAD")
 	stats, err := r.DiffStat(h, [20]byte{})
@@ -509,7 +509,7 @@ func TestDiffStatAndReadBlob(t *testing.T) {
 
 func TestRepairIndex(t *testing.T) {
 	dir := baseRepo(t)
-	write(t, dir, "README.md", "changed\n")
+	gittest.Write(t, dir, "README.md", "changed\n")
 	r := discover(t, dir)
 	// Simulate a crash after the ref moved: commit in ref mode, then point
 	// main at it by hand, leaving the index old.
@@ -517,14 +517,14 @@ func TestRepairIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	git(t, dir, "update-ref", "refs/heads/main", res.Hash.String())
-	if st := git(t, dir, "status", "--porcelain"); st == "" {
+	gittest.Git(t, dir, "update-ref", "refs/heads/main", res.Hash.String())
+	if st := gittest.Git(t, dir, "status", "--porcelain"); st == "" {
 		t.Fatal("setup: status clean")
 	}
 	if err := r.RepairIndex(); err != nil {
 		t.Fatal(err)
 	}
-	if st := git(t, dir, "status", "--porcelain"); st != "" {
+	if st := gittest.Git(t, dir, "status", "--porcelain"); st != "" {
 		t.Errorf("status after repair %q", st)
 	}
 }

@@ -3,12 +3,14 @@ package gitcp
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"golang.org/x/sys/unix"
+	"github.com/wf-tool/wf/gitcp/internal/index"
+	"github.com/wf-tool/wf/gitcp/internal/odb"
 )
 
 // Staged is what [CommitOptions].Stage sees: the work tree scanned and
@@ -51,18 +53,18 @@ func (s *Staged) DiffStat(since Hash) ([]FileStat, error) {
 // callback after the scan. A missing path is removed. It returns the paths
 // cleaned.
 func (r *Repo) restat(snap *snapshot, paths []string) ([]string, error) {
-	fileMode := r.cfg.bool("core.filemode", true)
+	fileMode := r.cfg.Bool("core.filemode", true)
 	cleaned := make([]string, 0, len(paths))
 	for _, p := range paths {
 		p = filepath.ToSlash(filepath.Clean(p))
 		cleaned = append(cleaned, p)
 		es := snap.entries
-		i := sort.Search(len(es), func(i int) bool { return es[i].name >= p })
-		exists := i < len(es) && es[i].name == p && es[i].stage() == 0
+		i := sort.Search(len(es), func(i int) bool { return es[i].Name >= p })
+		exists := i < len(es) && es[i].Name == p && es[i].Stage() == 0
 		abs := filepath.Join(r.TopLevel, filepath.FromSlash(p))
-		var st unix.Stat_t
-		if err := unix.Lstat(abs, &st); err != nil {
-			if errors.Is(err, unix.ENOENT) {
+		st, err := lstat(abs)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
 				if exists {
 					snap.entries = slices.Delete(es, i, i+1)
 				}
@@ -73,7 +75,7 @@ func (r *Repo) restat(snap *snapshot, paths []string) ([]string, error) {
 		}
 		prev := uint32(0)
 		if exists {
-			prev = es[i].mode
+			prev = es[i].Mode
 		}
 		mode := modeFromStat(&st, prev, fileMode)
 		if mode == 0 || mode == modeGitlink {
@@ -83,9 +85,9 @@ func (r *Repo) restat(snap *snapshot, paths []string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		ne := entryFromStat(p, &st, mode, hashObject(plumbing.BlobObject, data))
+		ne := entryFromStat(p, &st, mode, odb.HashObject(plumbing.BlobObject, data))
 		if exists {
-			ne.xflags = es[i].xflags &^ xflagIntentToAdd
+			ne.XFlags = es[i].XFlags &^ index.XFlagIntentToAdd
 			es[i] = ne
 		} else {
 			snap.entries = slices.Insert(es, i, ne) // in place when capacity allows

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"golang.org/x/sys/unix"
+	"github.com/wf-tool/wf/gitcp/internal/index"
 )
 
 // DirtyWorktreeError is returned by [Repo.CreateBranch] when asked to
@@ -95,7 +95,7 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 	} else if op != "" {
 		return unsafeState(op)
 	}
-	ilock, err := acquireLock(indexPath(r))
+	ilock, err := r.acquireLock(indexPath(r))
 	if err != nil {
 		return err
 	}
@@ -129,9 +129,9 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 	if err != nil {
 		return err
 	}
-	old := make(map[string]*ientry, len(snap.entries))
+	old := make(map[string]*index.Entry, len(snap.entries))
 	for i := range snap.entries {
-		old[snap.entries[i].name] = &snap.entries[i]
+		old[snap.entries[i].Name] = &snap.entries[i]
 	}
 	// The ref first: from here on the new commit is findable by name.
 	if err := r.updateRef(ref, Hash{}, target, who, "branch: Created from "+target.String(), false); err != nil {
@@ -139,9 +139,9 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 	}
 	// Work-tree files: removals first (a file may become a folder), then
 	// writes.
-	written := map[string]unix.Stat_t{}
+	written := map[string]fileStat{}
 	for _, c := range changes {
-		if o := old[c.Path]; o != nil && o.skipWorktree() {
+		if o := old[c.Path]; o != nil && o.SkipWorktree() {
 			continue
 		}
 		if c.Kind == Deleted || c.Kind == TypeChanged {
@@ -156,7 +156,7 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 		if c.NewHash.IsZero() || uint32(c.NewMode) == modeGitlink {
 			continue
 		}
-		if o := old[c.Path]; o != nil && o.skipWorktree() {
+		if o := old[c.Path]; o != nil && o.SkipWorktree() {
 			continue
 		}
 		abs := filepath.Join(r.TopLevel, filepath.FromSlash(c.Path))
@@ -167,25 +167,25 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 		if err := writeWorktreeFile(abs, uint32(c.NewMode), data); err != nil {
 			return err
 		}
-		var st unix.Stat_t
-		if err := unix.Lstat(abs, &st); err != nil {
+		st, err := lstat(abs)
+		if err != nil {
 			return err
 		}
 		written[c.Path] = st
 	}
 	// The index, matching target.
-	var entries []ientry
+	var entries []index.Entry
 	err = r.flattenTree(targetTree, "", func(path string, e treeEntry) error {
 		if st, ok := written[path]; ok {
 			entries = append(entries, entryFromStat(path, &st, e.mode, e.hash))
 			return nil
 		}
-		ne := ientry{name: path, mode: e.mode, hash: e.hash}
+		ne := index.Entry{Name: path, Mode: e.mode, Hash: e.hash}
 		if o := old[path]; o != nil {
-			if o.mode == e.mode && o.hash == e.hash {
+			if o.Mode == e.mode && o.Hash == e.hash {
 				ne = *o
 			} else {
-				ne.xflags = o.xflags & xflagSkipWT
+				ne.XFlags = o.XFlags & index.XFlagSkipWorktree
 			}
 		}
 		entries = append(entries, ne)
@@ -194,12 +194,12 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 	if err != nil {
 		return err
 	}
-	sortEntries(entries)
-	if err := ilock.write(encodeIndex(idx.version, entries, nil), false); err != nil {
+	index.Sort(entries)
+	if err := ilock.write(index.Encode(idx.Version, entries, nil), false); err != nil {
 		return err
 	}
 	// HEAD, with the reflog line git switch writes.
-	hl, err := acquireLock(filepath.Join(r.GitDir, "HEAD"))
+	hl, err := r.acquireLock(filepath.Join(r.GitDir, "HEAD"))
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/wf-tool/wf/gitcp/internal/index"
+	"github.com/wf-tool/wf/gitcp/internal/odb"
 )
 
 // ChangeKind classifies a [Change].
@@ -40,7 +41,7 @@ func (k ChangeKind) String() string {
 type Change struct {
 	Path             string // slash-separated, relative to the top level
 	Kind             ChangeKind
-	OldMode, NewMode filemode.FileMode
+	OldMode, NewMode FileMode
 	OldHash, NewHash Hash
 }
 
@@ -65,7 +66,7 @@ type treeChild struct {
 // git's tree order (a folder sorts as its name followed by "/"), so one
 // linear pass suffices. Conflict stages and intent-to-add entries are left
 // out, as git write-tree does.
-func buildTree(entries []ientry, pos int, prefix, name string) (*treeNode, int) {
+func buildTree(entries []index.Entry, pos int, prefix, name string) (*treeNode, int) {
 	b := &treeBuilder{entries: entries}
 	return b.build(pos, prefix, name, nil)
 }
@@ -74,7 +75,7 @@ func buildTree(entries []ientry, pos int, prefix, name string) (*treeNode, int) 
 // built from only at the paths in dirty (the folders holding changed paths,
 // and their ancestors, as "" and "a/", "a/b/"): the nodes of those folders
 // are built again, every other subtree of old is reused as is.
-func rebuildTree(entries []ientry, old *treeNode, dirty map[string]bool) *treeNode {
+func rebuildTree(entries []index.Entry, old *treeNode, dirty map[string]bool) *treeNode {
 	b := &treeBuilder{entries: entries, dirty: dirty}
 	n, _ := b.build(0, "", "", old)
 	return n
@@ -84,7 +85,7 @@ func rebuildTree(entries []ientry, old *treeNode, dirty map[string]bool) *treeNo
 // children are gathered on one scratch stack and copied out at their exact
 // size.
 type treeBuilder struct {
-	entries []ientry
+	entries []index.Entry
 	scratch []treeChild
 	dirty   map[string]bool // nil: build everything
 }
@@ -97,12 +98,12 @@ func (b *treeBuilder) build(pos int, prefix, name string, old *treeNode) (*treeN
 	oi := 0 // cursor in old.children (same order)
 	for pos < len(entries) {
 		e := &entries[pos]
-		if !strings.HasPrefix(e.name, prefix) {
+		if !strings.HasPrefix(e.Name, prefix) {
 			break
 		}
-		rest := e.name[len(prefix):]
+		rest := e.Name[len(prefix):]
 		if i := strings.IndexByte(rest, '/'); i >= 0 {
-			subPrefix, subName := e.name[:len(prefix)+i+1], rest[:i]
+			subPrefix, subName := e.Name[:len(prefix)+i+1], rest[:i]
 			var oldSub *treeNode
 			if old != nil {
 				for oi < len(old.children) && treeCompare(old.children[oi].name, old.children[oi].sub != nil, subName, true) < 0 {
@@ -116,7 +117,7 @@ func (b *treeBuilder) build(pos int, prefix, name string, old *treeNode) (*treeN
 			if oldSub != nil && !b.dirty[subPrefix] {
 				// Unchanged subtree: reuse it and skip its entries.
 				sub = oldSub
-				pos += sort.Search(len(entries)-pos, func(k int) bool { return !strings.HasPrefix(entries[pos+k].name, subPrefix) })
+				pos += sort.Search(len(entries)-pos, func(k int) bool { return !strings.HasPrefix(entries[pos+k].Name, subPrefix) })
 			} else {
 				sub, pos = b.build(pos, subPrefix, subName, oldSub)
 			}
@@ -129,11 +130,11 @@ func (b *treeBuilder) build(pos int, prefix, name string, old *treeNode) (*treeN
 			continue
 		}
 		pos++
-		if e.stage() != 0 || e.intentToAdd() {
+		if e.Stage() != 0 || e.IntentToAdd() {
 			continue
 		}
 		n.count++
-		b.scratch = append(b.scratch, treeChild{mode: e.mode, name: rest, hash: e.hash})
+		b.scratch = append(b.scratch, treeChild{mode: e.Mode, name: rest, hash: e.Hash})
 		size += 7 + len(rest) + 21
 	}
 	n.children = slices.Clone(b.scratch[base:])
@@ -148,7 +149,7 @@ func (b *treeBuilder) build(pos int, prefix, name string, old *treeNode) (*treeN
 		data = append(data, c.hash[:]...)
 	}
 	n.data = data
-	n.hash = hashObject(plumbing.TreeObject, data)
+	n.hash = odb.HashObject(plumbing.TreeObject, data)
 	return n, pos
 }
 
@@ -253,7 +254,7 @@ func (d *treeDiff) diff(old Hash, n *treeNode, prefix string) error {
 					kind = TypeChanged
 				}
 				d.changes = append(d.changes, Change{Path: prefix + o.name, Kind: kind,
-					OldMode: filemode.FileMode(o.mode), NewMode: filemode.FileMode(nw.mode),
+					OldMode: FileMode(o.mode), NewMode: FileMode(nw.mode),
 					OldHash: o.hash, NewHash: nw.hash})
 			}
 		}
@@ -266,11 +267,11 @@ func fileType(m uint32) uint32 { return m & 0o170000 }
 func (d *treeDiff) removed(prefix string, e treeEntry) error {
 	if !e.isTree() {
 		d.changes = append(d.changes, Change{Path: prefix + e.name, Kind: Deleted,
-			OldMode: filemode.FileMode(e.mode), OldHash: e.hash})
+			OldMode: FileMode(e.mode), OldHash: e.hash})
 		return nil
 	}
 	return d.r.flattenTree(e.hash, prefix+e.name+"/", func(p string, e treeEntry) error {
-		d.changes = append(d.changes, Change{Path: p, Kind: Deleted, OldMode: filemode.FileMode(e.mode), OldHash: e.hash})
+		d.changes = append(d.changes, Change{Path: p, Kind: Deleted, OldMode: FileMode(e.mode), OldHash: e.hash})
 		return nil
 	})
 }
@@ -278,7 +279,7 @@ func (d *treeDiff) removed(prefix string, e treeEntry) error {
 func (d *treeDiff) added(prefix string, c treeChild) {
 	if c.sub == nil {
 		d.changes = append(d.changes, Change{Path: prefix + c.name, Kind: Added,
-			NewMode: filemode.FileMode(c.mode), NewHash: c.hash})
+			NewMode: FileMode(c.mode), NewHash: c.hash})
 		return
 	}
 	d.write = append(d.write, c.sub)
@@ -290,19 +291,13 @@ func (d *treeDiff) added(prefix string, c treeChild) {
 // appendCacheTree serialises n as git's TREE index extension, valid
 // everywhere (all its trees exist in the object database).
 func appendCacheTree(b []byte, n *treeNode) []byte {
-	b = append(b, n.name...)
-	b = append(b, 0)
-	b = strconv.AppendInt(b, int64(n.count), 10)
-	b = append(b, ' ')
 	subs := 0
 	for _, c := range n.children {
 		if c.sub != nil {
 			subs++
 		}
 	}
-	b = strconv.AppendInt(b, int64(subs), 10)
-	b = append(b, '\n')
-	b = append(b, n.hash[:]...)
+	b = index.AppendCacheTreeNode(b, n.name, n.count, subs, n.hash)
 	for _, c := range n.children {
 		if c.sub != nil {
 			b = appendCacheTree(b, c.sub)

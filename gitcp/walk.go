@@ -10,8 +10,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 
-	"golang.org/x/sys/unix"
+	"github.com/wf-tool/wf/gitcp/internal/ignore"
+	"github.com/wf-tool/wf/gitcp/internal/index"
 )
 
 // wtFile is a work-tree file found by the walk that may differ from the
@@ -21,7 +23,7 @@ type wtFile struct {
 	path    string
 	idx     int // index entry position, -1 if untracked
 	deleted bool
-	st      unix.Stat_t
+	st      fileStat
 }
 
 // walkResult is the outcome of comparing the work tree with the index.
@@ -31,14 +33,14 @@ type walkResult struct {
 
 type walker struct {
 	top string
-	idx *gitIndex
+	idx *index.File
 	// dirs maps each folder holding tracked entries ("" for the top) to
 	// the position of its first entry; a folder's entries are contiguous
 	// in the sorted index, so a name is found by binary search in that
 	// range (no map of every path).
 	dirs     map[string]int
 	seen     []bool
-	base     *ignoreList
+	base     *ignore.List
 	fileMode bool
 	racyS    int64
 	racyN    int64
@@ -53,28 +55,28 @@ type walker struct {
 
 type dirJob struct {
 	rel     string // "" for the top
-	ign     *ignoreList
+	ign     *ignore.List
 	ignored bool // folder is ignored: only tracked entries count
 }
 
 // walkWorktree compares the work tree with the index: a parallel walk that
 // lstats tracked files (hashing nothing), reads .gitignore files on the way,
 // skips ignored and nested-repository folders, and collects untracked files.
-func (r *Repo) walkWorktree(idx *gitIndex) (*walkResult, error) {
+func (r *Repo) walkWorktree(idx *index.File) (*walkResult, error) {
 	w := &walker{
 		top:      r.TopLevel,
 		idx:      idx,
 		dirs:     map[string]int{"": 0},
-		seen:     make([]bool, len(idx.entries)),
+		seen:     make([]bool, len(idx.Entries)),
 		base:     r.baseIgnores(),
-		fileMode: r.cfg.bool("core.filemode", true),
+		fileMode: r.cfg.Bool("core.filemode", true),
 	}
-	if idx.exists {
-		w.racyS, w.racyN = idx.mtime.Unix(), int64(idx.mtime.Nanosecond())
+	if idx.Exists {
+		w.racyS, w.racyN = idx.ModTime.Unix(), int64(idx.ModTime.Nanosecond())
 	}
 	lastDir := ""
-	for i := range idx.entries {
-		d := dirOf(idx.entries[i].name)
+	for i := range idx.Entries {
+		d := dirOf(idx.Entries[i].Name)
 		if d == lastDir {
 			continue
 		}
@@ -110,22 +112,21 @@ func (r *Repo) walkWorktree(idx *gitIndex) (*walkResult, error) {
 	}
 	// Tracked entries the walk did not meet: deleted, replaced by a folder,
 	// or under a folder that is now something else.
-	for i := range idx.entries {
-		e := &idx.entries[i]
-		if w.seen[i] || e.skipWorktree() || e.flags&flagAssumeValid != 0 {
+	for i := range idx.Entries {
+		e := &idx.Entries[i]
+		if w.seen[i] || e.SkipWorktree() || e.Flags&index.FlagAssumeValid != 0 {
 			continue
 		}
-		var st unix.Stat_t
-		err := unix.Lstat(filepath.Join(r.TopLevel, e.name), &st)
+		st, err := lstat(filepath.Join(r.TopLevel, e.Name))
 		switch {
 		case err != nil:
-			res.dirty = append(res.dirty, wtFile{path: e.name, idx: i, deleted: true})
-		case st.Mode&unix.S_IFMT == unix.S_IFDIR:
-			if e.mode != modeGitlink {
-				res.dirty = append(res.dirty, wtFile{path: e.name, idx: i, deleted: true})
+			res.dirty = append(res.dirty, wtFile{path: e.Name, idx: i, deleted: true})
+		case st.mode.IsDir():
+			if e.Mode != modeGitlink {
+				res.dirty = append(res.dirty, wtFile{path: e.Name, idx: i, deleted: true})
 			}
 		case w.statDirty(e, &st):
-			res.dirty = append(res.dirty, wtFile{path: e.name, idx: i, st: st})
+			res.dirty = append(res.dirty, wtFile{path: e.Name, idx: i, st: st})
 		}
 	}
 	return res, nil
@@ -176,7 +177,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 	}
 	f, err := os.Open(abs)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, unix.ENOTDIR) {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 			return nil, buf, nil // raced with a deletion: the fallback lstat handles it
 		}
 		return nil, buf, err
@@ -186,26 +187,26 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, buf, err
 	}
-	fd := int(f.Fd())
+	sd := newDirStatter(f, abs)
 	ign := j.ign
 	if !j.ignored {
 		for _, de := range ents {
 			if de.Name() == ".gitignore" && !de.IsDir() {
 				if data, err := os.ReadFile(filepath.Join(abs, ".gitignore")); err == nil {
-					ign = &ignoreList{parent: ign, rules: parseIgnore(data, j.rel)}
+					ign = &ignore.List{Parent: ign, Rules: ignore.Parse(data, j.rel)}
 				}
 				break
 			}
 		}
 	}
 	// The index entries under this folder: [lo, hi).
-	es := w.idx.entries
+	es := w.idx.Entries
 	lo, hi := 0, len(es)
 	if j.rel != "" {
 		if start, ok := w.dirs[j.rel]; ok {
 			pre := j.rel + "/"
 			lo = start
-			hi = lo + sort.Search(len(es)-lo, func(k int) bool { return !strings.HasPrefix(es[lo+k].name, pre) })
+			hi = lo + sort.Search(len(es)-lo, func(k int) bool { return !strings.HasPrefix(es[lo+k].Name, pre) })
 		} else {
 			hi = 0
 		}
@@ -223,31 +224,26 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 		}
 		buf = append(buf, name...)
 		typ := de.Type()
-		var st unix.Stat_t
+		var st fileStat
 		haveSt := false
 		// First entry (lowest stage) with this name, if tracked.
 		i, n := lo, hi
 		for i < n {
 			m := int(uint(i+n) >> 1)
-			if es[m].name < string(buf) {
+			if es[m].Name < string(buf) {
 				i = m + 1
 			} else {
 				n = m
 			}
 		}
-		tracked := i < hi && es[i].name == string(buf)
+		tracked := i < hi && es[i].Name == string(buf)
 		if tracked || !typ.IsDir() {
-			if err := unix.Fstatat(fd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+			if st, err = sd.lstat(name); err != nil {
 				continue // vanished
 			}
 			haveSt = true
-			switch st.Mode & unix.S_IFMT {
-			case unix.S_IFDIR:
-				typ = fs.ModeDir
-			case unix.S_IFREG:
-				typ = 0
-			case unix.S_IFLNK:
-				typ = fs.ModeSymlink
+			switch typ = st.mode.Type(); typ {
+			case fs.ModeDir, 0, fs.ModeSymlink:
 			default:
 				continue // sockets, fifos, devices: git ignores them
 			}
@@ -255,8 +251,8 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 		if typ.IsDir() {
 			rel := string(buf)
 			if tracked {
-				e := &w.idx.entries[i]
-				if e.mode == modeGitlink {
+				e := &w.idx.Entries[i]
+				if e.Mode == modeGitlink {
 					w.markSeen(i)
 					continue // submodule: its pointer is left as is
 				}
@@ -264,10 +260,10 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 				// file deleted; walk the folder for untracked content.
 			}
 			if _, ok := w.dirs[rel]; ok {
-				jobs = append(jobs, dirJob{rel: rel, ign: ign, ignored: j.ignored || ign.ignored(rel, true)})
+				jobs = append(jobs, dirJob{rel: rel, ign: ign, ignored: j.ignored || ign.Ignored(rel, true)})
 				continue
 			}
-			if j.ignored || ign.ignored(rel, true) {
+			if j.ignored || ign.Ignored(rel, true) {
 				continue
 			}
 			if _, err := os.Lstat(filepath.Join(abs, name, ".git")); err == nil {
@@ -280,17 +276,17 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 			continue
 		}
 		if tracked {
-			e := &w.idx.entries[i]
+			e := &w.idx.Entries[i]
 			w.markSeen(i)
-			if e.skipWorktree() || e.flags&flagAssumeValid != 0 {
+			if e.SkipWorktree() || e.Flags&index.FlagAssumeValid != 0 {
 				continue
 			}
-			if e.stage() != 0 || e.intentToAdd() || w.statDirty(e, &st) {
-				w.out[k] = append(w.out[k], wtFile{path: e.name, idx: i, st: st})
+			if e.Stage() != 0 || e.IntentToAdd() || w.statDirty(e, &st) {
+				w.out[k] = append(w.out[k], wtFile{path: e.Name, idx: i, st: st})
 			}
 			continue
 		}
-		if j.ignored || ign.ignored(string(buf), false) {
+		if j.ignored || ign.Ignored(string(buf), false) {
 			continue
 		}
 		w.out[k] = append(w.out[k], wtFile{path: string(buf), idx: -1, st: st})
@@ -300,8 +296,8 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 
 // markSeen marks entry i and the other stages of the same path.
 func (w *walker) markSeen(i int) {
-	name := w.idx.entries[i].name
-	for ; i < len(w.idx.entries) && w.idx.entries[i].name == name; i++ {
+	name := w.idx.Entries[i].Name
+	for ; i < len(w.idx.Entries) && w.idx.Entries[i].Name == name; i++ {
 		w.seen[i] = true
 	}
 }
@@ -310,17 +306,17 @@ func (w *walker) markSeen(i int) {
 // with core.filemode, the exec bit), size, mtime, ctime, inode, uid and gid;
 // an entry whose mtime is not older than the index file is racily clean and
 // counted as dirty so that its content gets hashed.
-func (w *walker) statDirty(e *ientry, st *unix.Stat_t) bool {
-	if modeFromStat(st, e.mode, w.fileMode) != e.mode {
+func (w *walker) statDirty(e *index.Entry, st *fileStat) bool {
+	if modeFromStat(st, e.Mode, w.fileMode) != e.Mode {
 		return true
 	}
-	if e.size != uint32(st.Size) ||
-		e.mtimeS != uint32(st.Mtim.Sec) || e.mtimeN != uint32(st.Mtim.Nsec) ||
-		e.ctimeS != uint32(st.Ctim.Sec) || e.ctimeN != uint32(st.Ctim.Nsec) ||
-		e.ino != uint32(st.Ino) || e.uid != st.Uid || e.gid != st.Gid {
+	if e.Size != uint32(st.size) ||
+		e.MtimeS != uint32(st.mtimeS) || e.MtimeN != uint32(st.mtimeN) ||
+		e.CtimeS != uint32(st.ctimeS) || e.CtimeN != uint32(st.ctimeN) ||
+		e.Ino != uint32(st.ino) || e.UID != st.uid || e.GID != st.gid {
 		return true
 	}
-	ms, mn := e.mtime()
+	ms, mn := e.Mtime()
 	if w.racyS != 0 && (ms > w.racyS || (ms == w.racyS && mn >= w.racyN)) {
 		return true
 	}
@@ -329,17 +325,17 @@ func (w *walker) statDirty(e *ientry, st *unix.Stat_t) bool {
 
 // modeFromStat returns the git mode for a stat result. With core.filemode
 // off, a regular file keeps the exec bit of the index entry (prev).
-func modeFromStat(st *unix.Stat_t, prev uint32, fileMode bool) uint32 {
-	switch st.Mode & unix.S_IFMT {
-	case unix.S_IFLNK:
+func modeFromStat(st *fileStat, prev uint32, fileMode bool) uint32 {
+	switch st.mode.Type() {
+	case fs.ModeSymlink:
 		return modeSymlink
-	case unix.S_IFDIR:
+	case fs.ModeDir:
 		return modeGitlink
-	case unix.S_IFREG:
+	case 0:
 		if !fileMode && (prev == modeRegular || prev == modeExecutable) {
 			return prev
 		}
-		if st.Mode&0o100 != 0 {
+		if st.mode&0o100 != 0 {
 			return modeExecutable
 		}
 		return modeRegular

@@ -1,6 +1,6 @@
 //go:build unix
 
-package gitcp
+package mmap
 
 import (
 	"os"
@@ -8,9 +8,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// mapFile maps a whole file read-only. The returned release function
+// Map maps a whole file read-only. The returned release function
 // unmaps it; the bytes must not be used afterwards.
-func mapFile(path string) ([]byte, func(), error) {
+func Map(path string) ([]byte, func(), error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err

@@ -1,15 +1,15 @@
 //go:build !unix
 
-package gitcp
+package mmap
 
 import (
 	"errors"
 	"os"
 )
 
-// mapFile reads a whole file: there is no mmap on this platform, so files
+// Map reads a whole file: there is no mmap on this platform, so files
 // over 64 MiB are refused (callers fall back to go-git's object reader).
-func mapFile(path string) ([]byte, func(), error) {
+func Map(path string) ([]byte, func(), error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, nil, err

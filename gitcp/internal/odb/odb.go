@@ -1,9 +1,11 @@
-package gitcp
+package odb
 
 import (
 	"bytes"
 	"compress/zlib"
+	"crypto/sha1"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -14,21 +16,24 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/wf-tool/wf/gitcp/internal/mmap"
 )
 
-// objDB reads raw objects straight from the pack files (mapped .idx and
+// DB reads raw objects straight from the pack files (mapped .idx and
 // .pack, version 2 index) and loose objects of a repository's own object
-// folder, for the hot read path of [Repo.Log]. It is read-only after
-// openObjDB and may be shared by goroutines, each with its own
-// [objReader]. Objects it cannot find (alternates, packs with an index
+// folder, for gitcp's hot read paths (the log walk, tree reads). It is
+// read-only after [Open] and may be shared by goroutines, each with its own
+// [Reader]. Objects it cannot find (alternates, packs with an index
 // version it does not read, packs added after it was opened) are reported
-// as errObjNotHere so the caller can fall back to go-git's storage.
-type objDB struct {
+// as [ErrNotHere] so the caller can fall back to go-git's storage.
+type DB struct {
 	objects string // <common dir>/objects
 	packs   []*packFile
 }
 
-var errObjNotHere = errors.New("object not in local packs or loose objects")
+// ErrNotHere is returned by [Reader.Read] for an object that is neither in
+// a pack [Open] mapped nor a loose object.
+var ErrNotHere = errors.New("object not in local packs or loose objects")
 
 type packFile struct {
 	path    string
@@ -41,10 +46,13 @@ type packFile struct {
 	release []func()
 }
 
-// openObjDB maps every readable pack of objects; unreadable packs are
-// skipped (their objects then fall back to go-git).
-func openObjDB(objects string) *objDB {
-	db := &objDB{objects: objects}
+// Open returns the object database of the objects folder (a repository's
+// <common dir>/objects), mapping every pack whose index is version 2 and
+// matches its pack; other packs are skipped (their objects then read as
+// ErrNotHere). It does not fail: a folder without packs reads loose
+// objects only.
+func Open(objects string) *DB {
+	db := &DB{objects: objects}
 	ents, _ := os.ReadDir(filepath.Join(objects, "pack"))
 	for _, e := range ents {
 		name, ok := strings.CutSuffix(e.Name(), ".idx")
@@ -59,7 +67,8 @@ func openObjDB(objects string) *objDB {
 	return db
 }
 
-func (db *objDB) close() {
+// Close unmaps the packs; no Reader of db may be used afterwards.
+func (db *DB) Close() {
 	for _, p := range db.packs {
 		p.close()
 	}
@@ -67,26 +76,36 @@ func (db *objDB) close() {
 }
 
 func openPack(base string) (*packFile, error) {
-	p := &packFile{path: base + ".pack"}
-	idx, rel, err := mapFile(base + ".idx")
+	idx, relIdx, err := mmap.Map(base + ".idx")
 	if err != nil {
 		return nil, err
 	}
-	p.idx, p.release = idx, append(p.release, rel)
+	data, relData, err := mmap.Map(base + ".pack")
+	if err != nil {
+		relIdx()
+		return nil, err
+	}
+	p, err := newPack(base+".pack", idx, data)
+	if err != nil {
+		relData()
+		relIdx()
+		return nil, err
+	}
+	p.release = []func(){relIdx, relData}
+	return p, nil
+}
+
+// newPack checks a pack index (version 2) and its pack, and returns them
+// as a packFile that references both.
+func newPack(path string, idx, data []byte) (*packFile, error) {
+	p := &packFile{path: path, idx: idx}
 	if err := p.parseIdx(); err != nil {
-		p.close()
 		return nil, err
 	}
-	data, rel, err := mapFile(p.path)
-	if err != nil {
-		p.close()
-		return nil, err
-	}
-	p.data, p.release = data, append(p.release, rel)
+	p.data = data
 	if len(data) < 32 || string(data[:4]) != "PACK" ||
 		binary.BigEndian.Uint32(data[8:12]) != uint32(p.n) ||
 		!bytes.Equal(data[len(data)-20:], idx[len(idx)-40:len(idx)-20]) {
-		p.close()
 		return nil, fmt.Errorf("%s does not match its index", p.path)
 	}
 	return p, nil
@@ -117,7 +136,7 @@ func (p *packFile) parseIdx() error {
 }
 
 // find returns the pack offset of h.
-func (p *packFile) find(h *Hash) (int64, bool) {
+func (p *packFile) find(h *[20]byte) (int64, bool) {
 	fan := p.idx[8:]
 	lo := 0
 	if h[0] > 0 {
@@ -159,10 +178,10 @@ func (p *packFile) find(h *Hash) (int64, bool) {
 	return 0, false
 }
 
-// objReader reads objects from an objDB with reused inflate state and
+// Reader reads objects from an DB with reused inflate state and
 // buffers. One per goroutine.
-type objReader struct {
-	db  *objDB
+type Reader struct {
+	db  *DB
 	z   io.ReadCloser // zlib reader, reset for each stream
 	br  bytes.Reader
 	buf []byte // object content of the last read
@@ -172,23 +191,33 @@ type objReader struct {
 
 const maxDeltaChain = 10000
 
-// read returns the type and content of h. The content is valid until the
-// next call on r.
-func (r *objReader) read(h Hash) (plumbing.ObjectType, []byte, error) {
+// Read returns the type and content of the object h, deltas resolved: from
+// the first mapped pack that lists it, else from its loose file, else
+// [ErrNotHere]; other errors name the pack and offset or the loose object
+// that could not be decoded. The content is valid until the next call on
+// r.
+func (r *Reader) Read(h [20]byte) (plumbing.ObjectType, []byte, error) {
+	return r.read(h, 0)
+}
+
+// read is Read for a delta base at depth in a delta chain, so that a chain
+// crossing packs (a reference delta whose base is in another pack) is
+// bounded too.
+func (r *Reader) read(h [20]byte, depth int) (plumbing.ObjectType, []byte, error) {
 	for _, p := range r.db.packs {
 		if off, ok := p.find(&h); ok {
-			return r.readPacked(p, off, 0)
+			return r.readPacked(p, off, depth)
 		}
 	}
 	return r.readLoose(h)
 }
 
-func (r *objReader) readLoose(h Hash) (plumbing.ObjectType, []byte, error) {
-	hex := h.String()
-	f, err := os.Open(filepath.Join(r.db.objects, hex[:2], hex[2:]))
+func (r *Reader) readLoose(h [20]byte) (plumbing.ObjectType, []byte, error) {
+	id := hex.EncodeToString(h[:])
+	f, err := os.Open(filepath.Join(r.db.objects, id[:2], id[2:]))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return plumbing.InvalidObject, nil, errObjNotHere
+			return plumbing.InvalidObject, nil, ErrNotHere
 		}
 		return plumbing.InvalidObject, nil, err
 	}
@@ -204,19 +233,34 @@ func (r *objReader) readLoose(h Hash) (plumbing.ObjectType, []byte, error) {
 	if err != nil {
 		return plumbing.InvalidObject, nil, err
 	}
-	if err := r.resetZ(r.lb[:n]); err != nil {
-		return plumbing.InvalidObject, nil, fmt.Errorf("loose object %s: %w", hex, err)
+	t, out, err := r.decodeLoose(r.lb[:n])
+	if err != nil {
+		return plumbing.InvalidObject, nil, fmt.Errorf("loose object %s: %w", id, err)
+	}
+	return t, out, nil
+}
+
+// maxInflate bounds the size a zlib stream of n bytes can inflate to:
+// deflate's best ratio is 1032:1. A size field larger than that is a lie,
+// refused before anything is allocated for it.
+func maxInflate(n int) int64 { return int64(n)*1032 + 64 }
+
+// decodeLoose inflates a loose object file's content and parses its
+// header "<type> <size>\x00". The content is valid until the next call on r.
+func (r *Reader) decodeLoose(compressed []byte) (plumbing.ObjectType, []byte, error) {
+	if err := r.resetZ(compressed); err != nil {
+		return plumbing.InvalidObject, nil, err
 	}
 	// Header "<type> <size>\0", at most a few dozen bytes; what follows
 	// it in hdr is the start of the content.
 	var hdr [64]byte
-	n, err = io.ReadFull(r.z, hdr[:])
+	n, err := io.ReadFull(r.z, hdr[:])
 	if err != nil && err != io.ErrUnexpectedEOF {
-		return plumbing.InvalidObject, nil, fmt.Errorf("loose object %s: %w", hex, err)
+		return plumbing.InvalidObject, nil, err
 	}
 	nul := bytes.IndexByte(hdr[:n], 0)
 	if nul < 0 {
-		return plumbing.InvalidObject, nil, fmt.Errorf("loose object %s: malformed header", hex)
+		return plumbing.InvalidObject, nil, errors.New("malformed header")
 	}
 	tname, size, ok := strings.Cut(string(hdr[:nul]), " ")
 	t, terr := plumbing.ParseObjectType(tname)
@@ -224,7 +268,10 @@ func (r *objReader) readLoose(h Hash) (plumbing.ObjectType, []byte, error) {
 	head := hdr[nul+1 : n]
 	if !ok || terr != nil || serr != nil || sz < int64(len(head)) || sz > 1<<31 ||
 		(err == io.ErrUnexpectedEOF && sz != int64(len(head))) {
-		return plumbing.InvalidObject, nil, fmt.Errorf("loose object %s: malformed header", hex)
+		return plumbing.InvalidObject, nil, errors.New("malformed header")
+	}
+	if sz > maxInflate(len(compressed)) {
+		return plumbing.InvalidObject, nil, errors.New("size in header larger than the file can hold")
 	}
 	out := r.buf
 	if cap(out) < int(sz) {
@@ -237,13 +284,13 @@ func (r *objReader) readLoose(h Hash) (plumbing.ObjectType, []byte, error) {
 		return t, out, nil
 	}
 	if _, err := r.inflateRest(out[len(head):], int(sz)-len(head)); err != nil {
-		return plumbing.InvalidObject, nil, fmt.Errorf("loose object %s: %w", hex, err)
+		return plumbing.InvalidObject, nil, err
 	}
 	r.buf = out
 	return t, out, nil
 }
 
-func (r *objReader) resetZ(src []byte) error {
+func (r *Reader) resetZ(src []byte) error {
 	r.br.Reset(src)
 	if r.z == nil {
 		z, err := zlib.NewReader(&r.br)
@@ -259,7 +306,7 @@ func (r *objReader) resetZ(src []byte) error {
 // inflateRest reads exactly size bytes from the current zlib stream into
 // buf (grown as needed) and checks that the stream ends there (which also
 // verifies its checksum).
-func (r *objReader) inflateRest(buf []byte, size int) ([]byte, error) {
+func (r *Reader) inflateRest(buf []byte, size int) ([]byte, error) {
 	if cap(buf) < size {
 		buf = make([]byte, size, size+size/4)
 	}
@@ -277,8 +324,10 @@ func (r *objReader) inflateRest(buf []byte, size int) ([]byte, error) {
 	return buf, nil
 }
 
-// entryHeader decodes the pack entry header at off: type, inflated size
-// and the offset of what follows (delta base reference or zlib data).
+// entryHeader decodes the pack entry header at off (gitformat-pack,
+// "Pack file"): type, inflated size and the offset of what follows (delta
+// base reference or zlib data). It fails for an offset outside the pack's
+// entries and a size that does not fit 63 bits.
 func (p *packFile) entryHeader(off int64) (plumbing.ObjectType, int64, int64, error) {
 	d := p.data
 	if off < 12 || off >= int64(len(d))-20 {
@@ -296,16 +345,19 @@ func (p *packFile) entryHeader(off int64) (plumbing.ObjectType, int64, int64, er
 		off++
 		size |= int64(c&0x7f) << shift
 	}
+	if size < 0 {
+		return 0, 0, 0, fmt.Errorf("%s: bad entry header", p.path)
+	}
 	return t, size, off, nil
 }
 
 // readPacked returns the object at off, resolving deltas.
-func (r *objReader) readPacked(p *packFile, off int64, depth int) (plumbing.ObjectType, []byte, error) {
+func (r *Reader) readPacked(p *packFile, off int64, depth int) (plumbing.ObjectType, []byte, error) {
 	t, size, pos, err := p.entryHeader(off)
 	if err != nil {
 		return plumbing.InvalidObject, nil, err
 	}
-	if size > 1<<31 {
+	if size > 1<<31 || size > maxInflate(len(p.data)-int(pos)) {
 		return plumbing.InvalidObject, nil, fmt.Errorf("%s: object at %d too large", p.path, off)
 	}
 	switch t {
@@ -352,13 +404,13 @@ func (r *objReader) readPacked(p *packFile, off int64, depth int) (plumbing.Obje
 		if pos+20 > int64(len(p.data)) {
 			return plumbing.InvalidObject, nil, fmt.Errorf("%s at %d: truncated", p.path, off)
 		}
-		var bh Hash
+		var bh [20]byte
 		copy(bh[:], p.data[pos:pos+20])
 		pos += 20
 		if boff, ok := p.find(&bh); ok {
 			bt, base, err = r.readPacked(p, boff, depth+1)
 		} else {
-			bt, base, err = r.read(bh)
+			bt, base, err = r.read(bh, depth+1)
 		}
 	}
 	if err != nil {
@@ -399,14 +451,22 @@ func deltaVarint(d []byte) (int, []byte, bool) {
 
 var errBadDelta = errors.New("malformed delta")
 
-// applyDelta applies a git delta to base, appending the result to dst.
+// applyDelta applies a git delta (gitformat-pack, "Deltified
+// representation") to base, appending the result to dst (reallocated when
+// its capacity is short of the result's size). It returns errBadDelta when
+// the delta's source size is not len(base), a copy reaches outside base, or
+// the output size differs from the delta's header.
 func applyDelta(dst, base, delta []byte) ([]byte, error) {
 	srcSize, delta, ok := deltaVarint(delta)
 	if !ok || srcSize != len(base) {
 		return nil, errBadDelta
 	}
 	dstSize, delta, ok := deltaVarint(delta)
-	if !ok || dstSize > 1<<31 {
+	// Each delta byte yields at most max(len(base), 127) bytes: a copy
+	// stays inside base, an insert is at most 127 bytes. The bound keeps a
+	// lying header from allocating gigabytes (FuzzPack ran slowly on such
+	// deltas).
+	if !ok || dstSize < 0 || dstSize > 1<<31 || dstSize > len(delta)*max(len(base), 127) {
 		return nil, errBadDelta
 	}
 	if cap(dst) < dstSize {
@@ -459,3 +519,26 @@ func applyDelta(dst, base, delta []byte) ([]byte, error) {
 	}
 	return dst, nil
 }
+
+// HashObject returns the object id of data stored as an object of type t:
+// the SHA-1 of "<type> <size>\x00" followed by data (gitformat-hash).
+func HashObject(t plumbing.ObjectType, data []byte) [20]byte {
+	h := sha1.New()
+	var hdr [32]byte
+	b := append(hdr[:0], t.String()...)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(len(data)), 10)
+	b = append(b, 0)
+	h.Write(b)
+	h.Write(data)
+	var out [20]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// NewReader returns a Reader of db's objects, with its own inflate state
+// and buffers. Use one per goroutine.
+func NewReader(db *DB) *Reader { return &Reader{db: db} }
+
+// Packs returns the number of packs db mapped.
+func (db *DB) Packs() int { return len(db.packs) }

@@ -1,23 +1,29 @@
-package gitcp
+package config
 
 import (
 	"bufio"
 	"bytes"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
-// config is a flat view of git configuration: keys are
-// "section.key" or "section.subsection.key" with section and key lower-cased
-// (as git does); later values win for single-valued lookups.
-type config struct {
+// Config is a flat view of git configuration: keys are "section.key" or
+// "section.subsection.key" with section and key lower-cased (as git does;
+// the subsection keeps its case); later values win for single-valued
+// lookups.
+type Config struct {
 	vals map[string][]string
 }
 
-func newConfig() *config { return &config{vals: map[string][]string{}} }
+// New returns an empty Config.
+func New() *Config { return &Config{vals: map[string][]string{}} }
 
-func (c *config) get(key string) (string, bool) {
+// Get returns the last value of key (matched without regard to the case of
+// its section and name) and whether it is set. A key given without "=" ("[core]
+// bare") has the value "".
+func (c *Config) Get(key string) (string, bool) {
 	v := c.vals[strings.ToLower(key)]
 	if len(v) == 0 {
 		return "", false
@@ -25,9 +31,11 @@ func (c *config) get(key string) (string, bool) {
 	return v[len(v)-1], true
 }
 
-// bool reads a git boolean, returning def when unset or unparsable.
-func (c *config) bool(key string, def bool) bool {
-	v, ok := c.get(key)
+// Bool returns key's last value read as a git boolean (true, yes, on, 1
+// or an empty value; false, no, off, 0; any case), or def when key is not
+// set or its value is none of these.
+func (c *Config) Bool(key string, def bool) bool {
+	v, ok := c.Get(key)
 	if !ok {
 		return def
 	}
@@ -40,24 +48,38 @@ func (c *config) bool(key string, def bool) bool {
 	return def
 }
 
-// readFile merges the config file at path (missing files are ignored),
-// following include.path up to a small depth. Relative include paths are
-// resolved against the including file's folder and "~/" against home.
-func (c *config) readFile(path string, depth int) {
+// Keys returns every key set, as [Config.Get] matches them, sorted.
+func (c *Config) Keys() []string {
+	keys := make([]string, 0, len(c.vals))
+	for k := range c.vals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// ReadFile merges the config file at path into c, following include.path
+// (includeIf is not supported) up to a depth of 10; depth is the current
+// depth, 0 for a top-level file. Relative include paths are resolved
+// against the including file's folder and "~/" against the home folder. A
+// file that cannot be read is skipped, as git skips a missing one.
+func (c *Config) ReadFile(path string, depth int) {
 	data, err := os.ReadFile(path)
 	if err != nil || depth > 10 {
 		return
 	}
-	c.parse(data, func(inc string) {
-		inc = expandHome(inc)
+	c.Parse(data, func(inc string) {
+		inc = ExpandHome(inc)
 		if !filepath.IsAbs(inc) {
 			inc = filepath.Join(filepath.Dir(path), inc)
 		}
-		c.readFile(inc, depth+1)
+		c.ReadFile(inc, depth+1)
 	})
 }
 
-func expandHome(p string) string {
+// ExpandHome replaces a leading "~" or "~/" in p with the home folder; it
+// returns p unchanged when it has no such prefix or there is no home.
+func ExpandHome(p string) string {
 	if p == "~" || strings.HasPrefix(p, "~/") {
 		if h, err := os.UserHomeDir(); err == nil {
 			return filepath.Join(h, p[1:])
@@ -66,8 +88,11 @@ func expandHome(p string) string {
 	return p
 }
 
-// parse reads git config syntax. It is lenient: malformed lines are skipped.
-func (c *config) parse(data []byte, include func(string)) {
+// Parse merges data, in git config syntax, into c and calls include (when
+// not nil) with the value of each non-empty include.path as it is met. It is
+// lenient where git is strict: a malformed line is skipped, never an error.
+// Lines longer than 1 MiB end the parse.
+func (c *Config) Parse(data []byte, include func(string)) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	var section string
@@ -103,6 +128,11 @@ func (c *config) parse(data []byte, include func(string)) {
 				} else {
 					section = strings.ToLower(hdr)
 				}
+			}
+			if strings.HasPrefix(section, ".") {
+				// No section name ("[.x]", "[\"x\"]"): git refuses the
+				// file; its keys are skipped (found by FuzzParse).
+				section = ""
 			}
 			if rest == "" || rest[0] == '#' || rest[0] == ';' {
 				continue
@@ -167,10 +197,10 @@ func unquoteConfigValue(v string) string {
 	return out[:len(out)-trailing]
 }
 
-// globalConfigPaths returns the system (unless GIT_CONFIG_NOSYSTEM), XDG and
+// GlobalPaths returns the system (unless GIT_CONFIG_NOSYSTEM), XDG and
 // ~/.gitconfig files in git's reading order (later wins). GIT_CONFIG_GLOBAL
 // and GIT_CONFIG_SYSTEM override the respective files, as in git.
-func globalConfigPaths() []string {
+func GlobalPaths() []string {
 	var out []string
 	if v := os.Getenv("GIT_CONFIG_NOSYSTEM"); v == "" || v == "0" || strings.EqualFold(v, "false") {
 		if p := os.Getenv("GIT_CONFIG_SYSTEM"); p != "" {
@@ -182,7 +212,7 @@ func globalConfigPaths() []string {
 	if p := os.Getenv("GIT_CONFIG_GLOBAL"); p != "" {
 		return append(out, p)
 	}
-	if x := xdgConfigHome(); x != "" {
+	if x := XDGConfigHome(); x != "" {
 		out = append(out, filepath.Join(x, "git", "config"))
 	}
 	if h, err := os.UserHomeDir(); err == nil {
@@ -191,7 +221,9 @@ func globalConfigPaths() []string {
 	return out
 }
 
-func xdgConfigHome() string {
+// XDGConfigHome returns $XDG_CONFIG_HOME, else ~/.config, else "" when
+// there is no home folder.
+func XDGConfigHome() string {
 	if x := os.Getenv("XDG_CONFIG_HOME"); x != "" {
 		return x
 	}

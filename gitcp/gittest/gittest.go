@@ -1,0 +1,122 @@
+// Package gittest builds git repositories for tests with the real git CLI,
+// as net/http/httptest builds servers: an isolated environment with an
+// explicit identity ([Env]), a fresh repository ([NewRepo]), git commands
+// whose output is returned trimmed ([Git], [TryGit], [GitStdin]) and a file
+// writer ([Write]).
+//
+// It is for tests only: its functions take a [testing.TB], change the
+// process environment through [testing.T.Setenv] (so tests using it cannot
+// run in parallel) and fail the test on error. It must not import gitcp,
+// so that gitcp's own tests and the tests of every package above it can use
+// it. Without a git binary on PATH a test is skipped, or fails when the CI
+// environment variable is "true", so CI never passes by skipping.
+package gittest
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The identity [Env] gives git (and any program reading the same
+// variables, gitcp included).
+const (
+	AuthorName     = "Ann Author"
+	AuthorEmail    = "ann@example.com"
+	CommitterName  = "Carl Committer"
+	CommitterEmail = "carl@example.com"
+)
+
+// Env isolates git from the user's and the machine's configuration for the
+// rest of the test: HOME becomes a fresh temporary folder (returned), the
+// system and global config files are not read, XDG_CONFIG_HOME, GIT_DIR,
+// GIT_WORK_TREE, GIT_INDEX_FILE and the date variables are unset, and the
+// author and committer are [AuthorName] and [CommitterName]. It skips the
+// test when git is not installed (fails under CI=true).
+func Env(t testing.TB) (home string) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("git not installed: %v", err)
+		}
+		t.Skip("git not installed")
+	}
+	home = t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", "")
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_AUTHOR_NAME", AuthorName)
+	t.Setenv("GIT_AUTHOR_EMAIL", AuthorEmail)
+	t.Setenv("GIT_COMMITTER_NAME", CommitterName)
+	t.Setenv("GIT_COMMITTER_EMAIL", CommitterEmail)
+	t.Setenv("GIT_AUTHOR_DATE", "")
+	t.Setenv("GIT_COMMITTER_DATE", "")
+	t.Setenv("EMAIL", "")
+	// Set first so that t restores them, then unset: git treats an empty
+	// GIT_DIR or GIT_CONFIG_GLOBAL differently from an unset one.
+	for _, k := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CONFIG_GLOBAL"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	return home
+}
+
+// NewRepo calls [Env] and creates an empty repository whose HEAD is the
+// unborn branch main in a fresh temporary folder, which it returns.
+func NewRepo(t testing.TB) string {
+	t.Helper()
+	Env(t)
+	dir := t.TempDir()
+	Git(t, dir, "init", "-q", "-b", "main")
+	return dir
+}
+
+// Git runs git with args in dir and returns its combined output without
+// trailing newlines. It fails the test when git exits non-zero.
+func Git(t testing.TB, dir string, args ...string) string {
+	t.Helper()
+	out, err := TryGit(dir, args...)
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// TryGit runs git with args in dir and returns its combined output without
+// trailing newlines and the error of a failed run (an [*exec.ExitError]
+// when git exits non-zero); it does not fail the test.
+func TryGit(dir string, args ...string) (string, error) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	return strings.TrimRight(string(out), "\n"), err
+}
+
+// GitStdin is [Git] with stdin as git's standard input (git fast-import,
+// git hash-object --stdin).
+func GitStdin(t testing.TB, dir, stdin string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimRight(string(out), "\n")
+}
+
+// Write writes content to the slash-separated path rel under dir with mode
+// 0644, creating the folders it needs. It fails the test on error.
+func Write(t testing.TB, dir, rel, content string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,149 @@
+package config
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/wf-tool/wf/gitcp/gittest"
+)
+
+//go:generate go test -run ^TestGenerateVectors$ -update
+
+var update = flag.Bool("update", false, "rewrite the want sections of testdata/good_*.txtar from git config --list")
+
+// A vector is a txtar archive: "config" (read with ReadFile), other files
+// it includes, and "want", what git config --file config --includes
+// --list prints ("key=value" a line, "key" alone for a key without "=").
+
+// list returns c's keys and values in git config --list form, in file
+// order within each key.
+func list(data map[string][]string) []string {
+	var out []string
+	for k, vs := range data {
+		for _, v := range vs {
+			out = append(out, k+"="+v)
+		}
+	}
+	return out
+}
+
+func readVector(t *testing.T, a *txtar.Archive) (dir string, want []string) {
+	t.Helper()
+	dir = t.TempDir()
+	for _, f := range a.Files {
+		if f.Name == "want" {
+			want = strings.Split(strings.TrimSuffix(string(f.Data), "\n"), "\n")
+			continue
+		}
+		gittest.Write(t, dir, f.Name, string(f.Data))
+	}
+	return dir, want
+}
+
+// gitOrder sorts lines by key, keeping the order of each key's values.
+func gitOrder(lines []string) []string {
+	var keys []string
+	by := map[string][]string{}
+	for _, l := range lines {
+		if l == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(l, "=")
+		if !ok {
+			v = "" // a key without "=": git prints the key alone
+		}
+		if _, seen := by[k]; !seen {
+			keys = append(keys, k)
+		}
+		by[k] = append(by[k], v)
+	}
+	var out []string
+	sortStrings(keys)
+	for _, k := range keys {
+		for _, v := range by[k] {
+			out = append(out, k+"="+v)
+		}
+	}
+	return out
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+func TestVectors(t *testing.T) {
+	paths, _ := filepath.Glob("testdata/good_*.txtar")
+	if len(paths) < 3 {
+		t.Fatalf("%d vectors; run go generate", len(paths))
+	}
+	for _, p := range paths {
+		a, err := txtar.ParseFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir, want := readVector(t, a)
+		c := New()
+		c.ReadFile(filepath.Join(dir, "config"), 0)
+		got := gitOrder(list(c.vals))
+		if strings.Join(got, "\n") != strings.Join(gitOrder(want), "\n") {
+			t.Errorf("%s:\n got %q\nwant %q", p, got, gitOrder(want))
+		}
+	}
+}
+
+// TestGenerateVectors runs git config --list on each vector: with -update
+// (go generate) it rewrites the want sections, else it checks that the
+// installed git still agrees with them.
+func TestGenerateVectors(t *testing.T) {
+	gittest.Env(t)
+	paths, _ := filepath.Glob("testdata/good_*.txtar")
+	for _, p := range paths {
+		a, err := txtar.ParseFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir, want := readVector(t, a)
+		out := gittest.Git(t, dir, "config", "--file", "config", "--includes", "--list")
+		got := strings.Split(out, "\n")
+		if strings.Join(gitOrder(got), "\n") == strings.Join(gitOrder(want), "\n") {
+			continue
+		}
+		if !*update {
+			t.Errorf("%s: git config --list gives %q, the vector %q", p, got, want)
+			continue
+		}
+		for i := range a.Files {
+			if a.Files[i].Name == "want" {
+				a.Files[i].Data = []byte(out + "\n")
+			}
+		}
+		if err := os.WriteFile(p, txtar.Format(a), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestBool(t *testing.T) {
+	a, err := txtar.ParseFile("testdata/good_booleans.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := New()
+	c.Parse(a.Files[0].Data, nil)
+	for _, k := range c.Keys() {
+		if got, want := c.Bool(k, k[2] == 'f'), k[2] == 't'; got != want {
+			t.Errorf("Bool(%s) = %v", k, got)
+		}
+	}
+	if !c.Bool("b.unset", true) || c.Bool("B.F1", true) {
+		t.Error("default or case-insensitive lookup")
+	}
+}

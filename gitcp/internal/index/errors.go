@@ -1,0 +1,10 @@
+package index
+
+// FormatError is returned by [Decode] and [Read] for an index they cannot
+// decode: a corrupt or truncated file, or a version or mandatory extension
+// this package does not rewrite. Reason says which, in lower case.
+type FormatError struct {
+	Reason string
+}
+
+func (e *FormatError) Error() string { return "git index: " + e.Reason }

@@ -1,0 +1,46 @@
+//go:build !unix
+
+package gitcp
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// lstat returns the stat data of path, not following a final symlink.
+// Only type, permissions, size and mtime are known here; the other fields
+// are zero (see [fileStat]).
+func lstat(path string) (fileStat, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return fileStat{}, err
+	}
+	return fromFileInfo(fi), nil
+}
+
+// dirStatter lstats the entries of one folder by path.
+type dirStatter struct{ dir string }
+
+func newDirStatter(_ *os.File, dir string) dirStatter { return dirStatter{dir: dir} }
+
+// lstat returns the stat data of name inside the folder.
+func (d dirStatter) lstat(name string) (fileStat, error) {
+	return lstat(filepath.Join(d.dir, name))
+}
+
+func fromFileInfo(fi fs.FileInfo) fileStat {
+	m := fi.Mode()
+	t := m.Type()
+	switch {
+	case t == 0, t == fs.ModeDir, t == fs.ModeSymlink:
+	default:
+		t = fs.ModeIrregular
+	}
+	mt := fi.ModTime()
+	return fileStat{
+		mode:   t | m.Perm(),
+		size:   fi.Size(),
+		mtimeS: mt.Unix(), mtimeN: int64(mt.Nanosecond()),
+	}
+}

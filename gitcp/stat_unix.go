@@ -1,0 +1,55 @@
+//go:build unix
+
+package gitcp
+
+import (
+	"io/fs"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// lstat returns the stat data of path, not following a final symlink.
+func lstat(path string) (fileStat, error) {
+	var st unix.Stat_t
+	if err := unix.Lstat(path, &st); err != nil {
+		return fileStat{}, &fs.PathError{Op: "lstat", Path: path, Err: err}
+	}
+	return fromUnixStat(&st), nil
+}
+
+// dirStatter lstats the entries of one open folder (fstatat on its file
+// descriptor, so no path is built or resolved again).
+type dirStatter struct{ fd int }
+
+func newDirStatter(f *os.File, _ string) dirStatter { return dirStatter{fd: int(f.Fd())} }
+
+// lstat returns the stat data of name inside the folder.
+func (d dirStatter) lstat(name string) (fileStat, error) {
+	var st unix.Stat_t
+	if err := unix.Fstatat(d.fd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return fileStat{}, &fs.PathError{Op: "fstatat", Path: name, Err: err}
+	}
+	return fromUnixStat(&st), nil
+}
+
+func fromUnixStat(st *unix.Stat_t) fileStat {
+	var m fs.FileMode
+	switch uint32(st.Mode) & unix.S_IFMT {
+	case unix.S_IFDIR:
+		m = fs.ModeDir
+	case unix.S_IFREG:
+	case unix.S_IFLNK:
+		m = fs.ModeSymlink
+	default:
+		m = fs.ModeIrregular
+	}
+	return fileStat{
+		mode:   m | fs.FileMode(st.Mode&0o777),
+		size:   st.Size,
+		mtimeS: int64(st.Mtim.Sec), mtimeN: int64(st.Mtim.Nsec),
+		ctimeS: int64(st.Ctim.Sec), ctimeN: int64(st.Ctim.Nsec),
+		dev: uint64(st.Dev), ino: uint64(st.Ino),
+		uid: st.Uid, gid: st.Gid,
+	}
+}
