@@ -10,16 +10,22 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/wf-tool/wf/gitcp/gittest"
 )
 
-// corpusDir holds real state, TODO and checkpoint files copied byte for byte
-// from public repositories. The tests only read them.
-const corpusDir = "../../shared/corpus"
+// corpusDir is the folder of real state, TODO and checkpoint files copied
+// byte for byte from public repositories (../shared/corpus; the tests only
+// read them). Missing, the test is skipped, or fails under CI=true.
+func corpusDir(t testing.TB) string {
+	t.Helper()
+	return gittest.Shared(t, "corpus")
+}
 
-// corpusFiles returns every corpus file, or skips the test when the corpus
-// is not there (it lives outside the module).
+// corpusFiles returns every corpus file.
 func corpusFiles(t testing.TB) []string {
 	t.Helper()
+	corpusDir := corpusDir(t)
 	var files []string
 	for _, sub := range []string{"state", "todo", "checkpoint"} {
 		m, err := filepath.Glob(filepath.Join(corpusDir, sub, "*.md"))
@@ -29,7 +35,7 @@ func corpusFiles(t testing.TB) []string {
 		files = append(files, m...)
 	}
 	if len(files) == 0 {
-		t.Skipf("no corpus files under %s", corpusDir)
+		t.Fatalf("no corpus files under %s", corpusDir)
 	}
 	sort.Strings(files)
 	return files
@@ -37,9 +43,9 @@ func corpusFiles(t testing.TB) []string {
 
 func readCorpus(t testing.TB, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(corpusDir, name))
+	data, err := os.ReadFile(filepath.Join(corpusDir(t), name))
 	if err != nil {
-		t.Skipf("corpus file: %v", err)
+		t.Fatalf("corpus file: %v", err)
 	}
 	return data
 }
@@ -127,7 +133,7 @@ func TestCorpusProperties(t *testing.T) {
 	var files, items, edits int
 	ref := &refusals{t: t}
 	for _, path := range corpusFiles(t) {
-		name, _ := filepath.Rel(corpusDir, path)
+		name, _ := filepath.Rel(corpusDir(t), path)
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)

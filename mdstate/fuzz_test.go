@@ -12,7 +12,7 @@ import (
 // addSeeds seeds f with every corpus file and every case file's input.
 func addSeeds(f *testing.F, add func(data []byte)) {
 	for _, sub := range []string{"state", "todo", "checkpoint"} {
-		files, _ := filepath.Glob(filepath.Join(corpusDir, sub, "*.md"))
+		files, _ := filepath.Glob(filepath.Join(corpusDir(f), sub, "*.md"))
 		for _, file := range files {
 			if data, err := os.ReadFile(file); err == nil {
 				add(data)

@@ -12,15 +12,12 @@ import (
 
 	tiktoken "github.com/pkoukk/tiktoken-go"
 	tiktokenloader "github.com/pkoukk/tiktoken-go-loader"
+	"github.com/wf-tool/wf/gitcp/gittest"
 )
 
 // The calibration below uses github.com/pkoukk/tiktoken-go with the
 // offline BPE ranks of github.com/pkoukk/tiktoken-go-loader: test-only
 // dependencies (no download, no network); wf itself never imports them.
-
-// corpusDir holds real state, TODO and checkpoint files from public
-// repositories (read-only; see its SOURCES.md).
-const corpusDir = "../../../shared/corpus"
 
 var encodings = sync.OnceValues(func() (map[string]*tiktoken.Tiktoken, error) {
 	tiktoken.SetBpeLoader(tiktokenloader.NewOfflineLoader())
@@ -51,6 +48,7 @@ type sample struct{ name, text string }
 func corpusSamples(t testing.TB) []sample {
 	t.Helper()
 	var out []sample
+	corpusDir := gittest.Shared(t, "corpus") // real state files; see its SOURCES.md
 	err := filepath.WalkDir(corpusDir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -64,10 +62,10 @@ func corpusSamples(t testing.TB) []sample {
 		return nil
 	})
 	if err != nil {
-		t.Skipf("corpus not available: %v", err)
+		t.Fatalf("reading the corpus: %v", err)
 	}
 	if len(out) == 0 {
-		t.Skip("corpus is empty")
+		t.Fatalf("the corpus %s is empty", corpusDir)
 	}
 	return out
 }

@@ -127,7 +127,7 @@ func (o Options) Resolve() (start string, ws *Workspace, err error) {
 	repo, err := gitcp.Discover(start)
 	switch {
 	case err == nil:
-		// MERGE: repo.LockWait = ws.LockWait
+		repo.LockWait = ws.LockWait
 		ws.Repo = repo
 	case errors.Is(err, gitcp.ErrNotRepository):
 	default:

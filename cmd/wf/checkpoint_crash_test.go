@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wf-tool/wf/gitcp/gittest"
 	"github.com/wf-tool/wf/mdstate"
 )
 
@@ -49,10 +50,8 @@ func newCrashEnv(t *testing.T) *crashEnv {
 	if err := os.Symlink(exe, wf); err != nil {
 		t.Fatal(err)
 	}
-	home := t.TempDir()
-	env := append(os.Environ(), "HOME="+home, "GIT_CONFIG_NOSYSTEM=1", "TZ=UTC", "WF_LOCK_WAIT=2s",
-		"GIT_AUTHOR_NAME=Test Agent", "GIT_AUTHOR_EMAIL=agent@example.com",
-		"GIT_COMMITTER_NAME=Test Agent", "GIT_COMMITTER_EMAIL=agent@example.com")
+	gittest.Env(t) // git and wf in the subprocesses inherit the isolated environment
+	env := append(os.Environ(), "TZ=UTC", "WF_LOCK_WAIT=2s")
 	return &crashEnv{t: t, wf: wf, env: env}
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/wf-tool/wf/checkpoint/workspace"
+	"github.com/wf-tool/wf/gitcp/gittest"
 	"github.com/wf-tool/wf/mdstate"
 )
 
@@ -32,10 +33,7 @@ func wfCmd(t *testing.T, dir string, args ...string) *exec.Cmd {
 
 func initRepo(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	if out, err := exec.Command("git", "init", "-q", "-b", "main", dir).CombinedOutput(); err != nil {
-		t.Skipf("git init: %v\n%s", err, out)
-	}
+	dir := gittest.NewRepo(t)
 	if out, err := wfCmd(t, dir, "init", "--phases", "Planning,Implementing").CombinedOutput(); err != nil {
 		t.Fatalf("wf init: %v\n%s", err, out)
 	}

@@ -7,20 +7,22 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wf-tool/wf/gitcp/gittest"
 )
 
 // corpusFiles lists the real-world state, TODO and hand-off files in
 // ../shared/corpus (read-only test data).
 func corpusFiles(t *testing.T) map[string][]string {
 	t.Helper()
-	root := filepath.Join("..", "..", "..", "shared", "corpus")
+	root := gittest.Shared(t, "corpus")
 	out := map[string][]string{}
 	for _, kind := range []string{"state", "todo", "checkpoint"} {
 		files, _ := filepath.Glob(filepath.Join(root, kind, "*.md"))
 		out[kind] = files
 	}
 	if len(out["state"]) == 0 || len(out["todo"]) == 0 {
-		t.Skip("the shared corpus is not beside this repository")
+		t.Fatalf("the corpus %s has no state or no TODO files", root)
 	}
 	return out
 }

@@ -13,39 +13,40 @@ const module = "github.com/wf-tool/wf"
 
 // layers ranks every package of the module (docs/architecture.md draws
 // them): a package may import only packages of a strictly lower rank.
-// Levels, bottom up: core (0–2), rules (3), use cases (4), read models
-// (5–6), drivers (7–9). A package missing from this table fails the test,
+// Levels, bottom up: core (0–3), rules (4), use cases (5), read models
+// (6–7), drivers (8–10). A package missing from this table fails the test,
 // so that a new package is placed on purpose.
 var layers = map[string]int{
 	// core
-	"gitcp/internal/...":   0,
+	"gitcp/internal/mmap":  0,
+	"gitcp/internal/...":   1,
 	"mdstate/sections":     0,
 	"templates":            0,
 	"checkpoint/tokens":    0,
-	"gitcp":                1,
-	"mdstate":              1,
-	"gitcp/gittest":        2, // test helpers; imported by tests only
-	"checkpoint/workspace": 2,
+	"gitcp":                2,
+	"mdstate":              2,
+	"gitcp/gittest":        3, // test helpers; imported by tests only
+	"checkpoint/workspace": 3,
 	// rules
-	"checkpoint/lifecycle": 3,
-	"checkpoint/history":   3,
-	"checkpoint/journal":   3,
+	"checkpoint/lifecycle": 4,
+	"checkpoint/history":   4,
+	"checkpoint/journal":   4,
 	// use cases
-	"checkpoint": 4,
-	"spec":       4,
+	"checkpoint": 5,
+	"spec":       5,
 	// read models
-	"checkpoint/lint":       5,
-	"checkpoint/agentsetup": 5,
-	"checkpoint/resume":     6,
+	"checkpoint/lint":       6,
+	"checkpoint/agentsetup": 6,
+	"checkpoint/resume":     7,
 	// drivers
-	"cmd/wf/internal/verbs": 7,
-	"checkpoint/watch":      8,
-	"cmd/wf/internal/mcp":   8,
-	"cmd/wf":                9,
+	"cmd/wf/internal/verbs": 8,
+	"checkpoint/watch":      9,
+	"cmd/wf/internal/mcp":   9,
+	"cmd/wf":                10,
 	// benchmark tools: above everything; their shared fixture code below
 	// the programs
-	"bench/state/benchdata": 10,
-	"bench/...":             11,
+	"bench/state/benchdata": 11,
+	"bench/...":             12,
 }
 
 // rank returns the rank of a package path inside the module ("" prefix

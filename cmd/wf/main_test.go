@@ -5,13 +5,13 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/wf-tool/wf/gitcp/gittest"
 )
 
 // TestMain registers wf as an in-process command for the scripts. The
@@ -43,21 +43,19 @@ func crashHook() func(string) {
 // TestScripts runs the end-to-end stories in testdata/script. Each script
 // starts in a fresh git repository with an explicit identity.
 func TestScripts(t *testing.T) {
-	corpus, _ := filepath.Abs("../../../shared/corpus")
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"mkfile": cmdMkfile, "exitcode": cmdExitcode, "replace": cmdReplace},
 		Setup: func(e *testscript.Env) error {
-			e.Setenv("HOME", e.WorkDir)
-			e.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-			e.Setenv("GIT_AUTHOR_NAME", "Test Agent")
-			e.Setenv("GIT_AUTHOR_EMAIL", "agent@example.com")
-			e.Setenv("GIT_COMMITTER_NAME", "Test Agent")
-			e.Setenv("GIT_COMMITTER_EMAIL", "agent@example.com")
+			for _, kv := range gittest.Environ(e.WorkDir) {
+				k, v, _ := strings.Cut(kv, "=")
+				e.Setenv(k, v)
+			}
+			// testscript starts from an environment of its own, which
+			// holds none of gittest.Unset().
 			e.Setenv("TZ", "UTC")
 			e.Setenv("WF_LOCK_WAIT", "300ms")
-			e.Setenv("CORPUS", corpus)
 			return nil
 		},
 	})

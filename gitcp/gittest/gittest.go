@@ -29,12 +29,38 @@ const (
 	CommitterEmail = "carl@example.com"
 )
 
+// Environ returns the variables that isolate git from the user's and the
+// machine's configuration, as KEY=VALUE: HOME is home, the system config
+// is not read, XDG_CONFIG_HOME and the date variables are empty, and the
+// author and committer are [AuthorName] and [CommitterName]. For
+// subprocesses and testscript, whose environments are not the test's;
+// append it to os.Environ and unset GIT_DIR, GIT_WORK_TREE,
+// GIT_INDEX_FILE and GIT_CONFIG_GLOBAL there too.
+func Environ(home string) []string {
+	return []string{
+		"HOME=" + home,
+		"XDG_CONFIG_HOME=",
+		"GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_NAME=" + AuthorName,
+		"GIT_AUTHOR_EMAIL=" + AuthorEmail,
+		"GIT_COMMITTER_NAME=" + CommitterName,
+		"GIT_COMMITTER_EMAIL=" + CommitterEmail,
+		"GIT_AUTHOR_DATE=",
+		"GIT_COMMITTER_DATE=",
+		"EMAIL=",
+	}
+}
+
+// Unset are the variables [Env] removes from the environment: set, they
+// would point git at another repository, index or global config.
+func Unset() []string {
+	return []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CONFIG_GLOBAL"}
+}
+
 // Env isolates git from the user's and the machine's configuration for the
 // rest of the test: HOME becomes a fresh temporary folder (returned), the
-// system and global config files are not read, XDG_CONFIG_HOME, GIT_DIR,
-// GIT_WORK_TREE, GIT_INDEX_FILE and the date variables are unset, and the
-// author and committer are [AuthorName] and [CommitterName]. It skips the
-// test when git is not installed (fails under CI=true).
+// variables of [Environ] are set and those of [Unset] removed. It skips
+// the test when git is not installed (fails under CI=true).
 func Env(t testing.TB) (home string) {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
@@ -44,23 +70,48 @@ func Env(t testing.TB) (home string) {
 		t.Skip("git not installed")
 	}
 	home = t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", "")
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_AUTHOR_NAME", AuthorName)
-	t.Setenv("GIT_AUTHOR_EMAIL", AuthorEmail)
-	t.Setenv("GIT_COMMITTER_NAME", CommitterName)
-	t.Setenv("GIT_COMMITTER_EMAIL", CommitterEmail)
-	t.Setenv("GIT_AUTHOR_DATE", "")
-	t.Setenv("GIT_COMMITTER_DATE", "")
-	t.Setenv("EMAIL", "")
+	for _, kv := range Environ(home) {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
 	// Set first so that t restores them, then unset: git treats an empty
 	// GIT_DIR or GIT_CONFIG_GLOBAL differently from an unset one.
-	for _, k := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CONFIG_GLOBAL"} {
+	for _, k := range Unset() {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
 	}
 	return home
+}
+
+// Shared returns the path of a folder of the project's shared test data,
+// ../shared/NAME beside the module (the corpus of real state files, the
+// failing cases): found by walking up from the test's working directory
+// to go.mod. When it is missing the test is skipped, or fails when the CI
+// environment variable is "true", so that CI never passes by skipping.
+func Shared(t testing.TB, name string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatalf("no go.mod above the test's folder")
+		}
+		dir = parent
+	}
+	p := filepath.Join(filepath.Dir(dir), "shared", name)
+	if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("shared test data %s is missing (CI=true: it must be there)", p)
+		}
+		t.Skipf("shared test data %s is missing", p)
+	}
+	return p
 }
 
 // NewRepo calls [Env] and creates an empty repository whose HEAD is the
