@@ -2,6 +2,7 @@ package mdstate
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -114,9 +115,10 @@ func (st *State) AddPhaseRow(name, status string) ([]byte, *State, error) {
 	}
 	lineStart := s.LineStart(model)
 	line := string(s.Line(model))
-	// An aligned table (its rows as wide as its delimiter row) stays
-	// aligned: short values are padded to the model's cell widths.
-	aligned := len(strings.TrimRight(line, " \t\r")) == len(strings.TrimRight(string(s.Line(st.PhaseTable+1)), " \t\r"))
+	// An aligned table (the model's pipes where the delimiter row has
+	// them) stays aligned: short values are padded to the model's cell
+	// widths.
+	aligned := slices.Equal(pipes(line), pipes(string(s.Line(st.PhaseTable+1))))
 	var b strings.Builder
 	prev := 0
 	for k, c := range cells {
@@ -152,4 +154,15 @@ func ifCol(st *State, col, v string) string {
 		return v
 	}
 	return ""
+}
+
+// pipes lists the offsets of the unescaped pipes of a table line.
+func pipes(line string) []int {
+	var out []int
+	for i := 0; i < len(line); i++ {
+		if line[i] == '|' && (i == 0 || line[i-1] != '\\') {
+			out = append(out, i)
+		}
+	}
+	return out
 }

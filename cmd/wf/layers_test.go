@@ -38,10 +38,11 @@ var layers = map[string]int{
 	"checkpoint/agentsetup": 5,
 	"checkpoint/resume":     6,
 	// drivers
-	"cmd/wf/internal/verbs": 7,
-	"checkpoint/watch":      8,
-	"cmd/wf/internal/mcp":   8,
-	"cmd/wf":                9,
+	"cmd/wf/internal/verbs":    7,
+	"cmd/wf/internal/safetext": 7, // the output sanitiser of the drivers
+	"checkpoint/watch":         8,
+	"cmd/wf/internal/mcp":      8,
+	"cmd/wf":                   9,
 	// benchmark tools: above everything; their shared fixture code below
 	// the programs
 	"bench/state/benchdata": 10,
