@@ -170,7 +170,7 @@ func needArgs(c *cli.Context, min, max int, what string) error {
 	n := c.Args().Len()
 	if n < min || (max >= 0 && n > max) {
 		name := cmdPath(c)
-		return usagef("wf "+name+" --help", "wf %s takes %s (got %d arguments)", name, what, n)
+		return usagef("wf "+name+" --help", "wf %s takes %s (got %s)", name, what, plural(n, "argument", "arguments"))
 	}
 	return nil
 }

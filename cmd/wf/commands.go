@@ -421,7 +421,7 @@ func oneItem(c *cli.Context) error {
 	}
 	name := cmdPath(c)
 	return usagef("wf "+name+" "+verbs.QuoteArg(strings.Join(c.Args().Slice(), " "))+"   (quote an item's text as one argument)",
-		"wf %s takes one item (got %d arguments)", name, c.Args().Len())
+		"wf %s takes one item (got %s)", name, plural(c.Args().Len(), "argument", "arguments"))
 }
 
 // failCmd counts a failed attempt on an item (bounded retries).
