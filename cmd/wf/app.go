@@ -236,7 +236,7 @@ func reorderArgs(app *cli.App, args []string) ([]string, error) {
 	for ; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
-			if err := flagsAfterDashes(out, flags, pos, args[i+1:]); err != nil {
+			if err := flagsAfterDashes(out, append(append([]cli.Flag(nil), flags...), app.Flags...), pos, args[i+1:]); err != nil {
 				return nil, err
 			}
 			pos = append(pos, args[i:]...)

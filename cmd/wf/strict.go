@@ -99,6 +99,9 @@ func unknownCommandIn(lead string, cmds []*cli.Command, parent string, args []st
 		where = "wf " + parent
 	}
 	msg := fmt.Sprintf("unknown command %q for %s (it has %s)", args[0], where, strings.Join(names, ", "))
+	if args[0] == "help" && parent != "" {
+		return usagef("wf help "+parent, "%s", msg)
+	}
 	best := closest(args[0], names)
 	if best == "" {
 		return usagef("wf help "+parent, "%s", msg)
