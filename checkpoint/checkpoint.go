@@ -560,7 +560,7 @@ func buildDoc(w *workspace.Workspace, id, title string, now time.Time, prevID st
 	const maxFiles = 40
 	for i, f := range files {
 		if i == maxFiles {
-			fl = append(fl, fmt.Sprintf("… and %d more files", len(files)-maxFiles))
+			fl = append(fl, moreFiles(len(files)-maxFiles))
 			break
 		}
 		if f.Binary {
@@ -617,4 +617,12 @@ func cleanList(xs []string) []string {
 		}
 	}
 	return out
+}
+
+// moreFiles is "… and 1 more file", "… and 2 more files".
+func moreFiles(n int) string {
+	if n == 1 {
+		return "… and 1 more file"
+	}
+	return fmt.Sprintf("… and %d more files", n)
 }

@@ -148,6 +148,8 @@ func unapplyFlags(t *testing.T, b []byte, flags []string) []byte {
 //	todo list
 //	state field Key value...   state phase Name column value...
 //	state append kind text...
+//	todo text N text...        todo rm N
+//	state remove kind N        state addphase Name Status
 //
 // "todo failures N -" removes item N's failure annotation. "todo list"
 // writes the parse instead of an edited file: one line per item, see
@@ -217,6 +219,33 @@ func runOp(input []byte, op string) ([]byte, error) {
 		return out, err
 	case "todo list":
 		return listItems(ParseTodo("TODO.md", input)), nil
+	case "todo text":
+		n, err := num(2)
+		if err != nil {
+			return nil, err
+		}
+		out, _, err = ParseTodo("TODO.md", input).SetText(n, rest(3))
+		return out, err
+	case "todo rm":
+		n, err := num(2)
+		if err != nil {
+			return nil, err
+		}
+		out, _, err = ParseTodo("TODO.md", input).Remove(n)
+		return out, err
+	case "state remove":
+		n, err := num(3)
+		if err != nil {
+			return nil, err
+		}
+		out, _, err = ParseState("workflow-state.md", input).RemoveEntry(args[2], n)
+		return out, err
+	case "state addphase":
+		if len(args) != 4 {
+			return nil, fmt.Errorf("op %q: want state addphase Name Status", op)
+		}
+		out, _, err = ParseState("workflow-state.md", input).AddPhaseRow(args[2], args[3])
+		return out, err
 	case "todo add":
 		if len(args) < 3 {
 			return nil, fmt.Errorf("op %q: missing text", op)

@@ -78,26 +78,14 @@ func todoChange(edit func(sn *workspace.Snapshot) ([]byte, error)) workspace.Cha
 
 // Mark ticks, unticks or skips the item ref names ([ResolveItem]) in w's
 // TODO.md and returns it as written. checkpointID annotates a ticked item;
-// reason is required for a skip.
+// reason is required for a skip, and a done item is not skipped (see
+// [MarkAll] for several items and for Force).
 func Mark(w *workspace.Workspace, ref string, mark mdstate.Mark, checkpointID, reason string) (*mdstate.Item, error) {
-	var n int
-	sn, err := w.Update(todoChange(func(sn *workspace.Snapshot) ([]byte, error) {
-		it, err := ResolveItem(sn.Todo, ref)
-		if err != nil {
-			return nil, err
-		}
-		n = it.N
-		if it.Mark == mark && (mark != mdstate.Done || checkpointID == "" || checkpointID == it.Checkpoint) && mark != mdstate.Skipped {
-			return nil, nil // already so
-		}
-		out, after, err := sn.Todo.SetMark(it.N, mark, checkpointID, reason)
-		sn.Edited(nil, after)
-		return out, err
-	}))
+	items, err := MarkAll(w, []string{ref}, MarkOptions{Mark: mark, Checkpoint: checkpointID, Reason: reason})
 	if err != nil {
 		return nil, err
 	}
-	return sn.Todo.Items[n-1], nil
+	return items[0], nil
 }
 
 // Next moves the CURRENT marker of w's TODO.md to the first open item and
@@ -130,20 +118,45 @@ type AddOptions struct {
 	Under string // parent item reference, for a sub-item
 }
 
+// AddResult is what [Add] wrote.
+type AddResult struct {
+	Item *mdstate.Item
+	// PhaseAdded is set when Phase named a phase the phase table did not
+	// have: a PENDING row was added to it, in the table's shape.
+	PhaseAdded string
+}
+
 // Add appends an open item to w's TODO.md (creating the file when it is
-// missing) and returns it as written.
+// missing) and returns it as written. See [AddItem] for the phase table.
 func Add(w *workspace.Workspace, text string, o AddOptions) (*mdstate.Item, error) {
+	res, err := AddItem(w, text, o)
+	if err != nil {
+		return nil, err
+	}
+	return res.Item, nil
+}
+
+// AddItem appends an open item to w's TODO.md (creating the file when it
+// is missing). When o.Phase names a phase that workflow-state.md's phase
+// table lacks, a PENDING row for it is added to the table in the same
+// locked update, so that the section is a phase and `wf lint` passes.
+func AddItem(w *workspace.Workspace, text string, o AddOptions) (*AddResult, error) {
+	if workspace.OneLine(text) == "" {
+		return nil, ErrEmptyText
+	}
 	var before []*mdstate.Item
-	sn, err := w.Update(todoChange(func(sn *workspace.Snapshot) ([]byte, error) {
+	added := ""
+	sn, err := w.Update(func(sn *workspace.Snapshot) ([]byte, []byte, error) {
+		added = ""
 		under := 0
 		if o.Under != "" {
 			it, err := ResolveItem(sn.Todo, o.Under)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			under = it.N
 		}
-		sec := o.Phase
+		sec := workspace.OneLine(o.Phase)
 		if sec == "" && under == 0 {
 			if p := sn.State.Get("phase"); p != "" {
 				for _, s := range sn.Todo.Sections {
@@ -153,11 +166,23 @@ func Add(w *workspace.Workspace, text string, o AddOptions) (*mdstate.Item, erro
 				}
 			}
 		}
+		if row := sn.State.Phase(sec); sec != "" && row != nil {
+			sec = row.Name // the table's spelling
+		}
+		var state []byte
+		if o.Phase != "" && under == 0 && sn.State.PhaseTable > 0 && sn.State.Phase(sec) == nil {
+			out, st, err := sn.State.AddPhaseRow(sec, "PENDING")
+			if err != nil {
+				return nil, nil, err
+			}
+			state, added = out, sec
+			sn.Edited(st, nil)
+		}
 		before = sn.Todo.Items
 		out, after, err := sn.Todo.Add(text, sec, under)
 		sn.Edited(nil, after)
-		return out, err
-	}))
+		return state, out, err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +190,7 @@ func Add(w *workspace.Workspace, text string, o AddOptions) (*mdstate.Item, erro
 	// where the lists differ.
 	for i, it := range sn.Todo.Items {
 		if i >= len(before) || before[i].Text != it.Text || before[i].Line != it.Line {
-			return it, nil
+			return &AddResult{Item: it, PhaseAdded: added}, nil
 		}
 	}
 	return nil, fmt.Errorf("internal error: the added item is not in %s", workspace.TodoFile)
@@ -174,6 +199,9 @@ func Add(w *workspace.Workspace, text string, o AddOptions) (*mdstate.Item, erro
 // Decide appends a timestamped entry to the decisions log of w's
 // workflow-state.md and returns the entry as written.
 func Decide(w *workspace.Workspace, text string) (string, error) {
+	if workspace.OneLine(text) == "" {
+		return "", ErrEmptyText
+	}
 	entry := w.Now().Format(workspace.Timestamp) + ": " + workspace.OneLine(text)
 	_, err := w.Update(func(sn *workspace.Snapshot) ([]byte, []byte, error) {
 		out, after, err := sn.State.AppendEntry("decisions", entry)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+	"github.com/wf-tool/wf/cmd/wf/internal/safetext"
 	"github.com/wf-tool/wf/cmd/wf/internal/verbs"
 )
 
@@ -32,14 +33,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // runWith is run with a hook called at each step of a checkpoint's write
 // sequence; only test binaries pass one.
 func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, onStep func(string)) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now, onStep: onStep}
+	// Everything printed passes through the one sanitiser: text from
+	// state files and command lines never reaches the terminal raw.
+	out, errOut := safetext.NewWriter(stdout), safetext.NewWriter(stderr)
+	defer out.Flush()
+	defer errOut.Flush()
+	e := &env{stdin: stdin, stdout: out, stderr: errOut, now: time.Now, onStep: onStep}
 	app := e.newApp()
 	args, err := reorderArgs(app, args)
 	if err == nil {
 		err = app.Run(args)
 	}
 	if err != nil {
-		printError(stderr, err)
+		printError(errOut, err)
 	}
 	return exitCode(err)
 }
@@ -57,12 +63,24 @@ func (e *env) newApp() *cli.App {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "dir", Usage: "the state root: the folder holding workflow-state.md", EnvVars: []string{"WF_DIR"}},
 			&cli.DurationFlag{Name: "lock-wait", Value: 5 * time.Second, Usage: "how long to wait for another wf to finish", EnvVars: []string{"WF_LOCK_WAIT"}},
+			&cli.BoolFlag{Name: "version", Usage: "print wf's version and VCS revision"},
 		},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return usagef("wf "+strings.TrimSpace(c.Command.FullName()+" --help"), "%s", err.Error())
+			return usagef("wf --help", "%s", err.Error())
 		},
 		CommandNotFound: func(c *cli.Context, name string) {},
+		Before: func(c *cli.Context) error {
+			if c.Bool("version") && c.Args().Present() {
+				return usagef("wf --version", "--version takes no command (got %q)", c.Args().First())
+			}
+			if c.Duration("lock-wait") < 0 {
+				return usagef("wf --lock-wait 5s ...", "--lock-wait must not be negative (got %s)", c.Duration("lock-wait"))
+			}
+			return nil
+		},
 		Commands: []*cli.Command{
+			e.helpCmd(),
+			e.versionCmd(),
 			e.initCmd(),
 			e.statusCmd(),
 			e.lintCmd(),
@@ -75,33 +93,45 @@ func (e *env) newApp() *cli.App {
 			e.recoverCmd(),
 			e.resumeCmd(),
 			e.heartbeatCmd(),
+			e.blockCmd(),
+			e.unblockCmd(),
 		},
 		Action: func(c *cli.Context) error {
+			if c.Bool("version") {
+				return e.printVersion(false)
+			}
 			if c.Args().Present() {
-				return usagef("wf --help", "unknown command %q", c.Args().First())
+				return unknownCommand(c.App.Commands, "", c.Args().Slice())
 			}
 			return cli.ShowAppHelp(c)
 		},
 	}
 	for _, c := range app.Commands {
-		setUsageHandlers(c)
+		setUsageHandlers(c, "")
 	}
 	return app
 }
 
 // setUsageHandlers makes every flag error a usage error naming the
-// command's help.
-func setUsageHandlers(c *cli.Command) {
-	setUsageHandlersUnder(c, "")
-}
-
-func setUsageHandlersUnder(c *cli.Command, parent string) {
+// command's help, and makes a command with subcommands refuse a word that
+// names none of them (urfave/cli would print nothing and exit 0).
+func setUsageHandlers(c *cli.Command, parent string) {
 	full := strings.TrimSpace(parent + " " + c.Name)
 	c.OnUsageError = func(ctx *cli.Context, err error, _ bool) error {
-		return usagef("wf "+full+" --help", "%s", err.Error())
+		return usagef("wf help "+full, "%s", err.Error())
+	}
+	if len(c.Subcommands) > 0 {
+		c.HideHelpCommand = true
+		subs := c.Subcommands
+		c.Action = func(ctx *cli.Context) error {
+			if ctx.Args().Present() {
+				return unknownCommand(subs, full, ctx.Args().Slice())
+			}
+			return usagef("wf help "+full, "wf %s needs a subcommand: %s", full, strings.Join(commandNames(subs), ", "))
+		}
 	}
 	for _, s := range c.Subcommands {
-		setUsageHandlersUnder(s, full)
+		setUsageHandlers(s, full)
 	}
 }
 
@@ -121,11 +151,16 @@ func (e *env) verbs(c *cli.Context) (verbs.Env, error) {
 	}, nil
 }
 
-// printJSON writes v as indented JSON.
+// printJSON writes v as indented JSON, with the characters a terminal
+// acts on that encoding/json leaves raw (DEL, C1 controls, bidirectional
+// overrides) written as \u escapes.
 func (e *env) printJSON(v any) error {
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = e.stdout.Write(append(safetext.EscapeJSON(b), '\n'))
+	return err
 }
 
 func (e *env) printf(format string, args ...any) { fmt.Fprintf(e.stdout, format, args...) }
@@ -135,7 +170,7 @@ func needArgs(c *cli.Context, min, max int, what string) error {
 	n := c.Args().Len()
 	if n < min || (max >= 0 && n > max) {
 		name := cmdPath(c)
-		return usagef("wf "+name+" --help", "wf %s takes %s (got %d arguments)", name, what, n)
+		return usagef("wf "+name+" --help", "wf %s takes %s (got %s)", name, what, plural(n, "argument", "arguments"))
 	}
 	return nil
 }
@@ -164,11 +199,15 @@ func reorderArgs(app *cli.App, args []string) ([]string, error) {
 	out := []string{args[0]}
 	flags := app.Flags
 	cmds := app.Commands
+	seen := map[cli.Flag]bool{}
 	i := 1
 	// The command path, with any flags before each name.
 	for i < len(args) {
 		a := args[i]
 		if looksLikeFlag(a) {
+			if err := once(seen, flags, a); err != nil {
+				return nil, err
+			}
 			out = append(out, a)
 			if takesValue(flags, a) && i+1 < len(args) {
 				out = append(out, args[i+1])
@@ -197,11 +236,20 @@ func reorderArgs(app *cli.App, args []string) ([]string, error) {
 	for ; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
+			if err := flagsAfterDashes(out, append(append([]cli.Flag(nil), flags...), app.Flags...), pos, args[i+1:]); err != nil {
+				return nil, err
+			}
 			pos = append(pos, args[i:]...)
 			break
 		}
 		if looksLikeFlag(a) {
 			fs := flags
+			if !hasFlag(flags, a) && hasFlag(app.Flags, a) {
+				fs = app.Flags
+			}
+			if err := once(seen, fs, a); err != nil {
+				return nil, err
+			}
 			if !hasFlag(flags, a) && hasFlag(app.Flags, a) {
 				// A global flag typed after the command goes before it.
 				fs = app.Flags
@@ -238,6 +286,76 @@ func reorderArgs(app *cli.App, args []string) ([]string, error) {
 		out = append(append([]string{out[0]}, global...), out[1:]...)
 	}
 	return append(out, pos...), nil
+}
+
+// once refuses a second use of a flag that takes one value: urfave/cli
+// would keep the last silently. Flags that collect values (--decision)
+// and switches may repeat.
+func once(seen map[cli.Flag]bool, flags []cli.Flag, a string) error {
+	f := findFlag(flags, a)
+	if f == nil {
+		return nil
+	}
+	if g, ok := f.(*cli.GenericFlag); ok {
+		if _, multi := g.Value.(*multiFlag); multi {
+			return nil
+		}
+	}
+	if tv, ok := f.(interface{ TakesValue() bool }); !ok || !tv.TakesValue() {
+		return nil
+	}
+	if seen[f] {
+		return usagef("give --"+f.Names()[0]+" once", "--%s is given twice; it takes one value (the second would silently replace the first)", f.Names()[0])
+	}
+	seen[f] = true
+	return nil
+}
+
+// flagsAfterDashes refuses one of the command's flags typed after "--",
+// where it would be taken as text; the hint moves it before "--". (Text
+// that is exactly a flag's name cannot be given after "--"; it can as
+// part of a longer argument.)
+func flagsAfterDashes(before []string, flags []cli.Flag, pos, rest []string) error {
+	var moved, text []string
+	for j := 0; j < len(rest); j++ {
+		a := rest[j]
+		if looksLikeFlag(a) && hasFlag(flags, a) {
+			moved = append(moved, a)
+			if takesValue(flags, a) && j+1 < len(rest) {
+				moved = append(moved, verbs.QuoteArg(rest[j+1]))
+				j++
+			}
+			continue
+		}
+		text = append(text, verbs.QuoteArg(a))
+	}
+	if len(moved) == 0 {
+		return nil
+	}
+	line := append([]string{"wf"}, before[1:]...)
+	line = append(line, moved...)
+	for _, p := range pos {
+		line = append(line, verbs.QuoteArg(p))
+	}
+	line = append(append(line, "--"), text...)
+	return usagef(strings.Join(line, " "), "%s after \"--\" would be taken as text; flags go before \"--\"", moved[0])
+}
+
+// findFlag returns the flag of flags that a names ("--phase",
+// "--phase=x", "-n"), or nil.
+func findFlag(flags []cli.Flag, a string) cli.Flag {
+	name := strings.TrimLeft(a, "-")
+	if i := strings.IndexByte(name, '='); i >= 0 {
+		name = name[:i]
+	}
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return f
+			}
+		}
+	}
+	return nil
 }
 
 func hasFlag(flags []cli.Flag, a string) bool {
@@ -292,6 +410,9 @@ func takesValue(flags []cli.Flag, a string) bool {
 func (e *env) act(min, max int, what string, fn func(c *cli.Context, ve verbs.Env) error) cli.ActionFunc {
 	return func(c *cli.Context) error {
 		if err := needArgs(c, min, max, what); err != nil {
+			return err
+		}
+		if err := checkInput(c); err != nil {
 			return err
 		}
 		ve, err := e.verbs(c)

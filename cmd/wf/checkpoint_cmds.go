@@ -72,7 +72,7 @@ func (e *env) checkpointCmd() *cli.Command {
 			e.printf("  file    %s\n", res.File)
 			where := strings.TrimPrefix(res.Ref, "refs/heads/")
 			e.printf("  commit  %s on %s (%s mode)\n", res.Commit[:12], where, res.Mode)
-			e.printf("  changed %d files since the previous checkpoint", len(res.Files))
+			e.printf("  changed %s since the previous checkpoint", plural(len(res.Files), "file", "files"))
 			if res.Previous != "" {
 				e.printf(" (%s)", res.Previous)
 			}
@@ -82,7 +82,11 @@ func (e *env) checkpointCmd() *cli.Command {
 				for _, n := range res.Annotated {
 					ns = append(ns, fmt.Sprint(n))
 				}
-				e.printf("  annotated TODO items %s\n", strings.Join(ns, ", "))
+				noun := "items"
+				if len(ns) == 1 {
+					noun = "item"
+				}
+				e.printf("  annotated TODO %s %s\n", noun, strings.Join(ns, ", "))
 			}
 			return nil
 		}),
@@ -95,7 +99,7 @@ func (e *env) logCmd() *cli.Command {
 		Usage: "list checkpoints from git history, newest first",
 		Flags: []cli.Flag{
 			jsonFlag(),
-			&cli.IntFlag{Name: "limit", Aliases: []string{"n"}, Usage: "show at most this many (0: all)"},
+			&cli.IntFlag{Name: "limit", Aliases: []string{"n"}, Usage: "show at most this many, at least 1 (default: all)"},
 		},
 		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
 			res, err := verbs.Log(ve, c.Int("limit"))
@@ -155,7 +159,7 @@ func (e *env) showCmd() *cli.Command {
 				e.printf(" %-*s | +%d -%d\n", width, f.Path, f.Added, f.Deleted)
 				add, del = add+f.Added, del+f.Deleted
 			}
-			e.printf(" %d files changed, %d insertions(+), %d deletions(-)\n", len(v.Stat), add, del)
+			e.printf(" %s changed, %s(+), %s(-)\n", plural(len(v.Stat), "file", "files"), plural(add, "insertion", "insertions"), plural(del, "deletion", "deletions"))
 			return nil
 		}),
 	}

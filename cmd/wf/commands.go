@@ -26,11 +26,15 @@ func (e *env) initCmd() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "name", Usage: "project name (default: the folder's name)"},
 			&cli.StringFlag{Name: "phases", Usage: "comma-separated phase names", Value: strings.Join(checkpoint.DefaultPhases(), ",")},
+			jsonFlag(),
 		},
 		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
 			res, err := verbs.Init(ve, verbs.InitOptions{Name: c.String("name"), Phases: strings.Split(c.String("phases"), ",")})
 			if err != nil {
 				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(res)
 			}
 			for _, p := range res.Created {
 				e.printf("created %s\n", p)
@@ -91,7 +95,7 @@ func (e *env) printStatus(v resume.StatusView) {
 	if v.Next != nil {
 		e.printf("next open: %d. %s\n", v.Next.N, v.Next.Text)
 	}
-	e.printf("blockers: %s\n", listOrNone(v.Blockers))
+	e.printf("blockers: %s\n", numberedOrNone(v.Blockers))
 	e.printf("waits: %s\n", listOrNone(v.Waits))
 	e.printf("decisions: %d\n", v.Decisions)
 	e.printf("last checkpoint: %s\n", orDash(v.LastCheckpoint))
@@ -115,6 +119,18 @@ func listOrNone(xs []string) string {
 		return "none"
 	}
 	return "\n  - " + strings.Join(xs, "\n  - ")
+}
+
+// numberedOrNone lists xs numbered from 1, as wf unblock takes them.
+func numberedOrNone(xs []string) string {
+	if len(xs) == 0 {
+		return "none"
+	}
+	var b strings.Builder
+	for i, x := range xs {
+		fmt.Fprintf(&b, "\n  %d. %s", i+1, x)
+	}
+	return b.String()
 }
 
 func (e *env) lintCmd() *cli.Command {
@@ -151,7 +167,7 @@ func (e *env) lintCmd() *cli.Command {
 						e.printf("recognised: %s\n", r)
 					}
 				}
-				e.printf("%d errors, %d warnings\n", res.Errors, res.Warnings)
+				e.printf("%s, %s\n", plural(res.Errors, "error", "errors"), plural(res.Warnings, "warning", "warnings"))
 			}
 			if res.Errors > 0 {
 				return &problemsError{n: res.Errors}
@@ -165,15 +181,73 @@ func (e *env) decideCmd() *cli.Command {
 	return &cli.Command{
 		Name:      "decide",
 		Usage:     "append a timestamped entry to the decisions log",
-		ArgsUsage: "TEXT",
+		ArgsUsage: "TEXT   (several words are joined with spaces)",
+		Flags:     []cli.Flag{jsonFlag()},
 		Action: e.act(1, -1, "TEXT", func(c *cli.Context, ve verbs.Env) error {
-			entry, err := verbs.Decide(ve, strings.Join(c.Args().Slice(), " "))
+			res, err := verbs.Decide(ve, strings.Join(c.Args().Slice(), " "))
 			if err != nil {
 				return err
 			}
-			e.printf("decided: %s\n", entry)
+			if c.Bool("json") {
+				return e.printJSON(res)
+			}
+			e.printf("decided: %s\n", res.Entry)
 			return nil
 		}),
+	}
+}
+
+// blockCmd records a blocker.
+func (e *env) blockCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "block",
+		Usage:     "record a blocker under ## Blocking Issues (timestamped) and set Status: blocked",
+		ArgsUsage: "TEXT   (several words are joined with spaces)",
+		Flags:     []cli.Flag{jsonFlag()},
+		Action: e.act(1, -1, "TEXT", func(c *cli.Context, ve verbs.Env) error {
+			res, err := verbs.Block(ve, strings.Join(c.Args().Slice(), " "))
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(res)
+			}
+			e.printf("blocker %d: %s\n", res.Blocker.N, res.Blocker.Text)
+			e.printBlockStatus(res)
+			e.printf("next: when it is resolved, wf unblock %d\n", res.Blocker.N)
+			return nil
+		}),
+	}
+}
+
+// unblockCmd removes a blocker.
+func (e *env) unblockCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "unblock",
+		Usage:     "remove blocker N (numbered in wf status); with none left, a blocked workflow is running again",
+		ArgsUsage: "N",
+		Flags:     []cli.Flag{jsonFlag()},
+		Action: e.act(1, 1, "one blocker number", func(c *cli.Context, ve verbs.Env) error {
+			res, err := verbs.Unblock(ve, c.Args().First())
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(res)
+			}
+			e.printf("removed blocker %d: %s\n", res.Blocker.N, res.Blocker.Text)
+			e.printf("%s left\n", plural(len(res.Blockers), "blocker", "blockers"))
+			e.printBlockStatus(res)
+			return nil
+		}),
+	}
+}
+
+func (e *env) printBlockStatus(res *lifecycle.BlockResult) {
+	if !strings.EqualFold(res.Status, res.PreviousStatus) {
+		e.printf("status: %s -> %s\n", orDash(res.PreviousStatus), res.Status)
+	} else {
+		e.printf("status: %s\n", orDash(res.Status))
 	}
 }
 
@@ -215,13 +289,65 @@ func (e *env) todoCmd() *cli.Command {
 				Name:      "add",
 				Usage:     "add an open item (to the current phase's section by default)",
 				ArgsUsage: "TEXT",
-				Flags:     []cli.Flag{&cli.StringFlag{Name: "phase", Usage: "the section (H2) to add it to; created when missing"}, &cli.StringFlag{Name: "under", Usage: "add as a sub-item of this item (number or text)"}},
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "phase", Usage: "the section (H2) to add it to; a new phase gets its section in TODO.md and a PENDING row in the phase table"},
+					&cli.StringFlag{Name: "under", Usage: "add as a sub-item of this item (number or text)"},
+					jsonFlag(),
+				},
 				Action: e.act(1, -1, "TEXT", func(c *cli.Context, ve verbs.Env) error {
-					it, err := verbs.TodoAdd(ve, verbs.TodoAddOptions{Text: strings.Join(c.Args().Slice(), " "), Phase: c.String("phase"), Under: c.String("under")})
+					res, err := verbs.TodoAdd(ve, verbs.TodoAddOptions{Text: strings.Join(c.Args().Slice(), " "), Phase: c.String("phase"), Under: c.String("under")})
 					if err != nil {
 						return err
 					}
-					e.printf("added %s\n", formatItem(it))
+					if c.Bool("json") {
+						return e.printJSON(res)
+					}
+					if res.PhaseAdded != "" {
+						e.printf("added phase %s to the phase table in workflow-state.md (PENDING)\n", res.PhaseAdded)
+					}
+					e.printf("added %s\n", formatItem(res.Item))
+					return nil
+				}),
+			},
+			{
+				Name:      "edit",
+				Usage:     "replace an item's text (its box, annotations, CURRENT marker and sub-items stay)",
+				ArgsUsage: "ITEM TEXT   (ITEM: its number, or a unique piece of its text, quoted)",
+				Flags:     []cli.Flag{jsonFlag()},
+				Action: e.act(2, -1, "ITEM and the new TEXT", func(c *cli.Context, ve verbs.Env) error {
+					args := c.Args().Slice()
+					res, err := verbs.TodoEdit(ve, verbs.TodoEditOptions{Ref: args[0], Text: strings.Join(args[1:], " ")})
+					if err != nil {
+						return err
+					}
+					if c.Bool("json") {
+						return e.printJSON(res)
+					}
+					e.printf("%s\n", formatItem(res.Item))
+					return nil
+				}),
+			},
+			{
+				Name:      "rm",
+				Usage:     "remove an item (one with sub-items only with --recursive)",
+				ArgsUsage: "ITEM   (its number, or a unique piece of its text, quoted)",
+				Flags:     []cli.Flag{&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: "remove the item's sub-items with it"}, jsonFlag()},
+				Action: e.act(1, -1, "one ITEM", func(c *cli.Context, ve verbs.Env) error {
+					if err := oneItem(c); err != nil {
+						return err
+					}
+					res, err := verbs.TodoRm(ve, verbs.TodoRmOptions{Ref: c.Args().First(), Recursive: c.Bool("recursive")})
+					if err != nil {
+						return err
+					}
+					if c.Bool("json") {
+						return e.printJSON(res)
+					}
+					e.printf("removed %s\n", plural(len(res.Items), "item", "items"))
+					for _, it := range res.Items {
+						e.printf("%s\n", formatItem(it))
+					}
+					e.printf("the items after it are numbered down by %d (wf todo list)\n", len(res.Items))
 					return nil
 				}),
 			},
@@ -262,29 +388,40 @@ func (e *env) markCmd(name, usage string, mark mdstate.Mark) *cli.Command {
 	case mdstate.Done:
 		flags = append(flags, &cli.StringFlag{Name: "checkpoint", Usage: "record the checkpoint id that completed it"})
 	case mdstate.Skipped:
-		flags = append(flags, &cli.StringFlag{Name: "reason", Usage: "why it is skipped (required)"})
+		flags = append(flags, &cli.StringFlag{Name: "reason", Usage: "why it is skipped (required)"},
+			&cli.BoolFlag{Name: "force", Usage: "skip an item that is done (its checkpoint id is kept in the reason)"})
 	}
 	return &cli.Command{
 		Name:      name,
 		Usage:     usage,
-		ArgsUsage: "ITEM   (its number in wf todo list, or a unique piece of its text)",
+		ArgsUsage: "ITEM...   (its number in wf todo list, or a unique piece of its text, quoted; several items by number, all or none)",
 		Flags:     flags,
 		Action: e.act(1, -1, "ITEM", func(c *cli.Context, ve verbs.Env) error {
-			it, err := verbs.TodoMark(ve, verbs.TodoMarkOptions{Ref: strings.Join(c.Args().Slice(), " "), Mark: mark,
-				Checkpoint: c.String("checkpoint"), Reason: c.String("reason")})
+			res, err := verbs.TodoMark(ve, verbs.TodoMarkOptions{Refs: c.Args().Slice(), Mark: mark,
+				Checkpoint: c.String("checkpoint"), Reason: c.String("reason"), Force: c.Bool("force")})
 			if err != nil {
 				return err
 			}
 			if c.Bool("json") {
-				return e.printJSON(struct {
-					Schema int                `json:"schema"`
-					Item   lifecycle.ItemView `json:"item"`
-				}{workspace.SchemaVersion, it})
+				return e.printJSON(res)
 			}
-			e.printf("%s\n", formatItem(it))
+			for _, it := range res.Items {
+				e.printf("%s\n", formatItem(it))
+			}
 			return nil
 		}),
 	}
+}
+
+// oneItem refuses several arguments where one item is named: an
+// unquoted text would be joined into a search.
+func oneItem(c *cli.Context) error {
+	if c.Args().Len() < 2 {
+		return nil
+	}
+	name := cmdPath(c)
+	return usagef("wf "+name+" "+verbs.QuoteArg(strings.Join(c.Args().Slice(), " "))+"   (quote an item's text as one argument)",
+		"wf %s takes one item (got %s)", name, plural(c.Args().Len(), "argument", "arguments"))
 }
 
 // failCmd counts a failed attempt on an item (bounded retries).
@@ -299,7 +436,10 @@ func (e *env) failCmd() *cli.Command {
 			jsonFlag(),
 		},
 		Action: e.act(1, -1, "ITEM", func(c *cli.Context, ve verbs.Env) error {
-			res, err := verbs.TodoFail(ve, verbs.TodoFailOptions{Ref: strings.Join(c.Args().Slice(), " "), Bucket: c.String("bucket"), Reason: c.String("reason")})
+			if err := oneItem(c); err != nil {
+				return err
+			}
+			res, err := verbs.TodoFail(ve, verbs.TodoFailOptions{Ref: c.Args().First(), Bucket: c.String("bucket"), Reason: c.String("reason")})
 			if err != nil {
 				return err
 			}
@@ -339,3 +479,6 @@ func formatItem(it lifecycle.ItemView) string {
 	}
 	return s
 }
+
+// plural is "1 file", "2 files".
+func plural(n int, one, many string) string { return lifecycle.Plural(n, one, many) }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/wf-tool/wf/checkpoint/lifecycle"
 	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/cmd/wf/internal/verbs"
 	"github.com/wf-tool/wf/gitcp"
@@ -30,7 +31,9 @@ func usagef(hint, format string, args ...any) error { return verbs.Usagef(hint, 
 // problemsError says a check found problems it already printed.
 type problemsError struct{ n int }
 
-func (e *problemsError) Error() string { return fmt.Sprintf("%d problems found", e.n) }
+func (e *problemsError) Error() string {
+	return lifecycle.Plural(e.n, "problem", "problems") + " found"
+}
 
 // exitCode maps an error to the documented exit code: the one place this
 // happens.

@@ -39,10 +39,11 @@ var layers = map[string]int{
 	"checkpoint/agentsetup": 6,
 	"checkpoint/resume":     7,
 	// drivers
-	"cmd/wf/internal/verbs": 8,
-	"checkpoint/watch":      9,
-	"cmd/wf/internal/mcp":   9,
-	"cmd/wf":                10,
+	"cmd/wf/internal/verbs":    8,
+	"cmd/wf/internal/safetext": 8, // the output sanitiser of the drivers
+	"checkpoint/watch":         9,
+	"cmd/wf/internal/mcp":      9,
+	"cmd/wf":                   10,
 	// benchmark tools: above everything; their shared fixture code below
 	// the programs
 	"bench/state/benchdata": 11,

@@ -41,13 +41,16 @@ func (e *env) heartbeatCmd() *cli.Command {
 		Name:      "heartbeat",
 		Usage:     "record that the session working here is alive (wf resume warns when a running workflow's heartbeat is stale)",
 		ArgsUsage: " ",
-		Flags:     []cli.Flag{&cli.StringFlag{Name: "note", Usage: "what the session is doing"}},
+		Flags:     []cli.Flag{&cli.StringFlag{Name: "note", Usage: "what the session is doing"}, jsonFlag()},
 		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
-			t, err := verbs.Heartbeat(ve, c.String("note"))
+			res, err := verbs.Heartbeat(ve, c.String("note"))
 			if err != nil {
 				return err
 			}
-			e.printf("heartbeat %s\n", t.Format(workspace.Timestamp))
+			if c.Bool("json") {
+				return e.printJSON(res)
+			}
+			e.printf("heartbeat %s\n", res.Time.Format(workspace.Timestamp))
 			return nil
 		}),
 	}

@@ -52,12 +52,7 @@ func (e *env) setupCmd() *cli.Command {
 				},
 			},
 		},
-		Action: func(c *cli.Context) error {
-			if c.Args().Present() {
-				return usagef("wf setup --help", "unknown agent %q; wf setup knows claude, agents-md and codex", c.Args().First())
-			}
-			return usagef("wf setup claude   (or: wf setup agents-md, wf setup codex)", "wf setup needs an agent to set up")
-		},
+		// An unknown or missing agent is refused by setUsageHandlers.
 	}
 }
 

@@ -33,6 +33,16 @@ func Checkpoint(e Env, o CheckpointOptions) (*checkpoint.CheckpointResult, error
 	if o.On != "" && o.On != "branch" && o.On != "ref" {
 		return nil, Usagef("wf checkpoint --on branch|ref", "--on %q is not branch or ref", o.On)
 	}
+	for _, l := range []struct {
+		flag string
+		vals []string
+	}{{"decision", o.Decisions}, {"next", o.Next}, {"allow-secret", o.AllowSecret}, {"allow-large", o.AllowLarge}} {
+		for _, v := range l.vals {
+			if strings.TrimSpace(v) == "" {
+				return nil, Usagef("wf help checkpoint", "--%s is empty", l.flag)
+			}
+		}
+	}
 	co := checkpoint.CheckpointOptions{
 		Title: o.Title, Summary: o.Summary, Decisions: o.Decisions, Next: o.Next,
 		AllowSecret: o.AllowSecret, AllowLarge: o.AllowLarge, Mode: o.On, OnStep: e.OnStep,

@@ -1,6 +1,7 @@
 package verbs
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,8 +21,10 @@ type InitOptions struct {
 
 // InitResult is what `wf init` reports.
 type InitResult struct {
-	Created    []string // paths relative to the working directory
-	FirstPhase string
+	Schema     int      `json:"schema"`
+	Created    []string `json:"created"` // paths relative to the working directory
+	FirstPhase string   `json:"first_phase"`
+	Phases     []string `json:"phases"`
 }
 
 // Init creates the state files from the templates; it refuses to
@@ -40,7 +43,10 @@ func Init(e Env, o InitOptions) (*InitResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &InitResult{Created: created, FirstPhase: phases[0]}, nil
+	if created == nil {
+		created = []string{}
+	}
+	return &InitResult{Schema: workspace.SchemaVersion, Created: created, FirstPhase: phases[0], Phases: phases}, nil
 }
 
 // Status is `wf status`: the one-screen view.
@@ -101,11 +107,18 @@ type TodoListOptions struct {
 	Phase string // items of one phase only
 }
 
-// TodoList lists the items of TODO.md.
+// TodoList lists the items of TODO.md. A phase that neither the phase
+// table nor TODO.md has is a [*lifecycle.PhaseError], naming the phases
+// there are.
 func TodoList(e Env, o TodoListOptions) ([]lifecycle.ItemView, error) {
 	_, sn, err := e.read()
 	if err != nil {
 		return nil, err
+	}
+	if o.Phase != "" {
+		if err := lifecycle.CheckPhase(sn, o.Phase); err != nil {
+			return nil, err
+		}
 	}
 	items := []lifecycle.ItemView{}
 	for _, it := range lifecycle.Filter(sn.Todo.Items, o.Open, o.Phase) {
@@ -121,48 +134,160 @@ type TodoAddOptions struct {
 	Under string // a parent item reference
 }
 
-// TodoAdd adds an open item.
-func TodoAdd(e Env, o TodoAddOptions) (lifecycle.ItemView, error) {
+// TodoAddResult is what `wf todo add` reports.
+type TodoAddResult struct {
+	Schema int                `json:"schema"`
+	Item   lifecycle.ItemView `json:"item"`
+	// PhaseAdded names the phase whose row was added to the phase table
+	// ("" when none was).
+	PhaseAdded string `json:"phase_added,omitempty"`
+}
+
+// TodoAdd adds an open item; a --phase the phase table lacks gets a
+// PENDING row there too.
+func TodoAdd(e Env, o TodoAddOptions) (*TodoAddResult, error) {
+	if strings.TrimSpace(o.Text) == "" {
+		return nil, Usagef(`wf todo add "what to do"`, "the item text is empty")
+	}
 	ws, err := e.open()
 	if err != nil {
-		return lifecycle.ItemView{}, err
+		return nil, err
 	}
-	it, err := lifecycle.Add(ws, o.Text, lifecycle.AddOptions{Phase: o.Phase, Under: o.Under})
+	res, err := lifecycle.AddItem(ws, o.Text, lifecycle.AddOptions{Phase: o.Phase, Under: o.Under})
 	if err != nil {
-		return lifecycle.ItemView{}, err
+		return nil, err
 	}
-	return lifecycle.ViewItem(it), nil
+	return &TodoAddResult{Schema: workspace.SchemaVersion, Item: lifecycle.ViewItem(res.Item), PhaseAdded: res.PhaseAdded}, nil
 }
 
 // TodoMarkOptions are `wf todo done/undo/skip`'s.
 type TodoMarkOptions struct {
-	Ref        string       // the item: its number or a unique piece of its text
+	// Refs name the items: each its number or a unique piece of its text.
+	// Several items must be named by number.
+	Refs       []string
 	Mark       mdstate.Mark // Done, Open or Skipped
 	Checkpoint string       // Done: the checkpoint id that completed it
 	Reason     string       // Skipped: why (required)
+	Force      bool         // Skipped: skip a done item too
 }
 
-// TodoMark ticks, unticks or skips an item.
-func TodoMark(e Env, o TodoMarkOptions) (lifecycle.ItemView, error) {
+// ItemsResult is what a command that changes items reports: the items
+// as written, in the order named. Item is the first of them, the shape of
+// a command that names one item.
+type ItemsResult struct {
+	Schema int                  `json:"schema"`
+	Item   lifecycle.ItemView   `json:"item"`
+	Items  []lifecycle.ItemView `json:"items"`
+}
+
+func itemsResult(its []*mdstate.Item) *ItemsResult {
+	res := &ItemsResult{Schema: workspace.SchemaVersion, Items: []lifecycle.ItemView{}}
+	for _, it := range its {
+		res.Items = append(res.Items, lifecycle.ViewItem(it))
+	}
+	if len(res.Items) > 0 {
+		res.Item = res.Items[0]
+	}
+	return res
+}
+
+// verbName is the subcommand of a mark.
+func verbName(m mdstate.Mark) string {
+	switch m {
+	case mdstate.Done:
+		return "done"
+	case mdstate.Skipped:
+		return "skip"
+	}
+	return "undo"
+}
+
+// CheckItemRefs refuses several item references unless each is a
+// number: words of an unquoted text ("wf todo done API routes") would
+// each name an item of their own.
+func CheckItemRefs(cmd string, refs []string) error {
+	if len(refs) < 2 {
+		return nil
+	}
+	for _, r := range refs {
+		if _, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSpace(r), "#")); err != nil {
+			return Usagef("wf "+cmd+" "+QuoteArg(strings.Join(refs, " "))+"   (quote an item's text as one argument; several items are named by number: wf "+cmd+" 2 3)",
+				"wf %s got %d arguments and %q is not an item number", cmd, len(refs), r)
+		}
+	}
+	return nil
+}
+
+// TodoMark ticks, unticks or skips the items, all or none.
+func TodoMark(e Env, o TodoMarkOptions) (*ItemsResult, error) {
+	cmd := "todo " + verbName(o.Mark)
+	if len(o.Refs) == 0 {
+		return nil, Usagef("wf "+cmd+" ITEM", "wf %s needs an item", cmd)
+	}
+	if err := CheckItemRefs(cmd, o.Refs); err != nil {
+		return nil, err
+	}
 	reason, cp := "", ""
 	switch o.Mark {
 	case mdstate.Skipped:
 		reason = strings.TrimSpace(o.Reason)
 		if reason == "" {
-			return lifecycle.ItemView{}, Usagef("wf todo skip "+QuoteArg(o.Ref)+` --reason "why"`, "wf todo skip needs --reason")
+			return nil, Usagef("wf todo skip "+QuoteArg(strings.Join(o.Refs, " "))+` --reason "why"`, "wf todo skip needs --reason")
 		}
 	case mdstate.Done:
 		cp = strings.TrimSpace(o.Checkpoint)
 	}
 	ws, err := e.open()
 	if err != nil {
-		return lifecycle.ItemView{}, err
+		return nil, err
 	}
-	it, err := lifecycle.Mark(ws, o.Ref, o.Mark, cp, reason)
+	its, err := lifecycle.MarkAll(ws, o.Refs, lifecycle.MarkOptions{Mark: o.Mark, Checkpoint: cp, Reason: reason, Force: o.Force})
 	if err != nil {
-		return lifecycle.ItemView{}, err
+		return nil, err
 	}
-	return lifecycle.ViewItem(it), nil
+	return itemsResult(its), nil
+}
+
+// TodoEditOptions are `wf todo edit`'s.
+type TodoEditOptions struct {
+	Ref  string // the item
+	Text string // its new text
+}
+
+// TodoEdit replaces an item's text, keeping everything else on its line.
+func TodoEdit(e Env, o TodoEditOptions) (*ItemsResult, error) {
+	if strings.TrimSpace(o.Text) == "" {
+		return nil, Usagef("wf todo edit "+QuoteArg(o.Ref)+` "new text"`, "the new text is empty")
+	}
+	ws, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	it, err := lifecycle.Edit(ws, o.Ref, o.Text)
+	if err != nil {
+		return nil, err
+	}
+	return itemsResult([]*mdstate.Item{it}), nil
+}
+
+// TodoRmOptions are `wf todo rm`'s.
+type TodoRmOptions struct {
+	Ref       string
+	Recursive bool // remove an item's sub-items with it
+}
+
+// TodoRm removes an item (with its sub-items when Recursive); the result
+// holds the items removed, as they were.
+func TodoRm(e Env, o TodoRmOptions) (*ItemsResult, error) {
+	ws, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	gone, err := lifecycle.Remove(ws, o.Ref, o.Recursive)
+	if err != nil {
+		return nil, err
+	}
+	return itemsResult(gone), nil
 }
 
 // TodoNext moves the CURRENT marker to the first open item; nil when every
@@ -200,23 +325,67 @@ func TodoFail(e Env, o TodoFailOptions) (*lifecycle.FailResult, error) {
 	return lifecycle.Fail(ws, o.Ref, bucket, o.Reason)
 }
 
-// Decide appends an entry to the decisions log and returns it.
-func Decide(e Env, text string) (string, error) {
-	ws, err := e.open()
-	if err != nil {
-		return "", err
-	}
-	return lifecycle.Decide(ws, text)
+// DecideResult is what `wf decide` reports.
+type DecideResult struct {
+	Schema int    `json:"schema"`
+	Entry  string `json:"entry"` // as written, with its timestamp
 }
 
-// Heartbeat records that the session working here is alive and returns
-// the time recorded.
-func Heartbeat(e Env, note string) (time.Time, error) {
+// Decide appends an entry to the decisions log.
+func Decide(e Env, text string) (*DecideResult, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, Usagef(`wf decide "what was decided, and why"`, "the decision is empty")
+	}
 	ws, err := e.open()
 	if err != nil {
-		return time.Time{}, err
+		return nil, err
 	}
-	return lifecycle.Heartbeat(ws, note)
+	entry, err := lifecycle.Decide(ws, text)
+	if err != nil {
+		return nil, err
+	}
+	return &DecideResult{Schema: workspace.SchemaVersion, Entry: entry}, nil
+}
+
+// Block records a blocker and sets Status: blocked.
+func Block(e Env, text string) (*lifecycle.BlockResult, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, Usagef(`wf block "what stops the work"`, "the blocker is empty")
+	}
+	ws, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	return lifecycle.Block(ws, text)
+}
+
+// Unblock removes blocker ref (its number in wf status).
+func Unblock(e Env, ref string) (*lifecycle.BlockResult, error) {
+	ws, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	return lifecycle.Unblock(ws, ref)
+}
+
+// HeartbeatResult is what `wf heartbeat` reports.
+type HeartbeatResult struct {
+	Schema int       `json:"schema"`
+	Time   time.Time `json:"time"`
+	Note   string    `json:"note,omitempty"`
+}
+
+// Heartbeat records that the session working here is alive.
+func Heartbeat(e Env, note string) (*HeartbeatResult, error) {
+	ws, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	t, err := lifecycle.Heartbeat(ws, note)
+	if err != nil {
+		return nil, err
+	}
+	return &HeartbeatResult{Schema: workspace.SchemaVersion, Time: t, Note: workspace.OneLine(note)}, nil
 }
 
 // QuoteArg quotes s for a shell command line when it needs it.
