@@ -14,7 +14,7 @@ func (r *Repo) RepairIndex() error {
 	if err != nil {
 		return err
 	}
-	defer l.rollback()
+	defer l.Rollback()
 	idx, err := readIndex(indexPath(r))
 	if err != nil {
 		// An unreadable index is what we replace; start from nothing.
@@ -54,8 +54,8 @@ func (r *Repo) RepairIndex() error {
 		}
 	}
 	index.Sort(entries)
-	if err := l.write(index.Encode(idx.Version, entries, nil), false); err != nil {
+	if _, err := l.Write(index.Encode(idx.Version, entries, nil)); err != nil {
 		return err
 	}
-	return l.commit()
+	return l.Commit()
 }

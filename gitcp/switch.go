@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp/internal/index"
+	"github.com/wf-tool/wf/gitcp/internal/refs"
 )
 
 // DirtyWorktreeError is returned by [Repo.CreateBranch] when asked to
@@ -99,7 +100,7 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 	if err != nil {
 		return err
 	}
-	defer ilock.rollback()
+	defer ilock.Rollback()
 	idx, err := readIndex(indexPath(r))
 	if err != nil {
 		return err
@@ -195,7 +196,7 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 		return err
 	}
 	index.Sort(entries)
-	if err := ilock.write(index.Encode(idx.Version, entries, nil), false); err != nil {
+	if _, err := ilock.Write(index.Encode(idx.Version, entries, nil)); err != nil {
 		return err
 	}
 	// HEAD, with the reflog line git switch writes.
@@ -203,22 +204,22 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 	if err != nil {
 		return err
 	}
-	if err := hl.write([]byte("ref: "+ref+"\n"), true); err != nil {
-		hl.rollback()
+	if err := writeSync(hl, []byte("ref: "+ref+"\n")); err != nil {
+		hl.Rollback()
 		return err
 	}
-	if err := hl.commit(); err != nil {
+	if err := hl.Commit(); err != nil {
 		return err
 	}
 	from := head.ShortBranch()
 	if head.Detached {
 		from = head.Hash.String()
 	}
-	line := fmt.Sprintf("%s %s %s\tcheckout: moving from %s to %s\n", head.Hash, target, who, from, branch)
-	if err := appendFile(r.logFile("HEAD"), line); err != nil {
+	line := refs.LogLine(head.Hash, target, who.String(), "checkout: moving from "+from+" to "+branch)
+	if err := refs.AppendLog(r.refStore().LogFile("HEAD"), line); err != nil {
 		return err
 	}
-	return ilock.commit()
+	return ilock.Commit()
 }
 
 func writeWorktreeFile(abs string, mode uint32, data []byte) error {
