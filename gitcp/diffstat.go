@@ -115,9 +115,9 @@ func (r *Repo) loadNode(h Hash, name string) (*treeNode, error) {
 	}
 	n := &treeNode{name: name, hash: h}
 	for _, e := range ents {
-		c := treeChild{mode: e.mode, name: e.name, hash: e.hash}
-		if e.isTree() {
-			if c.sub, err = r.loadNode(e.hash, e.name); err != nil {
+		c := treeChild{mode: e.Mode, name: e.Name, hash: e.ID}
+		if e.IsTree() {
+			if c.sub, err = r.loadNode(e.ID, e.Name); err != nil {
 				return nil, err
 			}
 		}

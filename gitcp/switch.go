@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp/internal/index"
 	"github.com/wf-tool/wf/gitcp/internal/refs"
+	"github.com/wf-tool/wf/gitcp/internal/tree"
 )
 
 // DirtyWorktreeError is returned by [Repo.CreateBranch] when asked to
@@ -176,14 +177,14 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 	}
 	// The index, matching target.
 	var entries []index.Entry
-	err = r.flattenTree(targetTree, "", func(path string, e treeEntry) error {
+	err = r.flattenTree(targetTree, "", func(path string, e tree.Entry) error {
 		if st, ok := written[path]; ok {
-			entries = append(entries, entryFromStat(path, &st, e.mode, e.hash))
+			entries = append(entries, entryFromStat(path, &st, e.Mode, e.ID))
 			return nil
 		}
-		ne := index.Entry{Name: path, Mode: e.mode, Hash: e.hash}
+		ne := index.Entry{Name: path, Mode: e.Mode, Hash: e.ID}
 		if o := old[path]; o != nil {
-			if o.Mode == e.mode && o.Hash == e.hash {
+			if o.Mode == e.Mode && o.Hash == e.ID {
 				ne = *o
 			} else {
 				ne.XFlags = o.XFlags & index.XFlagSkipWorktree
