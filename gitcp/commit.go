@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp/internal/index"
 	"github.com/wf-tool/wf/gitcp/internal/odb"
+	"github.com/wf-tool/wf/gitcp/internal/refs"
 )
 
 // Mode selects where [Repo.Commit] puts the commit.
@@ -345,12 +346,12 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 			return nil, unsafeState(op)
 		}
 	}
-	var ilock *lockFile
+	var ilock *refs.Lock
 	if mode == ModeBranch {
 		if ilock, err = r.acquireLock(indexPath(r)); err != nil {
 			return nil, err
 		}
-		defer ilock.rollback()
+		defer ilock.Rollback()
 	}
 	idx, err := readIndex(indexPath(r))
 	if err != nil {
@@ -473,7 +474,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 			newEntries = applyToIndex(oldEntries, snap.entries, p.changes)
 		}
 		// Streamed into index.lock (buffered), not built in memory first.
-		if err := ilock.writeIndex(idx.Version, newEntries, tree); err != nil {
+		if err := writeIndex(ilock, idx.Version, newEntries, tree); err != nil {
 			return nil, err
 		}
 	}
@@ -499,7 +500,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 	}
 	// 4. The index.
 	if mode == ModeBranch {
-		if err := ilock.commit(); err != nil {
+		if err := ilock.Commit(); err != nil {
 			return res, fmt.Errorf("commit %s written and %s updated, but the index was not: %w (RepairIndex fixes it)", res.Hash, res.Ref, err)
 		}
 	}

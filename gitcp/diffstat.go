@@ -1,10 +1,8 @@
 package gitcp
 
 import (
-	"bytes"
-	"hash/maphash"
-
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/wf-tool/wf/gitcp/internal/linediff"
 )
 
 // FileStat is the line count of one changed file.
@@ -81,10 +79,10 @@ func (r *Repo) fileStats(changes []Change, contents map[string][]byte) ([]FileSt
 				}
 			}
 		}
-		if isBinary(a) || isBinary(b) {
+		if linediff.IsBinary(a) || linediff.IsBinary(b) {
 			fs.Binary = true
 		} else {
-			fs.Added, fs.Deleted = lineDiff(a, b)
+			fs.Added, fs.Deleted = linediff.Count(a, b)
 		}
 		out = append(out, fs)
 	}
@@ -117,75 +115,13 @@ func (r *Repo) loadNode(h Hash, name string) (*treeNode, error) {
 	}
 	n := &treeNode{name: name, hash: h}
 	for _, e := range ents {
-		c := treeChild{mode: e.mode, name: e.name, hash: e.hash}
-		if e.isTree() {
-			if c.sub, err = r.loadNode(e.hash, e.name); err != nil {
+		c := treeChild{mode: e.Mode, name: e.Name, hash: e.ID}
+		if e.IsTree() {
+			if c.sub, err = r.loadNode(e.ID, e.Name); err != nil {
 				return nil, err
 			}
 		}
 		n.children = append(n.children, c)
 	}
 	return n, nil
-}
-
-func isBinary(b []byte) bool {
-	return bytes.IndexByte(b[:min(len(b), 8000)], 0) >= 0
-}
-
-// lineDiff counts added and deleted lines between a and b (Myers' O(ND)
-// edit distance on lines, after trimming the common prefix and suffix).
-func lineDiff(a, b []byte) (added, deleted int) {
-	seed := maphash.MakeSeed()
-	la, lb := hashLines(a, seed), hashLines(b, seed)
-	for len(la) > 0 && len(lb) > 0 && la[0] == lb[0] {
-		la, lb = la[1:], lb[1:]
-	}
-	for len(la) > 0 && len(lb) > 0 && la[len(la)-1] == lb[len(lb)-1] {
-		la, lb = la[:len(la)-1], lb[:len(lb)-1]
-	}
-	n, m := len(la), len(lb)
-	if n == 0 || m == 0 {
-		return m, n
-	}
-	max := n + m
-	if max > 40000 { // too costly: count everything as rewritten
-		return m, n
-	}
-	v := make([]int, 2*max+2)
-	for d := 0; d <= max; d++ {
-		for k := -d; k <= d; k += 2 {
-			var x int
-			if k == -d || (k != d && v[max+k-1] < v[max+k+1]) {
-				x = v[max+k+1]
-			} else {
-				x = v[max+k-1] + 1
-			}
-			y := x - k
-			for x < n && y < m && la[x] == lb[y] {
-				x++
-				y++
-			}
-			v[max+k] = x
-			if x >= n && y >= m {
-				common := (n + m - d) / 2
-				return m - common, n - common
-			}
-		}
-	}
-	return m, n
-}
-
-func hashLines(b []byte, seed maphash.Seed) []uint64 {
-	var out []uint64
-	for len(b) > 0 {
-		i := bytes.IndexByte(b, '\n')
-		var line []byte
-		if i < 0 {
-			line, b = b, nil
-		} else {
-			line, b = b[:i+1], b[i+1:]
-		}
-		out = append(out, maphash.Bytes(seed, line))
-	}
-	return out
 }

@@ -6,12 +6,13 @@ import (
 	"path/filepath"
 
 	"github.com/wf-tool/wf/gitcp/internal/index"
+	"github.com/wf-tool/wf/gitcp/internal/refs"
 )
 
 // writeIndex streams the index for entries into the lock file through a
 // buffer, hashing as it goes, so the whole file is never held in memory.
-func (l *lockFile) writeIndex(version uint32, entries []index.Entry, tree []byte) error {
-	bw := bufio.NewWriterSize(l.f, 64<<10)
+func writeIndex(l *refs.Lock, version uint32, entries []index.Entry, tree []byte) error {
+	bw := bufio.NewWriterSize(l, 64<<10)
 	if err := index.Write(bw, version, entries, tree); err != nil {
 		return err
 	}

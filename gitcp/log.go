@@ -473,19 +473,19 @@ func (r *Repo) BlobHashAt(commit Hash, path string) (Hash, error) {
 		}
 		found := false
 		for _, e := range ents {
-			if e.name != part {
+			if e.Name != part {
 				continue
 			}
 			if i == len(parts)-1 {
-				if e.isTree() || e.mode == modeGitlink {
+				if e.IsTree() || e.Mode == modeGitlink {
 					return Hash{}, fmt.Errorf("%s is not a file in %s", path, short(commit.String()))
 				}
-				return e.hash, nil
+				return e.ID, nil
 			}
-			if !e.isTree() {
+			if !e.IsTree() {
 				break
 			}
-			tree, found = e.hash, true
+			tree, found = e.ID, true
 			break
 		}
 		if !found {

@@ -7,10 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp/internal/odb"
+	"github.com/wf-tool/wf/gitcp/internal/tree"
 )
 
 // readWorktreeFile returns the blob content of a work-tree path: the file
@@ -109,42 +109,8 @@ func (r *Repo) readObject(t plumbing.ObjectType, h Hash) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// treeEntry is one entry of a tree object.
-type treeEntry struct {
-	mode uint32
-	name string
-	hash Hash
-}
-
-func (e treeEntry) isTree() bool { return e.mode == modeTree }
-
-// parseTree decodes raw tree content.
-func parseTree(data []byte) ([]treeEntry, error) {
-	var out []treeEntry
-	for len(data) > 0 {
-		sp := bytes.IndexByte(data, ' ')
-		if sp < 0 {
-			return nil, errors.New("malformed tree")
-		}
-		mode, err := strconv.ParseUint(string(data[:sp]), 8, 32)
-		if err != nil {
-			return nil, errors.New("malformed tree mode")
-		}
-		data = data[sp+1:]
-		nul := bytes.IndexByte(data, 0)
-		if nul < 0 || len(data) < nul+21 {
-			return nil, errors.New("malformed tree")
-		}
-		e := treeEntry{mode: uint32(mode), name: string(data[:nul])}
-		copy(e.hash[:], data[nul+1:nul+21])
-		data = data[nul+21:]
-		out = append(out, e)
-	}
-	return out, nil
-}
-
 // readTree reads and parses a tree; the zero hash is the empty tree.
-func (r *Repo) readTree(h Hash) ([]treeEntry, error) {
+func (r *Repo) readTree(h Hash) ([]tree.Entry, error) {
 	if h.IsZero() {
 		return nil, nil
 	}
@@ -152,7 +118,7 @@ func (r *Repo) readTree(h Hash) ([]treeEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return parseTree(data)
+	return tree.Parse(data)
 }
 
 // commitTree returns the tree hash of a commit by scanning its header.
@@ -168,15 +134,15 @@ func (r *Repo) commitTree(c Hash) (Hash, error) {
 }
 
 // flattenTree lists every non-tree entry under tree h with full paths.
-func (r *Repo) flattenTree(h Hash, prefix string, fn func(path string, e treeEntry) error) error {
+func (r *Repo) flattenTree(h Hash, prefix string, fn func(path string, e tree.Entry) error) error {
 	ents, err := r.readTree(h)
 	if err != nil {
 		return err
 	}
 	for _, e := range ents {
-		p := prefix + e.name
-		if e.isTree() {
-			if err := r.flattenTree(e.hash, p+"/", fn); err != nil {
+		p := prefix + e.Name
+		if e.IsTree() {
+			if err := r.flattenTree(e.ID, p+"/", fn); err != nil {
 				return err
 			}
 			continue

@@ -3,86 +3,33 @@ package gitcp
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wf-tool/wf/gitcp/internal/refs"
 )
 
 // defaultLockWait is the wait for a foreign git lock file when
 // [Repo].LockWait is zero.
 const defaultLockWait = 2 * time.Second
 
-// lockFile is a git-style lock: "<target>.lock" created with O_EXCL,
-// written, then renamed over the target (commit) or removed (rollback).
-type lockFile struct {
-	target string
-	path   string
-	f      *os.File
-	done   bool
-}
-
-// acquireLock takes target's lock, waiting up to r.LockWait (the default
-// when zero) for an existing one to go away; then [LockBusyError].
-func (r *Repo) acquireLock(target string) (*lockFile, error) {
-	lp := target + ".lock"
+// acquireLock takes target's lock ([refs.Acquire]), waiting up to
+// r.LockWait (the default when zero) for an existing one to go away; then
+// [LockBusyError].
+func (r *Repo) acquireLock(target string) (*refs.Lock, error) {
 	wait := r.LockWait
 	if wait == 0 {
 		wait = defaultLockWait
 	}
-	deadline := time.Now().Add(wait)
-	for {
-		f, err := os.OpenFile(lp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if err == nil {
-			return &lockFile{target: target, path: lp, f: f}, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return nil, err
-		}
-		if time.Now().After(deadline) {
-			return nil, &LockBusyError{Path: lp}
-		}
-		time.Sleep(20 * time.Millisecond)
+	l, err := refs.Acquire(target, wait)
+	var be *refs.BusyError
+	if errors.As(err, &be) {
+		return nil, &LockBusyError{Path: be.Path}
 	}
-}
-
-// write fills the lock file (it is not yet visible under the target name).
-func (l *lockFile) write(data []byte, sync bool) error {
-	if _, err := l.f.Write(data); err != nil {
-		return err
-	}
-	if sync {
-		if err := l.f.Sync(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// commit renames the lock file over the target.
-func (l *lockFile) commit() error {
-	if err := l.f.Close(); err != nil {
-		l.rollback()
-		return err
-	}
-	if err := os.Rename(l.path, l.target); err != nil {
-		l.rollback()
-		return err
-	}
-	l.done = true
-	return nil
-}
-
-// rollback removes the lock file unless committed; safe to call twice.
-func (l *lockFile) rollback() {
-	if l == nil || l.done {
-		return
-	}
-	l.done = true
-	l.f.Close()
-	os.Remove(l.path)
+	return l, err
 }
 
 // Signature is an author or committer identity with a time.
@@ -167,8 +114,8 @@ func parseGitDate(s string) (time.Time, error) {
 
 // lockRef takes the lock of a ref ("HEAD" for a detached HEAD) and checks
 // its current value equals old (zero: must not exist).
-func (r *Repo) lockRef(name string, old Hash) (*lockFile, error) {
-	file := r.refFile(name)
+func (r *Repo) lockRef(name string, old Hash) (*refs.Lock, error) {
+	file := r.refStore().File(name)
 	if err := os.MkdirAll(filepath.Dir(file), 0o777); err != nil {
 		return nil, err
 	}
@@ -178,11 +125,11 @@ func (r *Repo) lockRef(name string, old Hash) (*lockFile, error) {
 	}
 	cur, _, err := r.resolveRef(name)
 	if err != nil {
-		l.rollback()
+		l.Rollback()
 		return nil, err
 	}
 	if cur != old {
-		l.rollback()
+		l.Rollback()
 		return nil, &RefChangedError{Ref: name, Expected: hexOrEmpty(old), Got: hexOrEmpty(cur)}
 	}
 	return l, nil
@@ -202,19 +149,19 @@ func (r *Repo) updateRef(name string, old, new Hash, who Signature, msg string, 
 	if err != nil {
 		return err
 	}
-	if err := l.write([]byte(new.String()+"\n"), true); err != nil {
-		l.rollback()
+	if err := writeSync(l, []byte(new.String()+"\n")); err != nil {
+		l.Rollback()
 		return err
 	}
-	if err := l.commit(); err != nil {
+	if err := l.Commit(); err != nil {
 		return err
 	}
-	line := fmt.Sprintf("%s %s %s\t%s\n", old, new, who, oneLine(msg))
-	if err := appendFile(r.logFile(name), line); err != nil {
+	line := refs.LogLine(old, new, who.String(), oneLine(msg))
+	if err := refs.AppendLog(r.refStore().LogFile(name), line); err != nil {
 		return fmt.Errorf("ref %s updated but reflog not written: %w", name, err)
 	}
 	if headToo && name != "HEAD" {
-		if err := appendFile(r.logFile("HEAD"), line); err != nil {
+		if err := refs.AppendLog(r.refStore().LogFile("HEAD"), line); err != nil {
 			return fmt.Errorf("ref %s updated but HEAD reflog not written: %w", name, err)
 		}
 	}
@@ -228,17 +175,10 @@ func oneLine(s string) string {
 	return strings.TrimSpace(s)
 }
 
-func appendFile(path, s string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+// writeSync writes data into the lock file and fsyncs it.
+func writeSync(l *refs.Lock, data []byte) error {
+	if _, err := l.Write(data); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o666)
-	if err != nil {
-		return err
-	}
-	_, err = f.WriteString(s)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return l.Sync()
 }

@@ -1,6 +1,9 @@
 package gitcp
 
-import "github.com/wf-tool/wf/gitcp/internal/index"
+import (
+	"github.com/wf-tool/wf/gitcp/internal/index"
+	"github.com/wf-tool/wf/gitcp/internal/tree"
+)
 
 // RepairIndex rewrites the index from HEAD's tree under index.lock, keeping
 // the stat data of entries whose path, mode and blob are unchanged (so they
@@ -14,7 +17,7 @@ func (r *Repo) RepairIndex() error {
 	if err != nil {
 		return err
 	}
-	defer l.rollback()
+	defer l.Rollback()
 	idx, err := readIndex(indexPath(r))
 	if err != nil {
 		// An unreadable index is what we replace; start from nothing.
@@ -32,14 +35,14 @@ func (r *Repo) RepairIndex() error {
 	}
 	var entries []index.Entry
 	if !head.Unborn {
-		tree, err := r.commitTree(head.Hash)
+		headTree, err := r.commitTree(head.Hash)
 		if err != nil {
 			return err
 		}
-		err = r.flattenTree(tree, "", func(p string, e treeEntry) error {
-			ne := index.Entry{Name: p, Mode: e.mode, Hash: e.hash}
+		err = r.flattenTree(headTree, "", func(p string, e tree.Entry) error {
+			ne := index.Entry{Name: p, Mode: e.Mode, Hash: e.ID}
 			if o := old[p]; o != nil {
-				if o.Mode == e.mode && o.Hash == e.hash {
+				if o.Mode == e.Mode && o.Hash == e.ID {
 					ne = *o
 					ne.XFlags &^= index.XFlagIntentToAdd
 				} else {
@@ -54,8 +57,8 @@ func (r *Repo) RepairIndex() error {
 		}
 	}
 	index.Sort(entries)
-	if err := l.write(index.Encode(idx.Version, entries, nil), false); err != nil {
+	if _, err := l.Write(index.Encode(idx.Version, entries, nil)); err != nil {
 		return err
 	}
-	return l.commit()
+	return l.Commit()
 }

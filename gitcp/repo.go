@@ -1,7 +1,6 @@
 package gitcp
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/wf-tool/wf/gitcp/internal/config"
 	"github.com/wf-tool/wf/gitcp/internal/odb"
+	"github.com/wf-tool/wf/gitcp/internal/refs"
 )
 
 // MainWorktreeName is the name [Repo.WorktreeName] reports for the main
@@ -298,19 +298,18 @@ func (r *Repo) Head() (HeadInfo, error) {
 	if err != nil {
 		return HeadInfo{}, err
 	}
-	s := strings.TrimSpace(string(data))
-	if target, ok := strings.CutPrefix(s, "ref:"); ok {
-		target = strings.TrimSpace(target)
-		h, found, err := r.resolveRef(target)
+	l, err := refs.ParseLoose("HEAD", data)
+	if err != nil {
+		return HeadInfo{}, fmt.Errorf("malformed HEAD in %s: %q", r.GitDir, strings.TrimSpace(string(data)))
+	}
+	if l.Target != "" {
+		h, found, err := r.resolveRef(l.Target)
 		if err != nil {
 			return HeadInfo{}, err
 		}
-		return HeadInfo{Branch: target, Unborn: !found, Hash: h}, nil
+		return HeadInfo{Branch: l.Target, Unborn: !found, Hash: h}, nil
 	}
-	if !IsHash(s) {
-		return HeadInfo{}, fmt.Errorf("malformed HEAD in %s: %q", r.GitDir, s)
-	}
-	return HeadInfo{Detached: true, Hash: NewHash(s)}, nil
+	return HeadInfo{Detached: true, Hash: l.ID}, nil
 }
 
 // ResolveRef resolves a full ref name ("refs/heads/main", "HEAD",
@@ -341,76 +340,13 @@ func (r *Repo) ResolveRef(name string) (Hash, error) {
 	return Hash{}, fmt.Errorf("unknown ref %q", name)
 }
 
-// refFile is the loose file of a ref: per-worktree refs live in GitDir, the
-// rest in CommonDir.
-func (r *Repo) refFile(name string) string {
-	if !strings.HasPrefix(name, "refs/") ||
-		strings.HasPrefix(name, "refs/bisect/") ||
-		strings.HasPrefix(name, "refs/worktree/") ||
-		strings.HasPrefix(name, "refs/rewritten/") {
-		return filepath.Join(r.GitDir, filepath.FromSlash(name))
-	}
-	return filepath.Join(r.CommonDir, filepath.FromSlash(name))
-}
-
-func (r *Repo) logFile(name string) string {
-	if name == "HEAD" || !strings.HasPrefix(name, "refs/") ||
-		strings.HasPrefix(name, "refs/bisect/") ||
-		strings.HasPrefix(name, "refs/worktree/") ||
-		strings.HasPrefix(name, "refs/rewritten/") {
-		return filepath.Join(r.GitDir, "logs", filepath.FromSlash(name))
-	}
-	return filepath.Join(r.CommonDir, "logs", filepath.FromSlash(name))
+// refStore locates this worktree's refs and reflogs.
+func (r *Repo) refStore() refs.Store {
+	return refs.Store{GitDir: r.GitDir, CommonDir: r.CommonDir}
 }
 
 // resolveRef reads a ref (loose, then packed-refs), following symbolic refs.
 func (r *Repo) resolveRef(name string) (Hash, bool, error) {
-	for range 8 {
-		data, err := os.ReadFile(r.refFile(name))
-		if err == nil {
-			s := strings.TrimSpace(string(data))
-			if t, ok := strings.CutPrefix(s, "ref:"); ok {
-				name = strings.TrimSpace(t)
-				continue
-			}
-			if !IsHash(s) {
-				return Hash{}, false, fmt.Errorf("malformed ref %s: %q", name, s)
-			}
-			return NewHash(s), true, nil
-		}
-		if !errors.Is(err, fs.ErrNotExist) && !isNotDir(err) {
-			return Hash{}, false, err
-		}
-		h, ok, err := r.packedRef(name)
-		return h, ok, err
-	}
-	return Hash{}, false, fmt.Errorf("ref %s: too many symbolic ref levels", name)
-}
-
-func isNotDir(err error) bool {
-	var pe *fs.PathError
-	return errors.As(err, &pe) && strings.Contains(pe.Err.Error(), "not a directory")
-}
-
-func (r *Repo) packedRef(name string) (Hash, bool, error) {
-	data, err := os.ReadFile(filepath.Join(r.CommonDir, "packed-refs"))
-	if errors.Is(err, fs.ErrNotExist) {
-		return Hash{}, false, nil
-	}
-	if err != nil {
-		return Hash{}, false, err
-	}
-	want := []byte(" " + name)
-	for len(data) > 0 {
-		var line []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			line, data = data, nil
-		}
-		if len(line) > 41 && line[0] != '#' && line[0] != '^' && bytes.Equal(line[40:], want) {
-			return NewHash(string(line[:40])), true, nil
-		}
-	}
-	return Hash{}, false, nil
+	id, ok, err := r.refStore().Resolve(name)
+	return id, ok, err
 }

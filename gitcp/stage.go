@@ -103,4 +103,4 @@ func (r *Repo) IndexLockPath() string { return indexPath(r) + ".lock" }
 
 // RefLockPath is the lock file git's lock protocol uses for ref (a full
 // name, or "HEAD").
-func (r *Repo) RefLockPath(ref string) string { return r.refFile(ref) + ".lock" }
+func (r *Repo) RefLockPath(ref string) string { return r.refStore().File(ref) + ".lock" }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp/internal/index"
+	"github.com/wf-tool/wf/gitcp/internal/refs"
+	"github.com/wf-tool/wf/gitcp/internal/tree"
 )
 
 // DirtyWorktreeError is returned by [Repo.CreateBranch] when asked to
@@ -99,7 +101,7 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 	if err != nil {
 		return err
 	}
-	defer ilock.rollback()
+	defer ilock.Rollback()
 	idx, err := readIndex(indexPath(r))
 	if err != nil {
 		return err
@@ -175,14 +177,14 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 	}
 	// The index, matching target.
 	var entries []index.Entry
-	err = r.flattenTree(targetTree, "", func(path string, e treeEntry) error {
+	err = r.flattenTree(targetTree, "", func(path string, e tree.Entry) error {
 		if st, ok := written[path]; ok {
-			entries = append(entries, entryFromStat(path, &st, e.mode, e.hash))
+			entries = append(entries, entryFromStat(path, &st, e.Mode, e.ID))
 			return nil
 		}
-		ne := index.Entry{Name: path, Mode: e.mode, Hash: e.hash}
+		ne := index.Entry{Name: path, Mode: e.Mode, Hash: e.ID}
 		if o := old[path]; o != nil {
-			if o.Mode == e.mode && o.Hash == e.hash {
+			if o.Mode == e.Mode && o.Hash == e.ID {
 				ne = *o
 			} else {
 				ne.XFlags = o.XFlags & index.XFlagSkipWorktree
@@ -195,7 +197,7 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 		return err
 	}
 	index.Sort(entries)
-	if err := ilock.write(index.Encode(idx.Version, entries, nil), false); err != nil {
+	if _, err := ilock.Write(index.Encode(idx.Version, entries, nil)); err != nil {
 		return err
 	}
 	// HEAD, with the reflog line git switch writes.
@@ -203,22 +205,22 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 	if err != nil {
 		return err
 	}
-	if err := hl.write([]byte("ref: "+ref+"\n"), true); err != nil {
-		hl.rollback()
+	if err := writeSync(hl, []byte("ref: "+ref+"\n")); err != nil {
+		hl.Rollback()
 		return err
 	}
-	if err := hl.commit(); err != nil {
+	if err := hl.Commit(); err != nil {
 		return err
 	}
 	from := head.ShortBranch()
 	if head.Detached {
 		from = head.Hash.String()
 	}
-	line := fmt.Sprintf("%s %s %s\tcheckout: moving from %s to %s\n", head.Hash, target, who, from, branch)
-	if err := appendFile(r.logFile("HEAD"), line); err != nil {
+	line := refs.LogLine(head.Hash, target, who.String(), "checkout: moving from "+from+" to "+branch)
+	if err := refs.AppendLog(r.refStore().LogFile("HEAD"), line); err != nil {
 		return err
 	}
-	return ilock.commit()
+	return ilock.Commit()
 }
 
 func writeWorktreeFile(abs string, mode uint32, data []byte) error {

@@ -3,12 +3,12 @@ package gitcp
 import (
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp/internal/index"
 	"github.com/wf-tool/wf/gitcp/internal/odb"
+	"github.com/wf-tool/wf/gitcp/internal/tree"
 )
 
 // ChangeKind classifies a [Change].
@@ -106,7 +106,7 @@ func (b *treeBuilder) build(pos int, prefix, name string, old *treeNode) (*treeN
 			subPrefix, subName := e.Name[:len(prefix)+i+1], rest[:i]
 			var oldSub *treeNode
 			if old != nil {
-				for oi < len(old.children) && treeCompare(old.children[oi].name, old.children[oi].sub != nil, subName, true) < 0 {
+				for oi < len(old.children) && tree.Compare(old.children[oi].name, old.children[oi].sub != nil, subName, true) < 0 {
 					oi++
 				}
 				if oi < len(old.children) && old.children[oi].sub != nil && old.children[oi].name == subName {
@@ -126,7 +126,7 @@ func (b *treeBuilder) build(pos int, prefix, name string, old *treeNode) (*treeN
 			}
 			n.count += sub.count
 			b.scratch = append(b.scratch, treeChild{mode: modeTree, name: sub.name, hash: sub.hash, sub: sub})
-			size += 6 + len(sub.name) + 21
+			size += tree.EncodedLen(modeTree, sub.name)
 			continue
 		}
 		pos++
@@ -135,18 +135,14 @@ func (b *treeBuilder) build(pos int, prefix, name string, old *treeNode) (*treeN
 		}
 		n.count++
 		b.scratch = append(b.scratch, treeChild{mode: e.Mode, name: rest, hash: e.Hash})
-		size += 7 + len(rest) + 21
+		size += tree.EncodedLen(e.Mode, rest)
 	}
 	n.children = slices.Clone(b.scratch[base:])
 	clear(b.scratch[base:]) // drop references held by the scratch stack
 	b.scratch = b.scratch[:base]
 	data := make([]byte, 0, size)
 	for _, c := range n.children {
-		data = strconv.AppendUint(data, uint64(c.mode), 8)
-		data = append(data, ' ')
-		data = append(data, c.name...)
-		data = append(data, 0)
-		data = append(data, c.hash[:]...)
+		data = tree.AppendEntry(data, c.mode, c.name, c.hash)
 	}
 	n.data = data
 	n.hash = odb.HashObject(plumbing.TreeObject, data)
@@ -165,33 +161,6 @@ func dirtyDirs(paths []string) map[string]bool {
 		}
 	}
 	return d
-}
-
-// treeCompare orders names as git does in trees: a folder compares as its
-// name followed by "/".
-func treeCompare(a string, aTree bool, b string, bTree bool) int {
-	n := min(len(a), len(b))
-	if c := strings.Compare(a[:n], b[:n]); c != 0 {
-		return c
-	}
-	ca, cb := byte(0), byte(0)
-	if len(a) > n {
-		ca = a[n]
-	} else if aTree {
-		ca = '/'
-	}
-	if len(b) > n {
-		cb = b[n]
-	} else if bTree {
-		cb = '/'
-	}
-	switch {
-	case ca < cb:
-		return -1
-	case ca > cb:
-		return 1
-	}
-	return 0
 }
 
 // treeDiff compares the stored tree old with the computed node n,
@@ -221,7 +190,7 @@ func (d *treeDiff) diff(old Hash, n *treeNode, prefix string) error {
 		case j == len(n.children):
 			c = -1
 		default:
-			c = treeCompare(olds[i].name, olds[i].isTree(), n.children[j].name, n.children[j].mode == modeTree)
+			c = tree.Compare(olds[i].Name, olds[i].IsTree(), n.children[j].name, n.children[j].mode == modeTree)
 		}
 		switch {
 		case c < 0: // only in old
@@ -237,25 +206,25 @@ func (d *treeDiff) diff(old Hash, n *treeNode, prefix string) error {
 			i++
 			j++
 			switch {
-			case o.isTree() && nw.sub != nil:
-				if err := d.diff(o.hash, nw.sub, prefix+o.name+"/"); err != nil {
+			case o.IsTree() && nw.sub != nil:
+				if err := d.diff(o.ID, nw.sub, prefix+o.Name+"/"); err != nil {
 					return err
 				}
-			case o.isTree() || nw.sub != nil:
+			case o.IsTree() || nw.sub != nil:
 				// Same name, one side a folder: git's tree order makes them
 				// differ ("a/" vs "a"), so this cannot happen; be safe.
 				if err := d.removed(prefix, o); err != nil {
 					return err
 				}
 				d.added(prefix, nw)
-			case o.mode != nw.mode || o.hash != nw.hash:
+			case o.Mode != nw.mode || o.ID != nw.hash:
 				kind := Modified
-				if fileType(o.mode) != fileType(nw.mode) {
+				if fileType(o.Mode) != fileType(nw.mode) {
 					kind = TypeChanged
 				}
-				d.changes = append(d.changes, Change{Path: prefix + o.name, Kind: kind,
-					OldMode: FileMode(o.mode), NewMode: FileMode(nw.mode),
-					OldHash: o.hash, NewHash: nw.hash})
+				d.changes = append(d.changes, Change{Path: prefix + o.Name, Kind: kind,
+					OldMode: FileMode(o.Mode), NewMode: FileMode(nw.mode),
+					OldHash: o.ID, NewHash: nw.hash})
 			}
 		}
 	}
@@ -264,14 +233,14 @@ func (d *treeDiff) diff(old Hash, n *treeNode, prefix string) error {
 
 func fileType(m uint32) uint32 { return m & 0o170000 }
 
-func (d *treeDiff) removed(prefix string, e treeEntry) error {
-	if !e.isTree() {
-		d.changes = append(d.changes, Change{Path: prefix + e.name, Kind: Deleted,
-			OldMode: FileMode(e.mode), OldHash: e.hash})
+func (d *treeDiff) removed(prefix string, e tree.Entry) error {
+	if !e.IsTree() {
+		d.changes = append(d.changes, Change{Path: prefix + e.Name, Kind: Deleted,
+			OldMode: FileMode(e.Mode), OldHash: e.ID})
 		return nil
 	}
-	return d.r.flattenTree(e.hash, prefix+e.name+"/", func(p string, e treeEntry) error {
-		d.changes = append(d.changes, Change{Path: p, Kind: Deleted, OldMode: FileMode(e.mode), OldHash: e.hash})
+	return d.r.flattenTree(e.ID, prefix+e.Name+"/", func(p string, e tree.Entry) error {
+		d.changes = append(d.changes, Change{Path: p, Kind: Deleted, OldMode: FileMode(e.Mode), OldHash: e.ID})
 		return nil
 	})
 }
