@@ -20,6 +20,7 @@ import (
 
 	"github.com/wf-tool/wf/checkpoint"
 	"github.com/wf-tool/wf/checkpoint/history"
+	"github.com/wf-tool/wf/checkpoint/journal"
 	"github.com/wf-tool/wf/checkpoint/lifecycle"
 	"github.com/wf-tool/wf/checkpoint/lint"
 	"github.com/wf-tool/wf/checkpoint/tokens"
@@ -224,10 +225,17 @@ func Build(w *workspace.Workspace, o Options) (*Resume, error) {
 		r.Current = &iv
 		r.Attempts = append(r.Attempts, lifecycle.AttemptsOn(st, cur[0])...)
 	}
+	rec, rerr := journal.ReadInterrupted(w)
 	for _, n := range w.Notes {
 		// Opening the workspace completed or rolled back a checkpoint
 		// that a crash interrupted: the agent must know.
+		if rec != nil && n == rec.Note {
+			continue // said below, with what it was given
+		}
 		r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-interrupted", Message: n})
+	}
+	if rerr != nil {
+		r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-interrupted", Message: rerr.Error()})
 	}
 	if w.Repo != nil {
 		if err := d.git(now); err != nil {
@@ -239,6 +247,9 @@ func Build(w *workspace.Workspace, o Options) (*Resume, error) {
 		r.Warnings = append(r.Warnings, Warning{Kind: "no-git",
 			Message: "not in a git repository: checkpoint history, HEAD and uncommitted work cannot be checked, and wf checkpoint will not work until this folder is in one (git init)"})
 		d.noGit(now)
+	}
+	if rec != nil {
+		d.interrupted(rec)
 	}
 	d.full = o.Full
 	d.state(now)
@@ -401,6 +412,37 @@ func (d *resumeData) git(now time.Time) error {
 	return d.todoSince(cp, commit)
 }
 
+// interrupted reports the checkpoint a crash interrupted and recovery
+// rolled back (whichever wf command did it): what it was given, and the
+// one command that finishes it.
+func (d *resumeData) interrupted(rec *journal.Interrupted) {
+	r := d.r
+	wn := Warning{Kind: "checkpoint-interrupted",
+		Message: fmt.Sprintf("a checkpoint was interrupted (%s, %s): nothing of it was committed", rec.Note, age(d.w.Now(), rec.When))}
+	rq := rec.Request
+	if rq == nil {
+		r.Warnings = append(r.Warnings, wn)
+		return
+	}
+	if rq.Title != "" {
+		wn.Details = append(wn.Details, "title: "+rq.Title)
+	}
+	if rq.Summary != "" {
+		wn.Details = append(wn.Details, "summary: "+workspace.OneLine(rq.Summary))
+	}
+	for _, x := range rq.Decisions {
+		wn.Details = append(wn.Details, "decision (not in the log yet): "+x)
+	}
+	for _, x := range rq.Next {
+		wn.Details = append(wn.Details, "next: "+x)
+	}
+	r.Warnings = append(r.Warnings, wn)
+	if r.Command == nil {
+		r.Command = &NextCommand{Command: "wf checkpoint --resume-interrupted",
+			Why: "finish the interrupted checkpoint with what it was given (its work and ticked items are in the work tree)"}
+	}
+}
+
 // resumeLost looks in HEAD's reflog for a checkpoint commit newer than
 // the latest one in HEAD's history: after a reset, a rebase or a switch to
 // another branch, the newest checkpoint is no longer where resume looks,
@@ -502,14 +544,14 @@ func (d *resumeData) workSince(head gitcp.HeadInfo, cp *history.LogEntry) {
 // --short lists new files, which git diff never shows. In ref mode the
 // checkpoint's tree is not the branch's, so git diff against it would
 // show files untracked on the branch as deleted: a throwaway index
-// holding the whole work tree (git add -A into it touches neither the
+// (in the git folder) holding the whole work tree (git add -A into it touches neither the
 // real index nor the branch) compares the work tree with the checkpoint.
 func (d *resumeData) diffHint(from gitcp.Hash, cp *history.LogEntry) string {
 	c := history.Short(from.String())
 	if cp.Ref == "HEAD" {
 		return "git status --short; git diff " + c
 	}
-	return fmt.Sprintf("i=$(mktemp) && GIT_INDEX_FILE=$i git add -A && GIT_INDEX_FILE=$i git diff --cached %s; rm -f $i", c)
+	return fmt.Sprintf("i=$(git rev-parse --git-path wf/diff-index) && GIT_INDEX_FILE=$i git add -A && GIT_INDEX_FILE=$i git diff --cached %s; rm -f $i", c)
 }
 
 // fileDetails lists changed files with their line counts, at most 12.
