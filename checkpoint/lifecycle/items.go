@@ -161,6 +161,7 @@ func Add(w *workspace.Workspace, text string, o AddOptions) (*mdstate.Item, erro
 	if err != nil {
 		return nil, err
 	}
+	w.RecordTodoAdded(text)
 	// The edit was verified to insert exactly one item: the first position
 	// where the lists differ.
 	for i, it := range sn.Todo.Items {

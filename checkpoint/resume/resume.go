@@ -7,6 +7,7 @@
 package resume
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -594,11 +595,20 @@ func (d *resumeData) todoSince(cp *history.LogEntry, commit gitcp.Hash) error {
 	for _, it := range otd.Items {
 		oldMark[it.Text] = append(oldMark[it.Text], it.Mark)
 	}
+	// Who changed it: the copy of what the last wf command wrote tells a
+	// wf edit from a hand edit.
+	last := w.LastTodoWrite()
+	byWf := last != nil && bytes.Equal(last, d.sn.TodoBytes())
+	wfText := w.TodoAddedByWf()
 	var ticked, reopened, added []string
 	for _, it := range td.Items {
 		ms := oldMark[it.Text]
 		if len(ms) == 0 {
-			added = append(added, fmt.Sprintf("#%d %s", it.N, it.Text))
+			who := "by hand"
+			if wfText[it.Text] {
+				who = "by a wf command"
+			}
+			added = append(added, fmt.Sprintf("#%d %s (%s)", it.N, it.Text, who))
 			continue
 		}
 		m := ms[0]
@@ -636,7 +646,14 @@ func (d *resumeData) todoSince(cp *history.LogEntry, commit gitcp.Hash) error {
 	if removed > 0 {
 		parts = append(parts, fmt.Sprintf("%d removed", removed))
 	}
-	msg := fmt.Sprintf("%s changed since checkpoint %s: %s (not in any checkpoint yet)", w.Rel(workspace.TodoFile), history.ShortID(cp.ID), strings.Join(parts, ", "))
+	who := "edited by hand since the last wf command"
+	switch {
+	case byWf:
+		who = "by wf commands"
+	case last == nil:
+		who = "by hand (no wf command wrote it here since)"
+	}
+	msg := fmt.Sprintf("%s changed since checkpoint %s, %s: %s (not in any checkpoint yet)", w.Rel(workspace.TodoFile), history.ShortID(cp.ID), who, strings.Join(parts, ", "))
 	if len(ticked) > 0 {
 		msg += "; items ticked since may hold work that was never checkpointed"
 	}
@@ -743,6 +760,12 @@ func (d *resumeData) state(now time.Time) {
 				r.Warnings[len(r.Warnings)-1].Details = []string{"its last heartbeat said: " + note}
 			}
 		}
+	}
+	// One phase: the header's is workflow-state.md's; a current item under
+	// another phase's heading is a contradiction the agent must resolve.
+	if c := r.Current; c != nil && c.Phase != "" && r.Phase != "" && !strings.EqualFold(c.Phase, strings.TrimSpace(r.Phase)) {
+		r.Warnings = append(r.Warnings, Warning{Kind: "phase-mismatch",
+			Message: fmt.Sprintf("%s says the phase is %s, but the current item #%d is under \"## %s\" in %s: set **Current phase** to %s if that phase has begun, or mark an item of %s current", st.Src.Path, r.Phase, c.N, c.Phase, td.Src.Path, c.Phase, r.Phase)})
 	}
 	for _, dg := range lint.Lint(d.sn) {
 		if dg.Severity == lint.SevError {
