@@ -791,7 +791,7 @@ func (d *resumeData) state(now time.Time) {
 	if conv != "" {
 		p := filepath.FromSlash(conv)
 		if !filepath.IsAbs(p) {
-			p = w.Path(p)
+			p = filepath.Join(w.Top(), p) // a path from the repository top
 		}
 		read(p, "project conventions (Settings: conventions)")
 	} else {
