@@ -112,8 +112,9 @@ type ResumeCheckpoint struct {
 type Warning struct {
 	// Kind is one of: uncommitted, head-moved, branch-changed, detached,
 	// checkpoint-mismatch, checkpoint-file, checkpoint-interrupted,
-	// checkpoint-lost, todo-changed, stale-heartbeat, waiting, blocked,
-	// paused, git-operation, git-error, lint, no-git, no-todo.
+	// checkpoint-lost, todo-changed, stale-heartbeat, live-session,
+	// phase-mismatch, waiting, blocked, paused, git-operation, git-error,
+	// lint, no-git, no-todo.
 	Kind    string   `json:"kind"`
 	Message string   `json:"message"`
 	Details []string `json:"details,omitempty"`
