@@ -741,9 +741,9 @@ func (d *resumeData) state(now time.Time) {
 				limit = v
 			}
 		}
-		if hb, note, ok := lifecycle.LastHeartbeat(w); ok && now.Sub(hb) <= limit && (r.Checkpoint == nil || !r.Checkpoint.Time.After(hb)) {
-			// A sign of life younger than stale-after, and newer than the
-			// latest checkpoint: a session may still be at work here.
+		if hb, note, ok := lifecycle.LastHeartbeat(w); ok && now.Sub(hb) <= limit {
+			// A sign of life younger than stale-after: a session may still
+			// be at work here.
 			msg := fmt.Sprintf("another session may still be working here (heartbeat %s", age(now, hb))
 			if note != "" {
 				msg += ": " + capText(workspace.OneLine(note), capShort)
