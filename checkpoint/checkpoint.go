@@ -11,6 +11,7 @@
 package checkpoint
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -149,6 +150,9 @@ func lockAndRecover(w *workspace.Workspace) (release func(), notes []string, err
 	if n := out.Note(); n != "" {
 		notes = append(notes, n)
 	}
+	if err := journal.KeepInterrupted(w, out, w.Now()); err != nil {
+		notes = append(notes, "could not keep the record of the interrupted checkpoint: "+err.Error())
+	}
 	return release, notes, nil
 }
 
@@ -270,7 +274,7 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	}
 	msg := history.CommitMessage(title, o.Summary, id, phase, status, head.ShortBranch())
 	ref, old := commitTarget(w, mode, head)
-	in := &journal.Intent{Version: 1, ID: id, PID: os.Getpid(), Started: time.Now(), Mode: string(mode), Ref: ref}
+	in := &journal.Intent{Version: 1, ID: id, PID: os.Getpid(), Started: time.Now(), Mode: string(mode), Ref: ref, Request: o.request()}
 	if !old.IsZero() {
 		in.Old = old.String()
 	}
@@ -327,6 +331,9 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	step("committed")
 	if err := journal.Remove(w); err != nil {
 		return nil, err
+	}
+	if err := journal.ClearInterrupted(w); err != nil {
+		res.Notes = append(res.Notes, "could not remove the record of the interrupted checkpoint: "+err.Error())
 	}
 	step("done")
 	res.Commit, res.Ref, res.Warning, res.Committed = cr.Hash.String(), cr.Ref, cr.Warning, len(cr.Changes)
@@ -625,4 +632,27 @@ func moreFiles(n int) string {
 		return "… and 1 more file"
 	}
 	return fmt.Sprintf("… and %d more files", n)
+}
+
+// request is what the intent record keeps of o, to finish the checkpoint
+// if a crash rolls it back.
+func (o CheckpointOptions) request() *journal.Request {
+	rq := &journal.Request{Title: o.Title, Summary: o.Summary, Decisions: o.Decisions, Next: o.Next, Mode: o.Mode}
+	if o.Body != nil {
+		rq.Body, _ = json.Marshal(o.Body)
+	}
+	return rq
+}
+
+// OptionsFrom returns the options an interrupted checkpoint was given,
+// for `wf checkpoint --resume-interrupted`.
+func OptionsFrom(rq *journal.Request) (CheckpointOptions, error) {
+	o := CheckpointOptions{Title: rq.Title, Summary: rq.Summary, Decisions: rq.Decisions, Next: rq.Next, Mode: rq.Mode}
+	if len(rq.Body) > 0 {
+		o.Body = &Body{}
+		if err := json.Unmarshal(rq.Body, o.Body); err != nil {
+			return o, fmt.Errorf("the interrupted checkpoint's body: %w", err)
+		}
+	}
+	return o, nil
 }

@@ -22,7 +22,10 @@ type State struct {
 	Blockers   []*Entry
 	Waits      []*Entry
 	Decisions  []*Entry
-	Settings   []*Setting
+	// Attempts are the entries of "## Failed Attempts": one line per
+	// failed attempt on a TODO item, with its reason (wf todo fail).
+	Attempts []*Entry
+	Settings []*Setting
 	// Sections are every H2 with the kind wf gave it ("" if unknown).
 	Sections []*StateSection
 	Notes    []Note
@@ -62,7 +65,7 @@ type Setting struct {
 // StateSection is an H2 of workflow-state.md.
 type StateSection struct {
 	Title   string
-	Kind    string // "phases", "blockers", "waits", "decisions", "settings" or ""
+	Kind    string // "phases", "blockers", "waits", "decisions", "attempts", "settings" or ""
 	Line    int
 	EndLine int
 	End     int // offset where the section ends
@@ -77,7 +80,8 @@ var sectionKinds = map[string]string{
 	"blocking issues": "blockers", "blockers": "blockers", "blocked": "blockers",
 	"waiting": "waits", "waits": "waits", "waiting on": "waits",
 	"decisions log": "decisions", "decisions": "decisions", "decision log": "decisions", "key decisions": "decisions",
-	"settings": "settings",
+	"settings":        "settings",
+	"failed attempts": "attempts", "attempts": "attempts",
 }
 
 var (
@@ -187,6 +191,8 @@ func ParseState(path string, data []byte) *State {
 			st.Waits = append(st.Waits, e)
 		case "decisions":
 			st.Decisions = append(st.Decisions, e)
+		case "attempts":
+			st.Attempts = append(st.Attempts, e)
 		case "settings":
 			line := s.Line(li.Line)
 			valStart := li.ParaStart

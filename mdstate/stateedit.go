@@ -13,6 +13,7 @@ type stateSig struct {
 	Blockers  []Entry
 	Waits     []Entry
 	Decisions []Entry
+	Attempts  []Entry
 	Settings  []string
 }
 
@@ -31,7 +32,7 @@ func (st *State) sig() stateSig {
 		}
 		return out
 	}
-	g.Blockers, g.Waits, g.Decisions = strip(st.Blockers), strip(st.Waits), strip(st.Decisions)
+	g.Blockers, g.Waits, g.Decisions, g.Attempts = strip(st.Blockers), strip(st.Waits), strip(st.Decisions), strip(st.Attempts)
 	for _, s := range st.Settings {
 		g.Settings = append(g.Settings, s.Key+"="+s.Value)
 	}
@@ -185,11 +186,11 @@ func (st *State) SetPhaseCell(phase, column, value string) ([]byte, *State, erro
 
 // sectionTitles are the headings wf writes for a new list section.
 var sectionTitles = map[string]string{
-	"blockers": "Blocking Issues", "waits": "Waiting", "decisions": "Decisions Log", "settings": "Settings",
+	"blockers": "Blocking Issues", "waits": "Waiting", "decisions": "Decisions Log", "attempts": "Failed Attempts", "settings": "Settings",
 }
 
 // AppendEntry adds "- text" at the end of the list section of kind
-// ("blockers", "waits", "decisions", "settings"), replacing a "(none)"
+// ("blockers", "waits", "decisions", "attempts", "settings"), replacing a "(none)"
 // placeholder, or adds the section at the end of the file.
 func (st *State) AppendEntry(kind, text string) ([]byte, *State, error) {
 	text = oneLine(text)
@@ -207,6 +208,8 @@ func (st *State) AppendEntry(kind, text string) ([]byte, *State, error) {
 			g.Waits = append(g.Waits, e)
 		case "decisions":
 			g.Decisions = append(g.Decisions, e)
+		case "attempts":
+			g.Attempts = append(g.Attempts, e)
 		case "settings":
 			if m := settingRe.FindStringSubmatch(text); m != nil {
 				g.Settings = append(g.Settings, m[1]+"="+m[2])

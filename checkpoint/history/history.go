@@ -127,12 +127,17 @@ func Log(w *workspace.Workspace, limit int) ([]LogEntry, error) {
 }
 
 // Find resolves a checkpoint reference ("latest", an id, a prefix or a
-// unique piece of one) against history; an [*IDRefError] when it names
-// none or several.
+// unique piece of one) against history and, but for "latest", the
+// checkpoints only the reflogs of HEAD and the checkpoint ref still hold
+// (after a reset or a branch switch: wf resume names those too); an
+// [*IDRefError] when it names none or several, wherever they are.
 func Find(w *workspace.Workspace, ref string) (*LogEntry, error) {
 	es, err := Log(w, 0)
 	if err != nil {
 		return nil, err
+	}
+	if !strings.EqualFold(strings.TrimSpace(ref), "latest") {
+		es = append(es, ReflogOnly(w, es)...)
 	}
 	ids := make([]string, len(es))
 	for i, e := range es {
@@ -143,4 +148,48 @@ func Find(w *workspace.Workspace, ref string) (*LogEntry, error) {
 		return nil, err
 	}
 	return &es[i], nil
+}
+
+// reflogDepth is how many entries of each reflog ReflogOnly reads.
+const reflogDepth = 500
+
+// ReflogOnly lists the checkpoint commits that the reflogs of HEAD and of
+// the worktree's checkpoint ref name and known does not hold, newest
+// first, with Ref "reflog". A commit git has pruned is skipped.
+func ReflogOnly(w *workspace.Workspace, known []LogEntry) []LogEntry {
+	seen := map[string]bool{}
+	for _, e := range known {
+		seen[e.Commit] = true
+	}
+	var out []LogEntry
+	for _, ref := range []string{"HEAD", w.Repo.CheckpointRef()} {
+		entries, err := w.Repo.Reflog(ref, reflogDepth)
+		if err != nil {
+			continue
+		}
+		for _, re := range entries {
+			c := re.New.String()
+			if re.New.IsZero() || seen[c] {
+				continue
+			}
+			seen[c] = true
+			if tr, err := w.Repo.CommitTrailers(re.New); err != nil || tr[TrailerCheckpoint] == "" {
+				continue // not wf's, or pruned
+			}
+			es, err := w.Repo.Log(c, "", 1)
+			if err != nil || len(es) == 0 || es[0].Hash != re.New {
+				continue // not a checkpoint commit, or pruned
+			}
+			e := es[0]
+			le := LogEntry{ID: e.Trailers[TrailerCheckpoint], Time: e.Time, Phase: e.Trailers[TrailerPhase],
+				Status: e.Trailers[TrailerStatus], Branch: e.Trailers[TrailerBranch], Commit: c, Ref: "reflog"}
+			le.Title = strings.TrimSpace(strings.TrimPrefix(e.Subject, "checkpoint:"))
+			if len(e.Parents) > 0 {
+				le.Parent = e.Parents[0].String()
+			}
+			out = append(out, le)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b LogEntry) int { return strings.Compare(b.ID, a.ID) })
+	return out
 }

@@ -74,6 +74,20 @@ type Intent struct {
 	Commit   string    `json:"commit,omitempty"`
 	IndexIno uint64    `json:"index_lock_inode,omitempty"`
 	Files    []File    `json:"files,omitempty"`
+	// Request is what the caller asked the checkpoint to say, so that a
+	// checkpoint a crash rolled back can be finished as it was meant.
+	Request *Request `json:"request,omitempty"`
+}
+
+// Request is what a checkpoint was given: its title, summary, decisions,
+// next actions and Markdown body (as package checkpoint encodes it).
+type Request struct {
+	Title     string          `json:"title,omitempty"`
+	Summary   string          `json:"summary,omitempty"`
+	Decisions []string        `json:"decisions,omitempty"`
+	Next      []string        `json:"next,omitempty"`
+	Body      json.RawMessage `json:"body,omitempty"`
+	Mode      string          `json:"mode,omitempty"`
 }
 
 // File is one file a checkpoint writes: its old content, to put back on
@@ -166,6 +180,9 @@ type Outcome struct {
 	// rollback put back, removed (created by the checkpoint) and left
 	// alone because they were edited since.
 	Restored, Removed, Kept []string
+	// Request is what the interrupted checkpoint was given (nil when its
+	// record predates requests).
+	Request *Request
 }
 
 // Note says in one line what recovery did, for "wf: note: …" and for
@@ -216,6 +233,9 @@ func RecoverOnOpen(w *workspace.Workspace) {
 	if n := out.Note(); n != "" {
 		w.Notes = append(w.Notes, n)
 	}
+	if kerr := KeepInterrupted(w, out, time.Now()); kerr != nil {
+		w.Notes = append(w.Notes, "could not keep the record of the interrupted checkpoint: "+kerr.Error())
+	}
 	if err != nil {
 		w.Notes = append(w.Notes, "could not recover the interrupted checkpoint: "+err.Error())
 	}
@@ -233,7 +253,7 @@ func Recover(w *workspace.Workspace) (*Outcome, error) {
 	if err != nil {
 		return &Outcome{}, err
 	}
-	out := &Outcome{ID: in.ID, Ref: in.Ref, Commit: in.Commit}
+	out := &Outcome{ID: in.ID, Ref: in.Ref, Commit: in.Commit, Request: in.Request}
 	cur := w.RefValue(in.Ref)
 	removeStaleLocks(w, in)
 	switch {
@@ -328,4 +348,66 @@ func removeTemps(w *workspace.Workspace, in *Intent) {
 			os.Remove(m)
 		}
 	}
+}
+
+// Interrupted is the record of a checkpoint a crash interrupted and
+// recovery rolled back (or found overtaken): what it was given, and what
+// recovery did. It stays in the runtime folder until a checkpoint
+// succeeds, so that every later wf resume, whichever command did the
+// rollback, says so and can finish it (wf checkpoint
+// --resume-interrupted).
+type Interrupted struct {
+	ID      string    `json:"id"`
+	Note    string    `json:"note"`
+	When    time.Time `json:"when"`
+	Request *Request  `json:"request,omitempty"`
+}
+
+func interruptedPath(w *workspace.Workspace) string {
+	return filepath.Join(w.Repo.WfDir(), "interrupted")
+}
+
+// KeepInterrupted records out when recovery rolled back a checkpoint (or
+// found its ref moved on); other outcomes record nothing.
+func KeepInterrupted(w *workspace.Workspace, out *Outcome, now time.Time) error {
+	if out == nil || (out.Kind != RolledBack && out.Kind != Moved) {
+		return nil
+	}
+	data, err := json.Marshal(&Interrupted{ID: out.ID, Note: out.Note(), When: now.UTC(), Request: out.Request})
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(w.Repo.WfDir(), 0o755); err != nil {
+		return err
+	}
+	return mdstate.WriteFileAtomic(interruptedPath(w), data, nil)
+}
+
+// ReadInterrupted returns the record of the interrupted checkpoint, nil
+// when there is none.
+func ReadInterrupted(w *workspace.Workspace) (*Interrupted, error) {
+	if w.Repo == nil {
+		return nil, nil
+	}
+	data, err := os.ReadFile(interruptedPath(w))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	in := &Interrupted{}
+	if err := json.Unmarshal(data, in); err != nil {
+		return nil, fmt.Errorf("%s: unreadable record: %w", interruptedPath(w), err)
+	}
+	return in, nil
+}
+
+// ClearInterrupted removes the record: a checkpoint succeeded.
+func ClearInterrupted(w *workspace.Workspace) error {
+	err := os.Remove(interruptedPath(w))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
 }

@@ -186,6 +186,7 @@ func AddItem(w *workspace.Workspace, text string, o AddOptions) (*AddResult, err
 	if err != nil {
 		return nil, err
 	}
+	w.RecordTodoAdded(text)
 	// The edit was verified to insert exactly one item: the first position
 	// where the lists differ.
 	for i, it := range sn.Todo.Items {

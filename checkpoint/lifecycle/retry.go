@@ -133,8 +133,16 @@ func Fail(w *workspace.Workspace, ref, bucket, reason string) (*FailResult, erro
 		}
 		sn.Edited(nil, td)
 		res = &FailResult{Schema: workspace.SchemaVersion, Item: ViewItem(td.Items[it.N-1]), Bucket: bucket, Count: fs[i].Count, Limit: limit}
+		// Every attempt, with its reason, in workflow-state.md's Failed
+		// Attempts: committed with the next checkpoint, read by the next
+		// session's wf resume.
+		state, st, err := sn.State.AppendEntry("attempts", FormatAttempt(w.Now().Format(workspace.Timestamp), it, bucket, fs[i].Count, limit, reason))
+		if err != nil {
+			return nil, nil, err
+		}
+		sn.Edited(st, nil)
 		if fs[i].Count < limit {
-			return nil, todo, nil
+			return state, todo, nil
 		}
 		// The budget is spent: escalate.
 		res.Spent = true
@@ -142,7 +150,7 @@ func Fail(w *workspace.Workspace, ref, bucket, reason string) (*FailResult, erro
 		if reason != "" {
 			res.Blocker += " (last failure: " + reason + ")"
 		}
-		state, st, err := sn.State.AppendEntry("blockers", res.Blocker)
+		state, st, err = st.AppendEntry("blockers", res.Blocker)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -167,6 +175,65 @@ func SpentBuckets(it *mdstate.Item, limits map[string]int) []string {
 	for _, f := range it.Failures {
 		if l, ok := limits[f.Bucket]; ok && f.Count >= l {
 			out = append(out, fmt.Sprintf("%s %d/%d", f.Bucket, f.Count, l))
+		}
+	}
+	return out
+}
+
+// An attempt is one line of workflow-state.md's Failed Attempts:
+// "2026-11-30 03:35 +00:00: TODO item "go vet" (Planning): build-fail
+// 1/2: no module cache". The item is named by its text and phase, not by
+// its number, which moves when items are added above it.
+type Attempt struct {
+	When   string `json:"when"` // as written
+	Item   string `json:"item"` // the item's text
+	Phase  string `json:"phase,omitempty"`
+	Bucket string `json:"bucket"`
+	Count  int    `json:"count"`
+	Limit  int    `json:"limit"`
+	Reason string `json:"reason,omitempty"`
+}
+
+var attemptRe = regexp.MustCompile(`^(.*?): TODO item "(.*)"(?: \((.*?)\))?: ([a-z0-9][a-z0-9-]*) (\d+)/(\d+)(?:: (.*))?$`)
+
+// FormatAttempt writes the Failed Attempts line of a failed attempt on it.
+func FormatAttempt(when string, it *mdstate.Item, bucket string, count, limit int, reason string) string {
+	s := fmt.Sprintf("%s: TODO item %q", when, it.Text)
+	if it.Phase != "" {
+		s += " (" + it.Phase + ")"
+	}
+	s += fmt.Sprintf(": %s %d/%d", bucket, count, limit)
+	if reason != "" {
+		s += ": " + reason
+	}
+	return s
+}
+
+// ParseAttempt reads a Failed Attempts line; ok is false for a line in
+// another shape (written by hand), which callers show as it is.
+func ParseAttempt(s string) (a Attempt, ok bool) {
+	m := attemptRe.FindStringSubmatch(s)
+	if m == nil {
+		return a, false
+	}
+	text, err := strconv.Unquote(`"` + m[2] + `"`)
+	if err != nil {
+		text = m[2]
+	}
+	a = Attempt{When: m[1], Item: text, Phase: m[3], Bucket: m[4], Reason: m[7]}
+	a.Count, _ = strconv.Atoi(m[5])
+	a.Limit, _ = strconv.Atoi(m[6])
+	return a, true
+}
+
+// AttemptsOn returns the parsed Failed Attempts entries of st that name
+// it (by text, and by phase when the entry has one), newest first.
+func AttemptsOn(st *mdstate.State, it *mdstate.Item) []Attempt {
+	var out []Attempt
+	for i := len(st.Attempts) - 1; i >= 0; i-- {
+		a, ok := ParseAttempt(st.Attempts[i].Text)
+		if ok && a.Item == it.Text && (a.Phase == "" || it.Phase == "" || a.Phase == it.Phase) {
+			out = append(out, a)
 		}
 	}
 	return out

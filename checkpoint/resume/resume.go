@@ -7,6 +7,7 @@
 package resume
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,8 +21,10 @@ import (
 
 	"github.com/wf-tool/wf/checkpoint"
 	"github.com/wf-tool/wf/checkpoint/history"
+	"github.com/wf-tool/wf/checkpoint/journal"
 	"github.com/wf-tool/wf/checkpoint/lifecycle"
 	"github.com/wf-tool/wf/checkpoint/lint"
+	"github.com/wf-tool/wf/checkpoint/tokens"
 	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/gitcp"
 	"github.com/wf-tool/wf/mdstate"
@@ -54,9 +57,13 @@ type Resume struct {
 	Warnings   []Warning           `json:"warnings"`
 	Read       []ReadStep          `json:"read"`
 	Current    *lifecycle.ItemView `json:"current"`
-	// NextActions come from the latest checkpoint's Next Actions, or from
-	// TODO.md's next open items when it has none.
-	NextActions []string `json:"next_actions"`
+	// Attempts are the current item's failed attempts with their
+	// reasons (workflow-state.md's Failed Attempts), newest first.
+	Attempts []lifecycle.Attempt `json:"attempts"`
+	// NextActions are the latest checkpoint's own next actions (source
+	// "checkpoint"), then up to five open TODO items after the current
+	// one (source "todo"); item numbers are TODO.md's of now.
+	NextActions []NextAction `json:"next_actions"`
 	// Decisions are the newest entries of the decisions log, oldest first.
 	Decisions []string `json:"decisions"`
 	// Summary is the latest checkpoint's State Summary, without the lines
@@ -70,10 +77,16 @@ type Resume struct {
 	// Command is the next command when the right move is not to continue
 	// with the current item.
 	Command *NextCommand `json:"command,omitempty"`
-	Omitted []Omission   `json:"omitted"`
-	Budget  int          `json:"budget"` // 0 with --full
-	Tokens  int          `json:"tokens"` // estimate of the text form
-	text    string
+	// Sections are the latest checkpoint's sections that the parts above
+	// do not already give: all of them with --full, else the ones wf does
+	// not write itself (a "Gotchas" the agent added); SectionsLeft names
+	// the ones left out, to read in the checkpoint file.
+	Sections     []Section  `json:"checkpoint_sections"`
+	SectionsLeft []string   `json:"checkpoint_sections_left"`
+	Omitted      []Omission `json:"omitted"`
+	Budget       int        `json:"budget"` // 0 with --full
+	Tokens       int        `json:"tokens"` // estimate of the text form
+	text         string
 }
 
 // ResumeGit is where the repository stands.
@@ -100,8 +113,9 @@ type ResumeCheckpoint struct {
 type Warning struct {
 	// Kind is one of: uncommitted, head-moved, branch-changed, detached,
 	// checkpoint-mismatch, checkpoint-file, checkpoint-interrupted,
-	// checkpoint-lost, todo-changed, stale-heartbeat, waiting, blocked,
-	// paused, git-operation, git-error, lint, no-git, no-todo.
+	// checkpoint-lost, todo-changed, stale-heartbeat, live-session,
+	// phase-mismatch, waiting, blocked, paused, git-operation, git-error,
+	// lint, no-git, no-todo.
 	Kind    string   `json:"kind"`
 	Message string   `json:"message"`
 	Details []string `json:"details,omitempty"`
@@ -115,10 +129,22 @@ type RetrySpent struct {
 	Buckets []string `json:"buckets"` // "test-fail 3/3"
 }
 
-// ReadStep is a file to read, in order.
+// ReadStep is a file to read, in order: always a regular file (never a
+// folder or a symlink), with its size.
 type ReadStep struct {
-	Path string `json:"path"`
-	Why  string `json:"why"`
+	Path   string `json:"path"`
+	Why    string `json:"why"`
+	Lines  int    `json:"lines"`
+	Tokens int    `json:"tokens"` // estimated
+	// Large is set above the read-large setting (default 2,000 tokens):
+	// read the parts you need.
+	Large bool `json:"large,omitempty"`
+}
+
+// Section is a section of the checkpoint body.
+type Section struct {
+	Title string `json:"title"`
+	Text  string `json:"text"`
 }
 
 // NextCommand is what to do instead of continuing with the current item:
@@ -152,6 +178,8 @@ type resumeData struct {
 	cpMissing bool // the checkpoint file was read from its commit
 	cpCommit  string
 	limits    map[string]int // retry budgets
+	oldTodo   *mdstate.Todo  // TODO.md as the latest checkpoint committed it
+	full      bool           // --full: every section of the checkpoint
 }
 
 // Build assembles the re-entry context of w's workflow within the budget
@@ -169,11 +197,17 @@ func Build(w *workspace.Workspace, o Options) (*Resume, error) {
 	st, td := sn.State, sn.Todo
 	now := w.Now()
 	r := &Resume{Schema: workspace.SchemaVersion, Root: w.Root, Warnings: []Warning{}, Read: []ReadStep{},
-		NextActions: []string{}, Decisions: []string{}, Summary: []string{}, Specs: []string{}, Retries: []RetrySpent{}, Omitted: []Omission{}}
+		Attempts: []lifecycle.Attempt{}, NextActions: []NextAction{}, Decisions: []string{}, Summary: []string{}, Specs: []string{}, Retries: []RetrySpent{},
+		Sections: []Section{}, SectionsLeft: []string{}, Omitted: []Omission{}}
 	r.Project = projectName(st.Title)
 	r.Phase, r.Status, r.Mode = st.Get("phase"), st.Get("status"), st.Get("mode")
 	r.Progress.Done, r.Progress.Skipped, r.Progress.Total = td.Counts("*")
 	d := &resumeData{r: r, w: w, sn: sn}
+	limits, err := lifecycle.RetryLimits(st)
+	if err != nil {
+		limits = lifecycle.DefaultRetryLimits() // the lint warning says what is wrong
+	}
+	d.limits = limits
 	for _, e := range st.Decisions {
 		if !workspace.IsNone(e.Text) {
 			d.decisions = append(d.decisions, e)
@@ -192,11 +226,19 @@ func Build(w *workspace.Workspace, o Options) (*Resume, error) {
 	if cur := td.Current(); len(cur) > 0 {
 		iv := lifecycle.ViewItem(cur[0])
 		r.Current = &iv
+		r.Attempts = append(r.Attempts, lifecycle.AttemptsOn(st, cur[0])...)
 	}
+	rec, rerr := journal.ReadInterrupted(w)
 	for _, n := range w.Notes {
 		// Opening the workspace completed or rolled back a checkpoint
 		// that a crash interrupted: the agent must know.
+		if rec != nil && n == rec.Note {
+			continue // said below, with what it was given
+		}
 		r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-interrupted", Message: n})
+	}
+	if rerr != nil {
+		r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-interrupted", Message: rerr.Error()})
 	}
 	if w.Repo != nil {
 		if err := d.git(now); err != nil {
@@ -209,7 +251,12 @@ func Build(w *workspace.Workspace, o Options) (*Resume, error) {
 			Message: "not in a git repository: checkpoint history, HEAD and uncommitted work cannot be checked, and wf checkpoint will not work until this folder is in one (git init)"})
 		d.noGit(now)
 	}
+	if rec != nil {
+		d.interrupted(rec)
+	}
+	d.full = o.Full
 	d.state(now)
+	d.sections()
 	budget := 0
 	if !o.Full {
 		budget = o.Budget
@@ -347,7 +394,7 @@ func (d *resumeData) git(now time.Time) error {
 		}
 	}
 	if cp.Ref == "HEAD" && !head.Unborn && head.Hash != commit {
-		n, reached, err := repo.CommitsSince(head.Hash, commit, 1000)
+		n, reached, err := repo.RevCount(head.Hash, commit)
 		if err != nil {
 			return err
 		}
@@ -361,11 +408,42 @@ func (d *resumeData) git(now time.Time) error {
 				Details: details})
 		} else {
 			r.Warnings = append(r.Warnings, Warning{Kind: "head-moved",
-				Message: fmt.Sprintf("HEAD (%s) does not descend from checkpoint %s's commit %s within 1,000 commits", history.Short(g.Head), history.ShortID(cp.ID), cp.Short())})
+				Message: fmt.Sprintf("HEAD (%s) does not descend from checkpoint %s's commit %s: %d %s on HEAD are not in it (git log %s..HEAD)", history.Short(g.Head), history.ShortID(cp.ID), cp.Short(), n, plural(n, "commit", "commits"), cp.Short())})
 		}
 	}
 	d.workSince(head, cp)
 	return d.todoSince(cp, commit)
+}
+
+// interrupted reports the checkpoint a crash interrupted and recovery
+// rolled back (whichever wf command did it): what it was given, and the
+// one command that finishes it.
+func (d *resumeData) interrupted(rec *journal.Interrupted) {
+	r := d.r
+	wn := Warning{Kind: "checkpoint-interrupted",
+		Message: fmt.Sprintf("a checkpoint was interrupted (%s, %s): nothing of it was committed", rec.Note, age(d.w.Now(), rec.When))}
+	rq := rec.Request
+	if rq == nil {
+		r.Warnings = append(r.Warnings, wn)
+		return
+	}
+	if rq.Title != "" {
+		wn.Details = append(wn.Details, "title: "+rq.Title)
+	}
+	if rq.Summary != "" {
+		wn.Details = append(wn.Details, "summary: "+workspace.OneLine(rq.Summary))
+	}
+	for _, x := range rq.Decisions {
+		wn.Details = append(wn.Details, "decision (not in the log yet): "+x)
+	}
+	for _, x := range rq.Next {
+		wn.Details = append(wn.Details, "next: "+x)
+	}
+	r.Warnings = append(r.Warnings, wn)
+	if r.Command == nil {
+		r.Command = &NextCommand{Command: "wf checkpoint --resume-interrupted",
+			Why: "finish the interrupted checkpoint with what it was given (its work and ticked items are in the work tree)"}
+	}
 }
 
 // resumeLost looks in HEAD's reflog for a checkpoint commit newer than
@@ -396,7 +474,7 @@ func (d *resumeData) lost(head gitcp.HeadInfo, cp *history.LogEntry) {
 		if e.New == head.Hash {
 			continue
 		}
-		if _, reached, err := repo.CommitsSince(head.Hash, e.New, 500); err != nil || reached {
+		if _, reached, err := repo.RevCount(head.Hash, e.New); err != nil || reached {
 			continue // still in HEAD's history
 		}
 		id := tr[history.TrailerCheckpoint]
@@ -460,9 +538,23 @@ func (d *resumeData) workSince(head gitcp.HeadInfo, cp *history.LogEntry) {
 	}
 	msg := fmt.Sprintf("work not checkpointed since %s: %d %s changed (+%d -%d)", since, len(stats), plural(len(stats), "file", "files"), add, del)
 	if work && cp != nil {
-		msg += "; the last session was probably interrupted: look at it (git diff " + history.Short(from.String()) + ") before going on"
+		msg += "; the last session was probably interrupted: look at all of it before going on (" + d.diffHint(from, cp) + ")"
 	}
 	r.Warnings = append(r.Warnings, Warning{Kind: "uncommitted", Message: msg, Details: fileDetails(stats, history.Short(from.String()))})
+}
+
+// diffHint is a command that shows all the work since from: git status
+// --short lists new files, which git diff never shows. In ref mode the
+// checkpoint's tree is not the branch's, so git diff against it would
+// show files untracked on the branch as deleted: a throwaway index
+// (in the git folder) holding the whole work tree (git add -A into it touches neither the
+// real index nor the branch) compares the work tree with the checkpoint.
+func (d *resumeData) diffHint(from gitcp.Hash, cp *history.LogEntry) string {
+	c := history.Short(from.String())
+	if cp.Ref == "HEAD" {
+		return "git status --short; git diff " + c
+	}
+	return fmt.Sprintf("i=$(git rev-parse --git-path wf/diff-index) && GIT_INDEX_FILE=$i git add -A && GIT_INDEX_FILE=$i git diff --cached %s; rm -f $i", c)
 }
 
 // fileDetails lists changed files with their line counts, at most 12.
@@ -490,6 +582,7 @@ func (d *resumeData) todoSince(cp *history.LogEntry, commit gitcp.Hash) error {
 	var old []byte
 	if h, err := w.Repo.BlobHashAt(commit, path); err == nil {
 		if h == gitcp.BlobHash(d.sn.TodoBytes()) {
+			d.oldTodo = td
 			return nil // the usual case: unchanged, nothing to parse
 		}
 		if old, err = w.Repo.ReadBlob(h); err != nil {
@@ -499,15 +592,25 @@ func (d *resumeData) todoSince(cp *history.LogEntry, commit gitcp.Hash) error {
 		return nil // in neither
 	}
 	otd := mdstate.ParseTodo(workspace.TodoFile, old)
+	d.oldTodo = otd
 	oldMark := make(map[string][]mdstate.Mark, len(otd.Items))
 	for _, it := range otd.Items {
 		oldMark[it.Text] = append(oldMark[it.Text], it.Mark)
 	}
+	// Who changed it: the copy of what the last wf command wrote tells a
+	// wf edit from a hand edit.
+	last := w.LastTodoWrite()
+	byWf := last != nil && bytes.Equal(last, d.sn.TodoBytes())
+	wfText := w.TodoAddedByWf()
 	var ticked, reopened, added []string
 	for _, it := range td.Items {
 		ms := oldMark[it.Text]
 		if len(ms) == 0 {
-			added = append(added, fmt.Sprintf("#%d %s", it.N, it.Text))
+			who := "by hand"
+			if wfText[it.Text] {
+				who = "by a wf command"
+			}
+			added = append(added, fmt.Sprintf("#%d %s (%s)", it.N, it.Text, who))
 			continue
 		}
 		m := ms[0]
@@ -545,7 +648,14 @@ func (d *resumeData) todoSince(cp *history.LogEntry, commit gitcp.Hash) error {
 	if removed > 0 {
 		parts = append(parts, fmt.Sprintf("%d removed", removed))
 	}
-	msg := fmt.Sprintf("%s changed since checkpoint %s: %s (not in any checkpoint yet)", w.Rel(workspace.TodoFile), history.ShortID(cp.ID), strings.Join(parts, ", "))
+	who := "edited by hand since the last wf command"
+	switch {
+	case byWf:
+		who = "by wf commands"
+	case last == nil:
+		who = "by hand (no wf command wrote it here since)"
+	}
+	msg := fmt.Sprintf("%s changed since checkpoint %s, %s: %s (not in any checkpoint yet)", w.Rel(workspace.TodoFile), history.ShortID(cp.ID), who, strings.Join(parts, ", "))
 	if len(ticked) > 0 {
 		msg += "; items ticked since may hold work that was never checkpointed"
 	}
@@ -599,11 +709,11 @@ func (d *resumeData) state(now time.Time) {
 	}
 	for _, e := range d.blockers {
 		r.Warnings = append(r.Warnings, Warning{Kind: "blocked",
-			Message: fmt.Sprintf("blocker (%s:%d): %s", st.Src.Path, e.Line, e.Text)})
+			Message: fmt.Sprintf("blocker (%s:%d): %s", st.Src.Path, e.Line, d.renumber(e.Text))})
 	}
 	for _, e := range d.waits {
 		r.Warnings = append(r.Warnings, Warning{Kind: "waiting",
-			Message: fmt.Sprintf("waiting (%s:%d): %s", st.Src.Path, e.Line, e.Text)})
+			Message: fmt.Sprintf("waiting (%s:%d): %s", st.Src.Path, e.Line, d.renumber(e.Text))})
 	}
 	if r.Command == nil {
 		switch {
@@ -632,6 +742,19 @@ func (d *resumeData) state(now time.Time) {
 				limit = v
 			}
 		}
+		if hb, note, ok := lifecycle.LastHeartbeat(w); ok && now.Sub(hb) <= limit {
+			// A sign of life younger than stale-after: a session may still
+			// be at work here.
+			msg := fmt.Sprintf("another session may still be working here (heartbeat %s", age(now, hb))
+			if note != "" {
+				msg += ": " + capText(workspace.OneLine(note), capShort)
+			}
+			msg += fmt.Sprintf("): if it is, leave this workflow to it; if it died, a person says so, or wait until the heartbeat is %s old (heartbeat-stale) and take over with wf heartbeat", fmtDuration(limit))
+			r.Warnings = append(r.Warnings, Warning{Kind: "live-session", Message: msg})
+			if r.Command == nil {
+				r.Command = &NextCommand{Why: "make sure no other session is working here (see the warning) before you change anything"}
+			}
+		}
 		if !last.IsZero() && now.Sub(last) > limit {
 			r.Warnings = append(r.Warnings, Warning{Kind: "stale-heartbeat",
 				Message: fmt.Sprintf("status is running but the last %s was %s (stale after %s): the session that was running probably died; you are taking over (wf heartbeat while you work)", src, age(now, last), fmtDuration(limit))})
@@ -639,6 +762,12 @@ func (d *resumeData) state(now time.Time) {
 				r.Warnings[len(r.Warnings)-1].Details = []string{"its last heartbeat said: " + note}
 			}
 		}
+	}
+	// One phase: the header's is workflow-state.md's; a current item under
+	// another phase's heading is a contradiction the agent must resolve.
+	if c := r.Current; c != nil && c.Phase != "" && r.Phase != "" && !strings.EqualFold(c.Phase, strings.TrimSpace(r.Phase)) {
+		r.Warnings = append(r.Warnings, Warning{Kind: "phase-mismatch",
+			Message: fmt.Sprintf("%s says the phase is %s, but the current item #%d is under \"## %s\" in %s: set **Current phase** to %s if that phase has begun, or mark an item of %s current", st.Src.Path, r.Phase, c.N, c.Phase, td.Src.Path, c.Phase, r.Phase)})
 	}
 	for _, dg := range lint.Lint(d.sn) {
 		if dg.Severity == lint.SevError {
@@ -650,25 +779,36 @@ func (d *resumeData) state(now time.Time) {
 		}
 	}
 	// What to read first.
+	large := workspace.DefaultReadLarge
+	if n, err := strconv.Atoi(strings.TrimSpace(st.Setting("read-large"))); err == nil && n > 0 {
+		large = n
+	}
+	read := func(p, why string) {
+		if s, ok := readStep(p, why, large); ok {
+			s.Path = w.RelWD(p)
+			r.Read = append(r.Read, s)
+		}
+	}
 	conv := st.Setting("conventions")
 	if conv != "" {
-		r.Read = append(r.Read, ReadStep{Path: conv, Why: "project conventions (Settings: conventions)"})
+		p := filepath.FromSlash(conv)
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(w.Top(), p) // a path from the repository top
+		}
+		read(p, "project conventions (Settings: conventions)")
 	} else {
 		for _, name := range workspace.ConventionFiles()[:2] { // CLAUDE.md, AGENTS.md
 			for _, dir := range uniq(w.Top(), w.Root) {
-				p := filepath.Join(dir, name)
-				if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-					r.Read = append(r.Read, ReadStep{Path: w.RelWD(p), Why: "project conventions"})
-				}
+				read(filepath.Join(dir, name), "project conventions")
 			}
 		}
 	}
-	r.Read = append(r.Read, ReadStep{Path: w.Rel(workspace.StateFile), Why: "phase, status, waits, the decisions log"})
+	read(w.Path(workspace.StateFile), "phase, status, waits, the decisions log")
 	if c := r.Checkpoint; c != nil && c.File != "" {
 		if d.cpMissing {
-			r.Read = append(r.Read, ReadStep{Path: c.File, Why: "the latest checkpoint (not in the work tree: git show " + c.File + ")"})
+			r.Read = append(r.Read, ReadStep{Path: c.File, Why: "the latest checkpoint (not in the work tree: git show " + c.File + ")", Lines: strings.Count(string(d.cpContent), "\n"), Tokens: tokens.EstimateTokens(string(d.cpContent))})
 		} else {
-			r.Read = append(r.Read, ReadStep{Path: c.File, Why: "the latest checkpoint"})
+			read(w.Path(filepath.Join(workspace.CheckpointsDir, c.ID+".md")), "the latest checkpoint")
 		}
 	}
 	todoWhy := "the remaining work"
@@ -678,18 +818,14 @@ func (d *resumeData) state(now time.Time) {
 	if d.sn.TodoMissing {
 		d.noTodo()
 	} else {
-		r.Read = append(r.Read, ReadStep{Path: w.Rel(workspace.TodoFile), Why: todoWhy})
+		read(w.Path(workspace.TodoFile), todoWhy)
 	}
 	// The checkpoint's own sections.
+	var cpNext []string
 	if d.cpContent != nil {
 		b := checkpoint.ParseBody(d.cpContent)
 		d.cpDoc = b
-		for _, it := range checkpoint.ListItems(b.Sections[checkpoint.SecNext]) {
-			if strings.HasPrefix(it, "(none") || closedItem(td, it) {
-				continue
-			}
-			r.NextActions = append(r.NextActions, it)
-		}
+		cpNext = checkpoint.ListItems(b.Sections[checkpoint.SecNext])
 		for _, line := range strings.Split(strings.Trim(b.Sections[checkpoint.SecSummary], "\n"), "\n") {
 			t := strings.TrimSpace(line)
 			s, _ := sections.CutItem(t)
@@ -706,22 +842,11 @@ func (d *resumeData) state(now time.Time) {
 					continue
 				}
 				d.extraRead = append(d.extraRead, p)
-				r.Read = append(r.Read, ReadStep{Path: w.RelWD(filepath.Join(w.Top(), filepath.FromSlash(p))), Why: "named in the checkpoint's context"})
+				read(filepath.Join(w.Top(), filepath.FromSlash(p)), "named in the checkpoint's context")
 			}
 		}
 	}
-	if len(r.NextActions) == 0 {
-		n := 0
-		for _, it := range td.Items {
-			if n == 5 {
-				break
-			}
-			if it.IsOpen() && (r.Current == nil || it.N != r.Current.N) {
-				r.NextActions = append(r.NextActions, fmt.Sprintf("%s (TODO item %d)", it.Text, it.N))
-				n++
-			}
-		}
-	}
+	d.nextActions(cpNext)
 	if r.Command == nil {
 		open := td.NextOpen()
 		switch {
@@ -736,16 +861,11 @@ func (d *resumeData) state(now time.Time) {
 		}
 	}
 	// Items whose retry budget is spent.
-	limits, err := lifecycle.RetryLimits(st)
-	if err != nil {
-		limits = lifecycle.DefaultRetryLimits() // the lint warning says what is wrong
-	}
-	d.limits = limits
 	for _, it := range td.Items {
 		if len(it.Failures) == 0 || !it.IsOpen() {
 			continue
 		}
-		if sp := lifecycle.SpentBuckets(it, limits); len(sp) > 0 {
+		if sp := lifecycle.SpentBuckets(it, d.limits); len(sp) > 0 {
 			r.Retries = append(r.Retries, RetrySpent{N: it.N, Line: it.Line, Text: it.Text, Buckets: sp})
 		}
 	}
@@ -764,23 +884,67 @@ func (d *resumeData) state(now time.Time) {
 	}
 }
 
-// todoItemRef matches the "(TODO item N" wf writes after a derived next
-// action.
-var todoItemRef = regexp.MustCompile(`\(TODO item (\d+)[,)]`)
+// sections picks the checkpoint's sections to print beside the parts
+// resume derives: the Context, the Summary and the Next Actions are shown
+// above (as "Read first", the summary and the next actions); with --full
+// every other section follows as written, else only the sections the
+// agent wrote (not wf's own Key Decisions and Current File State, which
+// the decisions log and the work-tree warning give fresher), and the rest
+// are named.
+func (d *resumeData) sections() {
+	b, r := d.cpDoc, d.r
+	if b == nil {
+		return
+	}
+	for _, k := range []struct{ key, title string }{{checkpoint.SecDecisions, "Key Decisions"}, {checkpoint.SecFiles, "Current File State"}} {
+		text := strings.Trim(b.Sections[k.key], "\n")
+		if text == "" || workspace.IsNone(text) || strings.HasPrefix(text, "- no files changed") {
+			continue
+		}
+		if d.full {
+			r.Sections = append(r.Sections, Section{Title: k.title, Text: text})
+		} else {
+			r.SectionsLeft = append(r.SectionsLeft, k.title)
+		}
+	}
+	if d.full {
+		if c := strings.Trim(b.Sections[checkpoint.SecContext], "\n"); c != "" {
+			r.Sections = append([]Section{{Title: "Context Required to Resume", Text: c}}, r.Sections...)
+		}
+	}
+	for _, x := range b.Extra {
+		if t := strings.Trim(x.Text, "\n"); t != "" {
+			r.Sections = append(r.Sections, Section{Title: x.Title, Text: t})
+		}
+	}
+}
 
-// closedItem reports whether a next action names a TODO item that is done
-// or skipped by now (with the same text: numbers shift when items move).
-func closedItem(td *mdstate.Todo, action string) bool {
-	m := todoItemRef.FindStringSubmatch(action)
-	if m == nil {
-		return false
+// readStep measures the file at p for "Read first": only a regular file
+// (Lstat: a symlink is not followed, a folder is not a file to read); its
+// lines and estimated tokens, estimated from its size above 256 KB rather
+// than read whole.
+func readStep(p, why string, large int) (ReadStep, bool) {
+	fi, err := os.Lstat(p)
+	if err != nil || !fi.Mode().IsRegular() {
+		return ReadStep{}, false
 	}
-	n, _ := strconv.Atoi(m[1])
-	if n < 1 || n > len(td.Items) {
-		return false
+	s := ReadStep{Why: why}
+	if fi.Size() > 256<<10 {
+		s.Tokens = int(fi.Size() / 3)
+		s.Lines = -1 // not counted
+	} else {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return ReadStep{}, false
+		}
+		s.Lines = strings.Count(string(data), "\n")
+		if len(data) > 0 && data[len(data)-1] != '\n' {
+			s.Lines++
+		}
+		s.Tokens = tokens.EstimateTokens(string(data))
 	}
-	it := td.Items[n-1]
-	return !it.IsOpen() && strings.HasPrefix(action, it.Text)
+	s.Large = s.Tokens > large
+	return s, true
 }
 
 // resumeNoTodo reports a missing TODO.md and how to get it back.

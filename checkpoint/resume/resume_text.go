@@ -22,6 +22,10 @@ func partCost(s string) int { return tokens.EstimatePart(s) }
 
 // rItem is one line (or a few) of a block.
 type rItem struct {
+	// group is a line printed before the item when the item before it
+	// (of those kept) has another group: a day of decisions, the source
+	// of next actions.
+	group               string
 	full, short         string // short == full when there is no shorter form
 	fullCost, shortCost int
 	shortened           bool
@@ -74,7 +78,12 @@ func (b *rBlock) cost() int {
 		return 0
 	}
 	c := partCost(b.head) + b.moreCost + costNewlineOnly
+	group := ""
 	for i := b.lo; i < b.hi; i++ {
+		if g := b.items[i].group; g != "" && g != group {
+			c += partCost(g)
+			group = g
+		}
 		c += b.items[i].cost()
 	}
 	return c
@@ -85,7 +94,12 @@ func (b *rBlock) render(sb *strings.Builder) {
 		return
 	}
 	sb.WriteString(b.head)
+	group := ""
 	for i := b.lo; i < b.hi; i++ {
+		if g := b.items[i].group; g != "" && g != group {
+			sb.WriteString(g)
+			group = g
+		}
 		sb.WriteString(b.items[i].text())
 	}
 	sb.WriteString(b.moreLine())
@@ -133,6 +147,10 @@ func capTokens(s string, n int) string {
 	return capText(s, lo)
 }
 
+// defaultDecisions is how many of the newest decisions the budgeted
+// output shows; the omission line names the rest and where they are.
+const defaultDecisions = 10
+
 // Byte caps of single items, so that one huge line (a pasted log in a
 // decision) cannot crowd out everything else.
 const (
@@ -160,7 +178,15 @@ func (d *resumeData) fit(budget int) {
 			}
 			b.moreCost = 0
 		}
-		shortened := budget > 0 && fitBlocks(blocks, byKey, target)
+		// The budget is a ceiling, not a target: the default output
+		// shows the newest decisions and says where the rest are.
+		capped := false
+		if b := byKey["decisions"]; b != nil && budget > 0 && len(b.items) > defaultDecisions {
+			b.lo = len(b.items) - defaultDecisions
+			b.moreCost = partCost(b.moreLine())
+			capped = true
+		}
+		shortened := budget > 0 && fitBlocks(blocks, byKey, target) || capped
 		var sb strings.Builder
 		for _, b := range blocks {
 			b.render(&sb)
@@ -222,12 +248,14 @@ func fitBlocks(blocks []*rBlock, byKey map[string]*rBlock, target int) bool {
 	}
 	stages := []stage{
 		{key: "summary", keep: 3},
+		{key: "sections", keep: 1},
 		{key: "read", keep: 4},
 		{key: "decisions", keep: 10},
 		{key: "next", keep: 5},
 		{key: "summary", keep: 0},
 		{key: "decisions", keep: 3},
 		{key: "specs", keep: 1},
+		{key: "sections", keep: 0},
 		{key: "footer", keep: 0},
 		{key: "next", keep: 3},
 		{key: "decisions", keep: 0},
@@ -399,35 +427,40 @@ func (d *resumeData) blocks() []*rBlock {
 	if len(r.Read) > 0 {
 		b := &rBlock{key: "read", head: "## Read first, in order\n", what: "files to read", where: "wf resume --full"}
 		for i, s := range r.Read {
-			line := fmt.Sprintf("%d. %s: %s\n", i+1, s.Path, s.Why)
+			size := fmt.Sprintf("%d lines", s.Lines)
+			switch {
+			case s.Large:
+				size = fmt.Sprintf("large, ~%s tokens: read the parts you need", thousands(s.Tokens))
+			case s.Lines < 0:
+				size = fmt.Sprintf("~%s tokens", thousands(s.Tokens))
+			case s.Lines == 1:
+				size = "1 line"
+			}
+			line := fmt.Sprintf("%d. %s (%s): %s\n", i+1, s.Path, size, s.Why)
 			b.items = append(b.items, newItem(line, line))
 		}
 		add(b)
 	}
 
-	// The current item.
+	// The current item, once, with its failed attempts.
 	if c := r.Current; c != nil {
 		b := &rBlock{key: "current", head: "## Current item\n"}
-		loc := fmt.Sprintf("#%d, %s:%d", c.N, d.sn.Todo.Src.Path, c.Line)
-		if c.Phase != "" {
+		loc := fmt.Sprintf("%s:%d", d.sn.Todo.Src.Path, c.Line)
+		if c.Phase != "" && !strings.EqualFold(c.Phase, r.Phase) {
 			loc += ", phase " + c.Phase
 		}
 		state := ""
 		if c.State != "open" {
 			state = " (already " + c.State + ")"
+		} else if why := d.currentBlocked(); why != "" {
+			state = " (" + why + ")"
 		}
-		if len(c.Failures) > 0 {
-			var parts []string
-			for _, f := range c.Failures {
-				if l, ok := d.limits[f.Bucket]; ok {
-					parts = append(parts, fmt.Sprintf("%s %d/%d", f.Bucket, f.Count, l))
-				} else {
-					parts = append(parts, fmt.Sprintf("%s %d", f.Bucket, f.Count))
-				}
-			}
-			state += "; failed before: " + strings.Join(parts, ", ")
+		var f strings.Builder
+		fmt.Fprintf(&f, "#%d %s%s  (%s)\n", c.N, capText(c.Text, capLine), state, loc)
+		for _, l := range attemptLines(r.Attempts, c, d.limits) {
+			f.WriteString("- " + l + "\n")
 		}
-		b.items = []rItem{newItem(capText(c.Text, capLine)+state+"  ("+loc+")\n", capText(c.Text, capShort)+state+"  (#"+fmt.Sprint(c.N)+")\n")}
+		b.items = []rItem{newItem(f.String(), fmt.Sprintf("#%d %s%s\n", c.N, capText(c.Text, capShort), state))}
 		add(b)
 	}
 
@@ -441,15 +474,46 @@ func (d *resumeData) blocks() []*rBlock {
 		add(b)
 	}
 
-	// Next actions.
+	// Next actions: the checkpoint's own, labelled, then TODO.md's next
+	// open items, each with its number of today.
 	if len(r.NextActions) > 0 {
 		src := "the checkpoint's Next Actions"
 		if r.Checkpoint != nil && r.Checkpoint.File != "" {
 			src = r.Checkpoint.File
 		}
-		b := &rBlock{key: "next", head: "## Next actions, in order\n", what: "next actions", where: src}
-		for i, a := range r.NextActions {
-			b.items = append(b.items, newItem(fmt.Sprintf("%d. %s\n", i+1, capText(a, capLine)), fmt.Sprintf("%d. %s\n", i+1, capText(a, capShort))))
+		b := &rBlock{key: "next", head: "## Next actions\n", what: "next actions", where: src}
+		i, prev := 0, ""
+		for _, a := range r.NextActions {
+			group := ""
+			if a.Source != prev {
+				switch {
+				case a.Source == "checkpoint" && r.Checkpoint != nil:
+					group = fmt.Sprintf("From checkpoint %s:\n", history.ShortID(r.Checkpoint.ID))
+				case a.Source == "checkpoint":
+					group = "From the latest checkpoint:\n"
+				case r.Current != nil:
+					group = fmt.Sprintf("Then, in order (open items after #%d in %s):\n", r.Current.N, d.sn.Todo.Src.Path)
+				default:
+					group = fmt.Sprintf("Then, in order (open items of %s):\n", d.sn.Todo.Src.Path)
+				}
+				prev, i = a.Source, 0
+			}
+			i++
+			var full, short string
+			if a.Source == "todo" {
+				full = fmt.Sprintf("- #%d %s\n", a.N, capText(a.Text, capLine))
+				short = fmt.Sprintf("- #%d %s\n", a.N, capText(a.Text, capShort))
+			} else {
+				num := ""
+				if a.N > 0 {
+					num = fmt.Sprintf(" (#%d)", a.N)
+				}
+				full = fmt.Sprintf("%d. %s%s\n", i, capText(a.Text, capLine), num)
+				short = fmt.Sprintf("%d. %s%s\n", i, capText(a.Text, capShort), num)
+			}
+			it := newItem(full, short)
+			it.group = group
+			b.items = append(b.items, it)
 		}
 		add(b)
 	}
@@ -458,9 +522,13 @@ func (d *resumeData) blocks() []*rBlock {
 	if len(d.decisions) > 0 {
 		where := fmt.Sprintf("%s:%d (Decisions Log)", sf, d.decisions[0].Line)
 		b := &rBlock{key: "decisions", head: "## Key decisions (do not re-evaluate)\n", what: "decisions", where: where, front: true}
-		for _, e := range d.decisions {
-			line := "- " + capText(e.Text, capLine) + "\n"
-			b.items = append(b.items, newItem(line, line))
+		for _, dc := range compactTimes(d.decisions) {
+			line := "- " + capText(dc.text, capLine) + "\n"
+			it := newItem(line, line)
+			if dc.day != "" {
+				it.group = dc.day + ":\n"
+			}
+			b.items = append(b.items, it)
 		}
 		add(b)
 	}
@@ -470,6 +538,28 @@ func (d *resumeData) blocks() []*rBlock {
 		b := &rBlock{key: "summary", head: "## Latest checkpoint's summary\n", what: "summary lines", where: r.Checkpoint.File}
 		for _, l := range r.Summary {
 			line := capText(l, capLine) + "\n"
+			b.items = append(b.items, newItem(line, line))
+		}
+		add(b)
+	}
+
+	// The checkpoint's other sections: each is one item, dropped whole
+	// (and then named) when the budget is short.
+	if len(r.Sections) > 0 || len(r.SectionsLeft) > 0 {
+		b := &rBlock{key: "sections", head: "## More from the latest checkpoint\n", what: "checkpoint sections", where: r.Checkpoint.File}
+		if len(r.Sections) == 0 {
+			b.head = "" // only the line naming what is left out
+		}
+		for _, x := range r.Sections {
+			body := x.Text
+			if !d.full {
+				body = capText(body, capLine*2)
+			}
+			it := newItem("### "+x.Title+"\n"+body+"\n", "### "+x.Title+"\n"+capText(x.Text, capShort)+"\n")
+			b.items = append(b.items, it)
+		}
+		if len(r.SectionsLeft) > 0 {
+			line := fmt.Sprintf("(Not shown: %s; read %s.)\n", strings.Join(r.SectionsLeft, ", "), r.Checkpoint.File)
 			b.items = append(b.items, newItem(line, line))
 		}
 		add(b)
@@ -485,18 +575,11 @@ func (d *resumeData) blocks() []*rBlock {
 		add(b)
 	}
 
-	// The loop the agent is in.
-	b := &rBlock{key: "footer", head: "## After each TODO item\n"}
-	n := "N"
-	if r.Current != nil {
-		n = fmt.Sprint(r.Current.N)
+	// The closing line: what to do when the current item is done, or,
+	// when something comes first, that it does.
+	if line := d.closing(); line != "" {
+		add(&rBlock{key: "footer", items: []rItem{newItem(line, line)}})
 	}
-	line := fmt.Sprintf("`wf todo done %s`, then `wf checkpoint -m \"<what is done>\" [--next \"<next step>\"]...`; `wf heartbeat` now and then while a step runs long.\n", n)
-	if r.Git == nil {
-		line = fmt.Sprintf("`wf todo done %s`, and `wf decide \"<decision>\"` for decisions; checkpoints need a git repository.\n", n)
-	}
-	b.items = []rItem{newItem(line, line)}
-	add(b)
 	return out
 }
 
@@ -550,8 +633,23 @@ func (d *resumeData) keep(byKey map[string]*rBlock) {
 		r.Specs = r.Specs[b.lo:b.hi]
 		omit(b)
 	}
+	if b := byKey["sections"]; b != nil {
+		if n := b.hi - b.lo; n < len(r.Sections) {
+			r.Sections = r.Sections[:n]
+		}
+		omit(b)
+	}
 	if b := byKey["retries"]; b != nil {
 		r.Retries = r.Retries[b.lo:b.hi]
 		omit(b)
 	}
+}
+
+// thousands writes n with commas: 704,512.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

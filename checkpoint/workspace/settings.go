@@ -11,4 +11,8 @@ const (
 	// shortest first line, the first warning and the closing line fit in
 	// it.
 	MinResumeBudget = 200
+	// DefaultReadLarge is the size in estimated tokens above which wf
+	// resume lists a file to read as large (read the parts you need),
+	// when the read-large setting gives no other.
+	DefaultReadLarge = 2000
 )

@@ -438,6 +438,7 @@ func (w *Workspace) write(sn *Snapshot, state, todo []byte) error {
 		} else if err := mdstate.WriteFileAtomic(w.Path(TodoFile), todo, sn.todoRaw); err != nil {
 			return w.changed(TodoFile, err)
 		}
+		w.recordTodoWrite(todo)
 	}
 	if state != nil {
 		if err := mdstate.WriteFileAtomic(w.Path(StateFile), state, sn.stateRaw); err != nil {
@@ -445,6 +446,89 @@ func (w *Workspace) write(sn *Snapshot, state, todo []byte) error {
 		}
 	}
 	return nil
+}
+
+// todoWrittenFile, in the runtime folder, holds TODO.md as the last wf
+// command wrote it, so that wf resume can tell a wf edit from a hand edit.
+const todoWrittenFile = "todo-written"
+
+// recordTodoWrite keeps a copy of what wf wrote to TODO.md. It is a
+// cache: a failure loses only the distinction between wf's edits and hand
+// edits, so it is not reported.
+func (w *Workspace) recordTodoWrite(todo []byte) {
+	dir := w.RuntimeDir()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return
+	}
+	p := filepath.Join(dir, todoWrittenFile)
+	tmp := p + ".tmp"
+	if err := os.WriteFile(tmp, todo, 0o644); err != nil {
+		os.Remove(tmp)
+		return
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		os.Remove(tmp)
+	}
+}
+
+// LastTodoWrite returns TODO.md as the last wf command in this worktree
+// wrote it, nil when none is recorded.
+func (w *Workspace) LastTodoWrite() []byte {
+	data, err := os.ReadFile(filepath.Join(w.RuntimeDir(), todoWrittenFile))
+	if err != nil {
+		return nil
+	}
+	return data
+}
+
+// todoAddedFile, in the runtime folder, lists the texts of the items wf
+// todo add added, one a line, newest last (at most maxTodoAdded).
+const (
+	todoAddedFile = "todo-added"
+	maxTodoAdded  = 500
+)
+
+// RecordTodoAdded notes that a wf command added an item with text, so
+// that wf resume can tell it from an item added by hand. Like
+// recordTodoWrite, a cache: failures are not reported.
+func (w *Workspace) RecordTodoAdded(text string) {
+	dir := w.RuntimeDir()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return
+	}
+	p := filepath.Join(dir, todoAddedFile)
+	old, _ := os.ReadFile(p)
+	lines := strings.Split(strings.TrimRight(string(old), "\n"), "\n")
+	if len(old) == 0 {
+		lines = nil
+	}
+	lines = append(lines, OneLine(text))
+	if len(lines) > maxTodoAdded {
+		lines = lines[len(lines)-maxTodoAdded:]
+	}
+	tmp := p + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		os.Remove(tmp)
+		return
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		os.Remove(tmp)
+	}
+}
+
+// TodoAddedByWf returns the texts of the items wf commands added here.
+func (w *Workspace) TodoAddedByWf() map[string]bool {
+	data, err := os.ReadFile(filepath.Join(w.RuntimeDir(), todoAddedFile))
+	out := map[string]bool{}
+	if err != nil {
+		return out
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if l != "" {
+			out[l] = true
+		}
+	}
+	return out
 }
 
 // changed names the file in a bare [mdstate.ErrChanged] and says what to

@@ -43,6 +43,7 @@ func (e *env) checkpointCmd() *cli.Command {
 			&cli.BoolFlag{Name: "stdin", Usage: "read a Markdown body from stdin (its sections fill or extend the file's)"},
 			secretFlag, largeFlag,
 			&cli.StringFlag{Name: "on", Usage: "commit mode for this checkpoint: branch or ref (default: Settings: commit)"},
+			&cli.BoolFlag{Name: "resume-interrupted", Usage: "finish the checkpoint a crash interrupted, with the title, summary, decisions and next actions it was given (flags given now add to or replace them)"},
 			jsonFlag(),
 		},
 		Action: e.act(0, 1, "no arguments, or \"-\" to read the body from stdin", func(c *cli.Context, ve verbs.Env) error {
@@ -58,6 +59,7 @@ func (e *env) checkpointCmd() *cli.Command {
 				Title: c.String("message"), Summary: c.String("summary"),
 				Decisions: decisions.vals, Next: next.vals, Stdin: useStdin,
 				AllowSecret: secrets.vals, AllowLarge: large.vals, On: c.String("on"),
+				ResumeInterrupted: c.Bool("resume-interrupted"),
 			})
 			if err != nil {
 				return err

@@ -166,6 +166,16 @@ func (g *Graph) Date(pos int) int64 {
 	return int64(binary.BigEndian.Uint32(c)&3)<<32 | int64(binary.BigEndian.Uint32(c[4:]))
 }
 
+// Generation returns the topological level the file records for the
+// commit at pos (generation number v1: the top 30 bits of the CDAT date
+// word; one more than the highest of its parents', 1 for a root). It is 0
+// when the file was written without levels (GENERATION_NUMBER_ZERO), and
+// callers must then compute it.
+func (g *Graph) Generation(pos int) uint32 {
+	l, i := g.layer(pos)
+	return binary.BigEndian.Uint32(l.cdat[i*36+28:]) >> 2
+}
+
 // Parents appends the positions of the parents of the commit at pos to dst
 // and returns it; [ErrMalformed] when its extra edge list is cut short.
 func (g *Graph) Parents(dst []int, pos int) ([]int, error) {

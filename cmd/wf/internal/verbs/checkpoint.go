@@ -8,6 +8,7 @@ import (
 
 	"github.com/wf-tool/wf/checkpoint"
 	"github.com/wf-tool/wf/checkpoint/history"
+	"github.com/wf-tool/wf/checkpoint/journal"
 	"github.com/wf-tool/wf/checkpoint/workspace"
 )
 
@@ -26,6 +27,21 @@ type CheckpointOptions struct {
 	// On is the commit mode for this checkpoint: "branch", "ref", or ""
 	// for the workflow's setting.
 	On string
+	// ResumeInterrupted finishes the checkpoint a crash interrupted (the
+	// record journal.ReadInterrupted reads): what it was given, with the
+	// title, summary and mode given now replacing its own and decisions
+	// and next actions given now added.
+	ResumeInterrupted bool
+}
+
+// NoInterruptedError is --resume-interrupted with nothing to resume.
+type NoInterruptedError struct{}
+
+func (*NoInterruptedError) Error() string { return "no interrupted checkpoint to resume" }
+
+// Hint says what to run instead.
+func (*NoInterruptedError) Hint() string {
+	return `wf checkpoint -m "<what is done>"   (wf resume says when a checkpoint was interrupted)`
 }
 
 // Checkpoint writes and commits a checkpoint.
@@ -54,12 +70,46 @@ func Checkpoint(e Env, o CheckpointOptions) (*checkpoint.CheckpointResult, error
 		}
 		co.Body = checkpoint.ParseBody(body)
 	}
+	var ws *workspace.Workspace
+	if o.ResumeInterrupted {
+		var err error
+		if ws, err = e.open(); err != nil {
+			return nil, err
+		}
+		rec, err := journal.ReadInterrupted(ws)
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil || rec.Request == nil {
+			return nil, &NoInterruptedError{}
+		}
+		was, err := checkpoint.OptionsFrom(rec.Request)
+		if err != nil {
+			return nil, err
+		}
+		if strings.TrimSpace(co.Title) == "" {
+			co.Title = was.Title
+		}
+		if strings.TrimSpace(co.Summary) == "" {
+			co.Summary = was.Summary
+		}
+		if co.Mode == "" {
+			co.Mode = was.Mode
+		}
+		if co.Body == nil {
+			co.Body = was.Body
+		}
+		co.Decisions = append(was.Decisions, co.Decisions...)
+		co.Next = append(was.Next, co.Next...)
+	}
 	if strings.TrimSpace(co.Title) == "" && (co.Body == nil || co.Body.Title == "") {
 		return nil, Usagef(`wf checkpoint -m "API routes 60% complete"`, "a checkpoint needs a title: -m TEXT, or a \"# Title\" line in the body on stdin")
 	}
-	ws, err := e.open()
-	if err != nil {
-		return nil, err
+	if ws == nil {
+		var err error
+		if ws, err = e.open(); err != nil {
+			return nil, err
+		}
 	}
 	res, err := checkpoint.Checkpoint(ws, co)
 	if err != nil {

@@ -4,50 +4,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/wf-tool/wf/gitcp/gittest"
 )
-
-// TestCommitsSince counts as git rev-list --count base..from does on a
-// history with a merge, and says when base is not an ancestor.
-func TestCommitsSince(t *testing.T) {
-	dir := gittest.NewRepo(t)
-	commit := func(name string) Hash {
-		gittest.Write(t, dir, name, name+"\n")
-		gittest.Git(t, dir, "add", "-A")
-		gittest.Git(t, dir, "commit", "-q", "-m", name)
-		return NewHash(gittest.Git(t, dir, "rev-parse", "HEAD"))
-	}
-	commit("a")
-	base := commit("b")
-	gittest.Git(t, dir, "checkout", "-q", "-b", "side")
-	side := commit("s1")
-	commit("s2")
-	gittest.Git(t, dir, "checkout", "-q", "-")
-	commit("c")
-	gittest.Git(t, dir, "merge", "-q", "--no-edit", "side")
-	head := commit("d")
-	r := discover(t, dir)
-
-	want, _ := strconv.Atoi(gittest.Git(t, dir, "rev-list", "--count", base.String()+".."+head.String()))
-	n, reached, err := r.CommitsSince(head, base, 0)
-	if err != nil || !reached || n != want {
-		t.Errorf("CommitsSince(head, base) = %d, %v, %v; git rev-list says %d", n, reached, err, want)
-	}
-	if n, reached, _ := r.CommitsSince(head, head, 0); n != 0 || !reached {
-		t.Errorf("CommitsSince(head, head) = %d, %v", n, reached)
-	}
-	// side's commits are not ancestors of base: not reached, whole walk.
-	if n, reached, _ := r.CommitsSince(base, side, 0); reached || n != 2 {
-		t.Errorf("CommitsSince(base, side) = %d, %v; want 2 (a, b), false", n, reached)
-	}
-	if n, reached, _ := r.CommitsSince(head, side, 2); reached || n != 2 {
-		t.Errorf("with max 2: %d, %v", n, reached)
-	}
-}
 
 // TestDiscoverCeiling: GIT_CEILING_DIRECTORIES stops the walk up as in git.
 func TestDiscoverCeiling(t *testing.T) {
