@@ -346,7 +346,7 @@ func (d *resumeData) git(now time.Time) error {
 			r.Command = &NextCommand{Command: "git switch " + cp.Branch, Why: "go back to the branch the work was checkpointed on (or stay, if the switch was deliberate)"}
 		}
 	}
-	if cp.Ref == "HEAD" && !head.Unborn && head.Hash != commit {
+	if cp.OnHead && !head.Unborn && head.Hash != commit {
 		n, reached, err := repo.CommitsSince(head.Hash, commit, 1000)
 		if err != nil {
 			return err
@@ -433,7 +433,7 @@ func (d *resumeData) detached(head gitcp.HeadInfo, cp *history.LogEntry) {
 func (d *resumeData) workSince(head gitcp.HeadInfo, cp *history.LogEntry) {
 	w, r := d.w, d.r
 	from, since := head.Hash, "the last commit"
-	if cp != nil && (cp.Ref != "HEAD" || head.Hash.String() == cp.Commit) {
+	if cp != nil && (!cp.OnHead || head.Hash.String() == cp.Commit) {
 		// In ref mode the checkpoint holds the work tree; in branch mode
 		// it is HEAD unless commits came since, which head-moved reports,
 		// and then the work tree is compared with HEAD.
