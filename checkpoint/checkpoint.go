@@ -108,7 +108,7 @@ type CheckpointResult struct {
 	Committed int        `json:"committed"` // paths in the commit
 	Annotated []int      `json:"annotated"` // TODO items annotated with the id
 	Warning   string     `json:"warning,omitempty"`
-	Notes     []string   `json:"notes,omitempty"`
+	Notes     []string   `json:"notes"` // what opening the workflow did (crash recovery); [] for nothing
 }
 
 // Checkpoint writes a checkpoint file in w's state root, records it in
@@ -128,7 +128,7 @@ func Checkpoint(w *workspace.Workspace, o CheckpointOptions) (*CheckpointResult,
 	defer release()
 	res, err := checkpointLocked(w, o)
 	if res != nil {
-		res.Notes = append(notes, res.Notes...)
+		res.Notes = append(append([]string{}, notes...), res.Notes...)
 	}
 	return res, err
 }
