@@ -98,19 +98,18 @@ type FileView struct {
 
 // CheckpointResult is what `wf checkpoint` reports.
 type CheckpointResult struct {
-	Schema    int        `json:"schema"`
-	ID        string     `json:"id"`
-	Title     string     `json:"title"`
+	Schema int `json:"schema"`
+	// CheckpointRef names the checkpoint made: its Time is the commit's,
+	// its Ref the ref that moved.
+	history.CheckpointRef
 	File      string     `json:"file"` // from the git top level
-	Commit    string     `json:"commit"`
-	Ref       string     `json:"ref"`
 	Mode      string     `json:"mode"`
 	Previous  string     `json:"previous,omitempty"`
 	Files     []FileView `json:"files"`     // changed since the previous checkpoint
 	Committed int        `json:"committed"` // paths in the commit
 	Annotated []int      `json:"annotated"` // TODO items annotated with the id
 	Warning   string     `json:"warning,omitempty"`
-	Notes     []string   `json:"notes,omitempty"`
+	Notes     []string   `json:"notes"` // what opening the workflow did (crash recovery); [] for nothing
 }
 
 // Checkpoint writes a checkpoint file in w's state root, records it in
@@ -130,7 +129,7 @@ func Checkpoint(w *workspace.Workspace, o CheckpointOptions) (*CheckpointResult,
 	defer release()
 	res, err := checkpointLocked(w, o)
 	if res != nil {
-		res.Notes = append(notes, res.Notes...)
+		res.Notes = append(append([]string{}, notes...), res.Notes...)
 	}
 	return res, err
 }
@@ -267,7 +266,7 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 		return nil, err
 	}
 	phase, status := sn.State.Get("phase"), sn.State.Get("status")
-	res := &CheckpointResult{Schema: workspace.SchemaVersion, ID: id, Title: title, Mode: string(mode),
+	res := &CheckpointResult{Schema: workspace.SchemaVersion, CheckpointRef: history.CheckpointRef{ID: id, Title: title}, Mode: string(mode),
 		File: w.RelTop(w.Path(filepath.Join(workspace.CheckpointsDir, id+".md"))), Annotated: []int{}}
 	if prev != nil {
 		res.Previous = prev.Trailers[history.TrailerCheckpoint]
@@ -284,10 +283,11 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	}
 	step("intent")
 	var cr *gitcp.CommitResult
+	var commitTime time.Time // the time gitcp writes into the commit
 	for attempt := 0; ; attempt++ {
 		cr, err = repo.Commit(gitcp.CommitOptions{
 			Mode: mode, Message: msg, AllowSecret: allowSecret, AllowLarge: allowLarge,
-			AllowEmpty: true, Now: w.Now,
+			AllowEmpty: true, Now: func() time.Time { commitTime = w.Now(); return commitTime },
 			Stage: func(s *gitcp.Staged) ([]string, error) {
 				return stage(w, s, in, res, prev, o, step)
 			},
@@ -337,6 +337,7 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	}
 	step("done")
 	res.Commit, res.Ref, res.Warning, res.Committed = cr.Hash.String(), cr.Ref, cr.Warning, len(cr.Changes)
+	res.Time = commitTime.Truncate(time.Second) // git keeps whole seconds
 	return res, nil
 }
 

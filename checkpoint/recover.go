@@ -84,7 +84,7 @@ func Recover(w *workspace.Workspace, ref string, o RecoverOptions) (*RecoverResu
 	if err != nil {
 		return nil, fmt.Errorf("switched to branch %s at checkpoint %s, but the recovery checkpoint failed: %w", branch, e.ID, err)
 	}
-	cp.Notes = append(notes, cp.Notes...)
+	cp.Notes = append(append([]string{}, notes...), cp.Notes...)
 	res.Checkpoint = cp
 	return res, nil
 }

@@ -53,19 +53,30 @@ func CommitMessage(title, summary, id, phase, status, branch string) string {
 	return b.String()
 }
 
+// CheckpointRef names a checkpoint: the one shape every --json document
+// gives a checkpoint reference (wf log, show, checkpoint, recover, status;
+// resume's checkpoint has the same fields and a few more).
+type CheckpointRef struct {
+	ID     string    `json:"id"`
+	Title  string    `json:"title"`
+	Time   time.Time `json:"time"`
+	Commit string    `json:"commit"`
+	// Ref is the full name of the ref whose history holds the commit:
+	// the branch ("refs/heads/main"), the worktree's checkpoint ref (ref
+	// mode), or "HEAD" when HEAD is detached.
+	Ref string `json:"ref"`
+}
+
 // LogEntry is one checkpoint found in git history.
 type LogEntry struct {
-	ID     string    `json:"id"`
-	Time   time.Time `json:"time"`
-	Phase  string    `json:"phase,omitempty"`
-	Status string    `json:"status,omitempty"`
-	Branch string    `json:"branch,omitempty"` // the Wf-Branch trailer
-	Title  string    `json:"title"`
-	Commit string    `json:"commit"`
-	Parent string    `json:"parent,omitempty"`
-	// Ref is where the commit was found: "HEAD" (the branch history) or
-	// the worktree's checkpoint ref (ref mode).
-	Ref string `json:"ref"`
+	CheckpointRef
+	Phase  string `json:"phase,omitempty"`
+	Status string `json:"status,omitempty"`
+	Branch string `json:"branch,omitempty"` // the Wf-Branch trailer
+	Parent string `json:"parent,omitempty"`
+	// OnHead says the commit was found in the history of HEAD (not only
+	// in the checkpoint ref's).
+	OnHead bool `json:"-"`
 }
 
 // Short is the abbreviated commit hash.
@@ -82,18 +93,22 @@ func Log(w *workspace.Workspace, limit int) ([]LogEntry, error) {
 	if w.Repo == nil {
 		return nil, ErrNoRepo
 	}
-	var refs []string
+	var refs, names []string
 	if head, err := w.Repo.Head(); err != nil {
 		return nil, err
 	} else if !head.Unborn {
-		refs = append(refs, "HEAD")
+		name := head.Branch
+		if head.Detached || name == "" {
+			name = "HEAD"
+		}
+		refs, names = append(refs, "HEAD"), append(names, name)
 	}
 	if !w.RefValue(w.Repo.CheckpointRef()).IsZero() {
-		refs = append(refs, w.Repo.CheckpointRef())
+		refs, names = append(refs, w.Repo.CheckpointRef()), append(names, w.Repo.CheckpointRef())
 	}
 	seen := map[gitcp.Hash]bool{}
 	out := []LogEntry{}
-	for _, ref := range refs {
+	for i, ref := range refs {
 		es, err := w.Repo.Log(ref, "", limit)
 		if err != nil {
 			return nil, err
@@ -103,9 +118,9 @@ func Log(w *workspace.Workspace, limit int) ([]LogEntry, error) {
 				continue
 			}
 			seen[e.Hash] = true
-			le := LogEntry{ID: e.Trailers[TrailerCheckpoint], Time: e.Time, Phase: e.Trailers[TrailerPhase],
-				Status: e.Trailers[TrailerStatus], Branch: e.Trailers[TrailerBranch], Commit: e.Hash.String(), Ref: ref}
-			le.Title = strings.TrimSpace(strings.TrimPrefix(e.Subject, "checkpoint:"))
+			le := LogEntry{CheckpointRef: CheckpointRef{ID: e.Trailers[TrailerCheckpoint], Time: e.Time, Commit: e.Hash.String(), Ref: names[i],
+				Title: strings.TrimSpace(strings.TrimPrefix(e.Subject, "checkpoint:"))},
+				Phase: e.Trailers[TrailerPhase], Status: e.Trailers[TrailerStatus], Branch: e.Trailers[TrailerBranch], OnHead: ref == "HEAD"}
 			if len(e.Parents) > 0 {
 				le.Parent = e.Parents[0].String()
 			}
@@ -181,9 +196,9 @@ func ReflogOnly(w *workspace.Workspace, known []LogEntry) []LogEntry {
 				continue // not a checkpoint commit, or pruned
 			}
 			e := es[0]
-			le := LogEntry{ID: e.Trailers[TrailerCheckpoint], Time: e.Time, Phase: e.Trailers[TrailerPhase],
-				Status: e.Trailers[TrailerStatus], Branch: e.Trailers[TrailerBranch], Commit: c, Ref: "reflog"}
-			le.Title = strings.TrimSpace(strings.TrimPrefix(e.Subject, "checkpoint:"))
+			le := LogEntry{CheckpointRef: CheckpointRef{ID: e.Trailers[TrailerCheckpoint], Time: e.Time, Commit: c, Ref: "reflog",
+				Title: strings.TrimSpace(strings.TrimPrefix(e.Subject, "checkpoint:"))},
+				Phase: e.Trailers[TrailerPhase], Status: e.Trailers[TrailerStatus], Branch: e.Trailers[TrailerBranch]}
 			if len(e.Parents) > 0 {
 				le.Parent = e.Parents[0].String()
 			}

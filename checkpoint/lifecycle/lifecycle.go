@@ -38,8 +38,9 @@ type ItemView struct {
 	Current    bool   `json:"current,omitempty"`
 	Checkpoint string `json:"checkpoint,omitempty"`
 	Reason     string `json:"reason,omitempty"`
-	// Failures are the failed attempts by retry bucket, in written order.
-	Failures []FailureView `json:"failures,omitempty"`
+	// Failures are the failed attempts by retry bucket, in written order;
+	// never nil.
+	Failures []FailureView `json:"failures"`
 }
 
 // FailureView is one retry bucket's count on an item.
@@ -57,7 +58,8 @@ func ViewItem(it *mdstate.Item) ItemView {
 	case mdstate.Skipped:
 		st = "skipped"
 	}
-	v := ItemView{N: it.N, Line: it.Line, Depth: it.Depth, State: st, Text: it.Text, Phase: it.Phase, Current: it.Current, Checkpoint: it.Checkpoint, Reason: it.Reason}
+	v := ItemView{N: it.N, Line: it.Line, Depth: it.Depth, State: st, Text: it.Text, Phase: it.Phase, Current: it.Current, Checkpoint: it.Checkpoint, Reason: it.Reason,
+		Failures: []FailureView{}}
 	for _, f := range it.Failures {
 		v.Failures = append(v.Failures, FailureView{Bucket: f.Bucket, Count: f.Count})
 	}

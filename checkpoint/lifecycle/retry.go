@@ -75,8 +75,10 @@ type FailResult struct {
 	Limit  int      `json:"limit"`
 	// Spent is set when this attempt used up the bucket's budget: a
 	// blocker was added and the status set to blocked.
-	Spent   bool   `json:"spent"`
-	Blocker string `json:"blocker,omitempty"`
+	Spent bool `json:"spent"`
+	// Blocker is the blocker added when the budget was spent; nil when it
+	// was not.
+	Blocker *BlockerView `json:"blocker"`
 }
 
 // BucketError is a failure bucket the retry setting does not name.
@@ -146,11 +148,11 @@ func Fail(w *workspace.Workspace, ref, bucket, reason string) (*FailResult, erro
 		}
 		// The budget is spent: escalate.
 		res.Spent = true
-		res.Blocker = fmt.Sprintf("%s: retry budget spent on TODO item %d %q: %s %d/%d", w.Now().Format(workspace.Timestamp), it.N, it.Text, bucket, fs[i].Count, limit)
+		entry := fmt.Sprintf("%s: retry budget spent on TODO item %d %q: %s %d/%d", w.Now().Format(workspace.Timestamp), it.N, it.Text, bucket, fs[i].Count, limit)
 		if reason != "" {
-			res.Blocker += " (last failure: " + reason + ")"
+			entry += " (last failure: " + reason + ")"
 		}
-		state, st, err = st.AppendEntry("blockers", res.Blocker)
+		state, st, err = st.AppendEntry("blockers", entry)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -160,6 +162,8 @@ func Fail(w *workspace.Workspace, ref, bucket, reason string) (*FailResult, erro
 			}
 		}
 		sn.Edited(st, nil)
+		bs := ViewBlockers(st)
+		res.Blocker = &bs[len(bs)-1]
 		return state, todo, nil
 	})
 	if err != nil {

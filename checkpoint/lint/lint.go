@@ -193,6 +193,7 @@ func settingLine(st *mdstate.State, key string) int {
 // Recognition says, in words, what wf read from each file of sn and what
 // it did not use (kept as written): `wf status` and `wf lint` print both.
 func Recognition(sn *workspace.Snapshot) (rec, unrec []string) {
+	rec, unrec = []string{}, []string{} // never nil: --json lists are []
 	st, td := sn.State, sn.Todo
 	StateFile, TodoFile := orName(st.Src.Path, workspace.StateFile), orName(td.Src.Path, workspace.TodoFile)
 	if st.Title != "" {

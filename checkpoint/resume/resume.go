@@ -393,7 +393,7 @@ func (d *resumeData) git(now time.Time) error {
 			r.Command = &NextCommand{Command: "git switch " + cp.Branch, Why: "go back to the branch the work was checkpointed on (or stay, if the switch was deliberate)"}
 		}
 	}
-	if cp.Ref == "HEAD" && !head.Unborn && head.Hash != commit {
+	if cp.OnHead && !head.Unborn && head.Hash != commit {
 		n, reached, err := repo.RevCount(head.Hash, commit)
 		if err != nil {
 			return err
@@ -511,7 +511,7 @@ func (d *resumeData) detached(head gitcp.HeadInfo, cp *history.LogEntry) {
 func (d *resumeData) workSince(head gitcp.HeadInfo, cp *history.LogEntry) {
 	w, r := d.w, d.r
 	from, since := head.Hash, "the last commit"
-	if cp != nil && (cp.Ref != "HEAD" || head.Hash.String() == cp.Commit) {
+	if cp != nil && (!cp.OnHead || head.Hash.String() == cp.Commit) {
 		// In ref mode the checkpoint holds the work tree; in branch mode
 		// it is HEAD unless commits came since, which head-moved reports,
 		// and then the work tree is compared with HEAD.
@@ -551,7 +551,7 @@ func (d *resumeData) workSince(head gitcp.HeadInfo, cp *history.LogEntry) {
 // real index nor the branch) compares the work tree with the checkpoint.
 func (d *resumeData) diffHint(from gitcp.Hash, cp *history.LogEntry) string {
 	c := history.Short(from.String())
-	if cp.Ref == "HEAD" {
+	if cp.OnHead {
 		return "git status --short; git diff " + c
 	}
 	return fmt.Sprintf("i=$(git rev-parse --git-path wf/diff-index) && GIT_INDEX_FILE=$i git add -A && GIT_INDEX_FILE=$i git diff --cached %s; rm -f $i", c)

@@ -375,7 +375,7 @@ func (d *resumeData) blocks() []*rBlock {
 		if c.Commit != "" {
 			meta = append(meta, "commit "+history.Short(c.Commit))
 		}
-		if c.Ref != "" && c.Ref != "HEAD" {
+		if c.Ref != "" && c.Ref != "HEAD" && !strings.HasPrefix(c.Ref, "refs/heads/") {
 			meta = append(meta, "on "+c.Ref)
 		}
 		if len(meta) > 0 {

@@ -3,6 +3,7 @@ package resume
 import (
 	"strings"
 
+	"github.com/wf-tool/wf/checkpoint/history"
 	"github.com/wf-tool/wf/checkpoint/lifecycle"
 	"github.com/wf-tool/wf/checkpoint/lint"
 	"github.com/wf-tool/wf/checkpoint/workspace"
@@ -27,20 +28,32 @@ type PhaseView struct {
 
 // StatusView is `wf status`.
 type StatusView struct {
-	Schema         int                 `json:"schema"`
-	Root           string              `json:"root"`
-	Project        string              `json:"project,omitempty"`
-	Phase          string              `json:"phase,omitempty"`
-	Status         string              `json:"status,omitempty"`
-	Mode           string              `json:"mode,omitempty"`
-	LastCheckpoint string              `json:"last_checkpoint,omitempty"`
-	Progress       Progress            `json:"progress"`
-	Phases         []PhaseView         `json:"phases"`
-	Current        *lifecycle.ItemView `json:"current,omitempty"`
-	Next           *lifecycle.ItemView `json:"next,omitempty"`
-	Blockers       []string            `json:"blockers"`
-	Waits          []string            `json:"waits"`
-	Decisions      int                 `json:"decisions"`
+	Schema  int    `json:"schema"`
+	Root    string `json:"root"`
+	Project string `json:"project,omitempty"`
+	Phase   string `json:"phase,omitempty"`
+	Status  string `json:"status,omitempty"`
+	Mode    string `json:"mode,omitempty"`
+	// LastCheckpoint is the checkpoint the state file names as the last,
+	// as git history records it; nil when the file names none or history
+	// does not have it (see [StatusView.LastCheckpointText]).
+	LastCheckpoint *history.CheckpointRef `json:"last_checkpoint"`
+	// LastCheckpointText is the state file's Last checkpoint field as
+	// written ("" for none); the text form prints it.
+	LastCheckpointText string `json:"-"`
+	// LastCheckpointID is the checkpoint id in that field ("" when it
+	// has none).
+	LastCheckpointID string              `json:"-"`
+	Progress         Progress            `json:"progress"`
+	Phases           []PhaseView         `json:"phases"`
+	Current          *lifecycle.ItemView `json:"current"` // nil: no CURRENT item
+	Next             *lifecycle.ItemView `json:"next"`    // nil: no open item after it
+	// Blockers are numbered as wf unblock takes them.
+	Blockers []lifecycle.BlockerView `json:"blockers"`
+	Waits    []string                `json:"waits"`
+	// DecisionsCount is the number of entries in the decisions log (wf
+	// resume --json lists the newest under "decisions").
+	DecisionsCount int `json:"decisions_count"`
 	// Recognised and Unrecognised say what wf read from hand-written files.
 	Recognised   []string `json:"recognised"`
 	Unrecognised []string `json:"unrecognised"`
@@ -50,12 +63,14 @@ type StatusView struct {
 // it names ("" for files linted on their own).
 func Status(root string, sn *workspace.Snapshot) StatusView {
 	st, td := sn.State, sn.Todo
-	v := StatusView{Schema: workspace.SchemaVersion, Root: root, Blockers: []string{}, Waits: []string{}, Phases: []PhaseView{}}
+	v := StatusView{Schema: workspace.SchemaVersion, Root: root, Waits: []string{}, Phases: []PhaseView{}}
 	v.Project = projectName(st.Title)
 	v.Phase, v.Status, v.Mode = st.Get("phase"), st.Get("status"), st.Get("mode")
-	v.LastCheckpoint = st.Get("last checkpoint")
-	if workspace.IsNone(v.LastCheckpoint) {
-		v.LastCheckpoint = ""
+	v.LastCheckpointText = st.Get("last checkpoint")
+	if workspace.IsNone(v.LastCheckpointText) {
+		v.LastCheckpointText = ""
+	} else {
+		v.LastCheckpointID = lastCheckpointField(st)
 	}
 	v.Progress.Done, v.Progress.Skipped, v.Progress.Total = td.Counts("*")
 	seen := map[string]bool{}
@@ -89,13 +104,11 @@ func Status(root string, sn *workspace.Snapshot) StatusView {
 			break
 		}
 	}
-	for _, b := range st.Blockers {
-		v.Blockers = append(v.Blockers, b.Text)
-	}
+	v.Blockers = lifecycle.ViewBlockers(st)
 	for _, w := range st.Waits {
 		v.Waits = append(v.Waits, w.Text)
 	}
-	v.Decisions = len(st.Decisions)
+	v.DecisionsCount = len(st.Decisions)
 	v.Recognised, v.Unrecognised = lint.Recognition(sn)
 	return v
 }

@@ -37,8 +37,12 @@ const (
 	SpecsDir       = "specs"       // <name>.md and <name>.result.md
 )
 
-// SchemaVersion is the version of every --json document wf prints.
-const SchemaVersion = 1
+// SchemaVersion is the version of every --json document wf prints
+// (docs/json.md). 2: one checkpoint reference shape (status's
+// last_checkpoint is an object), refs are full names, status counts
+// decisions in decisions_count and numbers its blockers, todo fail's
+// blocker is an object.
+const SchemaVersion = 2
 
 // Timestamp is wf's one timestamp format for what it writes into the
 // state files: local time with an explicit UTC offset, to the minute.

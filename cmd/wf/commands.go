@@ -95,10 +95,10 @@ func (e *env) printStatus(v resume.StatusView) {
 	if v.Next != nil {
 		e.printf("next open: %d. %s\n", v.Next.N, v.Next.Text)
 	}
-	e.printf("blockers: %s\n", numberedOrNone(v.Blockers))
+	e.printf("blockers: %s\n", blockersOrNone(v.Blockers))
 	e.printf("waits: %s\n", listOrNone(v.Waits))
-	e.printf("decisions: %d\n", v.Decisions)
-	e.printf("last checkpoint: %s\n", orDash(v.LastCheckpoint))
+	e.printf("decisions: %d\n", v.DecisionsCount)
+	e.printf("last checkpoint: %s\n", orDash(v.LastCheckpointText))
 	if len(v.Unrecognised) > 0 {
 		e.printf("not used by wf (kept as written):\n")
 		for _, u := range v.Unrecognised {
@@ -121,14 +121,15 @@ func listOrNone(xs []string) string {
 	return "\n  - " + strings.Join(xs, "\n  - ")
 }
 
-// numberedOrNone lists xs numbered from 1, as wf unblock takes them.
-func numberedOrNone(xs []string) string {
-	if len(xs) == 0 {
+// blockersOrNone lists the blockers with their numbers, as wf unblock
+// takes them.
+func blockersOrNone(bs []lifecycle.BlockerView) string {
+	if len(bs) == 0 {
 		return "none"
 	}
 	var b strings.Builder
-	for i, x := range xs {
-		fmt.Fprintf(&b, "\n  %d. %s", i+1, x)
+	for _, x := range bs {
+		fmt.Fprintf(&b, "\n  %d. %s", x.N, x.Text)
 	}
 	return b.String()
 }

@@ -21,11 +21,15 @@ func (e *env) setupCmd() *cli.Command {
 				ArgsUsage: " ",
 				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: "local", Usage: "write .claude/settings.local.json (not committed) instead"},
+					jsonFlag(),
 				},
 				Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
 					res, err := verbs.SetupClaude(ve, c.Bool("local"))
 					if err != nil {
 						return err
+					}
+					if c.Bool("json") {
+						return e.printJSON(res.View("claude"))
 					}
 					e.reportClaude(ve, res)
 					return nil
@@ -35,20 +39,22 @@ func (e *env) setupCmd() *cli.Command {
 				Name:      "agents-md",
 				Usage:     "add a section telling agents to run wf resume first to AGENTS.md (between wf markers; idempotent)",
 				ArgsUsage: " ",
+				Flags:     []cli.Flag{jsonFlag()},
 				Action: func(c *cli.Context) error {
-					return e.setupAgents(c, "")
+					return e.setupAgents(c, "agents-md", "")
 				},
 			},
 			{
 				Name:      "codex",
 				Usage:     "the same as agents-md: Codex reads AGENTS.md from the repository root down",
 				ArgsUsage: " ",
+				Flags:     []cli.Flag{jsonFlag()},
 				Action: func(c *cli.Context) error {
 					// https://developers.openai.com/codex/guides/agents-md: "Codex
 					// reads AGENTS.md files before doing any work … Starting at the
 					// project root (typically the Git root), Codex walks down to
 					// your current working directory."
-					return e.setupAgents(c, "Codex reads AGENTS.md at the start of every session")
+					return e.setupAgents(c, "codex", "Codex reads AGENTS.md at the start of every session")
 				},
 			},
 		},
@@ -80,16 +86,19 @@ func (e *env) reportClaude(ve verbs.Env, res *verbs.SetupResult) {
 		agentsetup.ResumeCommand)
 }
 
-func (e *env) setupAgents(c *cli.Context, note string) error {
+func (e *env) setupAgents(c *cli.Context, agent, note string) error {
 	return e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
-		return e.setupAgentsIn(ve, note)
+		return e.setupAgentsIn(ve, agent, note, c.Bool("json"))
 	})(c)
 }
 
-func (e *env) setupAgentsIn(ve verbs.Env, note string) error {
+func (e *env) setupAgentsIn(ve verbs.Env, agent, note string, asJSON bool) error {
 	res, err := verbs.SetupAgentsMD(ve)
 	if err != nil {
 		return err
+	}
+	if asJSON {
+		return e.printJSON(res.View(agent))
 	}
 	e.outsideGit(res)
 	path := setupRel(ve, res.Path)

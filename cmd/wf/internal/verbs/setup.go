@@ -2,6 +2,7 @@ package verbs
 
 import (
 	"github.com/wf-tool/wf/checkpoint/agentsetup"
+	"github.com/wf-tool/wf/checkpoint/workspace"
 )
 
 // SetupResult is what a setup verb did, and whether it worked outside a
@@ -10,6 +11,25 @@ type SetupResult struct {
 	agentsetup.SetupResult
 	Top        string // the folder set up: the git top level, or the working directory outside git
 	OutsideGit bool
+}
+
+// SetupView is what `wf setup AGENT --json` prints.
+type SetupView struct {
+	Schema     int      `json:"schema"`
+	Agent      string   `json:"agent"` // the subcommand: claude, agents-md, codex
+	Path       string   `json:"path"`  // the file set up, absolute
+	Created    bool     `json:"created"`
+	Changed    bool     `json:"changed"` // false: already set up, nothing written
+	Sources    []string `json:"sources"` // SessionStart matchers added (claude); [] otherwise
+	Top        string   `json:"top"`
+	OutsideGit bool     `json:"outside_git"`
+}
+
+// View is r as `wf setup agent --json` prints it.
+func (r *SetupResult) View(agent string) SetupView {
+	v := SetupView{Schema: workspace.SchemaVersion, Agent: agent, Path: r.Path, Created: r.Created, Changed: r.Changed,
+		Sources: append([]string{}, r.Sources...), Top: r.Top, OutsideGit: r.OutsideGit}
+	return v
 }
 
 // SetupClaude adds the SessionStart hook to .claude/settings.json (or

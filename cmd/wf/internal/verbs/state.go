@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wf-tool/wf/checkpoint"
+	"github.com/wf-tool/wf/checkpoint/history"
 	"github.com/wf-tool/wf/checkpoint/lifecycle"
 	"github.com/wf-tool/wf/checkpoint/lint"
 	"github.com/wf-tool/wf/checkpoint/resume"
@@ -55,7 +56,17 @@ func Status(e Env) (resume.StatusView, error) {
 	if err != nil {
 		return resume.StatusView{}, err
 	}
-	return resume.Status(ws.Root, sn), nil
+	v := resume.Status(ws.Root, sn)
+	if v.LastCheckpointID != "" && ws.Repo != nil {
+		// Git history names the checkpoint as every other command does;
+		// one history does not have (or a git error) leaves it null, and
+		// wf resume says why.
+		if e, err := history.Find(ws, v.LastCheckpointID); err == nil {
+			ref := e.CheckpointRef
+			v.LastCheckpoint = &ref
+		}
+	}
+	return v, nil
 }
 
 // LintOptions are `wf lint`'s.
