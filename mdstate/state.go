@@ -26,6 +26,9 @@ type State struct {
 	// Sections are every H2 with the kind wf gave it ("" if unknown).
 	Sections []*StateSection
 	Notes    []Note
+	// Deep are the lines nesting deeper than [MaxNesting], which wf does
+	// not read.
+	Deep []DeepLine
 	// tables by header line, for phase-cell edits
 	phaseCols map[string]int
 }
@@ -46,10 +49,16 @@ type PhaseRow struct {
 	cells                            []span
 }
 
-// Entry is one top-level list item of a list section.
+// Entry is one top-level list item of a list section or, under Blocking
+// Issues and Waiting, one block of other text (Prose).
 type Entry struct {
 	Text string
 	Line int
+	// EndLine is the last line of a Prose entry (0 for a list item).
+	EndLine int
+	// Prose is set for text that is not a list item: a blocker or wait
+	// written as a sentence. wf counts it but edits only list items.
+	Prose bool
 }
 
 // Setting is one "- key: value" line of the Settings section.
@@ -100,7 +109,7 @@ func sectionKind(title string) string {
 func ParseState(path string, data []byte) *State {
 	s := newSource(path, data)
 	o := buildOutline(s)
-	st := &State{Src: s}
+	st := &State{Src: s, Deep: o.deep}
 	// Front matter fields.
 	if s.FrontMatter > 0 {
 		first := s.LineOf(s.BOM)
@@ -198,6 +207,7 @@ func ParseState(path string, data []byte) *State {
 			}
 		}
 	}
+	proseEntries(st, s, o, secs)
 	// The phase table: the first table in a "phases" section, or the first
 	// table whose header names Phase and Status.
 	for _, tb := range o.tables {

@@ -101,7 +101,7 @@ type Warning struct {
 	// Kind is one of: uncommitted, head-moved, branch-changed, detached,
 	// checkpoint-mismatch, checkpoint-file, checkpoint-interrupted,
 	// checkpoint-lost, todo-changed, stale-heartbeat, waiting, blocked,
-	// paused, git-operation, git-error, lint, no-git, no-todo.
+	// paused, git-operation, git-error, lint, no-git, no-todo, unread-items.
 	Kind    string   `json:"kind"`
 	Message string   `json:"message"`
 	Details []string `json:"details,omitempty"`
@@ -722,6 +722,7 @@ func (d *resumeData) state(now time.Time) {
 			}
 		}
 	}
+	resumeSuspects(r, td)
 	if r.Command == nil {
 		open := td.NextOpen()
 		switch {
