@@ -13,6 +13,15 @@ import (
 // that is only an ATX heading, a thematic break or an HTML comment is not
 // content. The entries of each section are then in line order.
 func proseEntries(st *State, s *Source, o *outline, secs []*StateSection) {
+	covered := map[int]bool{}
+	for _, li := range o.items {
+		if li.TopLevel {
+			for ln := li.Line; ln <= li.EndLine; ln++ {
+				covered[ln] = true
+			}
+		}
+	}
+	var blockers, waits []*Entry
 	for _, sec := range secs {
 		if sec.Kind != "blockers" && sec.Kind != "waits" {
 			continue
@@ -21,32 +30,28 @@ func proseEntries(st *State, s *Source, o *outline, secs []*StateSection) {
 		if sec.End <= s.LineStart(first) {
 			continue
 		}
-		covered := map[int]bool{}
-		for _, li := range o.items {
-			if li.TopLevel && li.Line >= first && li.Line <= last {
-				for ln := li.Line; ln <= li.EndLine; ln++ {
-					covered[ln] = true
-				}
-			}
-		}
+		none := map[int]bool{}
 		if sec.none.ok() {
 			for ln := s.LineOf(sec.none.Start); ln <= s.LineOf(max(sec.none.End-1, sec.none.Start)); ln++ {
-				covered[ln] = true
+				none[ln] = true
 			}
 		}
-		var added []*Entry
+		list := &blockers
+		if sec.Kind == "waits" {
+			list = &waits
+		}
 		var cur *Entry
 		var text [][]byte
 		flush := func() {
 			if cur != nil {
 				cur.Text = joinLines(string(bytes.Join(text, []byte("\n"))))
-				added = append(added, cur)
+				*list = append(*list, cur)
 			}
 			cur, text = nil, nil
 		}
 		for ln := first; ln <= last; ln++ {
 			line := bytes.TrimSpace(s.Line(ln))
-			if covered[ln] || len(line) == 0 || notContent(line) || isNone(line) {
+			if covered[ln] || none[ln] || len(line) == 0 || notContent(line) || isNone(line) {
 				flush()
 				continue
 			}
@@ -57,15 +62,16 @@ func proseEntries(st *State, s *Source, o *outline, secs []*StateSection) {
 			text = append(text, line)
 		}
 		flush()
-		if len(added) == 0 {
-			continue
+	}
+	// One sort per list, so that many sections cost no more than one.
+	for _, x := range []struct {
+		dst   *[]*Entry
+		prose []*Entry
+	}{{&st.Blockers, blockers}, {&st.Waits, waits}} {
+		if len(x.prose) > 0 {
+			*x.dst = append(*x.dst, x.prose...)
+			sort.SliceStable(*x.dst, func(i, j int) bool { return (*x.dst)[i].Line < (*x.dst)[j].Line })
 		}
-		list := &st.Blockers
-		if sec.Kind == "waits" {
-			list = &st.Waits
-		}
-		*list = append(*list, added...)
-		sort.SliceStable(*list, func(i, j int) bool { return (*list)[i].Line < (*list)[j].Line })
 	}
 }
 

@@ -3,6 +3,7 @@ package mdstate
 import (
 	"bytes"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -133,24 +134,33 @@ func ParseState(path string, data []byte) *State {
 			levels = append(levels, h)
 		}
 	}
+	// Each section ends at the next heading of level 1 or 2. Both lists are
+	// in line order and every section is such a heading, so one pass over
+	// levels serves all of them.
+	j := 0
 	for _, sec := range secs {
 		sec.End = len(data)
-		for _, h := range levels {
-			if h.Line > sec.Line && h.Level <= 2 {
-				sec.End = s.LineStart(h.Line)
+		for j < len(levels) && levels[j].Line <= sec.Line {
+			j++
+		}
+		for k := j; k < len(levels); k++ {
+			if levels[k].Level <= 2 {
+				sec.End = s.LineStart(levels[k].Line)
 				break
 			}
 		}
 	}
 	st.Sections = secs
+	// secAt is the section holding line: the last one starting at or
+	// before it (secs are in line order), found by binary search so that a
+	// file of many sections is not read once per block.
 	secAt := func(line int) *StateSection {
-		var cur *StateSection
-		for _, sec := range secs {
-			if sec.Line <= line {
-				cur = sec
-			}
+		i := sort.Search(len(secs), func(i int) bool { return secs[i].Line > line })
+		if i == 0 {
+			return nil
 		}
-		if cur != nil && s.LineStart(line) >= cur.End {
+		cur := secs[i-1]
+		if s.LineStart(line) >= cur.End {
 			return nil
 		}
 		return cur

@@ -68,8 +68,8 @@ func (x Suspect) Fix() string {
 }
 
 // taskShape finds a task box at the start of line, the way a line-based
-// task-list reader finds one: any blanks and "> " quote markers, one or
-// more list markers ("-", "+", "*", or up to 9 digits and "." or ")"),
+// task-list reader finds one: blanks and "> " quote markers anywhere
+// before the box, one or more list markers ("-", "+", "*", or up to 9 digits and "." or ")"),
 // each followed by a blank, then "[", one to four characters other than
 // brackets, "]", and a blank or the end of the line. It returns the box's
 // inside and the offset just past "]". It reads each byte at most once.
@@ -81,7 +81,7 @@ func taskShape(line []byte) (box []byte, end int, ok bool) {
 		case c == ' ' || c == '\t':
 			i++
 			continue
-		case c == '>' && markers == 0:
+		case c == '>':
 			i++
 			continue
 		case c == '-' || c == '+' || c == '*':

@@ -25,10 +25,16 @@ import (
 // ResumeCommand is the command agents run at session start.
 const ResumeCommand = "wf resume"
 
-// HookCommand is what a session-start hook runs: wf resume, silent in a
-// project that has no workflow (or no longer has one), so that the hook
-// never breaks a session.
+// HookCommand is what a session-start hook ran before hook mode existed:
+// wf resume, silent in a project that has no workflow (or no longer has
+// one), so that the hook never breaks a session. It is still recognised
+// as wf's hook.
 const HookCommand = ResumeCommand + " --if-present"
+
+// ClaudeHookCommand is what `wf setup claude` writes: HookCommand in hook
+// mode, which keeps the output within what Claude Code injects at session
+// start (see cmd/wf/internal/verbs/hookcap.go).
+const ClaudeHookCommand = HookCommand + " --hook claude"
 
 // Files that setup writes, relative to the repository top level
 // (slash-separated; filepath.FromSlash gives the system's form).
@@ -223,42 +229,27 @@ func MergeClaudeSettings(path string, data []byte) (out []byte, added []string, 
 		return data, nil, nil
 	}
 
-	entry, err := jsMarshal(claudeEntry{
+	out, err = spliceSessionStart(data, "SessionStart", claudeEntry{
 		Matcher: strings.Join(added, "|"),
-		Hooks:   []claudeHook{{Type: "command", Command: HookCommand}},
+		Hooks:   []claudeHook{{Type: "command", Command: ClaudeHookCommand}},
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, &JSONError{Path: path, Msg: "cannot add the hook: " + err.Error()}
 	}
-	entries = append(entries, entry)
-	list, err := jsMarshal(entries)
-	if err != nil {
-		return nil, nil, err
-	}
-	if si >= 0 {
-		hooks[si].val = list
-	} else {
-		hooks = append(hooks, jsMember{key: "SessionStart", val: list})
-	}
-	var hb bytes.Buffer
-	jsWriteObject(&hb, hooks, "", "")
-	if hi >= 0 {
-		top[hi].val = hb.Bytes()
-	} else {
-		top = append(top, jsMember{key: "hooks", val: hb.Bytes()})
-	}
-	var b bytes.Buffer
-	jsWriteObject(&b, top, "", jsIndentUnit(data))
-	b.WriteByte('\n')
-	return b.Bytes(), added, nil
+	return out, added, nil
 }
 
+// resumeRe finds `wf resume` anywhere in a shell command: as the whole
+// command, after `cd "$CLAUDE_PROJECT_DIR" &&`, `;`, `|`, `(`, environment
+// assignments or a quote (`bash -c "wf resume"`), and with wf given by any
+// path (`/usr/local/bin/wf`, `"$CLAUDE_PROJECT_DIR"/bin/wf`, `wf.exe`).
+// "wf" must start a word or follow a "/", so "mywf resume" is not wf's.
+var resumeRe = regexp.MustCompile(`(?:^|[\s;&|()"'` + "`" + `/=])wf(?:\.exe)?["']?[ \t]+resume(?:[\s;&|)"'` + "`" + `]|$)`)
+
 // isResumeCommand reports whether a hook command runs `wf resume` (with
-// or without flags, with or without a path to wf).
-func isResumeCommand(cmd string) bool {
-	f := strings.Fields(cmd)
-	return len(f) >= 2 && (f[0] == "wf" || strings.HasSuffix(f[0], "/wf")) && f[1] == "resume"
-}
+// or without flags, with or without a path to wf, anywhere in the shell
+// command).
+func isResumeCommand(cmd string) bool { return resumeRe.MatchString(cmd) }
 
 // claudeMatched returns the session sources a SessionStart matcher
 // matches: all of them when it is absent, empty or "*"; else those it
@@ -354,40 +345,6 @@ func jsLineCol(data []byte, off int) (line, col int) {
 	line = 1 + bytes.Count(data[:off], []byte("\n"))
 	start := bytes.LastIndexByte(data[:off], '\n') + 1
 	return line, len([]rune(string(data[start:off]))) + 1
-}
-
-// jsWriteObject writes ms as a JSON object whose members are indented by
-// prefix+unit, each value re-indented the same way (its content, numbers
-// and escapes unchanged). An empty unit writes it compact.
-func jsWriteObject(b *bytes.Buffer, ms []jsMember, prefix, unit string) {
-	if len(ms) == 0 {
-		b.WriteString("{}")
-		return
-	}
-	b.WriteByte('{')
-	for i, m := range ms {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		if unit != "" {
-			b.WriteString("\n" + prefix + unit)
-		}
-		k, _ := jsMarshal(m.key)
-		b.Write(k)
-		b.WriteByte(':')
-		if unit != "" {
-			b.WriteByte(' ')
-			if err := json.Indent(b, m.val, prefix+unit, unit); err != nil {
-				b.Write(m.val) // cannot happen: the value was parsed
-			}
-		} else if err := json.Compact(b, m.val); err != nil {
-			b.Write(m.val)
-		}
-	}
-	if unit != "" {
-		b.WriteString("\n" + prefix)
-	}
-	b.WriteByte('}')
 }
 
 // jsIndentUnit is the indentation of the first indented line of data, two

@@ -80,7 +80,7 @@ func (e *env) reportClaude(ve verbs.Env, res *verbs.SetupResult) {
 		e.printf("created %s\n", path)
 	}
 	e.printf("added a SessionStart hook to %s: %s on %s\n",
-		path, agentsetup.HookCommand, strings.Join(res.Sources, ", "))
+		path, agentsetup.ClaudeHookCommand, strings.Join(res.Sources, ", "))
 	e.printf("Claude Code now starts every session, and every restart after a compaction, with the output of %s\n",
 		agentsetup.ResumeCommand)
 }
