@@ -180,6 +180,22 @@ func writeSetupFile(path string, out, data []byte, created bool) error {
 // JSON object, or whose "hooks" or "hooks.SessionStart" has the wrong
 // type, is refused with a [*JSONError].
 func MergeClaudeSettings(path string, data []byte) (out []byte, added []string, err error) {
+	return mergeSessionStart(path, data, SessionSources(), claudeMatched, func(added []string) []any {
+		return []any{claudeEntry{
+			Matcher: strings.Join(added, "|"),
+			Hooks:   []claudeHook{{Type: "command", Command: ClaudeHookCommand}},
+		}}
+	})
+}
+
+// mergeSessionStart returns data (the JSON settings file named path) with
+// the entries that entries(added) makes appended to hooks.SessionStart, where
+// added are the sources no existing entry runs wf resume for (matched
+// says which sources an entry's matcher covers); nothing is added, and
+// data is returned as it is, when every source is covered. Claude Code,
+// Codex and Gemini CLI share this layout: {"hooks": {"SessionStart":
+// [{"matcher": …, "hooks": [{"type": "command", "command": …}]}]}}.
+func mergeSessionStart(path string, data []byte, sources []string, matched func(*string) []string, entries func(added []string) []any) (out []byte, added []string, err error) {
 	var top []jsMember
 	if len(bytes.TrimSpace(data)) > 0 {
 		if top, err = jsParseObject(path, data, data, ""); err != nil {
@@ -194,14 +210,14 @@ func MergeClaudeSettings(path string, data []byte) (out []byte, added []string, 
 		}
 	}
 	si := jsLastMember(hooks, "SessionStart")
-	var entries []json.RawMessage
+	var existing []json.RawMessage
 	if si >= 0 {
-		if err := json.Unmarshal(hooks[si].val, &entries); err != nil || entries == nil {
+		if err := json.Unmarshal(hooks[si].val, &existing); err != nil || existing == nil {
 			return nil, nil, &JSONError{Path: path, Msg: `"hooks.SessionStart" is not an array`}
 		}
 	}
 	covered := map[string]bool{}
-	for _, raw := range entries {
+	for _, raw := range existing {
 		var e struct {
 			Matcher *string `json:"matcher"`
 			Hooks   []struct {
@@ -214,13 +230,13 @@ func MergeClaudeSettings(path string, data []byte) (out []byte, added []string, 
 		}
 		for _, h := range e.Hooks {
 			if h.Type == "command" && isResumeCommand(h.Command) {
-				for _, s := range claudeMatched(e.Matcher) {
+				for _, s := range matched(e.Matcher) {
 					covered[s] = true
 				}
 			}
 		}
 	}
-	for _, s := range SessionSources() {
+	for _, s := range sources {
 		if !covered[s] {
 			added = append(added, s)
 		}
@@ -228,13 +244,11 @@ func MergeClaudeSettings(path string, data []byte) (out []byte, added []string, 
 	if len(added) == 0 {
 		return data, nil, nil
 	}
-
-	out, err = spliceSessionStart(data, "SessionStart", claudeEntry{
-		Matcher: strings.Join(added, "|"),
-		Hooks:   []claudeHook{{Type: "command", Command: ClaudeHookCommand}},
-	})
-	if err != nil {
-		return nil, nil, &JSONError{Path: path, Msg: "cannot add the hook: " + err.Error()}
+	out = data
+	for _, e := range entries(added) {
+		if out, err = spliceSessionStart(out, "SessionStart", e); err != nil {
+			return nil, nil, &JSONError{Path: path, Msg: "cannot add the hook: " + err.Error()}
+		}
 	}
 	return out, added, nil
 }
@@ -255,13 +269,18 @@ func isResumeCommand(cmd string) bool { return resumeRe.MatchString(cmd) }
 // matches: all of them when it is absent, empty or "*"; else those it
 // matches as a regular expression (as Claude Code does), or as a list of
 // names separated by "|" when it is not one.
-func claudeMatched(m *string) []string {
+func claudeMatched(m *string) []string { return regexMatched(m, SessionSources()) }
+
+// regexMatched returns the sources a matcher matches: all of them when it
+// is absent, empty or "*"; else those it matches as a regular expression,
+// or as a list of names separated by "|" when it is not one.
+func regexMatched(m *string, sources []string) []string {
 	if m == nil || *m == "" || *m == "*" {
-		return SessionSources()
+		return sources
 	}
 	var out []string
 	re, err := regexp.Compile("^(?:" + *m + ")$")
-	for _, s := range SessionSources() {
+	for _, s := range sources {
 		if err == nil && re.MatchString(s) {
 			out = append(out, s)
 		} else if err != nil {

@@ -13,7 +13,7 @@ import (
 func (e *env) setupCmd() *cli.Command {
 	return &cli.Command{
 		Name:  "setup",
-		Usage: "wire wf resume into an agent's session start (claude, agents-md, codex)",
+		Usage: "wire wf resume into an agent's session start (claude, codex, gemini, agents-md)",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "claude",
@@ -39,24 +39,19 @@ func (e *env) setupCmd() *cli.Command {
 					return e.setupAgents(c, "")
 				},
 			},
-			{
-				Name:      "codex",
-				Usage:     "the same as agents-md: Codex reads AGENTS.md from the repository root down",
-				ArgsUsage: " ",
-				Action: func(c *cli.Context) error {
-					// https://developers.openai.com/codex/guides/agents-md: "Codex
-					// reads AGENTS.md files before doing any work … Starting at the
-					// project root (typically the Git root), Codex walks down to
-					// your current working directory."
-					return e.setupAgents(c, "Codex reads AGENTS.md at the start of every session")
-				},
-			},
+			// Codex reads AGENTS.md before doing any work
+			// (https://developers.openai.com/codex/guides/agents-md) and runs
+			// hooks only once the user has trusted them, so it gets both.
+			e.hostCmd("codex", "add a Codex SessionStart hook running wf resume to .codex/hooks.json and the wf section to AGENTS.md (spliced in; idempotent)",
+				verbs.SetupCodex, agentsetup.CodexHookCommand, "Codex runs it at startup, resume and clear once you have reviewed and trusted the hook", true),
+			e.hostCmd("gemini", "add a Gemini CLI SessionStart hook running wf resume to .gemini/settings.json (spliced in; idempotent)",
+				verbs.SetupGemini, agentsetup.GeminiHookCommand, "Gemini CLI runs it at startup, resume and clear", false),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
-				return usagef("wf setup --help", "unknown agent %q; wf setup knows claude, agents-md and codex", c.Args().First())
+				return usagef("wf setup --help", "unknown agent %q; wf setup knows claude, codex, gemini and agents-md", c.Args().First())
 			}
-			return usagef("wf setup claude   (or: wf setup agents-md, wf setup codex)", "wf setup needs an agent to set up")
+			return usagef("wf setup claude   (or: wf setup codex, wf setup gemini, wf setup agents-md)", "wf setup needs an agent to set up")
 		},
 	}
 }
@@ -119,4 +114,36 @@ func setupRel(ve verbs.Env, p string) string {
 		return r
 	}
 	return p
+}
+
+// hostCmd is `wf setup codex` or `wf setup gemini`: a SessionStart hook in
+// the agent's JSON settings, reported like Claude's.
+func (e *env) hostCmd(name, usage string, setup func(verbs.Env) (*verbs.SetupResult, error), command, note string, agentsMD bool) *cli.Command {
+	return &cli.Command{
+		Name:      name,
+		Usage:     usage,
+		ArgsUsage: " ",
+		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
+			res, err := setup(ve)
+			if err != nil {
+				return err
+			}
+			e.outsideGit(res)
+			path := setupRel(ve, res.Path)
+			switch {
+			case !res.Changed:
+				e.printf("%s already runs %s at session start; nothing changed\n", path, agentsetup.ResumeCommand)
+			case res.Created:
+				e.printf("created %s\n", path)
+			}
+			if res.Changed {
+				e.printf("added a SessionStart hook to %s: %s on %s\n", path, command, strings.Join(res.Sources, ", "))
+				e.printf("%s\n", note)
+			}
+			if agentsMD {
+				return e.setupAgentsIn(ve, "Codex reads AGENTS.md at the start of every session")
+			}
+			return nil
+		}),
+	}
 }
