@@ -197,7 +197,7 @@ func MergeClaudeSettings(path string, data []byte) (out []byte, added []string, 
 // [{"matcher": …, "hooks": [{"type": "command", "command": …}]}]}}.
 func mergeSessionStart(path string, data []byte, sources []string, matched func(*string) []string, entries func(added []string) []any) (out []byte, added []string, err error) {
 	var top []jsMember
-	if len(bytes.TrimSpace(data)) > 0 {
+	if !jsBlank(data) {
 		if top, err = jsParseObject(path, data, data, ""); err != nil {
 			return nil, nil, err
 		}

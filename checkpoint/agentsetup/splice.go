@@ -246,7 +246,7 @@ func (st jsStyle) insertElement(data []byte, start, end int, v any) (off int, te
 // data must be a valid JSON object (or blank), as jsParseObject checked.
 func spliceSessionStart(data []byte, event string, entry any) ([]byte, error) {
 	st := jsStyleOf(data)
-	if len(bytes.TrimSpace(data)) == 0 {
+	if jsBlank(data) {
 		doc := map[string]any{"hooks": map[string]any{event: []any{entry}}}
 		out, err := st.render(doc, "", true)
 		if err != nil {
@@ -297,3 +297,8 @@ func jsLastSpan(ms []jsSpan, key string) int {
 	}
 	return -1
 }
+
+// jsBlank reports whether data holds only JSON whitespace (space, tab,
+// line feed, carriage return): an empty settings file. Other blank bytes
+// ("\v", "\f") are not JSON, and such a file is refused.
+func jsBlank(data []byte) bool { return len(bytes.Trim(data, " \t\r\n")) == 0 }
