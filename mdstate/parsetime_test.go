@@ -111,8 +111,9 @@ func adversarial(size int) map[string][]byte {
 }
 
 // TestAdversarialInputsFinish parses 1 MB of each adversarial shape. The
-// limit is a hang guard only (a quadratic shape took minutes); the times
-// are reported in BENCHMARKS.md from BenchmarkAdversarial.
+// limit is a hang guard only (a quadratic shape took minutes); measure
+// with BenchmarkAdversarial, and per command with
+// bench/adversarial/runcpu.py.
 func TestAdversarialInputsFinish(t *testing.T) {
 	if testing.Short() {
 		t.Skip("1 MB inputs")
