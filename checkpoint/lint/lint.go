@@ -181,6 +181,9 @@ func Lint(sn *workspace.Snapshot) []Diagnostic {
 					add(tf, it.Line, SevError, fmt.Sprintf("wf todo done %d, or wf todo skip %d --reason …, or set the phase back to IN_PROGRESS", it.N, it.N), "item %d is open but phase %q is COMPLETE (%s:%d)", it.N, p.Name, sf, p.Line)
 				}
 			}
+			for _, x := range td.OpenSuspects(p.Name) {
+				add(tf, x.Line, SevError, x.Fix()+", then tick it or set the phase back to IN_PROGRESS", "line %d counts as an open item but phase %q is COMPLETE (%s:%d)", x.Line, p.Name, sf, p.Line)
+			}
 		}
 	}
 	return ds
