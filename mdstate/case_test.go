@@ -246,6 +246,10 @@ func runOp(input []byte, op string) ([]byte, error) {
 		}
 		out, _, err = ParseState("workflow-state.md", input).AddPhaseRow(args[2], args[3])
 		return out, err
+	case "todo suspects":
+		return listSuspects(ParseTodo("TODO.md", input)), nil
+	case "state entries":
+		return listEntries(ParseState("workflow-state.md", input)), nil
 	case "todo add":
 		if len(args) < 3 {
 			return nil, fmt.Errorf("op %q: missing text", op)
@@ -319,6 +323,9 @@ func listItems(td *Todo) []byte {
 		}
 		if it.Current {
 			b.WriteString(" CURRENT")
+		}
+		if it.BlockID != "" {
+			fmt.Fprintf(&b, " id=%q", it.BlockID)
 		}
 	}
 	if len(td.Items) > 0 && !td.Src.noFinalNewline() {
@@ -413,6 +420,45 @@ func (ar *txtarArchive) format() []byte {
 		if len(f.Data) > 0 && !bytes.HasSuffix(f.Data, []byte("\n")) {
 			b.WriteByte('\n')
 		}
+	}
+	return b.Bytes()
+}
+
+// suspectKindNames name the kinds in case files.
+var suspectKindNames = map[SuspectKind]string{
+	SuspectUnknownBox: "unknown-box", SuspectSpacedBox: "spaced-box", SuspectInHTML: "in-html",
+	SuspectTooDeep: "too-deep", SuspectNotItem: "not-item",
+}
+
+// listSuspects writes one line per Suspect, then the counts every
+// command uses, for "todo suspects" case files.
+func listSuspects(td *Todo) []byte {
+	var b bytes.Buffer
+	for _, x := range td.Suspects {
+		fmt.Fprintf(&b, "L%d %s box=%q text=%q phase=%q\n", x.Line, suspectKindNames[x.Kind], x.Box, x.Text, x.Phase)
+	}
+	for _, d := range td.Deep {
+		fmt.Fprintf(&b, "deep L%d\n", d.Line)
+	}
+	done, skipped, total := td.Counts("*")
+	fmt.Fprintf(&b, "items=%d done=%d skipped=%d total=%d alldone=%t\n", len(td.Items), done, skipped, total, td.AllDone())
+	return b.Bytes()
+}
+
+// listEntries writes the blockers and waits with their lines, for "state
+// entries" case files.
+func listEntries(st *State) []byte {
+	var b bytes.Buffer
+	for _, x := range []struct {
+		kind string
+		es   []*Entry
+	}{{"blocker", st.Blockers}, {"wait", st.Waits}} {
+		for _, e := range x.es {
+			fmt.Fprintf(&b, "%s L%d prose=%t text=%q\n", x.kind, e.Line, e.Prose, e.Text)
+		}
+	}
+	if b.Len() == 0 {
+		b.WriteString("none\n")
 	}
 	return b.Bytes()
 }

@@ -52,6 +52,12 @@ type outline struct {
 	items      []listItem
 	tables     []table
 	paragraphs []paragraph
+	// code and html are the lines inside code blocks (fenced or indented)
+	// and HTML blocks, by line number.
+	code, html map[int]bool
+	// deep are the lines goldmark never saw because they nest deeper than
+	// [MaxNesting] (see blankDeepLines).
+	deep []DeepLine
 }
 
 // newParser returns a goldmark parser for the outline. It parses blocks
@@ -96,8 +102,9 @@ func outlineWith(p parser.Parser, s *Source) *outline {
 			view[i] = ' '
 		}
 	}
+	o := &outline{src: s, code: map[int]bool{}, html: map[int]bool{}}
+	o.deep = blankDeepLines(s, view, base)
 	doc := p.Parse(text.NewReader(view))
-	o := &outline{src: s}
 	line := func(off int) int { return s.LineOf(off + base) }
 	var walk func(n ast.Node, depth int, parent int)
 	walk = func(n ast.Node, depth int, parent int) {
@@ -167,11 +174,29 @@ func outlineWith(p parser.Parser, s *Source) *outline {
 				}
 			case *ast.Blockquote:
 				walk(c, depth, parent)
+			case *ast.FencedCodeBlock, *ast.CodeBlock:
+				markLines(o.code, c, s, base)
+			case *ast.HTMLBlock:
+				markLines(o.html, c, s, base)
+				if c.HasClosure() {
+					o.html[line(c.ClosureLine.Start)] = true
+				}
 			}
 		}
 	}
 	walk(doc, 0, -1)
 	return o
+}
+
+// markLines records in m the lines of block n's content.
+func markLines(m map[int]bool, n ast.Node, s *Source, base int) {
+	l := n.Lines()
+	for i := 0; i < l.Len(); i++ {
+		seg := l.At(i)
+		for ln := s.LineOf(seg.Start + base); ln <= s.LineOf(max(seg.Stop-1, seg.Start)+base); ln++ {
+			m[ln] = true
+		}
+	}
 }
 
 // lastLine is the last source line any block inside n occupies, including

@@ -3,6 +3,7 @@ package mdstate
 import (
 	"bytes"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -29,6 +30,9 @@ type State struct {
 	// Sections are every H2 with the kind wf gave it ("" if unknown).
 	Sections []*StateSection
 	Notes    []Note
+	// Deep are the lines nesting deeper than [MaxNesting], which wf does
+	// not read.
+	Deep []DeepLine
 	// tables by header line, for phase-cell edits
 	phaseCols map[string]int
 }
@@ -49,10 +53,16 @@ type PhaseRow struct {
 	cells                            []span
 }
 
-// Entry is one top-level list item of a list section.
+// Entry is one top-level list item of a list section or, under Blocking
+// Issues and Waiting, one block of other text (Prose).
 type Entry struct {
 	Text string
 	Line int
+	// EndLine is the last line of a Prose entry (0 for a list item).
+	EndLine int
+	// Prose is set for text that is not a list item: a blocker or wait
+	// written as a sentence. wf counts it but edits only list items.
+	Prose bool
 }
 
 // Setting is one "- key: value" line of the Settings section.
@@ -104,7 +114,7 @@ func sectionKind(title string) string {
 func ParseState(path string, data []byte) *State {
 	s := newSource(path, data)
 	o := buildOutline(s)
-	st := &State{Src: s}
+	st := &State{Src: s, Deep: o.deep}
 	// Front matter fields.
 	if s.FrontMatter > 0 {
 		first := s.LineOf(s.BOM)
@@ -128,24 +138,33 @@ func ParseState(path string, data []byte) *State {
 			levels = append(levels, h)
 		}
 	}
+	// Each section ends at the next heading of level 1 or 2. Both lists are
+	// in line order and every section is such a heading, so one pass over
+	// levels serves all of them.
+	j := 0
 	for _, sec := range secs {
 		sec.End = len(data)
-		for _, h := range levels {
-			if h.Line > sec.Line && h.Level <= 2 {
-				sec.End = s.LineStart(h.Line)
+		for j < len(levels) && levels[j].Line <= sec.Line {
+			j++
+		}
+		for k := j; k < len(levels); k++ {
+			if levels[k].Level <= 2 {
+				sec.End = s.LineStart(levels[k].Line)
 				break
 			}
 		}
 	}
 	st.Sections = secs
+	// secAt is the section holding line: the last one starting at or
+	// before it (secs are in line order), found by binary search so that a
+	// file of many sections is not read once per block.
 	secAt := func(line int) *StateSection {
-		var cur *StateSection
-		for _, sec := range secs {
-			if sec.Line <= line {
-				cur = sec
-			}
+		i := sort.Search(len(secs), func(i int) bool { return secs[i].Line > line })
+		if i == 0 {
+			return nil
 		}
-		if cur != nil && s.LineStart(line) >= cur.End {
+		cur := secs[i-1]
+		if s.LineStart(line) >= cur.End {
 			return nil
 		}
 		return cur
@@ -204,6 +223,7 @@ func ParseState(path string, data []byte) *State {
 			}
 		}
 	}
+	proseEntries(st, s, o, secs)
 	// The phase table: the first table in a "phases" section, or the first
 	// table whose header names Phase and Status.
 	for _, tb := range o.tables {

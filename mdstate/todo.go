@@ -17,6 +17,13 @@ type Todo struct {
 	Sections []*Section
 	// Notes say what was seen but not used, for wf lint.
 	Notes []Note
+	// Suspects are the lines another task-list reader would show as tasks
+	// but that are not Items, in line order. They count as open items in
+	// [Todo.Counts] and [Todo.OpenSuspects].
+	Suspects []Suspect
+	// Deep are the lines nesting deeper than [MaxNesting], which wf does
+	// not read.
+	Deep []DeepLine
 }
 
 // Section is a heading and the items up to the next heading of the same or
@@ -45,12 +52,16 @@ const (
 // "- [-] text (skipped: reason)", any of them with a failure annotation
 // after the text: "- [ ] text (failed: test-fail 2) <-- CURRENT".
 type Item struct {
-	N          int    // 1-based number, as in `wf todo list`
-	Line       int    // 1-based line of the box
-	Depth      int    // 0 for a top-level item
-	Mark       Mark   // Open, Done or Skipped ('X' reads as Done)
-	Text       string // the item's text without its annotations
-	Current    bool   // carries "<-- CURRENT"
+	N       int    // 1-based number, as in `wf todo list`
+	Line    int    // 1-based line of the box
+	Depth   int    // 0 for a top-level item
+	Mark    Mark   // Open, Done or Skipped ('X' reads as Done)
+	Text    string // the item's text without its annotations
+	Current bool   // carries "<-- CURRENT"
+	// BlockID is a trailing Obsidian block id without its "^" ("abc123"
+	// for "- [ ] item ^abc123"), "" if none. It stays last on the line:
+	// annotations and the CURRENT marker go before it.
+	BlockID    string
 	Checkpoint string // "(20260222-0945-plan)" annotation, without parentheses
 	Reason     string // skip reason
 	Parent     *Item  // enclosing item, nil at the top
@@ -72,6 +83,7 @@ type Item struct {
 	annot     span
 	reason    span
 	failures  span
+	blockID   span // the blanks and "^id"
 }
 
 // Failure is one retry bucket's count of failed attempts on an item.
@@ -98,7 +110,6 @@ type Note struct {
 
 var (
 	boxRe        = regexp.MustCompile(`^\[([ xX-])\](?:[ \t]|$)`)
-	oddBoxRe     = regexp.MustCompile(`^\[([^\[\]\s]{1,4})\](?:[ \t]|$)`)
 	currentRe    = regexp.MustCompile(`(?i)[ \t]*<--?[ \t]*CURRENT\b`)
 	checkpointRe = regexp.MustCompile(`[ \t]+\(([0-9]{8}-[0-9]{4,6}(?:-[A-Za-z0-9._-]+)?)\)[ \t]*$`)
 	skipRe       = regexp.MustCompile(`[ \t]+\(skipped: (.*)\)[ \t]*$`)
@@ -136,10 +147,7 @@ func ParseTodo(path string, data []byte) *Todo {
 		after := s.Data[li.ParaStart:s.LineEnd(s.LineOf(li.ParaStart))]
 		m := boxRe.FindSubmatchIndex(after)
 		if m == nil {
-			if m := oddBoxRe.FindSubmatch(after); m != nil {
-				t.Notes = append(t.Notes, Note{li.Line, "box [" + string(m[1]) + "] is not one wf knows ([ ], [x], [-]); the line is kept as text"})
-			}
-			continue
+			continue // a box wf does not know is a Suspect
 		}
 		it := &Item{Line: li.Line, Depth: li.Depth, box: li.ParaStart + 1, endLine: li.EndLine}
 		it.Mark = Mark(after[1])
@@ -185,6 +193,8 @@ func ParseTodo(path string, data []byte) *Todo {
 			}
 		}
 	}
+	t.Deep = o.deep
+	t.Suspects = findSuspects(t, o)
 	return t
 }
 
@@ -210,6 +220,14 @@ func parseItemText(s *Source, it *Item) {
 			return it.textStart + i + (it.current.End - it.current.Start)
 		}
 		return it.textStart + i
+	}
+	// An Obsidian block id ends the text: "item (annotation) ^abc123".
+	if strings.Contains(body, "^") {
+		if start, id, ok := findBlockID(body); ok {
+			it.BlockID = id
+			it.blockID = span{mapOff(start), mapOff(start+len(strings.TrimRight(body[start:], " \t\r\n"))-1) + 1}
+			body = body[:start]
+		}
 	}
 	if strings.HasSuffix(strings.TrimRight(body, " \t"), ")") { // both annotations end so
 		// A checkpoint id holds no "(": its match starts in the blanks
@@ -251,6 +269,29 @@ func parseItemText(s *Source, it *Item) {
 		it.textEnd += it.current.End - it.current.Start
 	}
 	it.Text = joinLines(body)
+}
+
+// findBlockID finds an Obsidian block id at the end of body: blanks, "^",
+// one or more ASCII letters, digits and '-', then nothing but blanks and
+// line breaks. start is the offset of the blanks before "^".
+func findBlockID(body string) (start int, id string, ok bool) {
+	t := strings.TrimRight(body, " \t\r\n")
+	i := len(t)
+	for i > 0 {
+		c := t[i-1]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			break
+		}
+		i--
+	}
+	if i == len(t) || i < 2 || t[i-1] != '^' || t[i-2] != ' ' && t[i-2] != '\t' {
+		return 0, "", false
+	}
+	start = i - 1
+	for start > 0 && (t[start-1] == ' ' || t[start-1] == '\t') {
+		start--
+	}
+	return start, t[i:], true
 }
 
 const failedOpen = "(failed: "
@@ -373,8 +414,11 @@ func (t *Todo) NextOpen() *Item {
 }
 
 // Counts returns done, skipped and total item counts for items whose phase
-// is phase; phase "*" counts every item.
+// is phase; phase "*" counts every item. Every [Suspect] line counts in
+// total as an open item, so total-done-skipped is never 0 while one
+// exists.
 func (t *Todo) Counts(phase string) (done, skipped, total int) {
+	total = len(t.OpenSuspects(phase))
 	for _, it := range t.Items {
 		if phase != "*" && !strings.EqualFold(it.Phase, phase) {
 			continue
@@ -389,6 +433,25 @@ func (t *Todo) Counts(phase string) (done, skipped, total int) {
 	}
 	return
 }
+
+// OpenSuspects returns the [Suspect] lines whose phase is phase ("*" for
+// all): lines that count as open items although wf cannot read them.
+func (t *Todo) OpenSuspects(phase string) []Suspect {
+	if phase == "*" {
+		return t.Suspects
+	}
+	var out []Suspect
+	for _, x := range t.Suspects {
+		if strings.EqualFold(x.Phase, phase) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// AllDone reports whether every item is done or skipped and no [Suspect]
+// line is left: only then may a caller say that the work is finished.
+func (t *Todo) AllDone() bool { return t.NextOpen() == nil && len(t.Suspects) == 0 }
 
 // PhaseNames returns the distinct H2 titles that hold items, in order.
 func (t *Todo) PhaseNames() []string {

@@ -12,6 +12,7 @@ import (
 type itemSig struct {
 	Text, Checkpoint, Reason, Phase string
 	Failures                        string // as formatFailures writes them
+	BlockID                         string
 	Mark                            Mark
 	Current                         bool
 	Depth                           int
@@ -29,7 +30,7 @@ func (s itemSig) String() string {
 }
 
 func sigOf(it *Item) itemSig {
-	return itemSig{it.Text, it.Checkpoint, it.Reason, it.Phase, formatFailures(it.Failures), it.Mark, it.Current, it.Depth}
+	return itemSig{it.Text, it.Checkpoint, it.Reason, it.Phase, formatFailures(it.Failures), it.BlockID, it.Mark, it.Current, it.Depth}
 }
 
 // apply splices edits into t's file, parses the result and checks it with
@@ -90,7 +91,7 @@ func (t *Todo) inlineReparse(out []byte, edits []Edit) *Todo {
 		return off + d
 	}
 	shift := func(off int) int { return shiftBy(off, false) }
-	n := &Todo{Src: newSource(t.Src.Path, out), Title: t.Title, Notes: t.Notes}
+	n := &Todo{Src: newSource(t.Src.Path, out), Title: t.Title, Notes: t.Notes, Suspects: t.Suspects, Deep: t.Deep}
 	secs := make(map[*Section]*Section, len(t.Sections))
 	for _, sec := range t.Sections {
 		c := *sec
@@ -117,14 +118,15 @@ func (t *Todo) inlineReparse(out []byte, edits []Edit) *Todo {
 			if c.Mark == 'X' {
 				c.Mark = Done
 			}
-			c.Current, c.Checkpoint, c.Reason, c.Failures = false, "", "", nil
-			c.current, c.annot, c.reason, c.failures = span{}, span{}, span{}, span{}
+			c.Current, c.Checkpoint, c.Reason, c.Failures, c.BlockID = false, "", "", nil, ""
+			c.current, c.annot, c.reason, c.failures, c.blockID = span{}, span{}, span{}, span{}, span{}
 			parseItemText(n.Src, &c)
 		} else {
 			c.current = span{shift(it.current.Start), shift(it.current.End)}
 			c.annot = span{shift(it.annot.Start), shift(it.annot.End)}
 			c.reason = span{shift(it.reason.Start), shift(it.reason.End)}
 			c.failures = span{shift(it.failures.Start), shift(it.failures.End)}
+			c.blockID = span{shift(it.blockID.Start), shift(it.blockID.End)}
 		}
 		if it.Section != nil {
 			c.Section = secs[it.Section]
@@ -139,6 +141,20 @@ func (t *Todo) inlineReparse(out []byte, edits []Edit) *Todo {
 		}
 	}
 	return n
+}
+
+// tailEnd is where text appended to item it goes: the end of its first
+// paragraph, or the start of the blanks before its block id, which stays
+// last.
+func (it *Item) tailEnd() int {
+	if it.blockID.ok() && it.blockID.Start >= it.textStart {
+		end := it.blockID.Start
+		if it.current.ok() && it.current.Start >= end {
+			return it.paraEnd // a marker after the id: the id is not last anyway
+		}
+		return end
+	}
+	return it.paraEnd
 }
 
 // itemAt returns the item whose box-to-paragraph-end range holds off.
@@ -242,8 +258,8 @@ func (t *Todo) markEdits(n int, mark Mark, checkpoint, reason string) ([]Edit, i
 			edits = append(edits, s.replace(annot.Start, annot.End, newAnnot))
 		}
 	} else if newAnnot != "" {
-		end := it.paraEnd
-		if it.current.ok() && it.current.End == it.paraEnd && sig.Current {
+		end := it.tailEnd()
+		if it.current.ok() && it.current.End == end && sig.Current {
 			end = it.current.Start // keep the marker last
 		}
 		end = trimSpaceBefore(s.Data, end, it.textStart)
@@ -368,7 +384,7 @@ func (t *Todo) currentEdits(n int) ([]Edit, map[int]itemSig, error) {
 			return nil, nil, err
 		}
 		if !it.Current {
-			end := trimSpaceBefore(s.Data, it.paraEnd, it.textStart)
+			end := trimSpaceBefore(s.Data, it.tailEnd(), it.textStart)
 			edits = append(edits, s.insert(end, "  <-- CURRENT"))
 			sig := sigOf(it)
 			sig.Current = true

@@ -25,10 +25,16 @@ import (
 // ResumeCommand is the command agents run at session start.
 const ResumeCommand = "wf resume"
 
-// HookCommand is what a session-start hook runs: wf resume, silent in a
-// project that has no workflow (or no longer has one), so that the hook
-// never breaks a session.
+// HookCommand is what a session-start hook ran before hook mode existed:
+// wf resume, silent in a project that has no workflow (or no longer has
+// one), so that the hook never breaks a session. It is still recognised
+// as wf's hook.
 const HookCommand = ResumeCommand + " --if-present"
+
+// ClaudeHookCommand is what `wf setup claude` writes: HookCommand in hook
+// mode, which keeps the output within what Claude Code injects at session
+// start (see cmd/wf/internal/verbs/hookcap.go).
+const ClaudeHookCommand = HookCommand + " --hook claude"
 
 // Files that setup writes, relative to the repository top level
 // (slash-separated; filepath.FromSlash gives the system's form).
@@ -174,8 +180,24 @@ func writeSetupFile(path string, out, data []byte, created bool) error {
 // JSON object, or whose "hooks" or "hooks.SessionStart" has the wrong
 // type, is refused with a [*JSONError].
 func MergeClaudeSettings(path string, data []byte) (out []byte, added []string, err error) {
+	return mergeSessionStart(path, data, SessionSources(), claudeMatched, func(added []string) []any {
+		return []any{claudeEntry{
+			Matcher: strings.Join(added, "|"),
+			Hooks:   []claudeHook{{Type: "command", Command: ClaudeHookCommand}},
+		}}
+	})
+}
+
+// mergeSessionStart returns data (the JSON settings file named path) with
+// the entries that entries(added) makes appended to hooks.SessionStart, where
+// added are the sources no existing entry runs wf resume for (matched
+// says which sources an entry's matcher covers); nothing is added, and
+// data is returned as it is, when every source is covered. Claude Code,
+// Codex and Gemini CLI share this layout: {"hooks": {"SessionStart":
+// [{"matcher": …, "hooks": [{"type": "command", "command": …}]}]}}.
+func mergeSessionStart(path string, data []byte, sources []string, matched func(*string) []string, entries func(added []string) []any) (out []byte, added []string, err error) {
 	var top []jsMember
-	if len(bytes.TrimSpace(data)) > 0 {
+	if !jsBlank(data) {
 		if top, err = jsParseObject(path, data, data, ""); err != nil {
 			return nil, nil, err
 		}
@@ -188,14 +210,14 @@ func MergeClaudeSettings(path string, data []byte) (out []byte, added []string, 
 		}
 	}
 	si := jsLastMember(hooks, "SessionStart")
-	var entries []json.RawMessage
+	var existing []json.RawMessage
 	if si >= 0 {
-		if err := json.Unmarshal(hooks[si].val, &entries); err != nil || entries == nil {
+		if err := json.Unmarshal(hooks[si].val, &existing); err != nil || existing == nil {
 			return nil, nil, &JSONError{Path: path, Msg: `"hooks.SessionStart" is not an array`}
 		}
 	}
 	covered := map[string]bool{}
-	for _, raw := range entries {
+	for _, raw := range existing {
 		var e struct {
 			Matcher *string `json:"matcher"`
 			Hooks   []struct {
@@ -208,13 +230,13 @@ func MergeClaudeSettings(path string, data []byte) (out []byte, added []string, 
 		}
 		for _, h := range e.Hooks {
 			if h.Type == "command" && isResumeCommand(h.Command) {
-				for _, s := range claudeMatched(e.Matcher) {
+				for _, s := range matched(e.Matcher) {
 					covered[s] = true
 				}
 			}
 		}
 	}
-	for _, s := range SessionSources() {
+	for _, s := range sources {
 		if !covered[s] {
 			added = append(added, s)
 		}
@@ -222,55 +244,43 @@ func MergeClaudeSettings(path string, data []byte) (out []byte, added []string, 
 	if len(added) == 0 {
 		return data, nil, nil
 	}
-
-	entry, err := jsMarshal(claudeEntry{
-		Matcher: strings.Join(added, "|"),
-		Hooks:   []claudeHook{{Type: "command", Command: HookCommand}},
-	})
-	if err != nil {
-		return nil, nil, err
+	out = data
+	for _, e := range entries(added) {
+		if out, err = spliceSessionStart(out, "SessionStart", e); err != nil {
+			return nil, nil, &JSONError{Path: path, Msg: "cannot add the hook: " + err.Error()}
+		}
 	}
-	entries = append(entries, entry)
-	list, err := jsMarshal(entries)
-	if err != nil {
-		return nil, nil, err
-	}
-	if si >= 0 {
-		hooks[si].val = list
-	} else {
-		hooks = append(hooks, jsMember{key: "SessionStart", val: list})
-	}
-	var hb bytes.Buffer
-	jsWriteObject(&hb, hooks, "", "")
-	if hi >= 0 {
-		top[hi].val = hb.Bytes()
-	} else {
-		top = append(top, jsMember{key: "hooks", val: hb.Bytes()})
-	}
-	var b bytes.Buffer
-	jsWriteObject(&b, top, "", jsIndentUnit(data))
-	b.WriteByte('\n')
-	return b.Bytes(), added, nil
+	return out, added, nil
 }
+
+// resumeRe finds `wf resume` anywhere in a shell command: as the whole
+// command, after `cd "$CLAUDE_PROJECT_DIR" &&`, `;`, `|`, `(`, environment
+// assignments or a quote (`bash -c "wf resume"`), and with wf given by any
+// path (`/usr/local/bin/wf`, `"$CLAUDE_PROJECT_DIR"/bin/wf`, `wf.exe`).
+// "wf" must start a word or follow a "/", so "mywf resume" is not wf's.
+var resumeRe = regexp.MustCompile(`(?:^|[\s;&|()"'` + "`" + `/=])wf(?:\.exe)?["']?[ \t]+resume(?:[\s;&|)"'` + "`" + `]|$)`)
 
 // isResumeCommand reports whether a hook command runs `wf resume` (with
-// or without flags, with or without a path to wf).
-func isResumeCommand(cmd string) bool {
-	f := strings.Fields(cmd)
-	return len(f) >= 2 && (f[0] == "wf" || strings.HasSuffix(f[0], "/wf")) && f[1] == "resume"
-}
+// or without flags, with or without a path to wf, anywhere in the shell
+// command).
+func isResumeCommand(cmd string) bool { return resumeRe.MatchString(cmd) }
 
 // claudeMatched returns the session sources a SessionStart matcher
 // matches: all of them when it is absent, empty or "*"; else those it
 // matches as a regular expression (as Claude Code does), or as a list of
 // names separated by "|" when it is not one.
-func claudeMatched(m *string) []string {
+func claudeMatched(m *string) []string { return regexMatched(m, SessionSources()) }
+
+// regexMatched returns the sources a matcher matches: all of them when it
+// is absent, empty or "*"; else those it matches as a regular expression,
+// or as a list of names separated by "|" when it is not one.
+func regexMatched(m *string, sources []string) []string {
 	if m == nil || *m == "" || *m == "*" {
-		return SessionSources()
+		return sources
 	}
 	var out []string
 	re, err := regexp.Compile("^(?:" + *m + ")$")
-	for _, s := range SessionSources() {
+	for _, s := range sources {
 		if err == nil && re.MatchString(s) {
 			out = append(out, s)
 		} else if err != nil {
@@ -354,40 +364,6 @@ func jsLineCol(data []byte, off int) (line, col int) {
 	line = 1 + bytes.Count(data[:off], []byte("\n"))
 	start := bytes.LastIndexByte(data[:off], '\n') + 1
 	return line, len([]rune(string(data[start:off]))) + 1
-}
-
-// jsWriteObject writes ms as a JSON object whose members are indented by
-// prefix+unit, each value re-indented the same way (its content, numbers
-// and escapes unchanged). An empty unit writes it compact.
-func jsWriteObject(b *bytes.Buffer, ms []jsMember, prefix, unit string) {
-	if len(ms) == 0 {
-		b.WriteString("{}")
-		return
-	}
-	b.WriteByte('{')
-	for i, m := range ms {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		if unit != "" {
-			b.WriteString("\n" + prefix + unit)
-		}
-		k, _ := jsMarshal(m.key)
-		b.Write(k)
-		b.WriteByte(':')
-		if unit != "" {
-			b.WriteByte(' ')
-			if err := json.Indent(b, m.val, prefix+unit, unit); err != nil {
-				b.Write(m.val) // cannot happen: the value was parsed
-			}
-		} else if err := json.Compact(b, m.val); err != nil {
-			b.Write(m.val)
-		}
-	}
-	if unit != "" {
-		b.WriteString("\n" + prefix)
-	}
-	b.WriteByte('}')
 }
 
 // jsIndentUnit is the indentation of the first indented line of data, two

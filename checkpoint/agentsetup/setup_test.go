@@ -25,7 +25,7 @@ const goldenClaude = `{
         "hooks": [
           {
             "type": "command",
-            "command": "wf resume --if-present"
+            "command": "wf resume --if-present --hook claude"
           }
         ]
       }
@@ -35,18 +35,44 @@ const goldenClaude = `{
 `
 
 func TestMergeClaudeSettingsGolden(t *testing.T) {
-	for _, in := range []string{"", "  \n", "{}", "{}\n", `{"hooks": {}}`} {
+	// A file with no settings gets the golden layout; what was there (blank
+	// lines, a missing final newline) stays, around the inserted bytes.
+	for in, want := range map[string]string{
+		"":              goldenClaude,
+		"  \n":          "  \n" + goldenClaude,
+		"{}":            strings.TrimSuffix(goldenClaude, "\n"),
+		"{}\n":          goldenClaude,
+		`{"hooks": {}}`: `{"hooks": {"SessionStart":[{"matcher":"startup|resume|clear|compact","hooks":[{"type":"command","command":"wf resume --if-present --hook claude"}]}]}}`,
+	} {
 		out, added, err := MergeClaudeSettings("settings.json", []byte(in))
 		if err != nil {
 			t.Fatalf("%q: %v", in, err)
 		}
-		if string(out) != goldenClaude {
-			t.Errorf("%q: got\n%s\nwant\n%s", in, out, goldenClaude)
+		if string(out) != want {
+			t.Errorf("%q: got\n%s\nwant\n%s", in, out, want)
 		}
 		if !reflect.DeepEqual(added, SessionSources()) {
 			t.Errorf("%q: added %v", in, added)
 		}
 		checkClaudeShape(t, out)
+		insertionOnly(t, []byte(in), out)
+	}
+}
+
+// insertionOnly checks that out is in with one run of bytes inserted:
+// every byte of in is still there, in order, around it.
+func insertionOnly(t *testing.T, in, out []byte) {
+	t.Helper()
+	p := 0
+	for p < len(in) && p < len(out) && in[p] == out[p] {
+		p++
+	}
+	q := 0
+	for q < len(in)-p && q < len(out)-p && in[len(in)-1-q] == out[len(out)-1-q] {
+		q++
+	}
+	if p+q != len(in) {
+		t.Errorf("not an insertion: %d bytes of the input changed (from offset %d):\n--- in ---\n%s\n--- out ---\n%s", len(in)-p-q, p, in, out)
 	}
 }
 
@@ -122,7 +148,7 @@ func TestMergeClaudeSettingsKeepsEverything(t *testing.T) {
 			t.Errorf("lost %s:\n%s", want, out)
 		}
 	}
-	order := []string{`"permissions"`, `"env"`, `"hooks"`, `"PreToolUse"`, `"SessionStart"`, `"echo hello"`, `"wf resume --if-present"`, `"Stop"`, `"model"`}
+	order := []string{`"permissions"`, `"env"`, `"hooks"`, `"PreToolUse"`, `"SessionStart"`, `"echo hello"`, `"wf resume --if-present --hook claude"`, `"Stop"`, `"model"`}
 	last := -1
 	for _, k := range order {
 		i := strings.Index(string(out), k)
@@ -143,9 +169,7 @@ func TestMergeClaudeSettingsKeepsEverything(t *testing.T) {
 	if !reflect.DeepEqual(a, b) {
 		t.Errorf("other content changed:\n%s", out)
 	}
-	if !strings.HasPrefix(string(out), "{\n  \"permissions\": {\n    \"allow\": [\n") {
-		t.Errorf("not 2-space indented:\n%s", out)
-	}
+	insertionOnly(t, []byte(in), out)
 	// Idempotent.
 	again, added, err := MergeClaudeSettings("settings.json", out)
 	if err != nil || added != nil || !bytes.Equal(again, out) {

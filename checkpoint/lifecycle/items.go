@@ -90,7 +90,8 @@ func Mark(w *workspace.Workspace, ref string, mark mdstate.Mark, checkpointID, r
 
 // Next moves the CURRENT marker of w's TODO.md to the first open item and
 // returns it; nil when every item is done or skipped (the marker is then
-// removed).
+// removed), a [*mdstate.SuspectsError] when none is open but lines that
+// look like items are left.
 func Next(w *workspace.Workspace) (*mdstate.Item, error) {
 	var n int
 	sn, err := w.Update(todoChange(func(sn *workspace.Snapshot) ([]byte, error) {
@@ -106,6 +107,9 @@ func Next(w *workspace.Workspace) (*mdstate.Item, error) {
 		sn.Edited(nil, after)
 		return out, err
 	}))
+	if err == nil && n == 0 && len(sn.Todo.Suspects) > 0 {
+		return nil, &mdstate.SuspectsError{Path: sn.Todo.Src.Path, Suspects: sn.Todo.Suspects}
+	}
 	if err != nil || n == 0 {
 		return nil, err
 	}

@@ -105,6 +105,17 @@ func Lint(sn *workspace.Snapshot) []Diagnostic {
 	for _, n := range st.Notes {
 		add(sf, n.Line, SevInfo, "", "%s", n.Msg)
 	}
+	for _, x := range []struct {
+		what string
+		es   []*mdstate.Entry
+	}{{"blocker", st.Blockers}, {"wait", st.Waits}} {
+		for _, e := range x.es {
+			if e.Prose {
+				add(sf, e.Line, SevWarning, "write it as a list item, \"- "+strings.ReplaceAll(e.Text, `"`, `\"`)+"\", so wf can show and remove it",
+					"text that is not a list item counts as a %s: %q", x.what, e.Text)
+			}
+		}
+	}
 	// TODO.md on its own.
 	if !sn.TodoMissing && len(td.Items) == 0 {
 		add(tf, 0, SevInfo, "", "no checklist items (\"- [ ] text\")")
@@ -140,6 +151,17 @@ func Lint(sn *workspace.Snapshot) []Diagnostic {
 	for _, n := range td.Notes {
 		add(tf, n.Line, SevInfo, "", "%s", n.Msg)
 	}
+	for _, x := range td.Suspects {
+		add(tf, x.Line, SevWarning, x.Fix(), "%s", x.Message())
+	}
+	for _, f := range []struct {
+		name string
+		deep []mdstate.DeepLine
+	}{{sf, st.Deep}, {tf, td.Deep}} {
+		for _, d := range f.deep {
+			add(f.name, d.Line, SevWarning, d.Hint(), "%s", d.Error())
+		}
+	}
 	// Contradictions between the files.
 	if len(st.Phases) > 0 && sn.Checks(tf) {
 		reported := map[string]bool{}
@@ -158,6 +180,9 @@ func Lint(sn *workspace.Snapshot) []Diagnostic {
 				if it.IsOpen() && strings.EqualFold(it.Phase, p.Name) {
 					add(tf, it.Line, SevError, fmt.Sprintf("wf todo done %d, or wf todo skip %d --reason …, or set the phase back to IN_PROGRESS", it.N, it.N), "item %d is open but phase %q is COMPLETE (%s:%d)", it.N, p.Name, sf, p.Line)
 				}
+			}
+			for _, x := range td.OpenSuspects(p.Name) {
+				add(tf, x.Line, SevError, x.Fix()+", then tick it or set the phase back to IN_PROGRESS", "line %d counts as an open item but phase %q is COMPLETE (%s:%d)", x.Line, p.Name, sf, p.Line)
 			}
 		}
 	}
@@ -223,8 +248,11 @@ func Recognition(sn *workspace.Snapshot) (rec, unrec []string) {
 		}
 	}
 	if len(td.Items) > 0 {
-		d, sk, t := td.Counts("*")
-		rec = append(rec, fmt.Sprintf("%s: %d items (%d done, %d skipped) under %d phase headings", TodoFile, t, d, sk, len(td.PhaseNames())))
+		d, sk, _ := td.Counts("*")
+		rec = append(rec, fmt.Sprintf("%s: %d items (%d done, %d skipped) under %d phase headings", TodoFile, len(td.Items), d, sk, len(td.PhaseNames())))
+	}
+	for _, x := range td.Suspects {
+		unrec = append(unrec, fmt.Sprintf("%s:%d: %s", TodoFile, x.Line, x.Message()))
 	}
 	for _, n := range td.Notes {
 		unrec = append(unrec, fmt.Sprintf("%s:%d: %s", TodoFile, n.Line, n.Msg))

@@ -115,7 +115,7 @@ type Warning struct {
 	// checkpoint-mismatch, checkpoint-file, checkpoint-interrupted,
 	// checkpoint-lost, todo-changed, stale-heartbeat, live-session,
 	// phase-mismatch, waiting, blocked, paused, git-operation, git-error,
-	// lint, no-git, no-todo.
+	// lint, no-git, no-todo, unread-items.
 	Kind    string   `json:"kind"`
 	Message string   `json:"message"`
 	Details []string `json:"details,omitempty"`
@@ -847,6 +847,7 @@ func (d *resumeData) state(now time.Time) {
 		}
 	}
 	d.nextActions(cpNext)
+	resumeSuspects(r, td)
 	if r.Command == nil {
 		open := td.NextOpen()
 		switch {

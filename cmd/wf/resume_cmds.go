@@ -18,6 +18,7 @@ func (e *env) resumeCmd() *cli.Command {
 			&cli.IntFlag{Name: "budget", Usage: fmt.Sprintf("ceiling in estimated tokens (default: Settings resume-budget, else %d)", workspace.DefaultResumeBudget)},
 			&cli.BoolFlag{Name: "full", Usage: "lift the budget: print everything"},
 			&cli.BoolFlag{Name: "if-present", Usage: "print nothing and succeed when there is no workflow here (for session-start hooks)"},
+			&cli.StringFlag{Name: "hook", Usage: "print for a session-start hook of this agent (claude, codex, gemini): at most 10,000 characters, in its format"},
 			jsonFlag(),
 		},
 		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
@@ -25,6 +26,14 @@ func (e *env) resumeCmd() *cli.Command {
 				Full: c.Bool("full"), IfPresent: c.Bool("if-present")})
 			if err != nil || r == nil {
 				return err
+			}
+			if c.IsSet("hook") {
+				out, err := verbs.HookOutput(c.String("hook"), r.Text())
+				if err != nil {
+					return err
+				}
+				e.printf("%s", out)
+				return nil
 			}
 			if c.Bool("json") {
 				return e.printJSON(r)

@@ -13,7 +13,7 @@ import (
 func (e *env) setupCmd() *cli.Command {
 	return &cli.Command{
 		Name:  "setup",
-		Usage: "wire wf resume into an agent's session start (claude, agents-md, codex)",
+		Usage: "wire wf resume into an agent's session start (claude, codex, gemini, agents-md)",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "claude",
@@ -44,19 +44,13 @@ func (e *env) setupCmd() *cli.Command {
 					return e.setupAgents(c, "agents-md", "")
 				},
 			},
-			{
-				Name:      "codex",
-				Usage:     "the same as agents-md: Codex reads AGENTS.md from the repository root down",
-				ArgsUsage: " ",
-				Flags:     []cli.Flag{jsonFlag()},
-				Action: func(c *cli.Context) error {
-					// https://developers.openai.com/codex/guides/agents-md: "Codex
-					// reads AGENTS.md files before doing any work … Starting at the
-					// project root (typically the Git root), Codex walks down to
-					// your current working directory."
-					return e.setupAgents(c, "codex", "Codex reads AGENTS.md at the start of every session")
-				},
-			},
+			// Codex reads AGENTS.md before doing any work
+			// (https://developers.openai.com/codex/guides/agents-md) and runs
+			// hooks only once the user has trusted them, so it gets both.
+			e.hostCmd("codex", "add a Codex SessionStart hook running wf resume to .codex/hooks.json and the wf section to AGENTS.md (spliced in; idempotent)",
+				verbs.SetupCodex, agentsetup.CodexHookCommand, "Codex runs it at startup, resume and clear once you have reviewed and trusted the hook", true),
+			e.hostCmd("gemini", "add a Gemini CLI SessionStart hook running wf resume to .gemini/settings.json (spliced in; idempotent)",
+				verbs.SetupGemini, agentsetup.GeminiHookCommand, "Gemini CLI runs it at startup, resume and clear", false),
 		},
 		// An unknown or missing agent is refused by setUsageHandlers.
 	}
@@ -81,7 +75,7 @@ func (e *env) reportClaude(ve verbs.Env, res *verbs.SetupResult) {
 		e.printf("created %s\n", path)
 	}
 	e.printf("added a SessionStart hook to %s: %s on %s\n",
-		path, agentsetup.HookCommand, strings.Join(res.Sources, ", "))
+		path, agentsetup.ClaudeHookCommand, strings.Join(res.Sources, ", "))
 	e.printf("Claude Code now starts every session, and every restart after a compaction, with the output of %s\n",
 		agentsetup.ResumeCommand)
 }
@@ -123,4 +117,45 @@ func setupRel(ve verbs.Env, p string) string {
 		return r
 	}
 	return p
+}
+
+// hostCmd is `wf setup codex` or `wf setup gemini`: a SessionStart hook in
+// the agent's JSON settings, reported like Claude's.
+func (e *env) hostCmd(name, usage string, setup func(verbs.Env) (*verbs.SetupResult, error), command, note string, agentsMD bool) *cli.Command {
+	return &cli.Command{
+		Name:      name,
+		Usage:     usage,
+		ArgsUsage: " ",
+		Flags:     []cli.Flag{jsonFlag()},
+		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
+			res, err := setup(ve)
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				if agentsMD {
+					if _, err := verbs.SetupAgentsMD(ve); err != nil {
+						return err
+					}
+				}
+				return e.printJSON(res.View(name))
+			}
+			e.outsideGit(res)
+			path := setupRel(ve, res.Path)
+			switch {
+			case !res.Changed:
+				e.printf("%s already runs %s at session start; nothing changed\n", path, agentsetup.ResumeCommand)
+			case res.Created:
+				e.printf("created %s\n", path)
+			}
+			if res.Changed {
+				e.printf("added a SessionStart hook to %s: %s on %s\n", path, command, strings.Join(res.Sources, ", "))
+				e.printf("%s\n", note)
+			}
+			if agentsMD {
+				return e.setupAgentsIn(ve, "agents-md", "Codex reads AGENTS.md at the start of every session", false)
+			}
+			return nil
+		}),
+	}
 }

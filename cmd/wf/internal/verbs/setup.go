@@ -59,3 +59,23 @@ func SetupAgentsMD(e Env) (*SetupResult, error) {
 	}
 	return &SetupResult{SetupResult: res, Top: top, OutsideGit: !inRepo}, nil
 }
+
+// SetupCodex adds the SessionStart hook to .codex/hooks.json at the
+// repository top level.
+func SetupCodex(e Env) (*SetupResult, error) { return setupHost(e, agentsetup.SetupCodex) }
+
+// SetupGemini adds the SessionStart hook to .gemini/settings.json at the
+// repository top level.
+func SetupGemini(e Env) (*SetupResult, error) { return setupHost(e, agentsetup.SetupGemini) }
+
+func setupHost(e Env, setup func(top string) (agentsetup.SetupResult, error)) (*SetupResult, error) {
+	top, inRepo, err := agentsetup.SetupTop(e.options())
+	if err != nil {
+		return nil, err
+	}
+	res, err := setup(top)
+	if err != nil {
+		return nil, err
+	}
+	return &SetupResult{SetupResult: res, Top: top, OutsideGit: !inRepo}, nil
+}
