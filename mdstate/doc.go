@@ -13,4 +13,15 @@
 // input that is not a text file, [WriteFileAtomic] replaces a file with a
 // temp-file-and-rename that will not overwrite a concurrent hand edit, and
 // [AcquireLock] takes the one lock per worktree.
+//
+// # Size
+//
+// mdstate holds about 3,600 lines, above the 2,500 the architecture aims
+// at. Its parsers (state.go, todo.go, with the lines they refuse to read
+// as items: suspect.go, deep.go, prose.go) and its edits (the *edit.go
+// files) share the located spans, the Source with its line index and the
+// re-parse that verifies every edit, which are unexported on purpose:
+// exporting them would let callers splice bytes without the check. The
+// part that does not share them is the durable I/O (file.go, lock.go,
+// about 550 lines), the next candidate for a package of its own.
 package mdstate

@@ -105,6 +105,10 @@ func SetupGemini(top string) (SetupResult, error) {
 	return setupHookFile(top, GeminiSettingsFile, MergeGeminiSettings)
 }
 
+// setupHookFile splices a SessionStart hook into the JSON settings file
+// rel (slash-separated, under top) with merge, which returns the new bytes
+// and the session sources it added (none: already set up, nothing is
+// written).
 func setupHookFile(top, rel string, merge func(string, []byte) ([]byte, []string, error)) (SetupResult, error) {
 	path := filepath.Join(top, filepath.FromSlash(rel))
 	res := SetupResult{Path: path}

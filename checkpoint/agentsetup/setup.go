@@ -133,22 +133,7 @@ func SetupClaude(top string, local bool) (SetupResult, error) {
 	if local {
 		rel = ClaudeLocalSettingsFile
 	}
-	path := filepath.Join(top, filepath.FromSlash(rel))
-	res := SetupResult{Path: path}
-	data, err := readSetupFile(top, path, &res)
-	if err != nil {
-		return res, err
-	}
-	out, added, err := MergeClaudeSettings(path, data)
-	if err != nil {
-		return res, err
-	}
-	res.Sources = added
-	if len(added) == 0 {
-		return res, nil
-	}
-	res.Changed = true
-	return res, writeSetupFile(path, out, data, res.Created)
+	return setupHookFile(top, rel, MergeClaudeSettings)
 }
 
 // writeSetupFile writes out over data, the file at path as read (created,
