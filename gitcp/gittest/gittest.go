@@ -171,3 +171,37 @@ func Write(t testing.TB, dir, rel, content string) {
 		t.Fatal(err)
 	}
 }
+
+// Vectors runs check on every file of dir whose name starts with good_ or
+// bad_, with good set for good_ files, and fails the test when dir holds
+// fewer than minGood good_ or minBad bad_ files: the outcome-named test
+// vectors of gitcp's format packages (as FiloSottile/age keeps its
+// testkit). Folders, such as the fuzzer's testdata/fuzz, are skipped.
+func Vectors(t *testing.T, dir string, minGood, minBad int, check func(t *testing.T, name string, data []byte, good bool)) {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var good, bad int
+	for _, de := range ents {
+		name := de.Name()
+		isGood, isBad := strings.HasPrefix(name, "good_"), strings.HasPrefix(name, "bad_")
+		if de.IsDir() || !isGood && !isBad {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if isGood {
+			good++
+		} else {
+			bad++
+		}
+		check(t, name, data, isGood)
+	}
+	if good < minGood || bad < minBad {
+		t.Fatalf("%s: %d good and %d bad vectors, want at least %d and %d; run go generate", dir, good, bad, minGood, minBad)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/wf-tool/wf/gitcp/gittest"
@@ -23,38 +22,21 @@ func TestVectors(t *testing.T) {
 }
 
 func checkVectors(t *testing.T, dir string) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var good, bad int
-	for _, de := range ents {
-		name := de.Name()
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
+	gittest.Vectors(t, dir, 2, 5, func(t *testing.T, name string, data []byte, good bool) {
+		g, err := New([][]byte{data})
 		switch {
-		case strings.HasPrefix(name, "good_"):
-			good++
-			g, err := New([][]byte{data})
-			if err != nil {
-				t.Errorf("%s: %v", name, err)
-				continue
+		case !good:
+			if !errors.Is(err, ErrMalformed) {
+				t.Errorf("%s: %v, want ErrMalformed", name, err)
 			}
+		case err != nil:
+			t.Errorf("%s: %v", name, err)
+		default:
 			if err := walkAll(&g); err != nil {
 				t.Errorf("%s: %v", name, err)
 			}
-		case strings.HasPrefix(name, "bad_"):
-			bad++
-			if _, err := New([][]byte{data}); !errors.Is(err, ErrMalformed) {
-				t.Errorf("%s: %v, want ErrMalformed", name, err)
-			}
 		}
-	}
-	if good < 2 || bad < 5 {
-		t.Fatalf("%s: %d good and %d bad vectors; run go generate", dir, good, bad)
-	}
+	})
 }
 
 // walkAll queries every position: its id must look itself up, its parents

@@ -67,38 +67,25 @@ func TestVectors(t *testing.T) {
 }
 
 func checkVectors(t *testing.T, dir string, wantAll bool) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	count := map[string]int{}
-	for _, de := range ents {
-		if de.IsDir() { // testdata/fuzz: the fuzzer's corpus
-			continue
-		}
-		name := de.Name()
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = decodeVector(name, data)
-		switch {
-		case strings.HasPrefix(name, "good_"):
+	gittest.Vectors(t, dir, 0, 0, func(t *testing.T, name string, data []byte, good bool) {
+		err := decodeVector(name, data)
+		if good {
 			count["good"+filepath.Ext(name)]++
 			if err != nil {
 				t.Errorf("%s: %v", name, err)
 			}
-		case strings.HasPrefix(name, "bad_"):
-			count["bad"+filepath.Ext(name)]++
-			t.Logf("%s: %v", name, err)
-			var fe *FormatError
-			if err == nil {
-				t.Errorf("%s: decoded without error", name)
-			} else if !errors.As(err, &fe) {
-				t.Errorf("%s: %T %v, want *FormatError", name, err, err)
-			}
+			return
 		}
-	}
+		count["bad"+filepath.Ext(name)]++
+		t.Logf("%s: %v", name, err)
+		var fe *FormatError
+		if err == nil {
+			t.Errorf("%s: decoded without error", name)
+		} else if !errors.As(err, &fe) {
+			t.Errorf("%s: %T %v, want *FormatError", name, err, err)
+		}
+	})
 	if wantAll {
 		for _, k := range []string{"good.ref", "bad.ref", "good.packed-refs", "bad.packed-refs", "good.reflog", "bad.reflog"} {
 			if count[k] < 2 {

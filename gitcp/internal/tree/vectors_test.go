@@ -29,27 +29,16 @@ func TestVectors(t *testing.T) {
 }
 
 func checkVectors(t *testing.T, dir string, wantAll bool) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
+	minGood, minBad := 0, 0
+	if wantAll {
+		minGood, minBad = 3, 4
 	}
-	var good, bad int
-	for _, de := range ents {
-		if de.IsDir() { // testdata/fuzz: the fuzzer's corpus
-			continue
-		}
-		name := de.Name()
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
+	gittest.Vectors(t, dir, minGood, minBad, func(t *testing.T, name string, data []byte, good bool) {
 		entries, err := Parse(data)
-		switch {
-		case strings.HasPrefix(name, "good_"):
-			good++
+		if good {
 			if err != nil {
 				t.Errorf("%s: %v", name, err)
-				continue
+				return
 			}
 			if out := encode(entries); !bytes.Equal(out, data) {
 				t.Errorf("%s: encoding differs", name)
@@ -60,20 +49,16 @@ func checkVectors(t *testing.T, dir string, wantAll bool) {
 					t.Errorf("%s: %q before %q", name, a.Name, b.Name)
 				}
 			}
-		case strings.HasPrefix(name, "bad_"):
-			bad++
-			t.Logf("%s: %v", name, err)
-			var fe *FormatError
-			if err == nil {
-				t.Errorf("%s: parsed without error", name)
-			} else if !errors.As(err, &fe) {
-				t.Errorf("%s: %T %v, want *FormatError", name, err, err)
-			}
+			return
 		}
-	}
-	if wantAll && (good < 3 || bad < 4) {
-		t.Fatalf("%s: %d good and %d bad vectors; run go generate", dir, good, bad)
-	}
+		t.Logf("%s: %v", name, err)
+		var fe *FormatError
+		if err == nil {
+			t.Errorf("%s: parsed without error", name)
+		} else if !errors.As(err, &fe) {
+			t.Errorf("%s: %T %v, want *FormatError", name, err, err)
+		}
+	})
 }
 
 // catFileTree is "git cat-file tree rev", its output untrimmed.
