@@ -41,21 +41,83 @@ func (*TitleError) Hint() string {
 
 // RefusedError lists files the checkpoint refused to commit; nothing was
 // written.
-type RefusedError struct{ *gitcp.RefusedFilesError }
+type RefusedError struct {
+	*gitcp.RefusedFilesError
+	// Args are the files as the command line names them (relative to the
+	// working directory), in the order of Files.
+	Args []string
+}
 
 func (e *RefusedError) Unwrap() error { return e.RefusedFilesError }
 
 // Hint names the flags that allow the files.
 func (e *RefusedError) Hint() string {
 	var flags []string
-	for _, f := range e.Files {
+	secret := false
+	for i, f := range e.Files {
+		arg := f.Path
+		if i < len(e.Args) {
+			arg = e.Args[i]
+		}
 		if f.Large {
-			flags = append(flags, "--allow-large "+f.Path)
+			flags = append(flags, "--allow-large "+arg)
 		} else {
-			flags = append(flags, "--allow-secret "+f.Path)
+			flags = append(flags, "--allow-secret "+arg)
+			secret = true
 		}
 	}
-	return "add them to .gitignore, or if they belong in the commit: wf checkpoint … " + strings.Join(flags, " ")
+	h := "add them to .gitignore, or if they belong in the commit: wf checkpoint … " + strings.Join(flags, " ")
+	if secret {
+		h += " (an accepted secret is remembered as \"allow-secret: PATH@BLOB\" under Settings in " + workspace.StateFile + " until the file changes)"
+	}
+	var changed []string
+	for _, f := range e.Files {
+		if !f.Accepted.IsZero() {
+			changed = append(changed, "\""+SettingAllowSecret+": "+f.Path+"@"+f.Accepted.String()+"\"")
+		}
+	}
+	if len(changed) > 0 {
+		h += "; accepting again replaces the earlier acceptance " + strings.Join(changed, ", ")
+	}
+	return h
+}
+
+// SettingAllowSecret is the Settings key that remembers a file accepted
+// although it looks like a secret: "- allow-secret: PATH@BLOB", PATH from
+// the git top level and BLOB the git blob id of the accepted content.
+const SettingAllowSecret = "allow-secret"
+
+// acceptedSecrets reads the allow-secret settings; an entry whose value is
+// not PATH@BLOB is ignored (wf lint shows settings as they are).
+func acceptedSecrets(st *mdstate.State) map[string]gitcp.Hash {
+	out := map[string]gitcp.Hash{}
+	for _, s := range st.Settings {
+		if !strings.EqualFold(s.Key, SettingAllowSecret) {
+			continue
+		}
+		i := strings.LastIndexByte(s.Value, '@')
+		if i <= 0 || !gitcp.IsHash(s.Value[i+1:]) {
+			continue
+		}
+		out[s.Value[:i]] = gitcp.NewHash(s.Value[i+1:])
+	}
+	return out
+}
+
+// rememberSecrets records each file committed through --allow-secret as
+// an allow-secret setting, replacing the entry for the same path.
+func rememberSecrets(st *mdstate.State, allowed []gitcp.AllowedSecret) (*mdstate.State, error) {
+	for _, a := range allowed {
+		prefix := a.Path + "@"
+		_, nst, err := st.PutSetting(SettingAllowSecret, func(v string) bool {
+			return strings.HasPrefix(v, prefix) && gitcp.IsHash(v[len(prefix):])
+		}, a.Path+"@"+a.Blob.String())
+		if err != nil {
+			return nil, err
+		}
+		st = nst
+	}
+	return st, nil
 }
 
 // UnsafeError is gitcp's refusal to commit on a branch mid-merge (or
@@ -75,7 +137,10 @@ type CheckpointOptions struct {
 	Next      []string // Next Actions (replace the ones derived from TODO.md)
 	Body      *Body    // Markdown body (stdin), nil when none
 	// AllowSecret and AllowLarge are paths (relative to the working
-	// directory, or absolute) the secret and size checks let through.
+	// directory, or absolute) the secret and size checks let through. A
+	// file AllowSecret lets through is remembered in the Settings
+	// (SettingAllowSecret) with its content's blob id, and later
+	// checkpoints let it through until its content changes.
 	AllowSecret, AllowLarge []string
 	// Mode is "branch" or "ref"; empty: the workflow's "commit" setting,
 	// else branch.
@@ -287,7 +352,7 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	for attempt := 0; ; attempt++ {
 		cr, err = repo.Commit(gitcp.CommitOptions{
 			Mode: mode, Message: msg, AllowSecret: allowSecret, AllowLarge: allowLarge,
-			AllowEmpty: true, Now: func() time.Time { commitTime = w.Now(); return commitTime },
+			AcceptedSecrets: acceptedSecrets(sn.State), AllowEmpty: true, Now: func() time.Time { commitTime = w.Now(); return commitTime },
 			Stage: func(s *gitcp.Staged) ([]string, error) {
 				return stage(w, s, in, res, prev, o, step)
 			},
@@ -320,7 +385,11 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 		}
 		var refused *gitcp.RefusedFilesError
 		if errors.As(err, &refused) {
-			return nil, &RefusedError{refused}
+			re := &RefusedError{RefusedFilesError: refused}
+			for _, f := range refused.Files {
+				re.Args = append(re.Args, w.RelWD(filepath.Join(w.Top(), filepath.FromSlash(f.Path))))
+			}
+			return nil, re
 		}
 		var unsafe *gitcp.UnsafeStateError
 		if errors.As(err, &unsafe) {
@@ -377,7 +446,10 @@ func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *Che
 			}
 		}
 	}
-	st := sn.State
+	st, err := rememberSecrets(sn.State, s.AllowedSecrets)
+	if err != nil {
+		return nil, err
+	}
 	for _, d := range decisions {
 		if hasDecision(st, d) {
 			continue

@@ -37,10 +37,17 @@ type CommitOptions struct {
 	// every change in the work tree, like "git add -A".
 	Paths []string
 	// AllowSecret and AllowLarge list paths exempt from the secret and size
-	// checks.
+	// checks. The files AllowSecret lets through that do look like secrets
+	// are listed in [Staged].AllowedSecrets.
 	AllowSecret, AllowLarge []string
-	AllowEmpty              bool             // commit even when the tree equals the parent's
-	Now                     func() time.Time // clock (tests); time.Now when nil
+	// AcceptedSecrets maps paths to the blob id of content accepted
+	// earlier although it looks like a secret (wf keeps them in the
+	// workflow's Settings): the file passes while its content is that
+	// blob, and is refused again (with RefusedFile.Accepted set) once it
+	// changes.
+	AcceptedSecrets map[string]Hash
+	AllowEmpty      bool             // commit even when the tree equals the parent's
+	Now             func() time.Time // clock (tests); time.Now when nil
 	// BeforeRefUpdate, when set, is called once all objects are written and
 	// before any ref moves; an error aborts the commit with nothing changed
 	// but unreferenced objects. The checkpoint journal records the commit
@@ -398,11 +405,12 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := r.checkFiles(p, opts, nil); err != nil {
+	allowed, err := r.checkFiles(p, opts, nil)
+	if err != nil {
 		return nil, err
 	}
 	if opts.Stage != nil {
-		paths, err := opts.Stage(&Staged{r: r, p: p, Parent: res.Parent})
+		paths, err := opts.Stage(&Staged{r: r, p: p, Parent: res.Parent, AllowedSecrets: allowed})
 		if err != nil {
 			return nil, err
 		}
@@ -421,7 +429,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 			if err != nil {
 				return nil, err
 			}
-			if err := r.checkFiles(p, opts, paths); err != nil {
+			if _, err := r.checkFiles(p, opts, paths); err != nil {
 				return nil, err
 			}
 		}
@@ -544,9 +552,11 @@ func cleanMessage(m string) string {
 
 // checkFiles applies the secret and size rules to files the commit adds or
 // changes; with only set, to those paths alone (the others were checked
-// before).
-func (r *Repo) checkFiles(p *plan, opts CommitOptions, only []string) error {
+// before). It returns the files that look like secrets but went through
+// because opts.AllowSecret named them.
+func (r *Repo) checkFiles(p *plan, opts CommitOptions, only []string) ([]AllowedSecret, error) {
 	var refused []RefusedFile
+	var allowed []AllowedSecret
 	for _, c := range p.changes {
 		if c.NewHash.IsZero() || c.NewMode == modeGitlink {
 			continue
@@ -554,37 +564,44 @@ func (r *Repo) checkFiles(p *plan, opts CommitOptions, only []string) error {
 		if only != nil && !slices.Contains(only, c.Path) {
 			continue
 		}
-		allowSecret := slices.Contains(opts.AllowSecret, c.Path)
-		allowLarge := slices.Contains(opts.AllowLarge, c.Path)
-		if !allowSecret {
-			if why := classifySecretName(c.Path); why != "" {
-				refused = append(refused, RefusedFile{Path: c.Path, Reason: why})
+		var data []byte // a symlink is checked by its name only
+		if c.NewMode != modeSymlink {
+			var ok bool
+			if data, ok = p.snap.contents[c.Path]; !ok {
+				var err error
+				if data, err = r.readObject(plumbing.BlobObject, c.NewHash); err != nil {
+					return nil, err
+				}
+			}
+			if len(data) > MaxFileSize && !slices.Contains(opts.AllowLarge, c.Path) {
+				refused = append(refused, RefusedFile{Path: c.Path, Large: true,
+					Reason: fmt.Sprintf("%.1f MB is over the %d MB limit", float64(len(data))/(1<<20), MaxFileSize>>20)})
 				continue
 			}
 		}
-		if c.NewMode == modeSymlink {
+		accepted, wasAccepted := opts.AcceptedSecrets[c.Path]
+		if wasAccepted && accepted == c.NewHash {
 			continue
 		}
-		data, ok := p.snap.contents[c.Path]
-		if !ok {
-			var err error
-			if data, err = r.readObject(plumbing.BlobObject, c.NewHash); err != nil {
-				return err
-			}
+		fs, err := ScanSecrets(c.Path, data)
+		if err != nil {
+			return nil, err
 		}
-		if len(data) > MaxFileSize && !allowLarge {
-			refused = append(refused, RefusedFile{Path: c.Path, Large: true,
-				Reason: fmt.Sprintf("%.1f MB is over the %d MB limit", float64(len(data))/(1<<20), MaxFileSize>>20)})
+		if len(fs) == 0 {
 			continue
 		}
-		if !allowSecret {
-			if why := scanSecret(data); why != "" {
-				refused = append(refused, RefusedFile{Path: c.Path, Reason: why})
-			}
+		if slices.Contains(opts.AllowSecret, c.Path) {
+			allowed = append(allowed, AllowedSecret{Path: c.Path, Blob: c.NewHash, Rule: fs[0].Rule, Line: fs[0].Line})
+			continue
 		}
+		rf := RefusedFile{Path: c.Path, Reason: fs[0].Description, Rule: fs[0].Rule, Line: fs[0].Line, Blob: c.NewHash}
+		if wasAccepted {
+			rf.Accepted = accepted
+		}
+		refused = append(refused, rf)
 	}
 	if len(refused) > 0 {
-		return &RefusedFilesError{Files: refused}
+		return nil, &RefusedFilesError{Files: refused}
 	}
-	return nil
+	return allowed, nil
 }

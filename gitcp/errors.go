@@ -105,8 +105,14 @@ func (e *IdentityError) Hint() string {
 // RefusedFile is one file a commit refused to include.
 type RefusedFile struct {
 	Path   string
-	Reason string // human readable, e.g. "private key (PEM header)"
+	Reason string // human readable: the rule's description, or the size
 	Large  bool   // refused for its size (allow with AllowLarge), else as a secret (AllowSecret)
+	// For a secret: the rule that matched first, its line (0: the file's
+	// name), the blob id of the content, and the blob accepted earlier
+	// through CommitOptions.AcceptedSecrets (zero if none).
+	Rule           string
+	Line           int
+	Blob, Accepted Hash
 }
 
 // RefusedFilesError lists files that look like secrets or are too large.
@@ -116,9 +122,26 @@ type RefusedFilesError struct {
 
 func (e *RefusedFilesError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "refusing to commit %d file(s):", len(e.Files))
+	if len(e.Files) == 1 {
+		b.WriteString("refusing to commit 1 file:")
+	} else {
+		fmt.Fprintf(&b, "refusing to commit %d files:", len(e.Files))
+	}
 	for _, f := range e.Files {
-		fmt.Fprintf(&b, " %s (%s);", f.Path, f.Reason)
+		switch {
+		case f.Large:
+			fmt.Fprintf(&b, " %s (%s);", f.Path, f.Reason)
+		case f.Line > 0:
+			fmt.Fprintf(&b, " %s line %d looks like a secret (rule %s)", f.Path, f.Line, f.Rule)
+		default:
+			fmt.Fprintf(&b, " %s looks like a secret by its name (rule %s)", f.Path, f.Rule)
+		}
+		if !f.Large {
+			if !f.Accepted.IsZero() {
+				fmt.Fprintf(&b, ", changed since its content %s was accepted", short(f.Accepted.String()))
+			}
+			b.WriteString(";")
+		}
 	}
 	return strings.TrimSuffix(b.String(), ";")
 }

@@ -403,7 +403,7 @@ func TestSecretsAndLarge(t *testing.T) {
 	gittest.Write(t, dir, ".env.local", "X=1\n")
 	gittest.Write(t, dir, ".env.example", "API_KEY=changeme\n")
 	gittest.Write(t, dir, "conf.py", "API_KEY = 'q8Zr2LxV9tYp4WmB7nKc3HdF'\n")
-	gittest.Write(t, dir, "gh.txt", "token ghp_abcdefghijklmnopqrstuvwxyzABCDEFGHIJ\n")
+	gittest.Write(t, dir, "gh.txt", "token ghp_q8Zr2LxV9tYp4WmB7nKc3HdF0aE7uGdK4oV6\n")
 	gittest.Write(t, dir, "ok.txt", "API_KEY = os.environ['API_KEY']\n")
 	big := make([]byte, MaxFileSize+1)
 	os.WriteFile(filepath.Join(dir, "big.bin"), big, 0o644)

@@ -22,6 +22,9 @@ type Staged struct {
 	r      *Repo
 	p      *plan
 	Parent Hash // the new commit's parent; zero for a root commit
+	// AllowedSecrets are the changed files that look like secrets and are
+	// committed because [CommitOptions].AllowSecret names them.
+	AllowedSecrets []AllowedSecret
 }
 
 // Changes lists the paths that differ between Parent and the snapshot.
