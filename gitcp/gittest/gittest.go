@@ -205,3 +205,15 @@ func Vectors(t *testing.T, dir string, minGood, minBad int, check func(t *testin
 		t.Fatalf("%s: %d good and %d bad vectors, want at least %d and %d; run go generate", dir, good, bad, minGood, minBad)
 	}
 }
+
+// SaveVector writes a generated test vector to dir/name, failing the test
+// when it is over 10 KiB: vectors are committed, so they stay small.
+func SaveVector(t testing.TB, dir, name string, data []byte) {
+	t.Helper()
+	if len(data) > 10<<10 {
+		t.Fatalf("%s: %d bytes, keep vectors under 10 KiB", name, len(data))
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

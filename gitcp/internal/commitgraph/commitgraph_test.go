@@ -85,15 +85,7 @@ func TestGenerateVectors(t *testing.T) {
 	g("merge", "-q", "--no-edit", "b1")
 	graph := filepath.Join(dir, ".git", "objects", "info", "commit-graph")
 	g("commit-graph", "write", "--reachable")
-	save := func(name string, data []byte) {
-		t.Helper()
-		if len(data) > 10<<10 {
-			t.Fatalf("%s: %d bytes, keep vectors under 10 KiB", name, len(data))
-		}
-		if err := os.WriteFile(filepath.Join(out, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	save := func(name string, data []byte) { gittest.SaveVector(t, out, name, data) }
 	read := func() []byte {
 		data, err := os.ReadFile(graph)
 		if err != nil {

@@ -62,15 +62,7 @@ func TestGenerateVectors(t *testing.T) {
 	}
 	dir := gittest.NewRepo(t)
 	g := func(args ...string) string { return gittest.Git(t, dir, args...) }
-	save := func(name string, data []byte) {
-		t.Helper()
-		if len(data) > 10<<10 {
-			t.Fatalf("%s: %d bytes, keep vectors under 10 KiB", name, len(data))
-		}
-		if err := os.WriteFile(filepath.Join(out, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	save := func(name string, data []byte) { gittest.SaveVector(t, out, name, data) }
 	read := func() []byte {
 		data, err := os.ReadFile(filepath.Join(dir, ".git", "index"))
 		if err != nil {

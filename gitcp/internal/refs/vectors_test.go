@@ -114,15 +114,7 @@ func TestGenerateVectors(t *testing.T) {
 		}
 		return data
 	}
-	save := func(name string, data []byte) {
-		t.Helper()
-		if len(data) > 10<<10 {
-			t.Fatalf("%s: %d bytes, keep vectors under 10 KiB", name, len(data))
-		}
-		if err := os.WriteFile(filepath.Join(out, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	save := func(name string, data []byte) { gittest.SaveVector(t, out, name, data) }
 	gittest.Write(t, dir, "a.txt", "a\n")
 	g("add", "-A")
 	g("commit", "-q", "-m", "one")
