@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -18,18 +17,8 @@ var wfJSON []byte
 // configuration format.
 type ruleFile struct {
 	Source     string          `json:"source"`
-	Commit     string          `json:"commit"`
-	License    string          `json:"-"`          // not needed to scan; TestRulesCompile reads it
 	Allowlists []allowlistData `json:"allowlists"` // apply to every rule of the file
 	Rules      []ruleData      `json:"rules"`
-	// Extend adds allowlists to rules of the files loaded before, by id.
-	Extend []extendData `json:"extend"`
-}
-
-type extendData struct {
-	ID         string          `json:"id"`
-	Why        string          `json:"why"`
-	Allowlists []allowlistData `json:"allowlists"`
 }
 
 type ruleData struct {
@@ -100,8 +89,8 @@ var Default = sync.OnceValues(func() (*Scanner, error) {
 
 // Info describes an embedded rule set, for documentation and tests.
 type Info struct {
-	Name, Source, Commit string
-	Rules                int
+	Name, Source string
+	Rules        int
 }
 
 // Sets describes the embedded rule sets.
@@ -113,7 +102,7 @@ func Sets() []Info {
 	}{{"wf", wfJSON}} {
 		var rf ruleFile
 		if err := json.Unmarshal(f.data, &rf); err == nil {
-			out = append(out, Info{Name: f.name, Source: rf.Source, Commit: rf.Commit, Rules: len(rf.Rules)})
+			out = append(out, Info{Name: f.name, Source: rf.Source, Rules: len(rf.Rules)})
 		}
 	}
 	return out
@@ -169,19 +158,6 @@ func build(files ...[]byte) (*Scanner, error) {
 				r.keywords = append(r.keywords, id)
 			}
 			s.rules = append(s.rules, r)
-		}
-		for _, e := range rf.Extend {
-			i := slices.IndexFunc(s.rules, func(r *rule) bool { return r.id == e.ID })
-			if i < 0 {
-				return nil, fmt.Errorf("%s: extend: no rule %s", rf.Source, e.ID)
-			}
-			for _, a := range e.Allowlists {
-				al, err := compileAllowlist(a)
-				if err != nil {
-					return nil, fmt.Errorf("%s: extend %s: %w", rf.Source, e.ID, err)
-				}
-				s.rules[i].allow = append(s.rules[i].allow, al)
-			}
 		}
 	}
 	s.match = newMatcher(s.keywords)
