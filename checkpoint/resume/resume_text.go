@@ -283,31 +283,58 @@ func fitBlocks(blocks []*rBlock, byKey map[string]*rBlock, target int) bool {
 		}
 		before := b.cost()
 		if s.shorten {
+			// Shortening one item changes only that item's cost.
 			for i := b.hi - 1; i >= b.lo && total > target; i-- {
-				if !b.items[i].shortened && b.items[i].short != b.items[i].full {
-					b.items[i].shortened = true
-					after := b.cost()
-					total += after - before
-					before = after
+				it := &b.items[i]
+				if !it.shortened && it.short != it.full {
+					c := it.cost()
+					it.shortened = true
+					total += it.cost() - c
 				}
 			}
-		} else {
-			for b.hi-b.lo > s.keep && total > target {
-				if b.front {
-					b.lo++
-				} else {
-					b.hi--
-				}
-				b.moreCost = partCost(b.moreLine())
-				after := b.cost()
-				total += after - before
-				before = after
-				if b.hi == b.lo {
-					c := partCost(leftOut(blocks))
-					total += c - closing
-					closing = c
-				}
+			continue
+		}
+		if b.hi-b.lo <= s.keep || total <= target {
+			continue
+		}
+		// Keep the most items that fit, down to s.keep: the block's cost
+		// grows with the items kept, so a binary search finds the count
+		// in O(n log n) where dropping one item at a time and pricing
+		// the block again was quadratic (thousands of blockers or
+		// warnings took seconds).
+		lo0, hi0 := b.lo, b.hi
+		setKeep := func(k int) {
+			if b.front {
+				b.lo, b.hi = hi0-k, hi0
+			} else {
+				b.lo, b.hi = lo0, lo0+k
 			}
+			b.moreCost = partCost(b.moreLine())
+		}
+		priced := func(k int) int {
+			setKeep(k)
+			t := total - before + b.cost()
+			if k == 0 {
+				t += partCost(leftOut(blocks)) - closing
+			}
+			return t
+		}
+		keep := s.keep
+		for l, h := s.keep, hi0-lo0-1; l <= h; {
+			m := int(uint(l+h) >> 1)
+			if priced(m) <= target {
+				keep, l = m, m+1
+			} else {
+				h = m - 1
+			}
+		}
+		setKeep(keep)
+		after := b.cost()
+		total += after - before
+		if keep == 0 {
+			c := partCost(leftOut(blocks))
+			total += c - closing
+			closing = c
 		}
 		if total <= target {
 			break
