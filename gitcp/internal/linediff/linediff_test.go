@@ -2,6 +2,8 @@ package linediff
 
 import (
 	"fmt"
+	"hash/maphash"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,29 +75,26 @@ func TestCountAgainstGit(t *testing.T) {
 }
 
 // TestCountGivesUp checks the bound: differing middles of more than
-// 40,000 lines together are counted as rewritten whole, smaller ones are
-// diffed.
+// 40,000 kept lines together are counted as rewritten whole, smaller ones
+// are diffed.
 func TestCountGivesUp(t *testing.T) {
-	// n lines "0".."n-1" against the same with "new" after every even one.
+	// n lines "0".."n-1" against the same reversed: every line has one
+	// match, so xdiff's cleanup keeps them all.
 	files := func(n int) (a, b []byte) {
 		var sa, sb strings.Builder
 		for i := range n {
 			fmt.Fprintf(&sa, "%d\n", i)
-			fmt.Fprintf(&sb, "%d\n", i)
-			if i%2 == 0 {
-				sb.WriteString("new\n")
-			}
+			fmt.Fprintf(&sb, "%d\n", n-1-i)
 		}
 		return []byte(sa.String()), []byte(sb.String())
 	}
-	// 20,001 against 30,002 lines; the first common line is trimmed.
 	a, b := files(20001)
-	if added, deleted := Count(a, b); added != 30001 || deleted != 20000 {
-		t.Errorf("over the bound: +%d -%d, want +30001 -20000", added, deleted)
+	if added, deleted := Count(a, b); added != 20001 || deleted != 20001 {
+		t.Errorf("over the bound: +%d -%d, want +20001 -20001", added, deleted)
 	}
 	a, b = files(2001)
-	if added, deleted := Count(a, b); added != 1001 || deleted != 0 {
-		t.Errorf("under the bound: +%d -%d, want +1001 -0", added, deleted)
+	if added, deleted := Count(a, b); added != 2000 || deleted != 2000 {
+		t.Errorf("under the bound: +%d -%d, want +2000 -2000", added, deleted)
 	}
 }
 
@@ -128,11 +127,79 @@ func FuzzCount(f *testing.F) {
 				}
 			}
 		}
-		added, deleted := Count(a, b)
+		seed := maphash.MakeSeed()
+		added, deleted := shortestEdit(hashLines(a, seed), hashLines(b, seed))
 		if added != len(lb)-lcs[0][0] || deleted != len(la)-lcs[0][0] {
+			t.Fatalf("shortestEdit = +%d -%d, LCS %d of %d and %d lines", added, deleted, lcs[0][0], len(la), len(lb))
+		}
+		// Count adds git's cleanup, which may count more, never less,
+		// and never changes the difference in line counts.
+		added, deleted = Count(a, b)
+		if added < len(lb)-lcs[0][0] || added-deleted != len(lb)-len(la) {
 			t.Fatalf("Count = +%d -%d, LCS %d of %d and %d lines", added, deleted, lcs[0][0], len(la), len(lb))
 		}
 	})
+}
+
+// TestCountRandomAgainstGit compares Count with git diff --numstat on
+// random pairs of files built from a small vocabulary with frequent
+// lines ("}", blank), where git's cleanup of many-match lines makes its
+// counts differ from a minimal diff's.
+func TestCountRandomAgainstGit(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	vocab := []string{"}\n", "\n", "\treturn nil\n", "\t}\n", "if err != nil {\n"}
+	line := func() string {
+		if rng.Intn(3) == 0 {
+			return vocab[rng.Intn(len(vocab))]
+		}
+		return fmt.Sprintf("line %d\n", rng.Intn(400))
+	}
+	fresh := 0
+	newLine := func() string { // a line without a match, or a frequent one
+		if rng.Intn(3) == 0 {
+			return vocab[rng.Intn(len(vocab))]
+		}
+		fresh++
+		return fmt.Sprintf("new %d\n", fresh)
+	}
+	dir := gittest.NewRepo(t)
+	pairs := map[string][2]string{}
+	for i := range 60 {
+		var a, b strings.Builder
+		n := 20 + rng.Intn(600)
+		for range n {
+			l := line()
+			a.WriteString(l)
+			switch rng.Intn(6) {
+			case 0: // deleted
+			case 1: // replaced by a run of new and frequent lines
+				for range 1 + rng.Intn(12) {
+					b.WriteString(newLine())
+				}
+			case 2: // inserted before
+				b.WriteString(line())
+				b.WriteString(l)
+			default:
+				b.WriteString(l)
+			}
+		}
+		name := fmt.Sprintf("f%02d", i)
+		pairs[name] = [2]string{a.String(), b.String()}
+		gittest.Write(t, dir, name, a.String())
+	}
+	gittest.Git(t, dir, "add", "-A")
+	gittest.Git(t, dir, "commit", "-q", "-m", "old")
+	for name, p := range pairs {
+		gittest.Write(t, dir, name, p[1])
+	}
+	for _, l := range strings.Split(gittest.Git(t, dir, "diff", "--numstat"), "\n") {
+		f := strings.Split(l, "\t")
+		p := pairs[f[2]]
+		a, d := Count([]byte(p[0]), []byte(p[1]))
+		if got := fmt.Sprint(a, " ", d); got != f[0]+" "+f[1] {
+			t.Errorf("%s: added deleted %s, git diff --numstat %s %s", f[2], got, f[0], f[1])
+		}
+	}
 }
 
 func boolInt(b bool) int {
