@@ -237,7 +237,7 @@ func newestID(w *workspace.Workspace, mode gitcp.Mode, head gitcp.HeadInfo, prev
 	} else if w.RefValue(other).IsZero() {
 		return id
 	}
-	if es, err := w.Repo.Log(other, "", 1); err == nil && len(es) > 0 && es[0].Trailers[history.TrailerCheckpoint] > id {
+	if es, err := w.Repo.LogWith(other, gitcp.LogOptions{Limit: 1, Within: history.Within(w)}); err == nil && len(es) > 0 && es[0].Trailers[history.TrailerCheckpoint] > id {
 		id = es[0].Trailers[history.TrailerCheckpoint]
 	}
 	return id
@@ -264,7 +264,7 @@ func previousCheckpoint(w *workspace.Workspace, mode gitcp.Mode, head gitcp.Head
 	} else if head.Unborn {
 		return nil, nil
 	}
-	es, err := w.Repo.Log(ref, "", 1)
+	es, err := w.Repo.LogWith(ref, gitcp.LogOptions{Limit: 1, Within: history.Within(w)})
 	if err != nil || len(es) == 0 {
 		return nil, err
 	}

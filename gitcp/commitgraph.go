@@ -93,5 +93,7 @@ func (g *commitGraph) hash(pos int) Hash { return g.Hash(pos) }
 // date returns the committer time (unix seconds) at pos.
 func (g *commitGraph) date(pos int) int64 { return g.Date(pos) }
 
+func (g *commitGraph) tree(pos int) Hash { return g.Tree(pos) }
+
 // parents appends the parent positions of pos to dst.
 func (g *commitGraph) parents(dst []int, pos int) ([]int, error) { return g.Parents(dst, pos) }

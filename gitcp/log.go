@@ -43,6 +43,35 @@ type LogEntry struct {
 // outside the repository's own packs and loose objects (alternates) are
 // read through go-git.
 func (r *Repo) Log(ref, trailerKey string, limit int) ([]LogEntry, error) {
+	return r.LogWith(ref, LogOptions{TrailerKey: trailerKey, Limit: limit})
+}
+
+// LogOptions are the options of [Repo.LogWith].
+type LogOptions struct {
+	// TrailerKey is the trailer that selects commits (CheckpointTrailer
+	// when empty).
+	TrailerKey string
+	// Limit is how many matching commits to return at most (0: all).
+	Limit int
+	// Within, when set, is a slash-separated file path from the top of
+	// the work tree (wf gives its workflow-state.md). A commit whose tree
+	// does not hold a file there ends the walk along its line of history:
+	// neither it nor its ancestors through it are visited, although an
+	// ancestor reached by another line still is. Every checkpoint commits
+	// the state file, so a commit without it can be no checkpoint, and
+	// what lies behind it belongs to history from before the workflow
+	// (or to an earlier workflow that was removed): the walk then costs
+	// what the workflow's own history costs, however long the project's
+	// history is. git has no such option; the differential test checks
+	// the walk against git rev-list with the same rule applied through
+	// git cat-file -e.
+	Within string
+}
+
+// LogWith is [Repo.Log] with [LogOptions]; it reads one tree per path
+// component of Within for each commit it visits.
+func (r *Repo) LogWith(ref string, opts LogOptions) ([]LogEntry, error) {
+	trailerKey, limit := opts.TrailerKey, opts.Limit
 	if trailerKey == "" {
 		trailerKey = CheckpointTrailer
 	}
@@ -62,6 +91,9 @@ func (r *Repo) Log(ref, trailerKey string, limit int) ([]LogEntry, error) {
 		needle:   []byte("\n" + trailerKey + ":"),
 		key:      trailerKey,
 		seenHash: map[Hash]struct{}{},
+	}
+	if opts.Within != "" {
+		w.within = strings.Split(opts.Within, "/")
 	}
 	if g != nil {
 		w.seenPos = make([]bool, g.Len())
@@ -174,6 +206,7 @@ type logWalker struct {
 	seenHash map[Hash]struct{}
 	pbuf     []int
 	slowMu   sync.Mutex // go-git storage is not safe for concurrent use
+	within   []string   // LogOptions.Within split at "/"; nil: no bound
 }
 
 type walkNode struct {
@@ -242,6 +275,16 @@ func (w *logWalker) push(h Hash, first bool) error {
 			n.entry = &e
 		}
 	}
+	if w.within != nil {
+		// Last: holdsWithin reads with w.rd, whose buffer c aliases.
+		holds, err := w.holdsWithin(treeOfHeader(c.header))
+		if err != nil {
+			return err
+		}
+		if !holds {
+			return nil
+		}
+	}
 	w.heapPush(n)
 	return nil
 }
@@ -260,6 +303,16 @@ func (w *logWalker) next(size int) *logBatch {
 				}
 			}
 			continue
+		}
+		if w.within != nil {
+			holds, err := w.holdsWithin(w.g.tree(n.pos))
+			if err != nil {
+				b.err = err
+				return b
+			}
+			if !holds {
+				continue
+			}
 		}
 		b.items = append(b.items, logItem{hash: w.g.hash(n.pos)})
 		var err error
@@ -304,6 +357,69 @@ func (w *logWalker) check(rd *odb.Reader, b *logBatch) error {
 		}
 	}
 	return nil
+}
+
+// holdsWithin reports whether the tree t holds a file (any non-tree entry)
+// at w.within, reading one tree per path component with the walker's
+// reader (go-git for objects outside the local packs).
+func (w *logWalker) holdsWithin(t Hash) (bool, error) {
+	for i, name := range w.within {
+		typ, data, err := w.rd.Read(t)
+		if errors.Is(err, odb.ErrNotHere) {
+			w.slowMu.Lock()
+			data, err = w.repo.readObject(plumbing.TreeObject, t)
+			w.slowMu.Unlock()
+			typ = plumbing.TreeObject
+		}
+		if err != nil {
+			if errors.Is(err, plumbing.ErrObjectNotFound) {
+				return false, nil // a tree a partial clone left out counts as not holding the file
+			}
+			return false, err
+		}
+		if typ != plumbing.TreeObject {
+			return false, fmt.Errorf("read tree %s: object is a %s", t, typ)
+		}
+		id, mode, ok := findTreeEntry(data, name)
+		if !ok {
+			return false, nil
+		}
+		isTree := mode == "40000"
+		if i == len(w.within)-1 {
+			return !isTree, nil
+		}
+		if !isTree {
+			return false, nil
+		}
+		t = id
+	}
+	return false, nil
+}
+
+// findTreeEntry scans raw tree bytes ("MODE SP NAME NUL ID" entries,
+// gitformat-tree) for name and returns its id and octal mode text.
+func findTreeEntry(data []byte, name string) (id Hash, mode string, ok bool) {
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		nul := bytes.IndexByte(data, 0)
+		if sp < 0 || nul < sp || nul+21 > len(data) {
+			return Hash{}, "", false
+		}
+		if string(data[sp+1:nul]) == name {
+			copy(id[:], data[nul+1:nul+21])
+			return id, string(data[:sp]), true
+		}
+		data = data[nul+21:]
+	}
+	return Hash{}, "", false
+}
+
+// treeOfHeader returns the tree id of a commit header ("tree HEX" first).
+func treeOfHeader(header []byte) Hash {
+	if len(header) >= 45 && string(header[:5]) == "tree " {
+		return NewHash(string(header[5:45]))
+	}
+	return Hash{}
 }
 
 // readCommit returns the raw commit h, valid until rd's next read.

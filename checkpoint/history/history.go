@@ -109,7 +109,7 @@ func Log(w *workspace.Workspace, limit int) ([]LogEntry, error) {
 	seen := map[gitcp.Hash]bool{}
 	out := []LogEntry{}
 	for i, ref := range refs {
-		es, err := w.Repo.Log(ref, "", limit)
+		es, err := w.Repo.LogWith(ref, gitcp.LogOptions{Limit: limit, Within: Within(w)})
 		if err != nil {
 			return nil, err
 		}
@@ -141,17 +141,31 @@ func Log(w *workspace.Workspace, limit int) ([]LogEntry, error) {
 	return out, nil
 }
 
+// Within is the path of w's workflow-state.md from the top of the work
+// tree: every history walk of wf stops, along each line of history, at
+// the first commit without it ([gitcp.LogOptions.Within]), since every
+// checkpoint commits it. So wf log, show and status cost what the
+// workflow's own history costs, not the project's.
+func Within(w *workspace.Workspace) string {
+	return w.RelTop(w.Path(workspace.StateFile))
+}
+
 // Find resolves a checkpoint reference ("latest", an id, a prefix or a
 // unique piece of one) against history and, but for "latest", the
 // checkpoints only the reflogs of HEAD and the checkpoint ref still hold
 // (after a reset or a branch switch: wf resume names those too); an
 // [*IDRefError] when it names none or several, wherever they are.
 func Find(w *workspace.Workspace, ref string) (*LogEntry, error) {
-	es, err := Log(w, 0)
+	latest := strings.EqualFold(strings.TrimSpace(ref), "latest")
+	limit := 0
+	if latest {
+		limit = 1 // the newest is all "latest" needs
+	}
+	es, err := Log(w, limit)
 	if err != nil {
 		return nil, err
 	}
-	if !strings.EqualFold(strings.TrimSpace(ref), "latest") {
+	if !latest {
 		es = append(es, ReflogOnly(w, es)...)
 	}
 	ids := make([]string, len(es))

@@ -6,10 +6,16 @@
 // (text or --json), the error voice ("wf: error:" and "wf: hint:" lines)
 // and the exit codes (docs/exit-codes.md), mapped from typed errors in one
 // place. What a command does is in package verbs (cmd/wf/internal/verbs);
-// it holds no Markdown or git logic. main is one line: run takes the
-// arguments and the streams and returns the exit code.
+// it holds no Markdown or git logic. main calls run, which takes the
+// arguments and the streams and returns the exit code (with a CPU
+// profile around it when WF_CPUPROFILE names a file).
 package main
 
 import "os"
 
-func main() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) }
+func main() {
+	stop := startProfile()
+	code := run(os.Args, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

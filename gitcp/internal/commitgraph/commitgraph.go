@@ -159,6 +159,15 @@ func (g *Graph) Hash(pos int) [20]byte {
 	return h
 }
 
+// Tree returns the object id of the root tree of the commit at pos (the
+// first 20 bytes of its CDAT record, gitformat-commit-graph(5)).
+func (g *Graph) Tree(pos int) [20]byte {
+	l, i := g.layer(pos)
+	var h [20]byte
+	copy(h[:], l.cdat[i*36:])
+	return h
+}
+
 // Date returns the committer time (unix seconds) of the commit at pos.
 func (g *Graph) Date(pos int) int64 {
 	l, i := g.layer(pos)
