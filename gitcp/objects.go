@@ -26,9 +26,26 @@ func readWorktreeFile(abs string, mode uint32) ([]byte, error) {
 	return os.ReadFile(abs)
 }
 
-// hasObject reports whether the object database holds h.
+// hasObject reports whether the object database holds h: the own mapped
+// indexes and loose objects first, go-git's storage only when they cannot
+// be sure (alternates, packs the own reader does not map).
 func (r *Repo) hasObject(h Hash) bool {
+	if db := r.objectDB(); db != nil { // nil after Close
+		if found, sure := db.Has(h); found || sure {
+			return found
+		}
+	}
 	return r.storage().HasEncodedObject(h.toPlumbing()) == nil
+}
+
+// objectDB returns the repository's own object reader's database, opened
+// on first use.
+func (r *Repo) objectDB() *odb.DB {
+	r.objOnce.Do(func() {
+		r.objDB = odb.Open(filepath.Join(r.CommonDir, "objects"))
+		r.objRd = odb.NewReader(r.objDB)
+	})
+	return r.objDB
 }
 
 // writeObject stores data as a loose object (zlib, written to a temporary
@@ -69,10 +86,7 @@ func (r *Repo) readObject(t plumbing.ObjectType, h Hash) ([]byte, error) {
 	// resolved, and loose objects. go-git's storage decodes every pack
 	// index into memory and caches objects, several times slower for the
 	// few reads a command makes.
-	r.objOnce.Do(func() {
-		r.objDB = odb.Open(filepath.Join(r.CommonDir, "objects"))
-		r.objRd = odb.NewReader(r.objDB)
-	})
+	r.objectDB()
 	r.objMu.Lock()
 	if r.objRd != nil {
 		typ, data, err := r.objRd.Read(h)

@@ -29,6 +29,10 @@ import (
 type DB struct {
 	objects string // <common dir>/objects
 	packs   []*packFile
+	// complete is true when Open mapped every pack and the folder has no
+	// alternates: an object the DB does not find is then not in the
+	// repository (but for packs written after Open).
+	complete bool
 }
 
 // ErrNotHere is returned by [Reader.Read] for an object that is neither in
@@ -52,7 +56,10 @@ type packFile struct {
 // ErrNotHere). It does not fail: a folder without packs reads loose
 // objects only.
 func Open(objects string) *DB {
-	db := &DB{objects: objects}
+	db := &DB{objects: objects, complete: true}
+	if _, err := os.Lstat(filepath.Join(objects, "info", "alternates")); !errors.Is(err, fs.ErrNotExist) {
+		db.complete = false
+	}
 	ents, _ := os.ReadDir(filepath.Join(objects, "pack"))
 	for _, e := range ents {
 		name, ok := strings.CutSuffix(e.Name(), ".idx")
@@ -62,9 +69,29 @@ func Open(objects string) *DB {
 		base := filepath.Join(objects, "pack", name)
 		if p, err := openPack(base); err == nil {
 			db.packs = append(db.packs, p)
+		} else {
+			db.complete = false
 		}
 	}
 	return db
+}
+
+// Has reports whether the object h is in a mapped pack or is a loose
+// object (found), and whether that answer is certain (sure): a miss is
+// certain only when the DB is complete (every pack mapped, no
+// alternates). It reads no object, only the mapped indexes and one
+// lstat, where go-git's storage decodes every pack index first.
+func (db *DB) Has(h [20]byte) (found, sure bool) {
+	for _, p := range db.packs {
+		if _, ok := p.find(&h); ok {
+			return true, true
+		}
+	}
+	id := hex.EncodeToString(h[:])
+	if _, err := os.Lstat(filepath.Join(db.objects, id[:2], id[2:])); err == nil {
+		return true, true
+	}
+	return false, db.complete
 }
 
 // Close unmaps the packs; no Reader of db may be used afterwards.

@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"crypto/sha1"
 	"encoding/binary"
+	"encoding/hex"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/wf-tool/wf/gitcp/gittest"
 )
 
 // packEntry is an object for buildPack: a whole object of type typ (1 to
@@ -94,5 +98,38 @@ func TestDeltaCycleAcrossPacks(t *testing.T) {
 	r := NewReader(&DB{objects: t.TempDir(), packs: []*packFile{a, b}})
 	if _, _, err := r.Read(x); err == nil || !strings.Contains(err.Error(), "delta chain too long") {
 		t.Fatalf("Read: %v", err)
+	}
+}
+
+// TestHasMatchesGit checks DB.Has against git cat-file -e for packed,
+// loose and missing objects, and that a miss is unsure with alternates.
+func TestHasMatchesGit(t *testing.T) {
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "a.txt", "packed\n")
+	gittest.Git(t, dir, "add", "-A")
+	gittest.Git(t, dir, "commit", "-q", "-m", "one")
+	gittest.Git(t, dir, "gc", "-q")
+	gittest.Write(t, dir, "b.txt", "loose\n")
+	gittest.Git(t, dir, "add", "-A")
+	gittest.Git(t, dir, "commit", "-q", "-m", "two")
+	objects := filepath.Join(dir, ".git", "objects")
+	db := Open(objects)
+	defer db.Close()
+	ids := strings.Fields(gittest.Git(t, dir, "rev-list", "--objects", "--no-object-names", "--all"))
+	ids = append(ids, "0123456789abcdef0123456789abcdef01234567")
+	for _, id := range ids {
+		var h [20]byte
+		hex.Decode(h[:], []byte(id))
+		_, err := gittest.TryGit(dir, "cat-file", "-e", id)
+		found, sure := db.Has(h)
+		if found != (err == nil) || !sure {
+			t.Errorf("Has(%s) = %v, %v; git cat-file -e: %v", id, found, sure, err)
+		}
+	}
+	gittest.Write(t, objects, "info/alternates", "/nowhere\n")
+	alt := Open(objects)
+	defer alt.Close()
+	if found, sure := alt.Has([20]byte{1}); found || sure {
+		t.Errorf("with alternates, a miss is %v, %v; want false, false", found, sure)
 	}
 }
