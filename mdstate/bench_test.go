@@ -19,7 +19,41 @@ import (
 var (
 	todo5000  = benchdata.Todo(5000)
 	state5000 = benchdata.State(200)
+	// todoRich5000 has inline code and a link on every item (525 KB),
+	// issue 12's fixture: the Rich benchmarks below compare wf's parse
+	// and edit with goldmark's parse of it.
+	todoRich5000 = benchdata.TodoRich(5000)
 )
+
+func BenchmarkGoldmarkRawRich5000(b *testing.B) {
+	p := goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
+	b.SetBytes(int64(len(todoRich5000)))
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Parse(text.NewReader(todoRich5000))
+	}
+}
+
+func BenchmarkParseTodoRich5000(b *testing.B) {
+	b.SetBytes(int64(len(todoRich5000)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if t := ParseTodo("TODO.md", todoRich5000); len(t.Items) != 5000 {
+			b.Fatalf("%d items, want 5000", len(t.Items))
+		}
+	}
+}
+
+func BenchmarkTodoDoneRich5000(b *testing.B) {
+	b.SetBytes(int64(len(todoRich5000)))
+	b.ReportAllocs()
+	for b.Loop() {
+		t := ParseTodo("TODO.md", todoRich5000)
+		if _, _, err := t.SetMark(2500, Done, "20260222-1130-api-routes", ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
 
 func BenchmarkGoldmarkRaw5000(b *testing.B) {
 	p := goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()

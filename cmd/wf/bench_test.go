@@ -22,12 +22,18 @@ import (
 // benchRepo makes a git repository holding the benchmark state files.
 func benchRepo(b *testing.B) string {
 	b.Helper()
+	return benchRepoWith(b, benchdata.Todo(5000))
+}
+
+// benchRepoWith is benchRepo with todo as TODO.md.
+func benchRepoWith(b *testing.B, todo []byte) string {
+	b.Helper()
 	dir := b.TempDir()
 	if out, err := exec.Command("git", "init", "-q", "-b", "main", dir).CombinedOutput(); err != nil {
 		b.Skipf("git init: %v\n%s", err, out)
 	}
 	for name, data := range map[string][]byte{
-		"TODO.md":           benchdata.Todo(5000),
+		"TODO.md":           todo,
 		"workflow-state.md": benchdata.State(200),
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
@@ -58,6 +64,27 @@ func BenchmarkStatus5000(b *testing.B) {
 // run writes the file.
 func BenchmarkTodoDone5000(b *testing.B) {
 	dir := benchRepo(b)
+	verbs := []string{"done", "undo"}
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		runBench(b, "--dir", dir, "todo", verbs[i%2], "2500")
+		i++
+	}
+}
+
+// BenchmarkStatusRich5000 and BenchmarkTodoDoneRich5000 run on
+// benchdata.TodoRich (inline code and a link on every item, 525 KB).
+func BenchmarkStatusRich5000(b *testing.B) {
+	dir := benchRepoWith(b, benchdata.TodoRich(5000))
+	b.ReportAllocs()
+	for b.Loop() {
+		runBench(b, "--dir", dir, "status")
+	}
+}
+
+func BenchmarkTodoDoneRich5000(b *testing.B) {
+	dir := benchRepoWith(b, benchdata.TodoRich(5000))
 	verbs := []string{"done", "undo"}
 	i := 0
 	b.ReportAllocs()

@@ -49,6 +49,32 @@ func Todo(n int) []byte {
 	})
 }
 
+// TodoRich is Todo with inline code and a link on every item (issue 12's
+// state-file fixture: at n = 5000 about 525 KB), the inline-heavy case
+// where goldmark's inline parsing dominates.
+func TodoRich(n int) []byte {
+	plain := Todo(n)
+	var b strings.Builder
+	b.Grow(len(plain) + n*40)
+	item := 0
+	for _, line := range strings.SplitAfter(string(plain), "\n") {
+		t := strings.TrimLeft(line, " ")
+		if !strings.HasPrefix(t, "- [") {
+			b.WriteString(line)
+			continue
+		}
+		item++
+		body := strings.TrimSuffix(line, "\n")
+		suffix := ""
+		if i := strings.Index(body, "  <-- CURRENT"); i >= 0 {
+			body, suffix = body[:i], body[i:]
+		}
+		fmt.Fprintf(&b, "%s `%s_%d.go` [n](#t%d)%s\n",
+			body, words[item%len(words)], item, item, suffix)
+	}
+	return []byte(b.String())
+}
+
 // TodoWith returns a TODO.md with the layout of Todo (the same n items,
 // texts, phases, nesting and notes) whose items are marked by mark: for
 // item i (1..n, called once each, in order) it returns the box (' ', 'x'

@@ -1,6 +1,6 @@
 // Command gen writes the benchmark state files of package benchdata:
 //
-//	go run ./bench/state/gen [-items 5000] [-decisions 200] DIR
+//	go run ./bench/state/gen [-items 5000] [-decisions 200] [-rich] DIR
 //
 // It writes DIR/TODO.md and DIR/workflow-state.md, replacing them.
 package main
@@ -17,14 +17,19 @@ import (
 func main() {
 	items := flag.Int("items", 5000, "number of TODO items")
 	decisions := flag.Int("decisions", 200, "number of decisions in workflow-state.md")
+	rich := flag.Bool("rich", false, "put inline code and a link on every item (benchdata.TodoRich)")
 	flag.Parse()
 	if flag.NArg() != 1 || *items < 10 {
-		fmt.Fprintln(os.Stderr, "usage: gen [-items N (>= 10)] [-decisions N] DIR")
+		fmt.Fprintln(os.Stderr, "usage: gen [-items N (>= 10)] [-decisions N] [-rich] DIR")
 		os.Exit(2)
 	}
 	dir := flag.Arg(0)
+	todo := benchdata.Todo
+	if *rich {
+		todo = benchdata.TodoRich
+	}
 	for name, data := range map[string][]byte{
-		"TODO.md":           benchdata.Todo(*items),
+		"TODO.md":           todo(*items),
 		"workflow-state.md": benchdata.State(*decisions),
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
