@@ -338,7 +338,8 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	}
 	msg := history.CommitMessage(title, o.Summary, id, phase, status, head.ShortBranch())
 	ref, old := commitTarget(w, mode, head)
-	in := &journal.Intent{Version: 1, ID: id, PID: os.Getpid(), Started: time.Now(), Mode: string(mode), Ref: ref, Request: o.request()}
+	in := &journal.Intent{Version: 1, ID: id, Started: time.Now(), Mode: string(mode), Ref: ref, Request: o.request()}
+	in.PID, in.PIDStart = journal.Self()
 	if !old.IsZero() {
 		in.Old = old.String()
 	}
@@ -347,6 +348,10 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 		return nil, err
 	}
 	step("intent")
+	// Every git lock file gitcp takes is claimed in the intent before it
+	// exists, so recovery can tell it from another process's.
+	repo.ClaimLock = func(c gitcp.LockClaim) error { return journal.AddLock(w, in, c) }
+	defer func() { repo.ClaimLock = nil }()
 	var cr *gitcp.CommitResult
 	var commitTime time.Time // the time gitcp writes into the commit
 	for attempt := 0; ; attempt++ {
@@ -377,7 +382,7 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 		if errors.Is(err, mdstate.ErrChanged) && attempt < 2 && out.Kind != journal.Completed {
 			// A hand edit landed meanwhile: redo on the new content.
 			res.Annotated, res.Files = []int{}, nil
-			in.Files, in.Commit, in.IndexIno = nil, "", 0
+			in.Files, in.Commit, in.Locks = nil, "", nil
 			if err := journal.Write(w, in); err != nil {
 				return nil, err
 			}
@@ -498,9 +503,6 @@ func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *Che
 		in.Files = append(in.Files, journal.File{Path: w.Path(workspace.TodoFile), Existed: true, Old: sn.TodoBytes(), NewSum: journal.Sum(todoOut)})
 	}
 	in.Files = append(in.Files, journal.File{Path: w.Path(workspace.StateFile), Existed: true, Old: sn.StateBytes(), NewSum: journal.Sum(stateOut)})
-	if fi, err := os.Lstat(w.Repo.IndexLockPath()); err == nil {
-		in.IndexIno = journal.Inode(fi)
-	}
 	if err := journal.Write(w, in); err != nil {
 		return nil, err
 	}

@@ -37,10 +37,11 @@ import (
 //  1. the intent record GitDir/wf/intent: id, mode, the ref that will move
 //     and its current value, the time and pid;
 //  2. (gitcp) index.lock is taken, the work tree scanned, secrets and
-//     large files refused — nothing of wf's has been written yet;
+//     large files refused — nothing of wf's has been written yet; each
+//     lock file (index.lock, HEAD.lock, <ref>.lock) is claimed in the
+//     intent (its device and inode, [AddLock]) before it exists;
 //  3. the intent again, now with the old content of every file the
-//     checkpoint will write and a hash of the new content, and the inode
-//     of index.lock;
+//     checkpoint will write and a hash of the new content;
 //  4. the checkpoint file, TODO.md, workflow-state.md;
 //  5. (gitcp) objects, the new index into index.lock;
 //  6. the intent again, with the new commit's hash;
@@ -60,20 +61,26 @@ import (
 //     edited by hand since is left alone and named) ("rolled back").
 //
 // Lock files are only removed when they are provably the crashed
-// checkpoint's: index.lock by the inode journaled in step 3 (before step 3:
-// empty and newer than the intent), <ref>.lock when empty or holding the
-// journaled commit.
+// checkpoint's: the file at the lock's path has the device and inode the
+// intent claimed for it before it existed, and the process that wrote the
+// intent (pid and start time) is gone. Any other lock file is another
+// process's and stays.
 type Intent struct {
-	Version  int       `json:"version"`
-	ID       string    `json:"id"`
-	PID      int       `json:"pid"`
-	Started  time.Time `json:"started"`
-	Mode     string    `json:"mode"`
-	Ref      string    `json:"ref"`
-	Old      string    `json:"old"`
-	Commit   string    `json:"commit,omitempty"`
-	IndexIno uint64    `json:"index_lock_inode,omitempty"`
-	Files    []File    `json:"files,omitempty"`
+	Version int       `json:"version"`
+	ID      string    `json:"id"`
+	PID     int       `json:"pid"`
+	Started time.Time `json:"started"`
+	// PIDStart is the writer's start time (Linux: clock ticks since boot,
+	// /proc/PID/stat field 22), telling it from a later process with the
+	// same pid; 0 when unknown.
+	PIDStart uint64 `json:"pid_start,omitempty"`
+	Mode     string `json:"mode"`
+	Ref      string `json:"ref"`
+	Old      string `json:"old"`
+	Commit   string `json:"commit,omitempty"`
+	// Locks are the git lock files the write claimed, in order.
+	Locks []gitcp.LockClaim `json:"locks,omitempty"`
+	Files []File            `json:"files,omitempty"`
 	// Request is what the caller asked the checkpoint to say, so that a
 	// checkpoint a crash rolled back can be finished as it was meant.
 	Request *Request `json:"request,omitempty"`
@@ -97,6 +104,20 @@ type File struct {
 	Existed bool   `json:"existed"`
 	Old     []byte `json:"old,omitempty"`
 	NewSum  string `json:"new_sha256"`
+}
+
+// Self returns the pid and start time [Intent] records for this process.
+func Self() (pid int, start uint64) {
+	pid = os.Getpid()
+	start, _ = processStart(pid)
+	return pid, start
+}
+
+// AddLock records the claim c in in and writes in: gitcp's
+// [gitcp.Repo].ClaimLock for a journaled write.
+func AddLock(w *workspace.Workspace, in *Intent, c gitcp.LockClaim) error {
+	in.Locks = append(in.Locks, c)
+	return Write(w, in)
 }
 
 // Sum is the hex SHA-256 of b, as [File.NewSum] records it.
@@ -180,6 +201,9 @@ type Outcome struct {
 	// rollback put back, removed (created by the checkpoint) and left
 	// alone because they were edited since.
 	Restored, Removed, Kept []string
+	// LiveLocks are lock files the record claimed whose writer still
+	// runs: left alone.
+	LiveLocks []string
 	// Request is what the interrupted checkpoint was given (nil when its
 	// record predates requests).
 	Request *Request
@@ -203,6 +227,9 @@ func (o *Outcome) Note() string {
 			parts = append(parts, "left "+strings.Join(o.Kept, ", ")+" as edited since")
 		}
 		note := "rolled back interrupted checkpoint " + o.ID
+		if len(o.LiveLocks) > 0 {
+			parts = append(parts, "left "+strings.Join(o.LiveLocks, ", ")+": the process that took it still runs")
+		}
 		if len(parts) > 0 {
 			note += ": " + strings.Join(parts, "; ")
 		}
@@ -255,7 +282,7 @@ func Recover(w *workspace.Workspace) (*Outcome, error) {
 	}
 	out := &Outcome{ID: in.ID, Ref: in.Ref, Commit: in.Commit, Request: in.Request}
 	cur := w.RefValue(in.Ref)
-	removeStaleLocks(w, in)
+	removeStaleLocks(in, out)
 	switch {
 	case in.Commit != "" && cur.String() == in.Commit:
 		if in.Mode == string(gitcp.ModeBranch) {
@@ -310,35 +337,40 @@ func restoreFiles(w *workspace.Workspace, in *Intent, out *Outcome) {
 	}
 }
 
-// removeStaleLocks removes git lock files the crashed checkpoint left.
-func removeStaleLocks(w *workspace.Workspace, in *Intent) {
-	if in.Mode == string(gitcp.ModeBranch) {
-		p := w.Repo.IndexLockPath()
-		if fi, err := os.Lstat(p); err == nil {
-			ours := false
-			if in.IndexIno != 0 {
-				ours = Inode(fi) == in.IndexIno
-			} else {
-				ours = fi.Size() == 0 && !fi.ModTime().Before(in.Started.Add(-2*time.Second))
-			}
-			if ours {
-				os.Remove(p)
-			}
-		}
+// removeStaleLocks removes the lock files the crashed write left: only
+// those it claimed ([Intent].Locks) that still have the claimed device and
+// inode, and only when the writer is gone. What it leaves (a live writer's
+// locks) is named in out.Kept.
+func removeStaleLocks(in *Intent, out *Outcome) {
+	if len(in.Locks) == 0 {
+		return
 	}
-	if in.Commit != "" {
-		p := w.Repo.RefLockPath(in.Ref)
-		if data, err := os.ReadFile(p); err == nil {
-			if s := strings.TrimSpace(string(data)); s == "" || s == in.Commit {
-				os.Remove(p)
+	if processAlive(in.PID, in.PIDStart) {
+		for _, c := range in.Locks {
+			if gitcp.OwnsLock(c) {
+				out.LiveLocks = append(out.LiveLocks, c.Path)
 			}
 		}
+		return
+	}
+	for _, c := range in.Locks {
+		gitcp.RemoveClaimedLock(c)
 	}
 }
 
 // removeTemps removes temp files of interrupted atomic writes.
 func removeTemps(w *workspace.Workspace, in *Intent) {
 	pats := []string{filepath.Join(w.Repo.WfDir(), ".intent.wf-tmp-*")}
+	if !processAlive(in.PID, in.PIDStart) {
+		// Private files of lock claims a kill interrupted before they
+		// were journaled: in the worktree's own git dir and its own
+		// checkpoint ref's folder, where no other wf makes any (the
+		// worktree lock is ours). Shared ref folders are left alone.
+		pats = append(pats, filepath.Join(w.Repo.GitDir, ".wf-lock-*"))
+		if strings.HasPrefix(in.Ref, "refs/wf/") {
+			pats = append(pats, filepath.Join(filepath.Dir(w.Repo.RefLockPath(in.Ref)), ".wf-lock-*"))
+		}
+	}
 	for _, f := range in.Files {
 		pats = append(pats, filepath.Join(filepath.Dir(f.Path), "."+filepath.Base(f.Path)+".wf-tmp-*"))
 	}
