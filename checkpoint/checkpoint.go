@@ -206,6 +206,14 @@ func lockAndRecover(w *workspace.Workspace) (release func(), notes []string, err
 	if err != nil {
 		return nil, nil, err
 	}
+	so, err := journal.RecoverSwitch(w)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	if n := so.Note(); n != "" {
+		notes = append(notes, n)
+	}
 	out, err := journal.Recover(w)
 	if err != nil {
 		release()
@@ -217,6 +225,7 @@ func lockAndRecover(w *workspace.Workspace) (release func(), notes []string, err
 	if err := journal.KeepInterrupted(w, out, w.Now()); err != nil {
 		notes = append(notes, "could not keep the record of the interrupted checkpoint: "+err.Error())
 	}
+	journal.SweepTemps(w)
 	return release, notes, nil
 }
 

@@ -245,10 +245,19 @@ func (o *Outcome) Note() string {
 // the next command recovers), and appends what it did to w.Notes. It
 // never fails: what it could not do becomes a note too.
 func RecoverOnOpen(w *workspace.Workspace) {
+	temps := leftTemps(w)
 	if w.Repo == nil {
+		if len(temps) == 0 {
+			return
+		}
+		if release, ok := w.TryLock(); ok {
+			removeLeftTemps(w, temps)
+			release()
+		}
 		return
 	}
-	if _, err := os.Lstat(path(w)); err != nil {
+	_, serr := os.Lstat(switchPath(w))
+	if _, err := os.Lstat(path(w)); err != nil && serr != nil && len(temps) == 0 {
 		return
 	}
 	release, ok := w.TryLock()
@@ -256,6 +265,13 @@ func RecoverOnOpen(w *workspace.Workspace) {
 		return
 	}
 	defer release()
+	so, err := RecoverSwitch(w)
+	if n := so.Note(); n != "" {
+		w.Notes = append(w.Notes, n)
+	}
+	if err != nil {
+		w.Notes = append(w.Notes, "could not recover the interrupted wf recover: "+err.Error())
+	}
 	out, err := Recover(w)
 	if n := out.Note(); n != "" {
 		w.Notes = append(w.Notes, n)
@@ -266,7 +282,55 @@ func RecoverOnOpen(w *workspace.Workspace) {
 	if err != nil {
 		w.Notes = append(w.Notes, "could not recover the interrupted checkpoint: "+err.Error())
 	}
+	// Temp files of a killed wf that no record names (a killed wf todo,
+	// decide or setup, or a kill before the first record was written).
+	removeLeftTemps(w, leftTemps(w))
 }
+
+// tempPatterns are where wf's own temp files live, as globs: atomic
+// writes (".NAME.wf-tmp-*", mdstate) beside the state files, the
+// checkpoint and spec files and in the runtime folder, and the private
+// files of lock claims (".wf-lock-*", gitcp) in the worktree's git dir.
+// Every one is written under the worktree lock, so with the lock held any
+// that exists is a killed wf's.
+func tempPatterns(w *workspace.Workspace) []string {
+	pats := []string{
+		filepath.Join(w.Root, ".*.wf-tmp-*"),
+		filepath.Join(w.Path(workspace.CheckpointsDir), ".*.wf-tmp-*"),
+		filepath.Join(w.Path(workspace.SpecsDir), ".*.wf-tmp-*"),
+		filepath.Join(w.RuntimeDir(), ".*.wf-tmp-*"),
+	}
+	if w.Repo != nil {
+		pats = append(pats, filepath.Join(w.Repo.GitDir, ".wf-lock-*"))
+	}
+	return pats
+}
+
+// leftTemps lists wf temp files that exist now (regular files only).
+func leftTemps(w *workspace.Workspace) []string {
+	var out []string
+	for _, p := range tempPatterns(w) {
+		ms, _ := filepath.Glob(p)
+		for _, m := range ms {
+			if fi, err := os.Lstat(m); err == nil && fi.Mode().IsRegular() {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// removeLeftTemps removes temp files a killed wf left; the caller holds
+// the worktree lock, so no live wf is writing them.
+func removeLeftTemps(w *workspace.Workspace, temps []string) {
+	for _, m := range temps {
+		os.Remove(m)
+	}
+}
+
+// SweepTemps removes the temp files a killed wf left (see
+// [RecoverOnOpen]); the caller holds the worktree lock.
+func SweepTemps(w *workspace.Workspace) { removeLeftTemps(w, leftTemps(w)) }
 
 // Recover handles a leftover record of w's worktree; the caller holds the
 // worktree lock. It returns what it did (Kind [None] when there was no

@@ -155,7 +155,7 @@ func Find(o Options) (*Workspace, error) {
 			return nil, &NoWorkflowError{From: start}
 		}
 		ws.Root = start
-		return ws, nil
+		return ws, ws.CheckLinks()
 	}
 	top := ""
 	if ws.Repo != nil {
@@ -164,7 +164,7 @@ func Find(o Options) (*Workspace, error) {
 	for d := start; ; d = filepath.Dir(d) {
 		if _, err := os.Lstat(filepath.Join(d, StateFile)); err == nil {
 			ws.Root = d
-			return ws, nil
+			return ws, ws.CheckLinks()
 		}
 		if d == top || filepath.Dir(d) == d || top == "" {
 			break
