@@ -293,7 +293,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 			}
 			continue
 		}
-		if j.ignored || ign.Ignored(string(buf), false) {
+		if j.ignored || ign.Ignored(string(buf), false) || IsWfTemp(name) {
 			continue
 		}
 		w.out[k] = append(w.out[k], wtFile{path: string(buf), idx: -1, st: st})

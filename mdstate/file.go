@@ -364,34 +364,36 @@ func CreateFileExclusive(path string, data []byte, perm os.FileMode) error {
 }
 
 // writeTemp writes data to a new temp file in dir named after base, syncs and
-// closes it, and returns its path. On error nothing is left behind.
-func writeTemp(dir, base string, data []byte, perm fs.FileMode) (name string, err error) {
+// closes it, and returns its path. On error nothing is left behind: the
+// cleanup works on its own copy of the path, as a "return "", err" clears
+// the named result before a deferred function reads it.
+func writeTemp(dir, base string, data []byte, perm fs.FileMode) (string, error) {
 	f, err := os.CreateTemp(dir, "."+base+".wf-tmp-*")
 	if err != nil {
 		return "", err
 	}
-	name = f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(name)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
+	tmp := f.Name()
+	fail := func(err error) (string, error) {
+		f.Close()
+		os.Remove(tmp)
 		return "", err
+	}
+	if _, err := f.Write(data); err != nil {
+		return fail(err)
 	}
 	// Chmod before the sync, so the mode is as durable as the content
 	// (CreateTemp makes the file 0600).
-	if err = f.Chmod(perm); err != nil {
+	if err := f.Chmod(perm); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
 		return "", err
 	}
-	if err = f.Sync(); err != nil {
-		return "", err
-	}
-	if err = f.Close(); err != nil {
-		return "", err
-	}
-	return name, nil
+	return tmp, nil
 }
 
 // readOnly is the refusal of [WriteFileAtomic] for a file it may not write;
