@@ -150,6 +150,13 @@ type CheckpointOptions struct {
 	// "wrote-state", "before-ref", "after-ref", "committed", "done"):
 	// the crash tests kill the process there.
 	OnStep func(step string)
+
+	// leaveStateFiles is set for a ref-mode checkpoint while a git
+	// operation is in progress: the tracked state files are left as they
+	// are (repo-states/09: an edited workflow-state.md blocks git rebase
+	// --continue, and staging it folds wf's change into the commit being
+	// rebased); only the new checkpoint file is written.
+	leaveStateFiles bool
 }
 
 // FileView is one changed file with its line counts.
@@ -297,6 +304,9 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	if err != nil {
 		return nil, err
 	}
+	if err := sn.Conflicts(); err != nil {
+		return nil, err // in both modes: wf neither edits nor commits a conflicted state file
+	}
 	mode := gitcp.Mode(strings.ToLower(strings.TrimSpace(o.Mode)))
 	if mode == "" {
 		mode = gitcp.Mode(strings.ToLower(sn.State.Setting("commit")))
@@ -310,6 +320,18 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	head, err := repo.Head()
 	if err != nil {
 		return nil, err
+	}
+	var opNote string
+	if mode == gitcp.ModeRef {
+		op, err := repo.InProgress()
+		if err != nil {
+			return nil, err
+		}
+		if op != "" {
+			o.leaveStateFiles = true
+			opNote = fmt.Sprintf("a git %s is in progress: %s and %s were left as they are, so that git can go on; the checkpoint is only in %s", op,
+				w.RelTop(w.Path(workspace.StateFile)), w.RelTop(w.Path(workspace.TodoFile)), repo.CheckpointRef())
+		}
 	}
 	prev, err := previousCheckpoint(w, mode, head)
 	if err != nil {
@@ -419,6 +441,9 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 		res.Notes = append(res.Notes, "could not remove the record of the interrupted checkpoint: "+err.Error())
 	}
 	step("done")
+	if opNote != "" {
+		res.Notes = append(res.Notes, opNote)
+	}
 	res.Commit, res.Ref, res.Warning, res.Committed = cr.Hash.String(), cr.Ref, cr.Warning, len(cr.Changes)
 	res.Time = commitTime.Truncate(time.Second) // git keeps whole seconds
 	return res, nil
@@ -447,6 +472,9 @@ func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *Che
 	// WriteFileAtomic below refuses to overwrite one made after this.
 	sn, err := w.Read()
 	if err != nil {
+		return nil, err
+	}
+	if err := sn.Conflicts(); err != nil {
 		return nil, err
 	}
 	now := w.Now()
@@ -481,7 +509,7 @@ func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *Che
 	// TODO items ticked since the previous checkpoint get its id.
 	var todoOut []byte
 	td := sn.Todo
-	if !sn.TodoMissing {
+	if !sn.TodoMissing && !o.leaveStateFiles {
 		doneBefore := map[string]bool{}
 		if prev != nil {
 			if b, err := w.Repo.ReadBlobAt(prev.Hash, w.RelTop(w.Path(workspace.TodoFile))); err == nil {
@@ -511,7 +539,9 @@ func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *Che
 	if todoOut != nil {
 		in.Files = append(in.Files, journal.File{Path: w.Path(workspace.TodoFile), Existed: true, Old: sn.TodoBytes(), NewSum: journal.Sum(todoOut)})
 	}
-	in.Files = append(in.Files, journal.File{Path: w.Path(workspace.StateFile), Existed: true, Old: sn.StateBytes(), NewSum: journal.Sum(stateOut)})
+	if !o.leaveStateFiles {
+		in.Files = append(in.Files, journal.File{Path: w.Path(workspace.StateFile), Existed: true, Old: sn.StateBytes(), NewSum: journal.Sum(stateOut)})
+	}
 	if err := journal.Write(w, in); err != nil {
 		return nil, err
 	}
@@ -530,6 +560,9 @@ func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *Che
 		}
 		paths = append(paths, w.RelTop(w.Path(workspace.TodoFile)))
 		step("wrote-todo")
+	}
+	if o.leaveStateFiles {
+		return paths, nil
 	}
 	if err := mdstate.WriteFileAtomic(w.Path(workspace.StateFile), stateOut, sn.StateBytes()); err != nil {
 		return nil, err

@@ -363,6 +363,17 @@ func (w *Workspace) Read() (*Snapshot, error) {
 	return sn, nil
 }
 
+// Conflicts returns a [*mdstate.ConflictError] for the first state file
+// that holds unresolved git conflict markers (workflow-state.md, then
+// TODO.md), nil when neither does. Every edit and every checkpoint
+// refuses such a file: its parse mixes both sides of the conflict.
+func (sn *Snapshot) Conflicts() error {
+	if err := mdstate.CheckConflicts(sn.State.Src.Path, sn.stateRaw); err != nil {
+		return err
+	}
+	return mdstate.CheckConflicts(sn.Todo.Src.Path, sn.todoRaw)
+}
+
 // isLink reports whether path is a symbolic link (to anything, or nothing).
 func isLink(path string) bool {
 	fi, err := os.Lstat(path)
@@ -387,6 +398,9 @@ func (w *Workspace) Update(change Change) (*Snapshot, error) {
 	for attempt := 0; ; attempt++ {
 		sn, err := w.Read()
 		if err != nil {
+			return nil, err
+		}
+		if err := sn.Conflicts(); err != nil {
 			return nil, err
 		}
 		state, todo, err := change(sn)
