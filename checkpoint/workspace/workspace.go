@@ -384,10 +384,15 @@ func isLink(path string) bool {
 // snapshot, it returns the new bytes of either file (nil for unchanged).
 type Change func(sn *Snapshot) (state, todo []byte, err error)
 
+// updateTries is how often [Workspace.Update] redoes a change on a file
+// saved meanwhile before it gives up: enough for an editor that autosaves
+// every few milliseconds, as a redo costs one read, parse and write.
+const updateTries = 10
+
 // Update runs change under the worktree lock on a snapshot read under the
 // lock, and writes what it returns atomically. When a file changes on disk
 // between the read and the write (a hand edit in an editor, which takes no
-// lock), the whole change is redone on the new content, up to three times,
+// lock), the whole change is redone on the new content, up to updateTries times,
 // so the hand edit is kept. It returns the snapshot as written.
 func (w *Workspace) Update(change Change) (*Snapshot, error) {
 	release, err := w.Lock()
@@ -408,7 +413,7 @@ func (w *Workspace) Update(change Change) (*Snapshot, error) {
 			return nil, err
 		}
 		err = w.write(sn, state, todo)
-		if errors.Is(err, mdstate.ErrChanged) && attempt < 2 {
+		if errors.Is(err, mdstate.ErrChanged) && attempt < updateTries-1 {
 			continue
 		}
 		if err != nil {
@@ -556,7 +561,7 @@ func (w *Workspace) changed(name string, err error) error {
 		return err
 	}
 	return &mdstate.FileError{Path: w.Rel(name),
-		Msg: "kept changing on disk while wf was editing it (3 tries); wf did not overwrite it",
+		Msg: fmt.Sprintf("kept changing on disk while wf was editing it (%d tries); wf did not overwrite it", updateTries),
 		Fix: "run the command again once the file is saved (an editor or a tool is rewriting it)",
 		Err: err}
 }
