@@ -11,6 +11,7 @@
 package checkpoint
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -368,6 +369,13 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 		res.Previous = prev.Trailers[history.TrailerCheckpoint]
 	}
 	msg := history.CommitMessage(title, o.Summary, id, phase, status, head.ShortBranch())
+	if mode == gitcp.ModeRef && !head.Unborn {
+		// Its parent is the previous checkpoint on the ref: record what
+		// HEAD was, so that one made on a commit that later leaves HEAD's
+		// history is known as orphaned.
+		msg += history.TrailerHead + ": " + head.Hash.String() + "\n"
+	}
+	orphanNotes := removeOrphanFiles(w)
 	ref, old := commitTarget(w, mode, head)
 	in := &journal.Intent{Version: 1, ID: id, Started: time.Now(), Mode: string(mode), Ref: ref, Request: o.request()}
 	in.PID, in.PIDStart = journal.Self()
@@ -444,6 +452,7 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	if opNote != "" {
 		res.Notes = append(res.Notes, opNote)
 	}
+	res.Notes = append(res.Notes, orphanNotes...)
 	res.Commit, res.Ref, res.Warning, res.Committed = cr.Hash.String(), cr.Ref, cr.Warning, len(cr.Changes)
 	res.Time = commitTime.Truncate(time.Second) // git keeps whole seconds
 	return res, nil
@@ -570,6 +579,33 @@ func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *Che
 	paths = append(paths, w.RelTop(w.Path(workspace.StateFile)))
 	step("wrote-state")
 	return paths, nil
+}
+
+// removeOrphanFiles removes from the work tree the files of orphaned
+// ref-mode checkpoints ([history.Orphans]) that hold exactly what their
+// commit holds, so that no checkpoint commits them by accident; the
+// commit keeps them. It returns a note for each one removed.
+func removeOrphanFiles(w *workspace.Workspace) []string {
+	orphans, err := history.Orphans(w)
+	if err != nil {
+		return nil
+	}
+	var notes []string
+	for _, e := range orphans {
+		p := w.Path(filepath.Join(workspace.CheckpointsDir, e.ID+".md"))
+		cur, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		blob, err := w.Repo.ReadBlobAt(gitcp.NewHash(e.Commit), w.RelTop(p))
+		if err != nil || !bytes.Equal(blob, cur) {
+			continue // edited since, or not the commit's: left alone
+		}
+		if os.Remove(p) == nil {
+			notes = append(notes, fmt.Sprintf("removed %s: checkpoint %s was made on a commit no longer in HEAD's history (git show %s keeps it)", w.RelTop(p), history.ShortID(e.ID), e.Short()))
+		}
+	}
+	return notes
 }
 
 // hasDecision reports whether the decisions log already holds d (after its
