@@ -289,16 +289,22 @@ func RecoverOnOpen(w *workspace.Workspace) {
 
 // tempPatterns are where wf's own temp files live, as globs: atomic
 // writes (".NAME.wf-tmp-*", mdstate) beside the state files, the
-// checkpoint and spec files and in the runtime folder, and the private
-// files of lock claims (".wf-lock-*", gitcp) in the worktree's git dir.
-// Every one is written under the worktree lock, so with the lock held any
-// that exists is a killed wf's.
+// checkpoint and spec files, wf setup's files and in the runtime folder,
+// and the private files of lock claims (".wf-lock-*", gitcp) in the
+// worktree's git dir. But for wf setup's, every one is written under the
+// worktree lock, so with the lock held any that exists is a killed wf's.
 func tempPatterns(w *workspace.Workspace) []string {
 	pats := []string{
 		filepath.Join(w.Root, ".*.wf-tmp-*"),
 		filepath.Join(w.Path(workspace.CheckpointsDir), ".*.wf-tmp-*"),
 		filepath.Join(w.Path(workspace.SpecsDir), ".*.wf-tmp-*"),
 		filepath.Join(w.RuntimeDir(), ".*.wf-tmp-*"),
+	}
+	// wf setup's files: AGENTS.md at the top level and the agents'
+	// settings folders. wf setup takes no worktree lock; a sweep during
+	// one makes its rename fail with an error, and a rerun works.
+	for _, d := range []string{"", ".claude", ".codex", ".gemini"} {
+		pats = append(pats, filepath.Join(w.Top(), d, ".*.wf-tmp-*"))
 	}
 	if w.Repo != nil {
 		pats = append(pats, filepath.Join(w.Repo.GitDir, ".wf-lock-*"))

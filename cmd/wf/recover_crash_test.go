@@ -65,6 +65,7 @@ func TestRecoverCrash(t *testing.T) {
 	os.WriteFile(filepath.Join(tmpl, "only-new.txt"), []byte("new\n"), 0o644)
 	c.run(tmpl, c.wf, "checkpoint", "-m", "new")
 	mainHead, _ := c.run(tmpl, "git", "rev-parse", "HEAD")
+	os.WriteFile(filepath.Join(tmpl, foreignLock), []byte("0123456789012345678901234567890123456789\n"), 0o644)
 	branch := "wf/recover-" + old[:len("20060102-150405-abcd")]
 	// The reference run, for its duration.
 	ref := c.copyOf(tmpl)
@@ -85,6 +86,9 @@ func TestRecoverCrash(t *testing.T) {
 		}
 		if out, _ := c.run(dir, "find", ".", "-name", "*.wf-tmp*", "-o", "-name", ".wf-lock-*"); out != "" {
 			t.Fatalf("temp files left: %s", out)
+		}
+		if b, err := os.ReadFile(filepath.Join(dir, foreignLock)); err != nil || len(b) != 41 {
+			t.Fatalf("the foreign lock %s was touched (%v)", foreignLock, err)
 		}
 		head, _ := c.run(dir, "git", "symbolic-ref", "HEAD")
 		status, _ := c.run(dir, "git", "status", "--porcelain", "--untracked-files=all")
