@@ -353,6 +353,14 @@ func Recover(w *workspace.Workspace) (*Outcome, error) {
 	out := &Outcome{ID: in.ID, Ref: in.Ref, Commit: in.Commit, Request: in.Request}
 	cur := w.RefValue(in.Ref)
 	removeStaleLocks(in, out)
+	// The repair takes index.lock itself: claim it in the record too, so
+	// that a kill during the repair leaves a lock the next try can prove
+	// wf's. The record's writer is now this process.
+	defer claimInto(w, func(c gitcp.LockClaim) error {
+		in.PID, in.PIDStart = Self()
+		in.Locks = append(in.Locks, c)
+		return Write(w, in)
+	})()
 	switch {
 	case in.Commit != "" && cur.String() == in.Commit:
 		if in.Mode == string(gitcp.ModeBranch) {
@@ -375,6 +383,14 @@ func Recover(w *workspace.Workspace) (*Outcome, error) {
 		return &Outcome{}, err
 	}
 	return out, nil
+}
+
+// claimInto sets w.Repo.ClaimLock to claim and returns the function that
+// puts back the one it replaced.
+func claimInto(w *workspace.Workspace, claim func(gitcp.LockClaim) error) (restore func()) {
+	prev := w.Repo.ClaimLock
+	w.Repo.ClaimLock = claim
+	return func() { w.Repo.ClaimLock = prev }
 }
 
 // restoreFiles puts back the old content of files that hold exactly what

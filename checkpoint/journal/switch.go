@@ -145,6 +145,13 @@ func RecoverSwitch(w *workspace.Workspace) (*SwitchOutcome, error) {
 	}
 	out := &SwitchOutcome{Kind: RolledBack}
 	alive := processAlive(s.PID, s.PIDStart)
+	// The repair and the branch deletion take locks: claimed in the
+	// record, as the switch's were.
+	defer claimInto(w, func(c gitcp.LockClaim) error {
+		s.PID, s.PIDStart = Self()
+		s.Locks = append(s.Locks, c)
+		return WriteSwitch(w, s)
+	})()
 	for _, c := range s.Locks {
 		if alive {
 			if gitcp.OwnsLock(c) {
