@@ -42,7 +42,7 @@ func (r *Repo) acquireLock(target string) (*refs.Lock, error) {
 	var l *refs.Lock
 	var err error
 	if r.ClaimLock != nil {
-		l, err = refs.AcquireClaimed(target, r.lockWait(), func(c refs.Claim) error {
+		l, err = refs.AcquireClaimed(target, r.lockWait(), r.ClaimTag(), func(c refs.Claim) error {
 			return r.ClaimLock(LockClaim(c))
 		})
 	} else {
@@ -54,6 +54,12 @@ func (r *Repo) acquireLock(target string) (*refs.Lock, error) {
 	}
 	return l, err
 }
+
+// ClaimTag is what the private files of this worktree's lock claims have
+// after ".wf-lock-" in their names: the worktree's name and a dash. With
+// the worktree lock held, such a file in a shared folder (refs/heads) is a
+// killed wf's of this worktree, never another worktree's.
+func (r *Repo) ClaimTag() string { return r.WorktreeName + "-" }
 
 // waitNoLock waits up to r.LockWait for the lock file path (one wf does
 // not take, such as packed-refs.lock) to go away; then [LockBusyError].

@@ -449,13 +449,10 @@ func removeTemps(w *workspace.Workspace, in *Intent) {
 	pats := []string{filepath.Join(w.Repo.WfDir(), ".intent.wf-tmp-*")}
 	if !processAlive(in.PID, in.PIDStart) {
 		// Private files of lock claims a kill interrupted before they
-		// were journaled: in the worktree's own git dir and its own
-		// checkpoint ref's folder, where no other wf makes any (the
-		// worktree lock is ours). Shared ref folders are left alone.
-		pats = append(pats, filepath.Join(w.Repo.GitDir, ".wf-lock-*"))
-		if strings.HasPrefix(in.Ref, "refs/wf/") {
-			pats = append(pats, filepath.Join(filepath.Dir(w.Repo.RefLockPath(in.Ref)), ".wf-lock-*"))
-		}
+		// were journaled: in the worktree's own git dir, and this
+		// worktree's (by their tag) in the folder of the ref it moved.
+		pats = append(pats, filepath.Join(w.Repo.GitDir, ".wf-lock-*"),
+			filepath.Join(filepath.Dir(w.Repo.RefLockPath(in.Ref)), ".wf-lock-"+w.Repo.ClaimTag()+"*"))
 	}
 	for _, f := range in.Files {
 		pats = append(pats, filepath.Join(filepath.Dir(f.Path), "."+filepath.Base(f.Path)+".wf-tmp-*"))

@@ -183,6 +183,12 @@ func RecoverSwitch(w *workspace.Workspace) (*SwitchOutcome, error) {
 			for _, p := range s.Plan.Paths {
 				gitcp.RemoveCheckoutTemp(w.Repo, p)
 			}
+			// A lock claim of this worktree's that a kill interrupted
+			// before it was journaled, in the new branch's folder.
+			ms, _ := filepath.Glob(filepath.Join(filepath.Dir(w.Repo.RefLockPath(s.Plan.Ref)), ".wf-lock-"+w.Repo.ClaimTag()+"*"))
+			for _, m := range ms {
+				os.Remove(m)
+			}
 		}
 	}
 	if err := RemoveSwitch(w); err != nil {

@@ -15,7 +15,7 @@ func TestAcquireClaimed(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "index")
 	var got Claim
-	l, err := AcquireClaimed(target, 0, func(c Claim) error {
+	l, err := AcquireClaimed(target, 0, "", func(c Claim) error {
 		if _, err := os.Lstat(target + ".lock"); err == nil {
 			t.Error("the lock file exists before the claim is recorded")
 		}
@@ -52,7 +52,7 @@ func TestAcquireClaimedBusyAndRecordError(t *testing.T) {
 	target := filepath.Join(dir, "HEAD")
 	os.WriteFile(target+".lock", []byte("ref: refs/heads/x\n"), 0o644)
 	var claim Claim
-	_, err := AcquireClaimed(target, 0, func(c Claim) error { claim = c; return nil })
+	_, err := AcquireClaimed(target, 0, "", func(c Claim) error { claim = c; return nil })
 	var be *BusyError
 	if !errors.As(err, &be) || be.Path != target+".lock" {
 		t.Fatalf("err = %v, want BusyError", err)
@@ -66,7 +66,7 @@ func TestAcquireClaimedBusyAndRecordError(t *testing.T) {
 	}
 	os.Remove(target + ".lock")
 	boom := errors.New("journal full")
-	if _, err := AcquireClaimed(target, 0, func(Claim) error { return boom }); !errors.Is(err, boom) {
+	if _, err := AcquireClaimed(target, 0, "", func(Claim) error { return boom }); !errors.Is(err, boom) {
 		t.Fatalf("err = %v", err)
 	}
 	ents, _ := os.ReadDir(dir)

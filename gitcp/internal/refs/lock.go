@@ -61,7 +61,7 @@ func Acquire(target string, wait time.Duration) (*Lock, error) {
 // claimant's; any other file under the name is not.
 type Claim struct {
 	Path string // the lock file, "<target>.lock"
-	// Temp is the private file (".wf-lock-<random>" beside the lock: git
+	// Temp is the private file (".wf-lock-<tag><random>" beside the lock: git
 	// skips dot files in refs/ and ignores unknown files in the git dir);
 	// it is removed as soon as the lock file is linked. "" when the lock
 	// was created directly (see [AcquireClaimed]).
@@ -82,9 +82,12 @@ type Claim struct {
 // back to [Acquire] and calls record just after (Temp ""): a crash in
 // between leaves a lock file record never heard of, which is then treated
 // as foreign.
-func AcquireClaimed(target string, wait time.Duration, record func(Claim) error) (*Lock, error) {
+//
+// tag goes into the private file's name after ".wf-lock-", so that a
+// caller can find the ones it left ("" for none).
+func AcquireClaimed(target string, wait time.Duration, tag string, record func(Claim) error) (*Lock, error) {
 	lp := target + ".lock"
-	tmp, f, err := createPrivate(filepath.Dir(lp))
+	tmp, f, err := createPrivate(filepath.Dir(lp), tag)
 	if err != nil {
 		return nil, err
 	}
@@ -139,13 +142,13 @@ func acquireThenRecord(target string, wait time.Duration, record func(Claim) err
 	return l, nil
 }
 
-// createPrivate creates dir/.wf-lock-<random> exclusively, mode 0666
-// before the umask as git creates lock files.
-func createPrivate(dir string) (string, *os.File, error) {
+// createPrivate creates dir/.wf-lock-<tag><random> exclusively, mode
+// 0666 before the umask as git creates lock files.
+func createPrivate(dir, tag string) (string, *os.File, error) {
 	for i := 0; ; i++ {
 		var b [8]byte
 		rand.Read(b[:])
-		p := filepath.Join(dir, ".wf-lock-"+hex.EncodeToString(b[:]))
+		p := filepath.Join(dir, ".wf-lock-"+tag+hex.EncodeToString(b[:]))
 		f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
 		if err == nil {
 			return p, f, nil
