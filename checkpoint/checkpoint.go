@@ -11,6 +11,7 @@
 package checkpoint
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -150,6 +151,13 @@ type CheckpointOptions struct {
 	// "wrote-state", "before-ref", "after-ref", "committed", "done"):
 	// the crash tests kill the process there.
 	OnStep func(step string)
+
+	// leaveStateFiles is set for a ref-mode checkpoint while a git
+	// operation is in progress: the tracked state files are left as they
+	// are (repo-states/09: an edited workflow-state.md blocks git rebase
+	// --continue, and staging it folds wf's change into the commit being
+	// rebased); only the new checkpoint file is written.
+	leaveStateFiles bool
 }
 
 // FileView is one changed file with its line counts.
@@ -206,6 +214,14 @@ func lockAndRecover(w *workspace.Workspace) (release func(), notes []string, err
 	if err != nil {
 		return nil, nil, err
 	}
+	so, err := journal.RecoverSwitch(w)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	if n := so.Note(); n != "" {
+		notes = append(notes, n)
+	}
 	out, err := journal.Recover(w)
 	if err != nil {
 		release()
@@ -217,6 +233,7 @@ func lockAndRecover(w *workspace.Workspace) (release func(), notes []string, err
 	if err := journal.KeepInterrupted(w, out, w.Now()); err != nil {
 		notes = append(notes, "could not keep the record of the interrupted checkpoint: "+err.Error())
 	}
+	journal.SweepTemps(w)
 	return release, notes, nil
 }
 
@@ -288,6 +305,9 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	if err != nil {
 		return nil, err
 	}
+	if err := sn.Conflicts(); err != nil {
+		return nil, err // in both modes: wf neither edits nor commits a conflicted state file
+	}
 	mode := gitcp.Mode(strings.ToLower(strings.TrimSpace(o.Mode)))
 	if mode == "" {
 		mode = gitcp.Mode(strings.ToLower(sn.State.Setting("commit")))
@@ -301,6 +321,18 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	head, err := repo.Head()
 	if err != nil {
 		return nil, err
+	}
+	var opNote string
+	if mode == gitcp.ModeRef {
+		op, err := repo.InProgress()
+		if err != nil {
+			return nil, err
+		}
+		if op != "" {
+			o.leaveStateFiles = true
+			opNote = fmt.Sprintf("a git %s is in progress: %s and %s were left as they are, so that git can go on; the checkpoint is only in %s", op,
+				w.RelTop(w.Path(workspace.StateFile)), w.RelTop(w.Path(workspace.TodoFile)), repo.CheckpointRef())
+		}
 	}
 	prev, err := previousCheckpoint(w, mode, head)
 	if err != nil {
@@ -337,8 +369,16 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 		res.Previous = prev.Trailers[history.TrailerCheckpoint]
 	}
 	msg := history.CommitMessage(title, o.Summary, id, phase, status, head.ShortBranch())
+	if mode == gitcp.ModeRef && !head.Unborn {
+		// Its parent is the previous checkpoint on the ref: record what
+		// HEAD was, so that one made on a commit that later leaves HEAD's
+		// history is known as orphaned.
+		msg += history.TrailerHead + ": " + head.Hash.String() + "\n"
+	}
+	orphanNotes := removeOrphanFiles(w)
 	ref, old := commitTarget(w, mode, head)
-	in := &journal.Intent{Version: 1, ID: id, PID: os.Getpid(), Started: time.Now(), Mode: string(mode), Ref: ref, Request: o.request()}
+	in := &journal.Intent{Version: 1, ID: id, Started: time.Now(), Mode: string(mode), Ref: ref, Request: o.request()}
+	in.PID, in.PIDStart = journal.Self()
 	if !old.IsZero() {
 		in.Old = old.String()
 	}
@@ -347,6 +387,10 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 		return nil, err
 	}
 	step("intent")
+	// Every git lock file gitcp takes is claimed in the intent before it
+	// exists, so recovery can tell it from another process's.
+	repo.ClaimLock = func(c gitcp.LockClaim) error { return journal.AddLock(w, in, c) }
+	defer func() { repo.ClaimLock = nil }()
 	var cr *gitcp.CommitResult
 	var commitTime time.Time // the time gitcp writes into the commit
 	for attempt := 0; ; attempt++ {
@@ -377,7 +421,7 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 		if errors.Is(err, mdstate.ErrChanged) && attempt < 2 && out.Kind != journal.Completed {
 			// A hand edit landed meanwhile: redo on the new content.
 			res.Annotated, res.Files = []int{}, nil
-			in.Files, in.Commit, in.IndexIno = nil, "", 0
+			in.Files, in.Commit, in.Locks = nil, "", nil
 			if err := journal.Write(w, in); err != nil {
 				return nil, err
 			}
@@ -405,6 +449,10 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 		res.Notes = append(res.Notes, "could not remove the record of the interrupted checkpoint: "+err.Error())
 	}
 	step("done")
+	if opNote != "" {
+		res.Notes = append(res.Notes, opNote)
+	}
+	res.Notes = append(res.Notes, orphanNotes...)
 	res.Commit, res.Ref, res.Warning, res.Committed = cr.Hash.String(), cr.Ref, cr.Warning, len(cr.Changes)
 	res.Time = commitTime.Truncate(time.Second) // git keeps whole seconds
 	return res, nil
@@ -433,6 +481,9 @@ func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *Che
 	// WriteFileAtomic below refuses to overwrite one made after this.
 	sn, err := w.Read()
 	if err != nil {
+		return nil, err
+	}
+	if err := sn.Conflicts(); err != nil {
 		return nil, err
 	}
 	now := w.Now()
@@ -467,7 +518,7 @@ func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *Che
 	// TODO items ticked since the previous checkpoint get its id.
 	var todoOut []byte
 	td := sn.Todo
-	if !sn.TodoMissing {
+	if !sn.TodoMissing && !o.leaveStateFiles {
 		doneBefore := map[string]bool{}
 		if prev != nil {
 			if b, err := w.Repo.ReadBlobAt(prev.Hash, w.RelTop(w.Path(workspace.TodoFile))); err == nil {
@@ -497,9 +548,8 @@ func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *Che
 	if todoOut != nil {
 		in.Files = append(in.Files, journal.File{Path: w.Path(workspace.TodoFile), Existed: true, Old: sn.TodoBytes(), NewSum: journal.Sum(todoOut)})
 	}
-	in.Files = append(in.Files, journal.File{Path: w.Path(workspace.StateFile), Existed: true, Old: sn.StateBytes(), NewSum: journal.Sum(stateOut)})
-	if fi, err := os.Lstat(w.Repo.IndexLockPath()); err == nil {
-		in.IndexIno = journal.Inode(fi)
+	if !o.leaveStateFiles {
+		in.Files = append(in.Files, journal.File{Path: w.Path(workspace.StateFile), Existed: true, Old: sn.StateBytes(), NewSum: journal.Sum(stateOut)})
 	}
 	if err := journal.Write(w, in); err != nil {
 		return nil, err
@@ -520,12 +570,42 @@ func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *Che
 		paths = append(paths, w.RelTop(w.Path(workspace.TodoFile)))
 		step("wrote-todo")
 	}
+	if o.leaveStateFiles {
+		return paths, nil
+	}
 	if err := mdstate.WriteFileAtomic(w.Path(workspace.StateFile), stateOut, sn.StateBytes()); err != nil {
 		return nil, err
 	}
 	paths = append(paths, w.RelTop(w.Path(workspace.StateFile)))
 	step("wrote-state")
 	return paths, nil
+}
+
+// removeOrphanFiles removes from the work tree the files of orphaned
+// ref-mode checkpoints ([history.Orphans]) that hold exactly what their
+// commit holds, so that no checkpoint commits them by accident; the
+// commit keeps them. It returns a note for each one removed.
+func removeOrphanFiles(w *workspace.Workspace) []string {
+	orphans, err := history.Orphans(w)
+	if err != nil {
+		return nil
+	}
+	var notes []string
+	for _, e := range orphans {
+		p := w.Path(filepath.Join(workspace.CheckpointsDir, e.ID+".md"))
+		cur, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		blob, err := w.Repo.ReadBlobAt(gitcp.NewHash(e.Commit), w.RelTop(p))
+		if err != nil || !bytes.Equal(blob, cur) {
+			continue // edited since, or not the commit's: left alone
+		}
+		if os.Remove(p) == nil {
+			notes = append(notes, fmt.Sprintf("removed %s: checkpoint %s was made on a commit no longer in HEAD's history (git show %s keeps it)", w.RelTop(p), history.ShortID(e.ID), e.Short()))
+		}
+	}
+	return notes
 }
 
 // hasDecision reports whether the decisions log already holds d (after its

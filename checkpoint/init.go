@@ -50,6 +50,9 @@ func Init(o workspace.Options, io InitOptions) (*workspace.Workspace, []string, 
 	if fi, err := os.Stat(ws.Root); err != nil || !fi.IsDir() {
 		return nil, nil, fmt.Errorf("%s is not a folder", ws.Root)
 	}
+	if err := ws.CheckLinks(); err != nil {
+		return nil, nil, err
+	}
 	phases := io.Phases
 	if len(phases) == 0 {
 		phases = DefaultPhases()

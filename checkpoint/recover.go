@@ -3,8 +3,12 @@ package checkpoint
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/wf-tool/wf/checkpoint/history"
+	"github.com/wf-tool/wf/checkpoint/journal"
 	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/gitcp"
 )
@@ -68,7 +72,13 @@ func Recover(w *workspace.Workspace, ref string, o RecoverOptions) (*RecoverResu
 	} else if !head.Unborn {
 		from += " at " + head.Hash.String()[:12]
 	}
-	if err := w.Repo.CreateBranch(branch, gitcp.NewHash(e.Commit), true, w.Now()); err != nil {
+	target := gitcp.NewHash(e.Commit)
+	if head.Branch == "refs/heads/"+branch && head.Hash == target {
+		// HEAD is already on the branch at the checkpoint: a recover a
+		// crash interrupted after its switch (recovery completed it) runs
+		// again, and only its checkpoint is left to make.
+		res.Previous, from = "", "an interrupted wf recover"
+	} else if err := switchJournaled(w, branch, target, o.OnStep); err != nil {
 		var unsafe *gitcp.UnsafeStateError
 		if errors.As(err, &unsafe) {
 			return nil, &UnsafeError{unsafe}
@@ -87,4 +97,47 @@ func Recover(w *workspace.Workspace, ref string, o RecoverOptions) (*RecoverResu
 	cp.Notes = append(append([]string{}, notes...), cp.Notes...)
 	res.Checkpoint = cp
 	return res, nil
+}
+
+// switchJournaled creates branch at target and checks it out, journaled
+// (journal.Switch): the record is written before anything changes, every
+// git lock is claimed in it before it exists, and a failure midway is
+// rolled back at once; a crash is completed or rolled back by the next wf
+// command.
+func switchJournaled(w *workspace.Workspace, branch string, target gitcp.Hash, onStep func(string)) error {
+	step := onStep
+	if step == nil {
+		step = func(string) {}
+	}
+	rec := &journal.Switch{Version: 1, Started: time.Now()}
+	rec.PID, rec.PIDStart = journal.Self()
+	w.Repo.ClaimLock = func(c gitcp.LockClaim) error {
+		rec.Locks = append(rec.Locks, c)
+		return journal.WriteSwitch(w, rec)
+	}
+	defer func() { w.Repo.ClaimLock = nil }()
+	err := w.Repo.CreateBranch(branch, target, true, w.Now(), gitcp.SwitchHooks{
+		Planned: func(p *gitcp.SwitchPlan) error {
+			rec.Plan = journal.PlanOf(p)
+			if err := journal.WriteSwitch(w, rec); err != nil {
+				return err
+			}
+			step("switch-intent")
+			return nil
+		},
+		Step: func(s string) { step("switch-" + s) },
+	})
+	if err != nil {
+		if _, statErr := os.Lstat(filepath.Join(w.Repo.WfDir(), "switch")); statErr != nil {
+			return err
+		}
+		if out, rerr := journal.RecoverSwitch(w); rerr != nil {
+			return fmt.Errorf("%w; rolling it back failed too: %v", err, rerr)
+		} else if len(out.Kept) > 0 {
+			return fmt.Errorf("%w; rolled back except %v, edited meanwhile", err, out.Kept)
+		}
+		return err
+	}
+	step("switch-done")
+	return journal.RemoveSwitch(w)
 }

@@ -90,7 +90,9 @@
 //     prunes; the stale index.lock as above.
 //  3. The new index is written into index.lock (not yet visible), then
 //     CommitOptions.BeforeRefUpdate runs (the caller journals the commit id).
-//  4. The ref moves: <ref>.lock (O_EXCL), compare-and-swap against the value
+//  4. The ref moves: HEAD.lock when HEAD points to the branch (as git
+//     commit holds it), then <ref>.lock once no packed-refs.lock is held,
+//     compare-and-swap against the value
 //     read at the start, fsync, rename; then the reflog lines. Killed just
 //     after the rename: the branch points at the new commit but the index is
 //     the old one, so git status would show the commit's changes reversed as
@@ -102,4 +104,10 @@
 //  5. index.lock is renamed over the index. Done.
 //
 // Ref mode skips steps 1, 3 and 5.
+//
+// Every lock file is made exclusively (O_EXCL, or link(2) of a private
+// file when [Repo].ClaimLock is set: the caller records the lock's device
+// and inode before the lock exists). A lock file this package did not make
+// is never removed: [LockBusyError] names it. [RemoveClaimedLock] removes a
+// lock only when it is still the claimed file.
 package gitcp

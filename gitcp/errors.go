@@ -52,12 +52,13 @@ type LockBusyError struct {
 }
 
 func (e *LockBusyError) Error() string {
-	return fmt.Sprintf("lock file %s exists: another git process seems to be running", e.Path)
+	return fmt.Sprintf("another git process holds %s", e.Path)
 }
 
-// Hint says what the user can do.
+// Hint says what the user can do. wf never removes such a lock itself: it
+// cannot prove the file is its own.
 func (e *LockBusyError) Hint() string {
-	return fmt.Sprintf("if no git process is running, remove %s and retry", e.Path)
+	return fmt.Sprintf("wait for that git command to finish and retry; only if no git process is running (one was killed), remove %s", e.Path)
 }
 
 // RefChangedError is returned when a ref did not hold the expected value at

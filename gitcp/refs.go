@@ -3,6 +3,7 @@ package gitcp
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,20 +17,92 @@ import (
 // [Repo].LockWait is zero.
 const defaultLockWait = 2 * time.Second
 
-// acquireLock takes target's lock ([refs.Acquire]), waiting up to
-// r.LockWait (the default when zero) for an existing one to go away; then
-// [LockBusyError].
-func (r *Repo) acquireLock(target string) (*refs.Lock, error) {
-	wait := r.LockWait
-	if wait == 0 {
-		wait = defaultLockWait
+// LockClaim identifies a git lock file wf is about to create, told to
+// [Repo].ClaimLock before the lock file can exist: its path, the private
+// file that becomes it by link(2) (removed once linked; "" when the file
+// system has no hard links), and the device and inode it will have.
+type LockClaim struct {
+	Path, Temp string
+	Dev, Ino   uint64
+}
+
+// lockWait is r.LockWait, or the default when zero.
+func (r *Repo) lockWait() time.Duration {
+	if r.LockWait == 0 {
+		return defaultLockWait
 	}
-	l, err := refs.Acquire(target, wait)
+	return r.LockWait
+}
+
+// acquireLock takes target's lock, waiting up to r.LockWait (the default
+// when zero) for an existing one to go away; then [LockBusyError]. With
+// r.ClaimLock set the lock is made by [refs.AcquireClaimed], so that the
+// claim is recorded before the lock file exists.
+func (r *Repo) acquireLock(target string) (*refs.Lock, error) {
+	var l *refs.Lock
+	var err error
+	if r.ClaimLock != nil {
+		l, err = refs.AcquireClaimed(target, r.lockWait(), r.ClaimTag(), func(c refs.Claim) error {
+			return r.ClaimLock(LockClaim(c))
+		})
+	} else {
+		l, err = refs.Acquire(target, r.lockWait())
+	}
 	var be *refs.BusyError
 	if errors.As(err, &be) {
 		return nil, &LockBusyError{Path: be.Path}
 	}
 	return l, err
+}
+
+// ClaimTag is what the private files of this worktree's lock claims have
+// after ".wf-lock-" in their names: the worktree's name and a dash. With
+// the worktree lock held, such a file in a shared folder (refs/heads) is a
+// killed wf's of this worktree, never another worktree's.
+func (r *Repo) ClaimTag() string { return r.WorktreeName + "-" }
+
+// waitNoLock waits up to r.LockWait for the lock file path (one wf does
+// not take, such as packed-refs.lock) to go away; then [LockBusyError].
+func (r *Repo) waitNoLock(path string) error {
+	deadline := time.Now().Add(r.lockWait())
+	for {
+		if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return &LockBusyError{Path: path}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// OwnsLock reports whether the lock file c names is the one c claimed
+// (same device and inode). A claim without an inode owns nothing.
+func OwnsLock(c LockClaim) bool {
+	fi, err := os.Lstat(c.Path)
+	if err != nil {
+		return false
+	}
+	return refs.Owns(refs.Claim(c), fi)
+}
+
+// RemoveClaimedLock removes what a claim left after its maker died: the
+// private file (when it is still the claimed one) and the lock file when
+// [OwnsLock] proves it the claimant's. It reports whether the lock file
+// was removed. Only call it once the claimant is gone: a live process's
+// lock is its own. (Between the check and the removal another process
+// could replace the file; POSIX offers no compare-and-remove, and the
+// window is one system call.)
+func RemoveClaimedLock(c LockClaim) bool {
+	if c.Temp != "" && filepath.Dir(c.Temp) == filepath.Dir(c.Path) && strings.HasPrefix(filepath.Base(c.Temp), ".wf-lock-") {
+		if fi, err := os.Lstat(c.Temp); err == nil && refs.Owns(refs.Claim(c), fi) {
+			os.Remove(c.Temp)
+		}
+	}
+	if !OwnsLock(c) {
+		return false
+	}
+	return os.Remove(c.Path) == nil
 }
 
 // Signature is an author or committer identity with a time.
@@ -119,6 +192,12 @@ func (r *Repo) lockRef(name string, old Hash) (*refs.Lock, error) {
 	if err := os.MkdirAll(filepath.Dir(file), 0o777); err != nil {
 		return nil, err
 	}
+	// git pack-refs and ref deletions rewrite packed-refs under this lock
+	// and prune loose refs: wait for them, as a ref write meanwhile could
+	// be pruned.
+	if err := r.waitNoLock(filepath.Join(r.CommonDir, "packed-refs.lock")); err != nil {
+		return nil, err
+	}
 	l, err := r.acquireLock(file)
 	if err != nil {
 		return nil, err
@@ -145,6 +224,16 @@ func hexOrEmpty(h Hash) string {
 // updateRef moves a ref from old to new under its lock (compare-and-swap)
 // and appends reflog lines to logs/<ref> and, when headToo, logs/HEAD.
 func (r *Repo) updateRef(name string, old, new Hash, who Signature, msg string, headToo bool) error {
+	if headToo && name != "HEAD" {
+		// git commit moves the branch through HEAD and holds HEAD.lock
+		// meanwhile (its reflog is written under it); another process
+		// holding it may be switching HEAD to another branch.
+		hl, err := r.acquireLock(filepath.Join(r.GitDir, "HEAD"))
+		if err != nil {
+			return err
+		}
+		defer hl.Rollback()
+	}
 	l, err := r.lockRef(name, old)
 	if err != nil {
 		return err

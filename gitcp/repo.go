@@ -39,6 +39,13 @@ type Repo struct {
 	// it after [Discover], before the first call that writes.
 	LockWait time.Duration
 
+	// ClaimLock, when set, is told each git lock file (index.lock,
+	// HEAD.lock, <ref>.lock) this Repo is about to create, before it can
+	// exist; an error from it aborts the write. Callers that journal their
+	// writes record the claim so that after a crash they remove only lock
+	// files they can prove their own ([RemoveClaimedLock]).
+	ClaimLock func(LockClaim) error
+
 	cfg *config.Config
 
 	storeOnce sync.Once

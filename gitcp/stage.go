@@ -58,9 +58,15 @@ func (s *Staged) DiffStat(since Hash) ([]FileStat, error) {
 func (r *Repo) restat(snap *snapshot, paths []string) ([]string, error) {
 	fileMode := r.cfg.Bool("core.filemode", true)
 	cleaned := make([]string, 0, len(paths))
+	lead := newLeadingPaths(r.TopLevel)
 	for _, p := range paths {
 		p = filepath.ToSlash(filepath.Clean(p))
 		cleaned = append(cleaned, p)
+		if link := lead.blocked(p); link != "" {
+			if _, err := lstat(filepath.Join(r.TopLevel, filepath.FromSlash(link))); err == nil {
+				return nil, &SymlinkPathError{Path: p, Link: link}
+			}
+		}
 		es := snap.entries
 		i := sort.Search(len(es), func(i int) bool { return es[i].Name >= p })
 		exists := i < len(es) && es[i].Name == p && es[i].Stage() == 0

@@ -3,6 +3,7 @@
 package gitcp
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -44,3 +45,16 @@ func fromFileInfo(fi fs.FileInfo) fileStat {
 		mtimeS: mt.Unix(), mtimeN: int64(mt.Nanosecond()),
 	}
 }
+
+// openDirNoFollow opens the folder path, refusing a symlink (checked
+// first: this platform has no O_NOFOLLOW).
+func openDirNoFollow(path string) (*os.File, error) {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode().Type() == fs.ModeSymlink {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: errSymlink}
+	}
+	return os.Open(path)
+}
+
+var errSymlink = errors.New("is a symlink")
+
+func isSymlinkLoop(err error) bool { return errors.Is(err, errSymlink) }

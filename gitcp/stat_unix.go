@@ -3,6 +3,7 @@
 package gitcp
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 
@@ -53,3 +54,13 @@ func fromUnixStat(st *unix.Stat_t) fileStat {
 		uid: st.Uid, gid: st.Gid,
 	}
 }
+
+// openDirNoFollow opens the folder path for reading its entries, failing
+// (ELOOP or ENOTDIR) when its last component is a symlink: a folder the
+// walk met may have been replaced by a link since.
+func openDirNoFollow(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_DIRECTORY, 0)
+}
+
+// isSymlinkLoop reports the error of opening a symlink with O_NOFOLLOW.
+func isSymlinkLoop(err error) bool { return errors.Is(err, unix.ELOOP) }

@@ -111,10 +111,17 @@ func (r *Repo) walkWorktree(idx *index.File) (*walkResult, error) {
 		res.dirty = append(res.dirty, o...)
 	}
 	// Tracked entries the walk did not meet: deleted, replaced by a folder,
-	// or under a folder that is now something else.
+	// or under a folder that is now something else. One behind a symlinked
+	// folder is deleted, as git has it (has_symlink_leading_path), and is
+	// never looked at through the link.
+	lead := newLeadingPaths(r.TopLevel)
 	for i := range idx.Entries {
 		e := &idx.Entries[i]
 		if w.seen[i] || e.SkipWorktree() || e.Flags&index.FlagAssumeValid != 0 {
+			continue
+		}
+		if lead.blocked(e.Name) != "" {
+			res.dirty = append(res.dirty, wtFile{path: e.Name, idx: i, deleted: true})
 			continue
 		}
 		st, err := lstat(filepath.Join(r.TopLevel, e.Name))
@@ -175,9 +182,9 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 	if j.rel != "" {
 		abs = filepath.Join(w.top, j.rel)
 	}
-	f, err := os.Open(abs)
+	f, err := openDirNoFollow(abs)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || isSymlinkLoop(err) {
 			return nil, buf, nil // raced with a deletion: the fallback lstat handles it
 		}
 		return nil, buf, err
@@ -286,7 +293,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 			}
 			continue
 		}
-		if j.ignored || ign.Ignored(string(buf), false) {
+		if j.ignored || ign.Ignored(string(buf), false) || IsWfTemp(name) {
 			continue
 		}
 		w.out[k] = append(w.out[k], wtFile{path: string(buf), idx: -1, st: st})

@@ -100,8 +100,24 @@ func ReadFile(root, path string) ([]byte, os.FileInfo, error) {
 		return nil, nil, err
 	}
 	// Read at most one byte past the limit, so a file that grew after the
-	// Stat is still refused without reading all of it.
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	// Stat is still refused without reading all of it. An editor that
+	// saves in place (truncate, then write) can be caught halfway: the
+	// file is read again until two reads agree.
+	data, err := readLimited(f)
+	for i := 0; err == nil && len(data) <= MaxFileSize; i++ {
+		var again []byte
+		if _, err = f.Seek(0, io.SeekStart); err != nil {
+			break
+		}
+		if again, err = readLimited(f); err != nil || bytes.Equal(again, data) {
+			break
+		}
+		if i == 8 {
+			return nil, nil, &FileError{Path: path, Msg: "keeps changing while wf reads it",
+				Fix: "retry once the program writing it is done", Err: ErrChanged}
+		}
+		data = again
+	}
 	if err != nil {
 		return nil, nil, &FileError{Path: path, Msg: "cannot read: " + errText(err), Err: err}
 	}
@@ -112,6 +128,12 @@ func ReadFile(root, path string) ([]byte, os.FileInfo, error) {
 		return nil, nil, err
 	}
 	return data, fi, nil
+}
+
+// readLimited reads f from its offset to its end, at most one byte past
+// [MaxFileSize].
+func readLimited(f *os.File) ([]byte, error) {
+	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 }
 
 // statError turns an error from Lstat, Stat or Open into a *FileError.
@@ -263,8 +285,13 @@ func colOf(data []byte, i int) int {
 // expect, if not nil, is the content the caller read and edited. Just before
 // the rename the file is read again, and if it no longer holds expect (or is
 // gone), WriteFileAtomic returns [ErrChanged] and writes nothing, so a hand
-// edit made meanwhile is never overwritten. A change in the instant between
-// this check and the rename cannot be detected.
+// edit made meanwhile is never overwritten. On Linux the temp file is then
+// swapped with the file (renameat2 RENAME_EXCHANGE) rather than renamed
+// over it, and the file swapped out is compared with expect too: a save
+// that landed between the check and the swap is swapped back in and
+// ErrChanged returned (see settleExchange for the window that remains).
+// Elsewhere a save in the instant between the check and the rename cannot
+// be detected.
 func WriteFileAtomic(path string, data, expect []byte) (err error) {
 	target := path
 	perm := fs.FileMode(0o644)
@@ -320,6 +347,14 @@ func WriteFileAtomic(path string, data, expect []byte) (err error) {
 		if err != nil || !bytes.Equal(cur, expect) {
 			return ErrChanged
 		}
+		// Swap instead of rename where the system can: the file swapped
+		// out is exactly the one replaced, so a save that landed after
+		// the check above is seen, and swapped back.
+		if ok, err := exchange(tmp, target); err != nil {
+			return &FileError{Path: path, Msg: "cannot replace: " + errText(err), Err: err}
+		} else if ok {
+			return settleExchange(path, dir, tmp, target, data, expect)
+		}
 	}
 	if err := os.Rename(tmp, target); err != nil {
 		return &FileError{Path: path, Msg: "cannot replace: " + errText(err), Err: err}
@@ -329,6 +364,32 @@ func WriteFileAtomic(path string, data, expect []byte) (err error) {
 		return &FileError{Path: path, Msg: "cannot sync folder: " + errText(err), Err: err}
 	}
 	return nil
+}
+
+// settleExchange finishes a [WriteFileAtomic] that swapped its temp file
+// (holding data) with target: tmp now holds the file it replaced. When
+// that is what the caller read (expect), the temp name is removed and the
+// folder synced. When it is not (a save landed between the check and the
+// swap), the swap is undone and [ErrChanged] returned, so the caller
+// redoes its edit on the save; but if target no longer holds data either
+// (a second save landed meanwhile, made from wf's content), nothing is
+// swapped back and that newest save stays: the one window left, two saves
+// within microseconds of each other and of wf's swap.
+func settleExchange(path, dir, tmp, target string, data, expect []byte) error {
+	old, err := os.ReadFile(tmp)
+	if err == nil && bytes.Equal(old, expect) {
+		os.Remove(tmp)
+		if err := syncDir(dir); err != nil {
+			return &FileError{Path: path, Msg: "cannot sync folder: " + errText(err), Err: err}
+		}
+		return nil
+	}
+	if cur, err := os.ReadFile(target); err == nil && bytes.Equal(cur, data) {
+		if ok, _ := exchange(tmp, target); ok {
+			os.Remove(tmp) // wf's content, swapped back out
+		}
+	}
+	return ErrChanged
 }
 
 // CreateFileExclusive creates the file at path with data and permissions perm,
@@ -364,34 +425,36 @@ func CreateFileExclusive(path string, data []byte, perm os.FileMode) error {
 }
 
 // writeTemp writes data to a new temp file in dir named after base, syncs and
-// closes it, and returns its path. On error nothing is left behind.
-func writeTemp(dir, base string, data []byte, perm fs.FileMode) (name string, err error) {
+// closes it, and returns its path. On error nothing is left behind: the
+// cleanup works on its own copy of the path, as a "return "", err" clears
+// the named result before a deferred function reads it.
+func writeTemp(dir, base string, data []byte, perm fs.FileMode) (string, error) {
 	f, err := os.CreateTemp(dir, "."+base+".wf-tmp-*")
 	if err != nil {
 		return "", err
 	}
-	name = f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(name)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
+	tmp := f.Name()
+	fail := func(err error) (string, error) {
+		f.Close()
+		os.Remove(tmp)
 		return "", err
+	}
+	if _, err := f.Write(data); err != nil {
+		return fail(err)
 	}
 	// Chmod before the sync, so the mode is as durable as the content
 	// (CreateTemp makes the file 0600).
-	if err = f.Chmod(perm); err != nil {
+	if err := f.Chmod(perm); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
 		return "", err
 	}
-	if err = f.Sync(); err != nil {
-		return "", err
-	}
-	if err = f.Close(); err != nil {
-		return "", err
-	}
-	return name, nil
+	return tmp, nil
 }
 
 // readOnly is the refusal of [WriteFileAtomic] for a file it may not write;

@@ -33,6 +33,11 @@ const (
 	// TrailerBranch names the branch HEAD was on (absent when detached),
 	// so that wf resume can tell when work moved to another branch.
 	TrailerBranch = "Wf-Branch"
+	// TrailerHead is the commit HEAD was at when a ref-mode checkpoint
+	// was made (ref mode only: its parent is the previous checkpoint on
+	// the ref, not HEAD). A checkpoint whose head left HEAD's history (an
+	// aborted rebase, a reset) is orphaned: see [LogEntry].Orphaned.
+	TrailerHead = "Wf-Head"
 )
 
 // CommitMessage is a checkpoint commit's message: "checkpoint: <title>",
@@ -77,6 +82,8 @@ type LogEntry struct {
 	// OnHead says the commit was found in the history of HEAD (not only
 	// in the checkpoint ref's).
 	OnHead bool `json:"-"`
+	// Head is the Wf-Head trailer (ref mode): HEAD when it was made.
+	Head string `json:"-"`
 }
 
 // Short is the abbreviated commit hash.
@@ -88,8 +95,81 @@ func Short(h string) string { return h[:min(len(h), 7)] }
 
 // Log lists the checkpoints of w's repository newest first: those in the
 // history of HEAD and, when it exists, of the worktree's checkpoint ref
-// (ref mode). limit 0 lists all. It fails with [ErrNoRepo] outside git.
+// (ref mode), but for orphaned ones ([Orphans]). limit 0 lists all. It
+// fails with [ErrNoRepo] outside git.
 func Log(w *workspace.Workspace, limit int) ([]LogEntry, error) {
+	es, _, err := logAll(w, limit)
+	return es, err
+}
+
+// Orphans lists the ref-mode checkpoints whose Wf-Head commit is no
+// longer in HEAD's history (a rebase that was aborted, a reset), newest
+// first: they are no checkpoint of this history, so resume does not take
+// one as the latest, and their files are not committed (first-use/13).
+func Orphans(w *workspace.Workspace) ([]LogEntry, error) {
+	if w.Repo == nil {
+		return nil, nil
+	}
+	_, orphans, err := logAll(w, orphanDepth)
+	return orphans, err
+}
+
+// orphanDepth is how many of the newest checkpoints [Orphans] looks at:
+// an aborted rebase orphans recent ones, and each distinct Wf-Head costs
+// a history walk.
+const orphanDepth = 20
+
+// logAll lists up to limit (0: all) checkpoints of this history and the
+// orphans met on the way, reading more entries while orphans fill the
+// limit.
+func logAll(w *workspace.Workspace, limit int) ([]LogEntry, []LogEntry, error) {
+	head, err := w.Repo.Head()
+	if err != nil {
+		return nil, nil, err
+	}
+	inHistory := map[string]bool{}
+	for n := limit; ; n *= 2 {
+		es, err := logEntries(w, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		out, orphans := splitOrphans(w, head, es, inHistory)
+		if limit == 0 || len(out) >= limit || len(es) < n {
+			if limit > 0 && len(out) > limit {
+				out = out[:limit]
+			}
+			return out, orphans, nil
+		}
+	}
+}
+
+// splitOrphans separates the orphaned ref-mode checkpoints of es.
+func splitOrphans(w *workspace.Workspace, head gitcp.HeadInfo, es []LogEntry, inHistory map[string]bool) (out, orphans []LogEntry) {
+	for _, e := range es {
+		if e.OnHead || e.Head == "" || !gitcp.IsHash(e.Head) {
+			out = append(out, e)
+			continue
+		}
+		ok, seen := inHistory[e.Head]
+		if !seen {
+			var err error
+			_, ok, err = w.Repo.RevCount(head.Hash, gitcp.NewHash(e.Head))
+			if err != nil {
+				ok = true // unknown: keep it, as before this check
+			}
+			inHistory[e.Head] = ok
+		}
+		if ok {
+			out = append(out, e)
+		} else {
+			orphans = append(orphans, e)
+		}
+	}
+	return out, orphans
+}
+
+// logEntries is [Log] without the orphan check.
+func logEntries(w *workspace.Workspace, limit int) ([]LogEntry, error) {
 	if w.Repo == nil {
 		return nil, ErrNoRepo
 	}
@@ -120,7 +200,7 @@ func Log(w *workspace.Workspace, limit int) ([]LogEntry, error) {
 			seen[e.Hash] = true
 			le := LogEntry{CheckpointRef: CheckpointRef{ID: e.Trailers[TrailerCheckpoint], Time: e.Time, Commit: e.Hash.String(), Ref: names[i],
 				Title: strings.TrimSpace(strings.TrimPrefix(e.Subject, "checkpoint:"))},
-				Phase: e.Trailers[TrailerPhase], Status: e.Trailers[TrailerStatus], Branch: e.Trailers[TrailerBranch], OnHead: ref == "HEAD"}
+				Phase: e.Trailers[TrailerPhase], Status: e.Trailers[TrailerStatus], Branch: e.Trailers[TrailerBranch], OnHead: ref == "HEAD", Head: e.Trailers[TrailerHead]}
 			if len(e.Parents) > 0 {
 				le.Parent = e.Parents[0].String()
 			}

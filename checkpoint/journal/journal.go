@@ -37,10 +37,11 @@ import (
 //  1. the intent record GitDir/wf/intent: id, mode, the ref that will move
 //     and its current value, the time and pid;
 //  2. (gitcp) index.lock is taken, the work tree scanned, secrets and
-//     large files refused — nothing of wf's has been written yet;
+//     large files refused — nothing of wf's has been written yet; each
+//     lock file (index.lock, HEAD.lock, <ref>.lock) is claimed in the
+//     intent (its device and inode, [AddLock]) before it exists;
 //  3. the intent again, now with the old content of every file the
-//     checkpoint will write and a hash of the new content, and the inode
-//     of index.lock;
+//     checkpoint will write and a hash of the new content;
 //  4. the checkpoint file, TODO.md, workflow-state.md;
 //  5. (gitcp) objects, the new index into index.lock;
 //  6. the intent again, with the new commit's hash;
@@ -60,20 +61,26 @@ import (
 //     edited by hand since is left alone and named) ("rolled back").
 //
 // Lock files are only removed when they are provably the crashed
-// checkpoint's: index.lock by the inode journaled in step 3 (before step 3:
-// empty and newer than the intent), <ref>.lock when empty or holding the
-// journaled commit.
+// checkpoint's: the file at the lock's path has the device and inode the
+// intent claimed for it before it existed, and the process that wrote the
+// intent (pid and start time) is gone. Any other lock file is another
+// process's and stays.
 type Intent struct {
-	Version  int       `json:"version"`
-	ID       string    `json:"id"`
-	PID      int       `json:"pid"`
-	Started  time.Time `json:"started"`
-	Mode     string    `json:"mode"`
-	Ref      string    `json:"ref"`
-	Old      string    `json:"old"`
-	Commit   string    `json:"commit,omitempty"`
-	IndexIno uint64    `json:"index_lock_inode,omitempty"`
-	Files    []File    `json:"files,omitempty"`
+	Version int       `json:"version"`
+	ID      string    `json:"id"`
+	PID     int       `json:"pid"`
+	Started time.Time `json:"started"`
+	// PIDStart is the writer's start time (Linux: clock ticks since boot,
+	// /proc/PID/stat field 22), telling it from a later process with the
+	// same pid; 0 when unknown.
+	PIDStart uint64 `json:"pid_start,omitempty"`
+	Mode     string `json:"mode"`
+	Ref      string `json:"ref"`
+	Old      string `json:"old"`
+	Commit   string `json:"commit,omitempty"`
+	// Locks are the git lock files the write claimed, in order.
+	Locks []gitcp.LockClaim `json:"locks,omitempty"`
+	Files []File            `json:"files,omitempty"`
 	// Request is what the caller asked the checkpoint to say, so that a
 	// checkpoint a crash rolled back can be finished as it was meant.
 	Request *Request `json:"request,omitempty"`
@@ -97,6 +104,20 @@ type File struct {
 	Existed bool   `json:"existed"`
 	Old     []byte `json:"old,omitempty"`
 	NewSum  string `json:"new_sha256"`
+}
+
+// Self returns the pid and start time [Intent] records for this process.
+func Self() (pid int, start uint64) {
+	pid = os.Getpid()
+	start, _ = processStart(pid)
+	return pid, start
+}
+
+// AddLock records the claim c in in and writes in: gitcp's
+// [gitcp.Repo].ClaimLock for a journaled write.
+func AddLock(w *workspace.Workspace, in *Intent, c gitcp.LockClaim) error {
+	in.Locks = append(in.Locks, c)
+	return Write(w, in)
 }
 
 // Sum is the hex SHA-256 of b, as [File.NewSum] records it.
@@ -180,6 +201,9 @@ type Outcome struct {
 	// rollback put back, removed (created by the checkpoint) and left
 	// alone because they were edited since.
 	Restored, Removed, Kept []string
+	// LiveLocks are lock files the record claimed whose writer still
+	// runs: left alone.
+	LiveLocks []string
 	// Request is what the interrupted checkpoint was given (nil when its
 	// record predates requests).
 	Request *Request
@@ -203,6 +227,9 @@ func (o *Outcome) Note() string {
 			parts = append(parts, "left "+strings.Join(o.Kept, ", ")+" as edited since")
 		}
 		note := "rolled back interrupted checkpoint " + o.ID
+		if len(o.LiveLocks) > 0 {
+			parts = append(parts, "left "+strings.Join(o.LiveLocks, ", ")+": the process that took it still runs")
+		}
 		if len(parts) > 0 {
 			note += ": " + strings.Join(parts, "; ")
 		}
@@ -218,10 +245,19 @@ func (o *Outcome) Note() string {
 // the next command recovers), and appends what it did to w.Notes. It
 // never fails: what it could not do becomes a note too.
 func RecoverOnOpen(w *workspace.Workspace) {
+	temps := leftTemps(w)
 	if w.Repo == nil {
+		if len(temps) == 0 {
+			return
+		}
+		if release, ok := w.TryLock(); ok {
+			removeLeftTemps(w, temps)
+			release()
+		}
 		return
 	}
-	if _, err := os.Lstat(path(w)); err != nil {
+	_, serr := os.Lstat(switchPath(w))
+	if _, err := os.Lstat(path(w)); err != nil && serr != nil && len(temps) == 0 {
 		return
 	}
 	release, ok := w.TryLock()
@@ -229,6 +265,13 @@ func RecoverOnOpen(w *workspace.Workspace) {
 		return
 	}
 	defer release()
+	so, err := RecoverSwitch(w)
+	if n := so.Note(); n != "" {
+		w.Notes = append(w.Notes, n)
+	}
+	if err != nil {
+		w.Notes = append(w.Notes, "could not recover the interrupted wf recover: "+err.Error())
+	}
 	out, err := Recover(w)
 	if n := out.Note(); n != "" {
 		w.Notes = append(w.Notes, n)
@@ -239,7 +282,61 @@ func RecoverOnOpen(w *workspace.Workspace) {
 	if err != nil {
 		w.Notes = append(w.Notes, "could not recover the interrupted checkpoint: "+err.Error())
 	}
+	// Temp files of a killed wf that no record names (a killed wf todo,
+	// decide or setup, or a kill before the first record was written).
+	removeLeftTemps(w, leftTemps(w))
 }
+
+// tempPatterns are where wf's own temp files live, as globs: atomic
+// writes (".NAME.wf-tmp-*", mdstate) beside the state files, the
+// checkpoint and spec files, wf setup's files and in the runtime folder,
+// and the private files of lock claims (".wf-lock-*", gitcp) in the
+// worktree's git dir. But for wf setup's, every one is written under the
+// worktree lock, so with the lock held any that exists is a killed wf's.
+func tempPatterns(w *workspace.Workspace) []string {
+	pats := []string{
+		filepath.Join(w.Root, ".*.wf-tmp-*"),
+		filepath.Join(w.Path(workspace.CheckpointsDir), ".*.wf-tmp-*"),
+		filepath.Join(w.Path(workspace.SpecsDir), ".*.wf-tmp-*"),
+		filepath.Join(w.RuntimeDir(), ".*.wf-tmp-*"),
+	}
+	// wf setup's files: AGENTS.md at the top level and the agents'
+	// settings folders. wf setup takes no worktree lock; a sweep during
+	// one makes its rename fail with an error, and a rerun works.
+	for _, d := range []string{"", ".claude", ".codex", ".gemini"} {
+		pats = append(pats, filepath.Join(w.Top(), d, ".*.wf-tmp-*"))
+	}
+	if w.Repo != nil {
+		pats = append(pats, filepath.Join(w.Repo.GitDir, ".wf-lock-*"))
+	}
+	return pats
+}
+
+// leftTemps lists wf temp files that exist now (regular files only).
+func leftTemps(w *workspace.Workspace) []string {
+	var out []string
+	for _, p := range tempPatterns(w) {
+		ms, _ := filepath.Glob(p)
+		for _, m := range ms {
+			if fi, err := os.Lstat(m); err == nil && fi.Mode().IsRegular() {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// removeLeftTemps removes temp files a killed wf left; the caller holds
+// the worktree lock, so no live wf is writing them.
+func removeLeftTemps(w *workspace.Workspace, temps []string) {
+	for _, m := range temps {
+		os.Remove(m)
+	}
+}
+
+// SweepTemps removes the temp files a killed wf left (see
+// [RecoverOnOpen]); the caller holds the worktree lock.
+func SweepTemps(w *workspace.Workspace) { removeLeftTemps(w, leftTemps(w)) }
 
 // Recover handles a leftover record of w's worktree; the caller holds the
 // worktree lock. It returns what it did (Kind [None] when there was no
@@ -255,7 +352,15 @@ func Recover(w *workspace.Workspace) (*Outcome, error) {
 	}
 	out := &Outcome{ID: in.ID, Ref: in.Ref, Commit: in.Commit, Request: in.Request}
 	cur := w.RefValue(in.Ref)
-	removeStaleLocks(w, in)
+	removeStaleLocks(in, out)
+	// The repair takes index.lock itself: claim it in the record too, so
+	// that a kill during the repair leaves a lock the next try can prove
+	// wf's. The record's writer is now this process.
+	defer claimInto(w, func(c gitcp.LockClaim) error {
+		in.PID, in.PIDStart = Self()
+		in.Locks = append(in.Locks, c)
+		return Write(w, in)
+	})()
 	switch {
 	case in.Commit != "" && cur.String() == in.Commit:
 		if in.Mode == string(gitcp.ModeBranch) {
@@ -278,6 +383,14 @@ func Recover(w *workspace.Workspace) (*Outcome, error) {
 		return &Outcome{}, err
 	}
 	return out, nil
+}
+
+// claimInto sets w.Repo.ClaimLock to claim and returns the function that
+// puts back the one it replaced.
+func claimInto(w *workspace.Workspace, claim func(gitcp.LockClaim) error) (restore func()) {
+	prev := w.Repo.ClaimLock
+	w.Repo.ClaimLock = claim
+	return func() { w.Repo.ClaimLock = prev }
 }
 
 // restoreFiles puts back the old content of files that hold exactly what
@@ -310,35 +423,37 @@ func restoreFiles(w *workspace.Workspace, in *Intent, out *Outcome) {
 	}
 }
 
-// removeStaleLocks removes git lock files the crashed checkpoint left.
-func removeStaleLocks(w *workspace.Workspace, in *Intent) {
-	if in.Mode == string(gitcp.ModeBranch) {
-		p := w.Repo.IndexLockPath()
-		if fi, err := os.Lstat(p); err == nil {
-			ours := false
-			if in.IndexIno != 0 {
-				ours = Inode(fi) == in.IndexIno
-			} else {
-				ours = fi.Size() == 0 && !fi.ModTime().Before(in.Started.Add(-2*time.Second))
-			}
-			if ours {
-				os.Remove(p)
-			}
-		}
+// removeStaleLocks removes the lock files the crashed write left: only
+// those it claimed ([Intent].Locks) that still have the claimed device and
+// inode, and only when the writer is gone. What it leaves (a live writer's
+// locks) is named in out.Kept.
+func removeStaleLocks(in *Intent, out *Outcome) {
+	if len(in.Locks) == 0 {
+		return
 	}
-	if in.Commit != "" {
-		p := w.Repo.RefLockPath(in.Ref)
-		if data, err := os.ReadFile(p); err == nil {
-			if s := strings.TrimSpace(string(data)); s == "" || s == in.Commit {
-				os.Remove(p)
+	if processAlive(in.PID, in.PIDStart) {
+		for _, c := range in.Locks {
+			if gitcp.OwnsLock(c) {
+				out.LiveLocks = append(out.LiveLocks, c.Path)
 			}
 		}
+		return
+	}
+	for _, c := range in.Locks {
+		gitcp.RemoveClaimedLock(c)
 	}
 }
 
 // removeTemps removes temp files of interrupted atomic writes.
 func removeTemps(w *workspace.Workspace, in *Intent) {
 	pats := []string{filepath.Join(w.Repo.WfDir(), ".intent.wf-tmp-*")}
+	if !processAlive(in.PID, in.PIDStart) {
+		// Private files of lock claims a kill interrupted before they
+		// were journaled: in the worktree's own git dir, and this
+		// worktree's (by their tag) in the folder of the ref it moved.
+		pats = append(pats, filepath.Join(w.Repo.GitDir, ".wf-lock-*"),
+			filepath.Join(filepath.Dir(w.Repo.RefLockPath(in.Ref)), ".wf-lock-"+w.Repo.ClaimTag()+"*"))
+	}
 	for _, f := range in.Files {
 		pats = append(pats, filepath.Join(filepath.Dir(f.Path), "."+filepath.Base(f.Path)+".wf-tmp-*"))
 	}

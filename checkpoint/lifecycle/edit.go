@@ -56,11 +56,12 @@ func MarkAll(w *workspace.Workspace, refs []string, o MarkOptions) ([]*mdstate.I
 		return nil, fmt.Errorf("a skip needs a reason: %w", ErrEmptyText)
 	}
 	var ns []int
+	pin := pins{}
 	sn, err := w.Update(todoChange(func(sn *workspace.Snapshot) ([]byte, error) {
 		ns = ns[:0]
 		seen := map[int]bool{}
 		for _, ref := range refs {
-			it, err := ResolveItem(sn.Todo, ref)
+			it, err := pin.resolve(sn.Todo, ref)
 			if err != nil {
 				return nil, err
 			}
@@ -118,8 +119,9 @@ func Edit(w *workspace.Workspace, ref, text string) (*mdstate.Item, error) {
 		return nil, ErrEmptyText
 	}
 	var n int
+	pin := pins{}
 	sn, err := w.Update(todoChange(func(sn *workspace.Snapshot) ([]byte, error) {
-		it, err := ResolveItem(sn.Todo, ref)
+		it, err := pin.resolve(sn.Todo, ref)
 		if err != nil {
 			return nil, err
 		}
@@ -159,8 +161,9 @@ func (e *SubItemsError) Hint() string {
 // first.
 func Remove(w *workspace.Workspace, ref string, recursive bool) ([]*mdstate.Item, error) {
 	var gone []*mdstate.Item
+	pin := pins{}
 	_, err := w.Update(todoChange(func(sn *workspace.Snapshot) ([]byte, error) {
-		it, err := ResolveItem(sn.Todo, ref)
+		it, err := pin.resolve(sn.Todo, ref)
 		if err != nil {
 			return nil, err
 		}

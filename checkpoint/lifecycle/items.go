@@ -150,11 +150,12 @@ func AddItem(w *workspace.Workspace, text string, o AddOptions) (*AddResult, err
 	}
 	var before []*mdstate.Item
 	added := ""
+	pin := pins{}
 	sn, err := w.Update(func(sn *workspace.Snapshot) ([]byte, []byte, error) {
 		added = ""
 		under := 0
 		if o.Under != "" {
-			it, err := ResolveItem(sn.Todo, o.Under)
+			it, err := pin.resolve(sn.Todo, o.Under)
 			if err != nil {
 				return nil, nil, err
 			}

@@ -104,6 +104,7 @@ func Fail(w *workspace.Workspace, ref, bucket, reason string) (*FailResult, erro
 	bucket = strings.ToLower(strings.TrimSpace(bucket))
 	reason = workspace.OneLine(reason)
 	var res *FailResult
+	pin := pins{}
 	_, err := w.Update(func(sn *workspace.Snapshot) ([]byte, []byte, error) {
 		limits, err := RetryLimits(sn.State)
 		if err != nil {
@@ -113,7 +114,7 @@ func Fail(w *workspace.Workspace, ref, bucket, reason string) (*FailResult, erro
 		if !ok {
 			return nil, nil, &BucketError{Bucket: bucket, Known: bucketNames(limits)}
 		}
-		it, err := ResolveItem(sn.Todo, ref)
+		it, err := pin.resolve(sn.Todo, ref)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -51,6 +51,22 @@ func Lint(sn *workspace.Snapshot) []Diagnostic {
 		}
 		ds = append(ds, Diagnostic{File: file, Line: line, Severity: sev, Msg: fmt.Sprintf(format, args...), Hint: hint})
 	}
+	// Unresolved conflict markers first, and alone for that file: its
+	// parse mixes both sides, so anything else said of it would mislead.
+	conflicted := map[string]bool{}
+	for _, f := range []struct {
+		path string
+		data []byte
+	}{{sf, sn.StateBytes()}, {tf, sn.TodoBytes()}} {
+		for _, m := range mdstate.FindConflictMarkers(f.data) {
+			conflicted[f.path] = true
+			add(f.path, m.Line, SevError, "resolve the conflict (keep the right side, delete the marker lines), then git add "+f.path,
+				"unresolved git conflict marker %q", m.Text)
+		}
+	}
+	if len(conflicted) > 0 {
+		return ds
+	}
 	// workflow-state.md on its own.
 	if st.Title == "" {
 		add(sf, 1, SevInfo, "", "no H1 title; the project name is unknown")

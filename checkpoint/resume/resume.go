@@ -348,6 +348,7 @@ func (d *resumeData) git(now time.Time) error {
 		}
 	}
 	d.lost(head, cp)
+	d.orphans()
 	if cp == nil {
 		d.detached(head, nil)
 		d.workSince(head, nil)
@@ -450,6 +451,24 @@ func (d *resumeData) interrupted(rec *journal.Interrupted) {
 // the latest one in HEAD's history: after a reset, a rebase or a switch to
 // another branch, the newest checkpoint is no longer where resume looks,
 // and an agent would redo work that was done.
+// orphans warns of ref-mode checkpoints made on a commit that left HEAD's
+// history (a rebase that was aborted, a reset): they are not taken as the
+// latest, and wf checkpoint keeps their files out of commits.
+func (d *resumeData) orphans() {
+	os, err := history.Orphans(d.w)
+	if err != nil || len(os) == 0 {
+		return
+	}
+	e := os[0]
+	msg := fmt.Sprintf("checkpoint %s (ref mode, commit %s) was made on commit %s, which is no longer in HEAD's history (an aborted rebase or a reset?): it is not the latest checkpoint here",
+		history.ShortID(e.ID), e.Short(), history.Short(e.Head))
+	if len(os) > 1 {
+		msg += fmt.Sprintf(" (and %d more like it)", len(os)-1)
+	}
+	d.r.Warnings = append(d.r.Warnings, Warning{Kind: "checkpoint-orphaned", Message: msg,
+		Details: []string{"git show " + e.Short() + " shows it; wf checkpoint removes its file from the work tree (the commit keeps it) so that it is never committed by accident"}})
+}
+
 func (d *resumeData) lost(head gitcp.HeadInfo, cp *history.LogEntry) {
 	w := d.w
 	repo := w.Repo

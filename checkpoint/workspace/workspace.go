@@ -155,7 +155,7 @@ func Find(o Options) (*Workspace, error) {
 			return nil, &NoWorkflowError{From: start}
 		}
 		ws.Root = start
-		return ws, nil
+		return ws, ws.CheckLinks()
 	}
 	top := ""
 	if ws.Repo != nil {
@@ -164,7 +164,7 @@ func Find(o Options) (*Workspace, error) {
 	for d := start; ; d = filepath.Dir(d) {
 		if _, err := os.Lstat(filepath.Join(d, StateFile)); err == nil {
 			ws.Root = d
-			return ws, nil
+			return ws, ws.CheckLinks()
 		}
 		if d == top || filepath.Dir(d) == d || top == "" {
 			break
@@ -363,6 +363,17 @@ func (w *Workspace) Read() (*Snapshot, error) {
 	return sn, nil
 }
 
+// Conflicts returns a [*mdstate.ConflictError] for the first state file
+// that holds unresolved git conflict markers (workflow-state.md, then
+// TODO.md), nil when neither does. Every edit and every checkpoint
+// refuses such a file: its parse mixes both sides of the conflict.
+func (sn *Snapshot) Conflicts() error {
+	if err := mdstate.CheckConflicts(sn.State.Src.Path, sn.stateRaw); err != nil {
+		return err
+	}
+	return mdstate.CheckConflicts(sn.Todo.Src.Path, sn.todoRaw)
+}
+
 // isLink reports whether path is a symbolic link (to anything, or nothing).
 func isLink(path string) bool {
 	fi, err := os.Lstat(path)
@@ -373,10 +384,15 @@ func isLink(path string) bool {
 // snapshot, it returns the new bytes of either file (nil for unchanged).
 type Change func(sn *Snapshot) (state, todo []byte, err error)
 
+// updateTries is how often [Workspace.Update] redoes a change on a file
+// saved meanwhile before it gives up: enough for an editor that autosaves
+// every few milliseconds, as a redo costs one read, parse and write.
+const updateTries = 10
+
 // Update runs change under the worktree lock on a snapshot read under the
 // lock, and writes what it returns atomically. When a file changes on disk
 // between the read and the write (a hand edit in an editor, which takes no
-// lock), the whole change is redone on the new content, up to three times,
+// lock), the whole change is redone on the new content, up to updateTries times,
 // so the hand edit is kept. It returns the snapshot as written.
 func (w *Workspace) Update(change Change) (*Snapshot, error) {
 	release, err := w.Lock()
@@ -389,12 +405,15 @@ func (w *Workspace) Update(change Change) (*Snapshot, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := sn.Conflicts(); err != nil {
+			return nil, err
+		}
 		state, todo, err := change(sn)
 		if err != nil {
 			return nil, err
 		}
 		err = w.write(sn, state, todo)
-		if errors.Is(err, mdstate.ErrChanged) && attempt < 2 {
+		if errors.Is(err, mdstate.ErrChanged) && attempt < updateTries-1 {
 			continue
 		}
 		if err != nil {
@@ -542,7 +561,7 @@ func (w *Workspace) changed(name string, err error) error {
 		return err
 	}
 	return &mdstate.FileError{Path: w.Rel(name),
-		Msg: "kept changing on disk while wf was editing it (3 tries); wf did not overwrite it",
+		Msg: fmt.Sprintf("kept changing on disk while wf was editing it (%d tries); wf did not overwrite it", updateTries),
 		Fix: "run the command again once the file is saved (an editor or a tool is rewriting it)",
 		Err: err}
 }

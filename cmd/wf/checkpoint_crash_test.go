@@ -105,8 +105,14 @@ func (c *crashEnv) fixture(mode string) string {
 	os.WriteFile(filepath.Join(dir, ".env"), []byte("API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789\n"), 0o644)
 	c.run(dir, c.wf, "todo", "done", "1")
 	c.run(dir, "git", "status", "--porcelain") // settle the index
+	// Another git process's lock on an unrelated ref, there all along:
+	// recovery must leave it alone.
+	os.WriteFile(filepath.Join(dir, foreignLock), []byte("0123456789012345678901234567890123456789\n"), 0o644)
 	return dir
 }
+
+// foreignLock is a lock file no wf made, in every crash fixture.
+const foreignLock = ".git/refs/heads/other.lock"
 
 func (c *crashEnv) copyOf(tmpl string) string {
 	dir := filepath.Join(c.t.TempDir(), "r")
@@ -199,9 +205,9 @@ func TestCheckpointCrash(t *testing.T) {
 				return cmd, &errb
 			})
 		}
-		n := 8
+		n := crashRandomKills(8)
 		if mode == "ref" {
-			n = 4
+			n = crashRandomKills(4)
 		}
 		for i := 0; i < n; i++ {
 			// Spread over the run time of an uninterrupted checkpoint.
@@ -262,6 +268,12 @@ func (c *crashEnv) checkAfterKill(dir, mode string, before, after repoState) {
 		if _, err := os.Lstat(filepath.Join(dir, p)); err == nil {
 			t.Fatalf("%s is left after recovery (intent was there: %v; %s)", p, hadIntent, stderr)
 		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, foreignLock)); err != nil || len(b) != 41 {
+		t.Fatalf("the foreign lock %s was touched (%v)", foreignLock, err)
+	}
+	if out, _ := c.run(dir, "find", ".", "-name", "*.wf-tmp*", "-o", "-name", ".wf-lock-*"); out != "" {
+		t.Fatalf("temp files left: %s", out)
 	}
 	tmps, _ := filepath.Glob(filepath.Join(dir, "*.wf-tmp-*"))
 	tmps2, _ := filepath.Glob(filepath.Join(dir, "checkpoints", "*.wf-tmp-*"))

@@ -126,6 +126,9 @@ func TodoList(e Env, o TodoListOptions) ([]lifecycle.ItemView, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := sn.Conflicts(); err != nil {
+		return nil, err // both sides of a conflict would be listed as items
+	}
 	if o.Phase != "" {
 		if err := lifecycle.CheckPhase(sn, o.Phase); err != nil {
 			return nil, err
