@@ -287,3 +287,14 @@ type ConversionError struct {
 func (e *ConversionError) Error() string { return e.Err.Error() }
 
 func (e *ConversionError) Unwrap() error { return e.Err }
+
+// asciiLower folds ASCII letters to lower case, as git's case-insensitive
+// name hash does.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}

@@ -56,6 +56,11 @@ type walker struct {
 	out     [][]wtFile
 	err     error
 	sawAttr atomic.Bool // a folder listed a .gitattributes
+	// folded holds the index's names in ASCII lower case under
+	// core.ignorecase: an untracked file whose name differs from an
+	// index entry only in case is that entry, as git's dir_add_name
+	// has it, and is not added.
+	folded map[string]bool
 }
 
 type dirJob struct {
@@ -95,6 +100,12 @@ func (r *Repo) walkWorktree(idx *index.File) (*walkResult, error) {
 			}
 			w.dirs[d] = i // sorted: the first entry under d
 			d = dirOf(d)
+		}
+	}
+	if r.cfg.Bool("core.ignorecase", false) {
+		w.folded = make(map[string]bool, len(idx.Entries))
+		for i := range idx.Entries {
+			w.folded[asciiLower(idx.Entries[i].Name)] = true
 		}
 	}
 	w.cond = sync.NewCond(&w.mu)
@@ -298,6 +309,9 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 			continue
 		}
 		if j.ignored || ign.Ignored(string(buf), false) {
+			continue
+		}
+		if w.folded != nil && w.folded[asciiLower(string(buf))] {
 			continue
 		}
 		w.out[k] = append(w.out[k], wtFile{path: string(buf), idx: -1, st: st})

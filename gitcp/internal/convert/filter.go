@@ -18,12 +18,37 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// runClean runs a filter.<driver>.clean command through sh in dir with
-// "%f" replaced by the quoted path, the content on its standard input; it
+// expandPath expands a clean command as git's strbuf_expand does: "%f"
+// becomes the quoted path, "%%" a "%", any other "%" stays.
+func expandPath(cmdline, path string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(cmdline, '%')
+		if i < 0 {
+			b.WriteString(cmdline)
+			return b.String()
+		}
+		b.WriteString(cmdline[:i])
+		cmdline = cmdline[i+1:]
+		switch {
+		case strings.HasPrefix(cmdline, "%"):
+			b.WriteByte('%')
+			cmdline = cmdline[1:]
+		case strings.HasPrefix(cmdline, "f"):
+			b.WriteString(shellQuote(path))
+			cmdline = cmdline[1:]
+		default:
+			b.WriteByte('%')
+		}
+	}
+}
+
+// runClean runs a filter.<driver>.clean command through sh in dir,
+// expanded by expandPath, the content on its standard input; it
 // returns the command's standard output. As in git, a command that does
 // not read its input is not an error; a non-zero exit is.
 func runClean(dir, cmdline, path string, src []byte) ([]byte, error) {
-	cmdline = strings.ReplaceAll(cmdline, "%f", shellQuote(path))
+	cmdline = expandPath(cmdline, path)
 	cmd := exec.Command("sh", "-c", cmdline)
 	cmd.Dir = dir
 	var out, errb bytes.Buffer
