@@ -126,8 +126,10 @@ func TestDifferential(t *testing.T) {
 		}
 		seen[rc.name] = true
 		t.Run(rc.name, func(t *testing.T) {
-			home := gittest.Env(t)
+			// NewRepo calls gittest.Env, which gives HOME a fresh folder:
+			// the recipe's home is that one.
 			base := newRecipeRepo(t)
+			home := os.Getenv("HOME")
 			rc.setup(t, base, home)
 			root := t.TempDir()
 			gitSide, wfSide := filepath.Join(root, "git"), filepath.Join(root, "wf")
