@@ -78,7 +78,9 @@ func encodeToGit(path, enc string, src []byte) ([]byte, error) {
 		return nil, fmt.Errorf("failed to encode '%s' from %s to UTF-8: %v", path, enc, err)
 	}
 	dst, err := e.NewDecoder().Bytes(src)
-	if err == nil {
+	if err == nil && bytes.Contains(dst, []byte("\uFFFD")) {
+		// The decoders replace invalid input with U+FFFD: valid input
+		// only if it encodes back to itself.
 		var back []byte
 		back, err = e.NewEncoder().Bytes(dst)
 		if err == nil && !bytes.Equal(back, src) {
