@@ -3,6 +3,7 @@ package gitcp
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/wf-tool/wf/gitcp/gittest"
@@ -19,6 +20,18 @@ func gitConfig(t *testing.T, dir string, kv ...string) {
 	t.Helper()
 	for i := 0; i+1 < len(kv); i += 2 {
 		gittest.Git(t, dir, "config", kv[i], kv[i+1])
+	}
+}
+
+// wantGitAddFails checks, on a copy of dir, that git add -A fails with an
+// error containing msg: the recipe's refusal is git's own.
+func wantGitAddFails(t *testing.T, dir, msg string) {
+	t.Helper()
+	cp := filepath.Join(t.TempDir(), "copy")
+	copyTree(t, dir, cp)
+	out, err := gittest.TryGit(cp, "add", "-A")
+	if err == nil || !strings.Contains(out, msg) {
+		t.Fatalf("git add -A: want a failure containing %q, got %v\n%s", msg, err, out)
 	}
 }
 
@@ -112,10 +125,12 @@ var _ = addRecipes(
 	recipe{name: "attr working-tree-encoding UTF-16LE with a BOM is refused", refuse: "BOM is prohibited", setup: func(t *testing.T, dir, home string) {
 		gittest.Write(t, dir, ".gitattributes", "*.le working-tree-encoding=UTF-16LE\n")
 		gittest.Write(t, dir, "b.le", "\xff\xfeh\x00i\x00")
+		wantGitAddFails(t, dir, "BOM is prohibited in 'b.le' if encoded as UTF-16LE")
 	}},
 	recipe{name: "attr core.safecrlf=true refuses an irreversible conversion", refuse: "CRLF would be replaced by LF in mixed.txt", setup: func(t *testing.T, dir, home string) {
 		gitConfig(t, dir, "core.autocrlf", "input", "core.safecrlf", "true")
 		gittest.Write(t, dir, "mixed.txt", "a\r\nb\r\n")
+		wantGitAddFails(t, dir, "CRLF would be replaced by LF in mixed.txt")
 	}},
 	recipe{name: "filter LFS-like clean filter, required, with a rename and a deletion", setup: func(t *testing.T, dir, home string) {
 		gitConfig(t, dir, "filter.lfs.clean", lfsClean, "filter.lfs.smudge", "cat", "filter.lfs.required", "true")
@@ -147,11 +162,13 @@ var _ = addRecipes(
 		gitConfig(t, dir, "filter.req.smudge", "cat", "filter.req.required", "true")
 		gittest.Write(t, dir, ".gitattributes", "*.bin filter=req\n")
 		gittest.Write(t, dir, "a.bin", "data")
+		wantGitAddFails(t, dir, "a.bin: clean filter 'req' failed")
 	}},
 	recipe{name: "filter required and failing fails as git fails", refuse: "a.bin: clean filter 'bad' failed", setup: func(t *testing.T, dir, home string) {
 		gitConfig(t, dir, "filter.bad.clean", "cat >/dev/null; exit 3", "filter.bad.required", "true")
 		gittest.Write(t, dir, ".gitattributes", "*.bin filter=bad\n")
 		gittest.Write(t, dir, "a.bin", "data")
+		wantGitAddFails(t, dir, "a.bin: clean filter 'bad' failed")
 	}},
 	recipe{name: "filter optional and failing stores the file unfiltered; a missing program too", setup: func(t *testing.T, dir, home string) {
 		gitConfig(t, dir, "filter.bad.clean", "exit 1", "filter.gone.clean", "/nonexistent/wf-filter", "filter.undefined-is-ignored.smudge", "cat")
@@ -173,6 +190,7 @@ var _ = addRecipes(
 		gittest.Write(t, dir, ".gitattributes", "*.p filter=proc\n")
 		gittest.Write(t, dir, "a.p", "hello\n")
 		gittest.Write(t, dir, "fail.p", "x\n")
+		wantGitAddFails(t, dir, "fail.p: clean filter 'proc' failed")
 	}},
 	recipe{name: "attr info/attributes wins over .gitattributes", setup: func(t *testing.T, dir, home string) {
 		gittest.Write(t, dir, ".gitattributes", "*.txt -text\n")
