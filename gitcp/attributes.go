@@ -117,13 +117,14 @@ func (r *Repo) convertConfig() convert.Config {
 			d = &convert.Driver{Name: name}
 			cfg.Drivers[name] = d
 		}
+		v, _ := r.cfg.GetKey(k)
 		switch rest[i+1:] {
 		case "clean":
-			d.Clean, _ = r.cfg.Get(k)
+			d.Clean = v
 		case "process":
-			d.Process, _ = r.cfg.Get(k)
+			d.Process = v
 		case "required":
-			d.Required = r.cfg.Bool(k, false)
+			d.Required = gitBool(v)
 		}
 	}
 	return cfg
@@ -297,4 +298,14 @@ func asciiLower(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// gitBool reads a config value as a git boolean: a bare key ("") and
+// true, yes, on or 1 (any case) are true.
+func gitBool(v string) bool {
+	switch strings.ToLower(v) {
+	case "", "true", "yes", "on", "1":
+		return true
+	}
+	return false
 }

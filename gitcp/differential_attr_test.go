@@ -141,6 +141,12 @@ var _ = addRecipes(
 		mustRemove(t, dir, "docs/guide.txt")
 		mustRename(t, dir, "README.md", "README.psd")
 	}},
+	recipe{name: "filter driver named in upper case", setup: func(t *testing.T, dir, home string) {
+		gitConfig(t, dir, "filter.UP.clean", "tr a-z A-Z", "filter.UP.required", "true")
+		gittest.Write(t, dir, ".gitattributes", "*.up filter=UP\n*.low filter=up\n")
+		gittest.Write(t, dir, "a.up", "shout\n")
+		gittest.Write(t, dir, "b.low", "driver names are case-sensitive\n")
+	}},
 	recipe{name: "filter clean with %f and odd names", setup: func(t *testing.T, dir, home string) {
 		gitConfig(t, dir, "filter.name.clean", "printf '%%s\\n' %f; cat")
 		gittest.Write(t, dir, ".gitattributes", "*.n filter=name\n\"quoted name.q\" filter=name\n")
