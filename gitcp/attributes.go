@@ -309,3 +309,20 @@ func gitBool(v string) bool {
 	}
 	return false
 }
+
+// readMode is the mode to read a work-tree file as: a regular file is
+// read as one even under a symlink entry (core.symlinks off).
+func readMode(mode uint32, regular bool) uint32 {
+	if regular && mode == modeSymlink {
+		return modeRegular
+	}
+	return mode
+}
+
+// joinWarning adds warning b after a, a line apart.
+func joinWarning(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
+}

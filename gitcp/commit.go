@@ -555,23 +555,6 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 	return res, nil
 }
 
-// readMode is the mode to read a work-tree file as: a regular file is
-// read as one even under a symlink entry (core.symlinks off).
-func readMode(mode uint32, regular bool) uint32 {
-	if regular && mode == modeSymlink {
-		return modeRegular
-	}
-	return mode
-}
-
-// joinWarning adds warning b after a, a line apart.
-func joinWarning(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "\n" + b
-}
-
 // applyToIndex updates the old index entries for the committed changes only
 // (taking the snapshot's entry, with fresh stat data), leaving other staged
 // changes staged, as "git commit --only PATHS" does.

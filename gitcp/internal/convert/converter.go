@@ -13,7 +13,7 @@ type Converter struct {
 	cfg   Config
 	dir   string // the top of the work tree: filters run there
 	mu    sync.Mutex
-	procs map[string]*process // by driver name; nil entry: failed to start
+	procs map[string]*process // by driver name
 	// Warnings are what git would print on stderr while adding: a
 	// non-required filter that failed (the file is stored unfiltered), a
 	// line-ending conversion core.safecrlf warns about.
@@ -108,22 +108,20 @@ func (c *Converter) clean(d *Driver, path string, src []byte) ([]byte, error) {
 	if d.Process != "" {
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		p, started := c.procs[d.Name]
-		if !started {
+		// As in git, a process that failed to start or broke the
+		// conversation is forgotten: the next path starts it again.
+		p := c.procs[d.Name]
+		if p == nil {
 			var err error
 			if p, err = startProcess(c.dir, d.Process); err != nil {
-				c.procs[d.Name] = nil
 				return nil, err
 			}
 			c.procs[d.Name] = p
 		}
-		if p == nil {
-			return nil, fmt.Errorf("filter process '%s' is not running", d.Process)
-		}
 		out, err := p.cleanFile(path, src)
 		if errors.Is(err, errProtocol) {
 			_ = p.close()
-			c.procs[d.Name] = nil
+			delete(c.procs, d.Name)
 		}
 		return out, err
 	}
