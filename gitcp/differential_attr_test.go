@@ -147,6 +147,18 @@ var _ = addRecipes(
 		gittest.Write(t, dir, "a.up", "shout\n")
 		gittest.Write(t, dir, "b.low", "driver names are case-sensitive\n")
 	}},
+	recipe{name: "attr conversion with a mode change, a symlink to a matching name and a type change", setup: func(t *testing.T, dir, home string) {
+		gitConfig(t, dir, "filter.up.clean", "tr a-z A-Z")
+		gittest.Write(t, dir, ".gitattributes", "*.sh text eol=lf\n*.txt filter=up\n")
+		gittest.Write(t, dir, "bin/run.sh", "#!/bin/sh\r\necho run\r\n")
+		mustChmod(t, dir, "bin/run.sh", 0o644)
+		mustSymlink(t, dir, "bin/run.sh", "link.sh")
+		mustSymlink(t, dir, "README.md", "notes.txt")
+		mustRemove(t, dir, "guide-link")
+		gittest.Write(t, dir, "guide-link", "now a file\r\n")
+		mustRemove(t, dir, "docs/guide.txt")
+		mustSymlink(t, dir, "../README.md", "docs/guide.txt")
+	}},
 	recipe{name: "filter clean with %f and odd names", setup: func(t *testing.T, dir, home string) {
 		gitConfig(t, dir, "filter.name.clean", "printf '%%s\\n' %f; cat")
 		gittest.Write(t, dir, ".gitattributes", "*.n filter=name\n\"quoted name.q\" filter=name\n")
