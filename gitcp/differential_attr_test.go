@@ -281,6 +281,19 @@ var _ = addRecipes(
 		gittest.Write(t, dir, "src/Main.go", "package main\n")
 		gittest.Write(t, dir, "Fresh.txt", "new\n")
 	}},
+	recipe{name: "core.ignorecase=true: ignore patterns match without case", setup: func(t *testing.T, dir, home string) {
+		gitConfig(t, dir, "core.ignorecase", "true")
+		gittest.Write(t, dir, ".gitignore", "*.LOG\nBuild/\n")
+		gittest.Write(t, dir, "Sub/.gitignore", "TMP*\n")
+		gittest.Write(t, dir, ".git/info/exclude", "SECRET.txt\n")
+		gittest.Write(t, dir, "a.log", "x\n")
+		gittest.Write(t, dir, "build/out.o", "x\n")
+		gittest.Write(t, dir, "Sub/tmp2", "x\n")
+		gittest.Write(t, dir, "Sub/Tmp3", "x\n")
+		gittest.Write(t, dir, "Sub/kept", "x\n")
+		gittest.Write(t, dir, "secret.TXT", "x\n")
+		gittest.Write(t, dir, "kept.txt", "x\n")
+	}},
 	recipe{name: "core.ignorecase=true: attribute patterns match without case", setup: func(t *testing.T, dir, home string) {
 		gitConfig(t, dir, "core.ignorecase", "true")
 		gittest.Write(t, dir, ".gitattributes", "*.TXT text\nDOCS/** ident\n")

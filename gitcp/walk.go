@@ -212,7 +212,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 		for _, de := range ents {
 			if de.Name() == ".gitignore" && !de.IsDir() {
 				if data, err := os.ReadFile(filepath.Join(abs, ".gitignore")); err == nil {
-					ign = &ignore.List{Parent: ign, Rules: ignore.Parse(data, j.rel)}
+					ign = &ignore.List{Parent: ign, Rules: ignore.ParseFold(data, j.rel, w.folded != nil)}
 				}
 				break
 			}

@@ -17,6 +17,7 @@ type Rule struct {
 	neg     bool
 	dirOnly bool
 	noSlash bool
+	fold    bool // core.ignorecase: match without regard to ASCII case
 }
 
 // List is the rules of one source, chained to lower-priority sources
@@ -34,6 +35,13 @@ type List struct {
 // Parsing never fails: git has no invalid ignore line. Lines longer than
 // 64 KiB end the file (bufio.Scanner's limit).
 func Parse(data []byte, base string) []Rule {
+	return ParseFold(data, base, false)
+}
+
+// ParseFold is [Parse] for core.ignorecase: with fold set, the rules
+// match patterns and the file's folder without regard to ASCII case, as
+// git's WM_CASEFOLD does.
+func ParseFold(data []byte, base string, fold bool) []Rule {
 	var rules []Rule
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
@@ -48,7 +56,7 @@ func Parse(data []byte, base string) []Rule {
 		if line == "" { // a line of spaces (found by FuzzParseMatch)
 			continue
 		}
-		r := Rule{base: base}
+		r := Rule{base: base, fold: fold}
 		if line[0] == '!' {
 			r.neg = true
 			line = line[1:]
@@ -77,7 +85,7 @@ func (r *Rule) Match(rel string, isDir bool) bool {
 		return false
 	}
 	if r.base != "" {
-		if len(rel) <= len(r.base) || rel[len(r.base)] != '/' || rel[:len(r.base)] != r.base {
+		if len(rel) <= len(r.base) || rel[len(r.base)] != '/' || !(rel[:len(r.base)] == r.base || r.fold && strings.EqualFold(rel[:len(r.base)], r.base)) {
 			return false
 		}
 		rel = rel[len(r.base)+1:]
@@ -86,6 +94,9 @@ func (r *Rule) Match(rel string, isDir bool) bool {
 		if i := strings.LastIndexByte(rel, '/'); i >= 0 {
 			rel = rel[i+1:]
 		}
+	}
+	if r.fold {
+		return wildmatch.MatchFold(r.pat, rel)
 	}
 	return wildmatch.Match(r.pat, rel)
 }

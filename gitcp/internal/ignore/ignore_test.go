@@ -156,3 +156,18 @@ func TestGenerateVectors(t *testing.T) {
 		}
 	}
 }
+
+func TestParseFold(t *testing.T) {
+	l := &List{Rules: ParseFold([]byte("*.LOG\nBuild/\n"), "Sub", true)}
+	for rel, want := range map[string]bool{"sub/a.log": true, "SUB/x/A.Log": true, "other/a.log": false} {
+		if got := l.Ignored(rel, false); got != want {
+			t.Errorf("fold: Ignored(%q) = %v, want %v", rel, got, want)
+		}
+	}
+	if !l.Ignored("sub/BUILD", true) {
+		t.Error("fold: sub/BUILD/ not ignored")
+	}
+	if (&List{Rules: Parse([]byte("*.LOG\n"), "")}).Ignored("a.log", false) {
+		t.Error("Parse folds case")
+	}
+}
