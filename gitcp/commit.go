@@ -81,6 +81,19 @@ type snapshot struct {
 	idx      *index.File
 	entries  []index.Entry     // the index as "git add -A" would leave it
 	contents map[string][]byte // blob content of hashed files that differ from the index
+	// conv converts work-tree content as git add does (attributes,
+	// core.autocrlf); nil when nothing can convert.
+	conv *conversion
+}
+
+// warnings are what git add would have printed while the snapshot was
+// taken: attribute lines it drops, filters that failed, line endings
+// core.safecrlf warns about.
+func (s *snapshot) warnings() []string {
+	if s.conv == nil {
+		return nil
+	}
+	return s.conv.Warnings
 }
 
 // scan compares the work tree with the index and hashes what changed. It
@@ -92,10 +105,23 @@ func (r *Repo) scan(idx *index.File) (*snapshot, error) {
 		return nil, err
 	}
 	s := &snapshot{idx: idx, contents: map[string][]byte{}}
+	s.conv = r.newConversion(idx.Entries, res.sawAttrFile)
+	err = r.hashDirty(s, idx, res)
+	s.conv.done()
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// hashDirty reads and hashes the files of res that may differ from the
+// index (converted as git add converts them) and puts the resulting
+// entries into s.
+func (r *Repo) hashDirty(s *snapshot, idx *index.File, res *walkResult) error {
 	repl := map[int]*index.Entry{} // index position -> replacement (nil = remove)
 	removed := map[int]bool{}
 	var added []index.Entry
-	fileMode := r.cfg.Bool("core.filemode", true)
+	core := r.coreModes()
 	for _, f := range res.dirty {
 		if f.deleted {
 			removed[f.idx] = true
@@ -107,11 +133,14 @@ func (r *Repo) scan(idx *index.File) (*snapshot, error) {
 			prev = &idx.Entries[f.idx]
 			prevMode = prev.Mode
 		}
-		mode := modeFromStat(&f.st, prevMode, fileMode)
+		mode := modeFromStat(&f.st, prevMode, core)
 		if mode == 0 || mode == modeGitlink {
 			continue
 		}
-		data, err := readWorktreeFile(filepath.Join(r.TopLevel, f.path), mode)
+		// A symlink entry checked out as a plain file (core.symlinks
+		// off) is read as the file it is.
+		regular := f.st.mode.Type() == 0
+		data, err := readWorktreeFile(filepath.Join(r.TopLevel, f.path), readMode(mode, regular))
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				if f.idx >= 0 {
@@ -119,7 +148,12 @@ func (r *Repo) scan(idx *index.File) (*snapshot, error) {
 				}
 				continue
 			}
-			return nil, err
+			return err
+		}
+		if s.conv != nil && regular {
+			if data, err = s.conv.blob(f.path, data, prev); err != nil {
+				return err
+			}
 		}
 		h := odb.HashObject(plumbing.BlobObject, data)
 		ne := entryFromStat(f.path, &f.st, mode, h)
@@ -171,7 +205,10 @@ func (r *Repo) scan(idx *index.File) (*snapshot, error) {
 		}
 	}
 	s.entries = out
-	return s, nil
+	if s.conv != nil {
+		s.conv.idx = out // idx.Entries is consumed
+	}
+	return nil
 }
 
 func entryFromStat(name string, st *fileStat, mode uint32, h Hash) index.Entry {
@@ -434,6 +471,9 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 			}
 		}
 	}
+	if w := snap.warnings(); len(w) > 0 {
+		res.Warning = strings.Join(w, "\n")
+	}
 	res.Changes, res.Tree = p.changes, p.root.hash
 	if len(p.changes) == 0 && !opts.AllowEmpty {
 		return nil, ErrNothingToCommit
@@ -468,7 +508,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 		return nil, err
 	}
 	if head.Detached && mode == ModeBranch {
-		res.Warning = fmt.Sprintf("HEAD is detached: commit %s is on no branch; it stays reachable through the reflog (git reflog) until you create a branch for it (git branch NAME %s)", res.Hash.String()[:12], res.Hash.String()[:12])
+		res.Warning = joinWarning(res.Warning, fmt.Sprintf("HEAD is detached: commit %s is on no branch; it stays reachable through the reflog (git reflog) until you create a branch for it (git branch NAME %s)", res.Hash.String()[:12], res.Hash.String()[:12]))
 	}
 	// 2. The new index goes into index.lock before the ref moves, so the
 	// window between the ref update and the index rename is one rename.

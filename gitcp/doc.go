@@ -22,8 +22,14 @@
 //     lines, and git's lock-file protocol (also used for the index)
 //   - internal/tree: tree object entries and git's tree order
 //   - internal/config: git-config syntax and include.path
-//   - internal/ignore: gitignore syntax and wildmatch
+//   - internal/ignore: gitignore syntax
+//   - internal/attr: gitattributes syntax, macros and lookup
+//   - internal/wildmatch: git's path patterns, shared by ignore and attr
 //   - internal/mmap: read-only file mapping for odb and commitgraph
+//
+// internal/convert is not a format either: it is git add's conversion of
+// work-tree content into blobs (convert.c: filters, encodings, line
+// endings, ident), including the filter processes it runs.
 //
 // internal/linediff is not a format: it is the line counting of
 // [Repo.DiffStat], pure functions checked against git diff --numstat.
@@ -63,7 +69,17 @@
 // racily clean), collects untracked files honouring every ignore source,
 // builds the trees in memory from the resulting entries and reads only the
 // parent's subtrees that differ. Branch mode gives the tree and index that
-// "git add -A && git commit" would give. A [CommitOptions.Stage] callback
+// "git add -A && git commit" would give: files are converted as git add
+// converts them (.gitattributes at every level, info/attributes,
+// core.attributesFile; text, eol, core.autocrlf, ident,
+// working-tree-encoding, clean and process filters), so a file whose only
+// difference is its line endings is no change, and core.filemode,
+// core.symlinks and core.ignorecase decide modes and names as in git. A
+// repository with no attribute file and no core.autocrlf takes no
+// attribute lookup at all. A required filter that fails is a
+// [FilterError]; content git add refuses is a [ConversionError]. A filter
+// process is started at most once per scan, when a path needs it.
+// A [CommitOptions.Stage] callback
 // sees the planned changes and may write more files (wf writes the
 // checkpoint and the state files there); only the folders holding the
 // paths it returns are planned again, every other subtree is reused.

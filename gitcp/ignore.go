@@ -12,6 +12,7 @@ import (
 // CommonDir/info/exclude, lowest priority first.
 func (r *Repo) baseIgnores() *ignore.List {
 	var list *ignore.List
+	fold := r.cfg.Bool("core.ignorecase", false)
 	ex, ok := r.cfg.Get("core.excludesfile")
 	if !ok {
 		if x := config.XDGConfigHome(); x != "" {
@@ -20,11 +21,11 @@ func (r *Repo) baseIgnores() *ignore.List {
 	}
 	if ex != "" {
 		if data, err := os.ReadFile(config.ExpandHome(ex)); err == nil {
-			list = &ignore.List{Rules: ignore.Parse(data, "")}
+			list = &ignore.List{Rules: ignore.ParseFold(data, "", fold)}
 		}
 	}
 	if data, err := os.ReadFile(filepath.Join(r.CommonDir, "info", "exclude")); err == nil {
-		list = &ignore.List{Parent: list, Rules: ignore.Parse(data, "")}
+		list = &ignore.List{Parent: list, Rules: ignore.ParseFold(data, "", fold)}
 	}
 	return list
 }

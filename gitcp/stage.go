@@ -56,7 +56,8 @@ func (s *Staged) DiffStat(since Hash) ([]FileStat, error) {
 // callback after the scan. A missing path is removed. It returns the paths
 // cleaned.
 func (r *Repo) restat(snap *snapshot, paths []string) ([]string, error) {
-	fileMode := r.cfg.Bool("core.filemode", true)
+	core := r.coreModes()
+	defer snap.conv.done()
 	cleaned := make([]string, 0, len(paths))
 	lead := newLeadingPaths(r.TopLevel)
 	for _, p := range paths {
@@ -86,13 +87,23 @@ func (r *Repo) restat(snap *snapshot, paths []string) ([]string, error) {
 		if exists {
 			prev = es[i].Mode
 		}
-		mode := modeFromStat(&st, prev, fileMode)
+		mode := modeFromStat(&st, prev, core)
 		if mode == 0 || mode == modeGitlink {
 			return nil, fmt.Errorf("%s is not a file", p)
 		}
-		data, err := readWorktreeFile(abs, mode)
+		regular := st.mode.Type() == 0
+		data, err := readWorktreeFile(abs, readMode(mode, regular))
 		if err != nil {
 			return nil, err
+		}
+		if snap.conv != nil && regular {
+			var pe *index.Entry
+			if exists {
+				pe = &es[i]
+			}
+			if data, err = snap.conv.blob(p, data, pe); err != nil {
+				return nil, err
+			}
 		}
 		ne := entryFromStat(p, &st, mode, odb.HashObject(plumbing.BlobObject, data))
 		if exists {

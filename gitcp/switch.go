@@ -460,14 +460,15 @@ func (r *Repo) treeFiles(t Hash, paths []string) (map[string]treeEntryID, error)
 	return out, err
 }
 
-// worktreeBlob hashes the work-tree file at abs as git would store it
-// (a symlink by its target), with its mode.
+// worktreeBlob hashes the work-tree file at abs as the switch wrote it
+// (raw blob bytes, a symlink by its target: no attribute conversion, since
+// the switch writes blobs unconverted), with its mode.
 func (r *Repo) worktreeBlob(abs string) (treeEntryID, error) {
 	st, err := lstat(abs)
 	if err != nil {
 		return treeEntryID{}, err
 	}
-	mode := modeFromStat(&st, 0, true)
+	mode := modeFromStat(&st, 0, coreModes{fileMode: true, symlinks: true})
 	if mode == 0 || mode == modeGitlink {
 		return treeEntryID{}, fmt.Errorf("%s is not a file", abs)
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/wf-tool/wf/gitcp/internal/ignore"
@@ -29,6 +30,9 @@ type wtFile struct {
 // walkResult is the outcome of comparing the work tree with the index.
 type walkResult struct {
 	dirty []wtFile // stat-dirty tracked files, untracked files, deletions
+	// sawAttrFile: a .gitattributes was met in the work tree or the
+	// index, so attributes must be looked up.
+	sawAttrFile bool
 }
 
 type walker struct {
@@ -38,12 +42,12 @@ type walker struct {
 	// the position of its first entry; a folder's entries are contiguous
 	// in the sorted index, so a name is found by binary search in that
 	// range (no map of every path).
-	dirs     map[string]int
-	seen     []bool
-	base     *ignore.List
-	fileMode bool
-	racyS    int64
-	racyN    int64
+	dirs  map[string]int
+	seen  []bool
+	base  *ignore.List
+	core  coreModes
+	racyS int64
+	racyN int64
 
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -51,6 +55,12 @@ type walker struct {
 	pending int
 	out     [][]wtFile
 	err     error
+	sawAttr atomic.Bool // a folder listed a .gitattributes
+	// folded holds the index's names in ASCII lower case under
+	// core.ignorecase: an untracked file whose name differs from an
+	// index entry only in case is that entry, as git's dir_add_name
+	// has it, and is not added.
+	folded map[string]bool
 }
 
 type dirJob struct {
@@ -64,18 +74,21 @@ type dirJob struct {
 // skips ignored and nested-repository folders, and collects untracked files.
 func (r *Repo) walkWorktree(idx *index.File) (*walkResult, error) {
 	w := &walker{
-		top:      r.TopLevel,
-		idx:      idx,
-		dirs:     map[string]int{"": 0},
-		seen:     make([]bool, len(idx.Entries)),
-		base:     r.baseIgnores(),
-		fileMode: r.cfg.Bool("core.filemode", true),
+		top:  r.TopLevel,
+		idx:  idx,
+		dirs: map[string]int{"": 0},
+		seen: make([]bool, len(idx.Entries)),
+		base: r.baseIgnores(),
+		core: r.coreModes(),
 	}
 	if idx.Exists {
 		w.racyS, w.racyN = idx.ModTime.Unix(), int64(idx.ModTime.Nanosecond())
 	}
 	lastDir := ""
 	for i := range idx.Entries {
+		if isAttrFile(idx.Entries[i].Name) {
+			w.sawAttr.Store(true)
+		}
 		d := dirOf(idx.Entries[i].Name)
 		if d == lastDir {
 			continue
@@ -87,6 +100,12 @@ func (r *Repo) walkWorktree(idx *index.File) (*walkResult, error) {
 			}
 			w.dirs[d] = i // sorted: the first entry under d
 			d = dirOf(d)
+		}
+	}
+	if r.cfg.Bool("core.ignorecase", false) {
+		w.folded = make(map[string]bool, len(idx.Entries))
+		for i := range idx.Entries {
+			w.folded[asciiLower(idx.Entries[i].Name)] = true
 		}
 	}
 	w.cond = sync.NewCond(&w.mu)
@@ -106,7 +125,7 @@ func (r *Repo) walkWorktree(idx *index.File) (*walkResult, error) {
 	if w.err != nil {
 		return nil, w.err
 	}
-	res := &walkResult{}
+	res := &walkResult{sawAttrFile: w.sawAttr.Load()}
 	for _, o := range w.out {
 		res.dirty = append(res.dirty, o...)
 	}
@@ -200,7 +219,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 		for _, de := range ents {
 			if de.Name() == ".gitignore" && !de.IsDir() {
 				if data, err := os.ReadFile(filepath.Join(abs, ".gitignore")); err == nil {
-					ign = &ignore.List{Parent: ign, Rules: ignore.Parse(data, j.rel)}
+					ign = &ignore.List{Parent: ign, Rules: ignore.ParseFold(data, j.rel, w.folded != nil)}
 				}
 				break
 			}
@@ -223,6 +242,9 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 		name := de.Name()
 		if name == ".git" {
 			continue
+		}
+		if name == attrFileName {
+			w.sawAttr.Store(true)
 		}
 		buf = buf[:0]
 		if j.rel != "" {
@@ -296,6 +318,9 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 		if j.ignored || ign.Ignored(string(buf), false) || IsWfTemp(name) {
 			continue
 		}
+		if w.folded != nil && w.folded[asciiLower(string(buf))] {
+			continue
+		}
 		w.out[k] = append(w.out[k], wtFile{path: string(buf), idx: -1, st: st})
 	}
 	return jobs, buf, nil
@@ -314,7 +339,7 @@ func (w *walker) markSeen(i int) {
 // an entry whose mtime is not older than the index file is racily clean and
 // counted as dirty so that its content gets hashed.
 func (w *walker) statDirty(e *index.Entry, st *fileStat) bool {
-	if modeFromStat(st, e.Mode, w.fileMode) != e.Mode {
+	if modeFromStat(st, e.Mode, w.core) != e.Mode {
 		return true
 	}
 	if e.Size != uint32(st.size) ||
@@ -330,17 +355,36 @@ func (w *walker) statDirty(e *index.Entry, st *fileStat) bool {
 	return false
 }
 
-// modeFromStat returns the git mode for a stat result. With core.filemode
-// off, a regular file keeps the exec bit of the index entry (prev).
-func modeFromStat(st *fileStat, prev uint32, fileMode bool) uint32 {
+// coreModes are the core settings that decide an entry's mode.
+type coreModes struct {
+	fileMode bool // core.filemode: trust the executable bit
+	symlinks bool // core.symlinks: the file system has symlinks
+}
+
+// coreModes reads core.filemode and core.symlinks (both true unless set).
+func (r *Repo) coreModes() coreModes {
+	return coreModes{fileMode: r.cfg.Bool("core.filemode", true), symlinks: r.cfg.Bool("core.symlinks", true)}
+}
+
+// modeFromStat returns the git mode for a stat result, as git's
+// ce_mode_from_stat does: with core.symlinks off, a regular file keeps a
+// symlink entry's mode (prev); with core.filemode off, a regular file
+// keeps the mode of a regular index entry and a new one is 100644.
+func modeFromStat(st *fileStat, prev uint32, core coreModes) uint32 {
 	switch st.mode.Type() {
 	case fs.ModeSymlink:
 		return modeSymlink
 	case fs.ModeDir:
 		return modeGitlink
 	case 0:
-		if !fileMode && (prev == modeRegular || prev == modeExecutable) {
+		if !core.symlinks && prev == modeSymlink {
 			return prev
+		}
+		if !core.fileMode {
+			if prev == modeRegular || prev == modeExecutable {
+				return prev
+			}
+			return modeRegular
 		}
 		if st.mode&0o100 != 0 {
 			return modeExecutable

@@ -65,7 +65,9 @@ func (e *env) checkpointCmd() *cli.Command {
 				return err
 			}
 			if res.Warning != "" {
-				fmt.Fprintf(e.stderr, "wf: warning: %s\n", res.Warning)
+				for _, w := range strings.Split(res.Warning, "\n") {
+					fmt.Fprintf(e.stderr, "wf: warning: %s\n", w)
+				}
 			}
 			if c.Bool("json") {
 				return e.printJSON(res)

@@ -27,6 +27,9 @@ var layers = map[string]int{
 	"mdstate":              2,
 	"gitcp/gittest":        3, // test helpers; imported by tests only
 	"checkpoint/workspace": 3,
+
+	// git's path pattern matcher, shared by ignore and attr
+	"gitcp/internal/wildmatch": 0,
 	// rules
 	"checkpoint/lifecycle": 4,
 	"checkpoint/history":   4,

@@ -232,3 +232,15 @@ func XDGConfigHome() string {
 	}
 	return ""
 }
+
+// GetKey returns the last value of a key exactly as [Config.Keys] lists
+// it (section and name lower-cased, the subsection in its own case), and
+// whether it is set. Get lower-cases the whole key, so it cannot find a
+// key whose subsection has upper-case letters ("filter.LFS.clean").
+func (c *Config) GetKey(key string) (string, bool) {
+	v := c.vals[key]
+	if len(v) == 0 {
+		return "", false
+	}
+	return v[len(v)-1], true
+}

@@ -147,3 +147,17 @@ func TestBool(t *testing.T) {
 		t.Error("default or case-insensitive lookup")
 	}
 }
+
+func TestGetKeyKeepsSubsectionCase(t *testing.T) {
+	c := New()
+	c.Parse([]byte("[filter \"LFS\"]\n\tClean = git-lfs clean -- %f\n[Core]\n\tAutoCRLF = input\n"), nil)
+	if v, ok := c.GetKey("filter.LFS.clean"); !ok || v != "git-lfs clean -- %f" {
+		t.Fatalf("GetKey(filter.LFS.clean) = %q, %v", v, ok)
+	}
+	if _, ok := c.GetKey("filter.lfs.clean"); ok {
+		t.Fatal("subsections are case-sensitive")
+	}
+	if v, ok := c.GetKey("core.autocrlf"); !ok || v != "input" {
+		t.Fatalf("GetKey(core.autocrlf) = %q, %v", v, ok)
+	}
+}

@@ -1,7 +1,7 @@
 // Package ignore implements git's ignore files: the gitignore syntax of
-// .gitignore, .git/info/exclude and core.excludesFile, and the wildmatch
-// pattern matching it uses (WM_PATHNAME: "*" and "?" stop at "/", "**"
-// spans folders, bracket expressions with POSIX classes), as specified in
+// .gitignore, .git/info/exclude and core.excludesFile, matched with
+// package wildmatch (WM_PATHNAME: "*" and "?" stop at "/", "**" spans
+// folders, bracket expressions with POSIX classes), as specified in
 // git's Documentation/gitignore.txt (https://git-scm.com/docs/gitignore)
 // and implemented in git's wildmatch.c.
 //

@@ -3,6 +3,7 @@ package ignore
 import (
 	"bufio"
 	"bytes"
+	"github.com/wf-tool/wf/gitcp/internal/wildmatch"
 	"strings"
 )
 
@@ -16,6 +17,7 @@ type Rule struct {
 	neg     bool
 	dirOnly bool
 	noSlash bool
+	fold    bool // core.ignorecase: match without regard to ASCII case
 }
 
 // List is the rules of one source, chained to lower-priority sources
@@ -33,6 +35,13 @@ type List struct {
 // Parsing never fails: git has no invalid ignore line. Lines longer than
 // 64 KiB end the file (bufio.Scanner's limit).
 func Parse(data []byte, base string) []Rule {
+	return ParseFold(data, base, false)
+}
+
+// ParseFold is [Parse] for core.ignorecase: with fold set, the rules
+// match patterns and the file's folder without regard to ASCII case, as
+// git's WM_CASEFOLD does.
+func ParseFold(data []byte, base string, fold bool) []Rule {
 	var rules []Rule
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
@@ -47,7 +56,7 @@ func Parse(data []byte, base string) []Rule {
 		if line == "" { // a line of spaces (found by FuzzParseMatch)
 			continue
 		}
-		r := Rule{base: base}
+		r := Rule{base: base, fold: fold}
 		if line[0] == '!' {
 			r.neg = true
 			line = line[1:]
@@ -76,7 +85,7 @@ func (r *Rule) Match(rel string, isDir bool) bool {
 		return false
 	}
 	if r.base != "" {
-		if len(rel) <= len(r.base) || rel[len(r.base)] != '/' || rel[:len(r.base)] != r.base {
+		if len(rel) <= len(r.base) || rel[len(r.base)] != '/' || !(rel[:len(r.base)] == r.base || r.fold && strings.EqualFold(rel[:len(r.base)], r.base)) {
 			return false
 		}
 		rel = rel[len(r.base)+1:]
@@ -86,7 +95,10 @@ func (r *Rule) Match(rel string, isDir bool) bool {
 			rel = rel[i+1:]
 		}
 	}
-	return wildmatch(r.pat, 0, rel, 0)
+	if r.fold {
+		return wildmatch.MatchFold(r.pat, rel)
+	}
+	return wildmatch.Match(r.pat, rel)
 }
 
 // Ignored reports whether the path rel (slash-separated, relative to the
@@ -105,191 +117,3 @@ func (l *List) Ignored(rel string, isDir bool) bool {
 	}
 	return false
 }
-
-// wildmatch matches s against pattern p with git's WM_PATHNAME semantics.
-func wildmatch(p string, pi int, s string, si int) bool {
-	return dowild(p, pi, s, si) == wmMatch
-}
-
-// Results of dowild. As in git's wildmatch.c, the two aborts tell the
-// enclosing "*" loops that trying further positions cannot succeed, which
-// keeps patterns like "*a*a*a*a*b" from backtracking exponentially.
-const (
-	wmNoMatch         = iota
-	wmMatch           // s matches
-	wmAbortAll        // s ran out before the pattern: no later start helps
-	wmAbortToStarStar // a "*" met a "/": only an enclosing "**" may go on
-)
-
-func dowild(p string, pi int, s string, si int) int {
-	for pi < len(p) {
-		c := p[pi]
-		if si >= len(s) && c != '*' {
-			return wmAbortAll
-		}
-		switch c {
-		case '\\':
-			pi++
-			if pi >= len(p) || s[si] != p[pi] {
-				return wmNoMatch
-			}
-			pi++
-			si++
-		case '?':
-			if s[si] == '/' {
-				return wmNoMatch
-			}
-			pi++
-			si++
-		case '[':
-			if s[si] == '/' {
-				return wmNoMatch
-			}
-			ok, np := matchBracket(p, pi, s[si])
-			if np < 0 { // unterminated: a literal '['
-				if s[si] != '[' {
-					return wmNoMatch
-				}
-				pi++
-				si++
-				continue
-			}
-			if !ok {
-				return wmNoMatch
-			}
-			pi = np
-			si++
-		case '*':
-			star := pi
-			for pi < len(p) && p[pi] == '*' {
-				pi++
-			}
-			if pi-star >= 2 && (star == 0 || p[star-1] == '/') && (pi == len(p) || p[pi] == '/') {
-				if pi == len(p) {
-					return wmMatch
-				}
-				if r := dowild(p, pi+1, s, si); r == wmMatch || r == wmAbortAll {
-					return r
-				}
-				for k := si; k < len(s); k++ {
-					if s[k] != '/' {
-						continue
-					}
-					if r := dowild(p, pi+1, s, k+1); r == wmMatch || r == wmAbortAll {
-						return r
-					}
-				}
-				return wmAbortAll
-			}
-			if pi == len(p) {
-				if strings.IndexByte(s[si:], '/') < 0 {
-					return wmMatch
-				}
-				return wmAbortToStarStar
-			}
-			for k := si; k <= len(s); k++ {
-				if r := dowild(p, pi, s, k); r != wmNoMatch {
-					return r
-				}
-				if k < len(s) && s[k] == '/' {
-					return wmAbortToStarStar
-				}
-			}
-			return wmAbortAll
-		default:
-			if s[si] != c {
-				return wmNoMatch
-			}
-			pi++
-			si++
-		}
-	}
-	if si == len(s) {
-		return wmMatch
-	}
-	return wmNoMatch
-}
-
-// matchBracket matches ch against the bracket expression at p[pi] ('[').
-// It returns the position after ']' or -1 if unterminated.
-func matchBracket(p string, pi int, ch byte) (bool, int) {
-	i := pi + 1
-	neg := false
-	if i < len(p) && (p[i] == '!' || p[i] == '^') {
-		neg = true
-		i++
-	}
-	matched := false
-	first := true
-	for i < len(p) {
-		c := p[i]
-		if c == ']' && !first {
-			return matched != neg, i + 1
-		}
-		first = false
-		if c == '[' && i+1 < len(p) && p[i+1] == ':' {
-			if end := strings.Index(p[i+2:], ":]"); end >= 0 {
-				if classMatch(p[i+2:i+2+end], ch) {
-					matched = true
-				}
-				i += 2 + end + 2
-				continue
-			}
-		}
-		if c == '\\' && i+1 < len(p) {
-			i++
-			c = p[i]
-		}
-		if i+2 < len(p) && p[i+1] == '-' && p[i+2] != ']' {
-			hi := p[i+2]
-			step := 3
-			if hi == '\\' && i+3 < len(p) {
-				hi = p[i+3]
-				step = 4
-			}
-			if ch >= c && ch <= hi {
-				matched = true
-			}
-			i += step
-			continue
-		}
-		if ch == c {
-			matched = true
-		}
-		i++
-	}
-	return false, -1
-}
-
-func classMatch(class string, c byte) bool {
-	switch class {
-	case "alnum":
-		return isAlpha(c) || isDigit(c)
-	case "alpha":
-		return isAlpha(c)
-	case "digit":
-		return isDigit(c)
-	case "lower":
-		return c >= 'a' && c <= 'z'
-	case "upper":
-		return c >= 'A' && c <= 'Z'
-	case "space":
-		return c == ' ' || (c >= '\t' && c <= '\r')
-	case "blank":
-		return c == ' ' || c == '\t'
-	case "punct":
-		return c > ' ' && c < 127 && !isAlpha(c) && !isDigit(c)
-	case "xdigit":
-		return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-	case "print":
-		return c >= ' ' && c < 127
-	case "graph":
-		return c > ' ' && c < 127
-	case "cntrl":
-		return c < ' ' || c == 127
-	}
-	return false
-}
-
-func isAlpha(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -16,14 +16,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/good_*.txtar from git check-ignore")
 
-func TestWildmatch(t *testing.T) {
-	for _, c := range wildmatchCases {
-		if got := wildmatch(c.pat, 0, c.s, 0); got != c.want {
-			t.Errorf("wildmatch(%q, %q) = %v", c.pat, c.s, got)
-		}
-	}
-}
-
 // A vector is a txtar archive: the files of a work tree (".gitignore" at
 // any level, "info/exclude" for .git/info/exclude), then "-- paths --"
 // (one path a line, a trailing "/" for a folder) and "-- ignored --", the
@@ -165,12 +157,17 @@ func TestGenerateVectors(t *testing.T) {
 	}
 }
 
-var wildmatchCases = []struct {
-	pat, s string
-	want   bool
-}{
-	{"*.log", "a.log", true}, {"*.log", "a/b.log", false}, {"a/**/b", "a/b", true},
-	{"a/**/b", "a/x/y/b", true}, {"**/foo", "x/foo", true}, {"**/foo", "foo", true},
-	{"foo/**", "foo/x/y", true}, {"foo/**", "foo", false}, {"[a-c]x", "bx", true},
-	{"[!a-c]x", "bx", false}, {"?", "/", false}, {"a*b", "a/b", false}, {`\*`, "*", true},
+func TestParseFold(t *testing.T) {
+	l := &List{Rules: ParseFold([]byte("*.LOG\nBuild/\n"), "Sub", true)}
+	for rel, want := range map[string]bool{"sub/a.log": true, "SUB/x/A.Log": true, "other/a.log": false} {
+		if got := l.Ignored(rel, false); got != want {
+			t.Errorf("fold: Ignored(%q) = %v, want %v", rel, got, want)
+		}
+	}
+	if !l.Ignored("sub/BUILD", true) {
+		t.Error("fold: sub/BUILD/ not ignored")
+	}
+	if (&List{Rules: Parse([]byte("*.LOG\n"), "")}).Ignored("a.log", false) {
+		t.Error("Parse folds case")
+	}
 }

@@ -1,4 +1,4 @@
-package ignore
+package wildmatch
 
 import (
 	"strings"
@@ -94,7 +94,7 @@ func FuzzWildmatch(f *testing.F) {
 		if len(p) > 24 || len(s) > 24 || strings.Count(p, "*") > 6 {
 			return // the oracle is exponential
 		}
-		if got, want := wildmatch(p, 0, s, 0), wildmatchRef(p, 0, s, 0); got != want {
+		if got, want := Match(p, s), wildmatchRef(p, 0, s, 0); got != want {
 			t.Fatalf("wildmatch(%q, %q) = %v, reference %v", p, s, got, want)
 		}
 	})
@@ -105,10 +105,34 @@ func FuzzWildmatch(f *testing.F) {
 func TestWildmatchNoBacktrackingBlowUp(t *testing.T) {
 	p := strings.Repeat("*a", 30) + "*b"
 	s := strings.Repeat("a", 200)
-	if wildmatch(p, 0, s, 0) {
+	if Match(p, s) {
 		t.Fatal("matched")
 	}
-	if !wildmatch(p, 0, s+"b", 0) {
+	if !Match(p, s+"b") {
 		t.Fatal("did not match")
 	}
+}
+
+func TestMatch(t *testing.T) {
+	for _, c := range wildmatchCases {
+		if got := Match(c.pat, c.s); got != c.want {
+			t.Errorf("Match(%q, %q) = %v", c.pat, c.s, got)
+		}
+	}
+}
+
+func TestMatchFold(t *testing.T) {
+	if !MatchFold("*.TXT", "a.txt") || !MatchFold("Docs/*", "docs/A") || MatchFold("a/*", "B/c") {
+		t.Fatal("MatchFold")
+	}
+}
+
+var wildmatchCases = []struct {
+	pat, s string
+	want   bool
+}{
+	{"*.log", "a.log", true}, {"*.log", "a/b.log", false}, {"a/**/b", "a/b", true},
+	{"a/**/b", "a/x/y/b", true}, {"**/foo", "x/foo", true}, {"**/foo", "foo", true},
+	{"foo/**", "foo/x/y", true}, {"foo/**", "foo", false}, {"[a-c]x", "bx", true},
+	{"[!a-c]x", "bx", false}, {"?", "/", false}, {"a*b", "a/b", false}, {`\*`, "*", true},
 }
