@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -150,6 +151,14 @@ type CheckpointOptions struct {
 	// "wrote-state", "before-ref", "after-ref", "committed", "done"):
 	// the crash tests kill the process there.
 	OnStep func(step string)
+	// NoVerify skips the pre-commit and commit-msg hooks, as git commit
+	// --no-verify does. Hooks run in branch mode only.
+	NoVerify bool
+	// HookOutput receives what git hooks print; nil discards it.
+	HookOutput io.Writer
+	// Sign overrides commit.gpgSign (--gpg-sign[=KEY], --no-gpg-sign);
+	// nil follows the config.
+	Sign *gitcp.SignOptions
 }
 
 // FileView is one changed file with its line counts.
@@ -365,6 +374,7 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 				return nil
 			},
 			AfterRefUpdate: func() { step("after-ref") },
+			NoVerify:       o.NoVerify, HookOutput: o.HookOutput, Sign: o.Sign,
 		})
 		if err == nil {
 			break
@@ -406,6 +416,7 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	}
 	step("done")
 	res.Commit, res.Ref, res.Warning, res.Committed = cr.Hash.String(), cr.Ref, cr.Warning, len(cr.Changes)
+	res.Notes = append(res.Notes, cr.Notes...)
 	res.Time = commitTime.Truncate(time.Second) // git keeps whole seconds
 	return res, nil
 }

@@ -3,6 +3,7 @@ package gitcp
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path/filepath"
 	"slices"
@@ -64,6 +65,16 @@ type CommitOptions struct {
 	// one window where a crash leaves the index behind the branch. Tests
 	// inject crashes here.
 	AfterRefUpdate func()
+	// NoVerify skips the pre-commit and commit-msg hooks, as
+	// "git commit --no-verify" does. Hooks run in ModeBranch only.
+	NoVerify bool
+	// HookOutput receives what the hooks print (stdout and stderr, as git
+	// sends both to its stderr); nil discards it ([HookError] keeps the end
+	// of a failing hook's output).
+	HookOutput io.Writer
+	// Sign overrides commit.gpgSign: nil follows the config, else
+	// [SignOptions] says whether and with which key to sign.
+	Sign *SignOptions
 }
 
 // CommitResult describes a written commit.
@@ -74,6 +85,9 @@ type CommitResult struct {
 	Ref     string   // ref that moved: "refs/heads/x", "HEAD" (detached) or the checkpoint ref
 	Changes []Change // compared with Parent
 	Warning string   // e.g. detached HEAD
+	// Notes are what the commit did that the user should hear of, e.g. a
+	// hook that was not run because it is not executable.
+	Notes []string
 }
 
 // snapshot is the work tree turned into index entries.
@@ -458,20 +472,11 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 		}
 	}
 	msg := cleanMessage(opts.Message)
-	var cb strings.Builder
-	fmt.Fprintf(&cb, "tree %s\n", res.Tree)
-	if !res.Parent.IsZero() {
-		fmt.Fprintf(&cb, "parent %s\n", res.Parent)
-	}
-	fmt.Fprintf(&cb, "author %s\ncommitter %s\n\n%s", author, committer, msg)
-	if res.Hash, err = r.writeObject(plumbing.CommitObject, []byte(cb.String()), Hash{}); err != nil {
-		return nil, err
-	}
-	if head.Detached && mode == ModeBranch {
-		res.Warning = fmt.Sprintf("HEAD is detached: commit %s is on no branch; it stays reachable through the reflog (git reflog) until you create a branch for it (git branch NAME %s)", res.Hash.String()[:12], res.Hash.String()[:12])
-	}
-	// 2. The new index goes into index.lock before the ref moves, so the
-	// window between the ref update and the index rename is one rename.
+	// 2. The new index goes into index.lock before the hooks run (they see
+	// the index being committed, as with "git commit -a") and before the
+	// ref moves, so the window between the ref update and the index rename
+	// is one rename.
+	hooks := &hookRun{r: r, out: opts.HookOutput, author: author}
 	if mode == ModeBranch {
 		var newEntries []index.Entry
 		var tree []byte
@@ -485,6 +490,28 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 		if err := writeIndex(ilock, idx.Version, newEntries, tree); err != nil {
 			return nil, err
 		}
+		if msg, err = r.runPreCommitHooks(hooks, ilock, p, parentTree, opts, msg); err != nil {
+			return nil, err
+		}
+		res.Changes, res.Tree = p.changes, p.root.hash
+	}
+	var cb strings.Builder
+	fmt.Fprintf(&cb, "tree %s\n", res.Tree)
+	if !res.Parent.IsZero() {
+		fmt.Fprintf(&cb, "parent %s\n", res.Parent)
+	}
+	fmt.Fprintf(&cb, "author %s\ncommitter %s\n\n%s", author, committer, msg)
+	payload := cb.String()
+	if sign, key := r.signSettings(opts.Sign); sign {
+		if payload, err = r.signCommit(payload, key, committer); err != nil {
+			return nil, err
+		}
+	}
+	if res.Hash, err = r.writeObject(plumbing.CommitObject, []byte(payload), Hash{}); err != nil {
+		return nil, err
+	}
+	if head.Detached && mode == ModeBranch {
+		res.Warning = fmt.Sprintf("HEAD is detached: commit %s is on no branch; it stays reachable through the reflog (git reflog) until you create a branch for it (git branch NAME %s)", res.Hash.String()[:12], res.Hash.String()[:12])
 	}
 	if opts.BeforeRefUpdate != nil {
 		if err := opts.BeforeRefUpdate(res.Hash); err != nil {
@@ -511,7 +538,11 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 		if err := ilock.Commit(); err != nil {
 			return res, fmt.Errorf("commit %s written and %s updated, but the index was not: %w (RepairIndex fixes it)", res.Hash, res.Ref, err)
 		}
+		// post-commit cannot change the outcome; git ignores its status
+		// too (its output was shown).
+		_, _ = hooks.run(HookPostCommit, hooks.gitDirArg("index"))
 	}
+	res.Notes = hooks.notes
 	return res, nil
 }
 

@@ -32,6 +32,10 @@ type Repo struct {
 	GitDir       string // per-worktree git dir (wf keeps runtime data in GitDir/wf)
 	CommonDir    string // git dir shared by all worktrees (objects, refs, config)
 	WorktreeName string // MainWorktreeName for the main worktree, else the linked worktree's name
+	// Prefix is the folder Discover started in, relative to TopLevel,
+	// slash-separated and ending in "/" ("" at the top level): git's
+	// GIT_PREFIX, which hooks see.
+	Prefix string
 
 	// LockWait is how long a commit, a switch or an index repair waits for
 	// an existing git lock file (index.lock, HEAD.lock, <ref>.lock) to go
@@ -87,6 +91,11 @@ func Discover(dir string) (*Repo, error) {
 	for d := abs; ; {
 		r, err := openAt(d)
 		if err != nil || r != nil {
+			if r != nil && abs != d {
+				if rel, err := filepath.Rel(d, abs); err == nil {
+					r.Prefix = filepath.ToSlash(rel) + "/"
+				}
+			}
 			return r, err
 		}
 		parent := filepath.Dir(d)

@@ -44,6 +44,9 @@ func (e *env) checkpointCmd() *cli.Command {
 			secretFlag, largeFlag,
 			&cli.StringFlag{Name: "on", Usage: "commit mode for this checkpoint: branch or ref (default: Settings: commit)"},
 			&cli.BoolFlag{Name: "resume-interrupted", Usage: "finish the checkpoint a crash interrupted, with the title, summary, decisions and next actions it was given (flags given now add to or replace them)"},
+			&cli.BoolFlag{Name: "no-verify", Usage: "skip the pre-commit and commit-msg git hooks, as git commit --no-verify does (hooks run in branch mode only)"},
+			&cli.GenericFlag{Name: "gpg-sign", Aliases: []string{"S"}, Value: &gpgSignFlag{}, Usage: "sign the commit as git commit -S does (--gpg-sign=KEY: with that key; default: user.signingKey, else the committer)"},
+			&cli.BoolFlag{Name: "no-gpg-sign", Usage: "do not sign the commit, whatever commit.gpgSign says"},
 			jsonFlag(),
 		},
 		Action: e.act(0, 1, "no arguments, or \"-\" to read the body from stdin", func(c *cli.Context, ve verbs.Env) error {
@@ -60,6 +63,8 @@ func (e *env) checkpointCmd() *cli.Command {
 				Decisions: decisions.vals, Next: next.vals, Stdin: useStdin,
 				AllowSecret: secrets.vals, AllowLarge: large.vals, On: c.String("on"),
 				ResumeInterrupted: c.Bool("resume-interrupted"),
+				NoVerify:          c.Bool("no-verify"), HookOutput: e.stderr,
+				GPGSign: c.Generic("gpg-sign").(*gpgSignFlag).key, NoGPGSign: c.Bool("no-gpg-sign"),
 			})
 			if err != nil {
 				return err
@@ -195,3 +200,18 @@ func (e *env) recoverCmd() *cli.Command {
 		}),
 	}
 }
+
+// gpgSignFlag is --gpg-sign[=KEY]: a flag that takes its value only after
+// "=", as git's -S[KEY] (the flag package's boolean-flag rule): key is
+// "true" when given bare, the key when given with one, "" when absent.
+type gpgSignFlag struct{ key string }
+
+func (g *gpgSignFlag) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return fmt.Errorf("--gpg-sign= needs a key after \"=\" (or no \"=\" for the default key)")
+	}
+	g.key = v
+	return nil
+}
+func (g *gpgSignFlag) String() string   { return g.key }
+func (g *gpgSignFlag) IsBoolFlag() bool { return true }
