@@ -358,6 +358,11 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	step("intent")
 	var cr *gitcp.CommitResult
 	var commitTime time.Time // the time gitcp writes into the commit
+	// A failed checkpoint (a refusing hook, say) leaves no empty
+	// checkpoints folder that stage created.
+	cpDir := w.Path(workspace.CheckpointsDir)
+	_, statErr := os.Lstat(cpDir)
+	dirWasMissing := errors.Is(statErr, fs.ErrNotExist)
 	for attempt := 0; ; attempt++ {
 		cr, err = repo.Commit(gitcp.CommitOptions{
 			Mode: mode, Message: msg, AllowSecret: allowSecret, AllowLarge: allowLarge,
@@ -383,6 +388,9 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 		out, rerr := journal.Recover(w)
 		if rerr != nil {
 			return nil, fmt.Errorf("%w; recovering from it failed too: %v", err, rerr)
+		}
+		if dirWasMissing && out.Kind != journal.Completed {
+			os.Remove(cpDir) // only when empty
 		}
 		if errors.Is(err, mdstate.ErrChanged) && attempt < 2 && out.Kind != journal.Completed {
 			// A hand edit landed meanwhile: redo on the new content.

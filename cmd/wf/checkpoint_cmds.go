@@ -35,7 +35,11 @@ func (e *env) checkpointCmd() *cli.Command {
 		Description: "Writes checkpoints/<id>.md (Context Required to Resume, State Summary, Key Decisions,\n" +
 			"Current File State, Next Actions), sets Last checkpoint in workflow-state.md, annotates TODO\n" +
 			"items ticked since the previous checkpoint, and commits it all in one commit with\n" +
-			"Wf-Checkpoint, Wf-Phase and Wf-Status trailers.",
+			"Wf-Checkpoint, Wf-Phase and Wf-Status trailers.\n\n" +
+			"In branch mode the git hooks run as git commit runs them (pre-commit, prepare-commit-msg,\n" +
+			"commit-msg, post-commit; core.hooksPath) and commit.gpgSign signs the commit; a failing hook\n" +
+			"or signature aborts the checkpoint with nothing changed. In ref mode (--on ref) no hook runs.\n" +
+			"See docs/git.md.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "the checkpoint's title (required unless the body has a \"# Title\")"},
 			&cli.StringFlag{Name: "summary", Usage: "what stands: added to State Summary and the commit message body"},
