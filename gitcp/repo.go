@@ -174,21 +174,39 @@ func isBareGitDir(d string) bool {
 }
 
 // loadConfig reads system, global, repository and (with
-// extensions.worktreeConfig) per-worktree configuration, then checks the
-// repository format.
+// extensions.worktreeConfig) per-worktree configuration, following
+// include.path and includeIf ([includeConds]), then checks the repository
+// format. When a hasconfig:remote.*.url: condition is met, the files are
+// read twice, as git does: once to collect the remote URLs (hasconfig
+// conditions false), then with them.
 func (r *Repo) loadConfig() error {
 	repoCfg := config.New()
 	repoCfg.ReadFile(filepath.Join(r.CommonDir, "config"), 0)
 	if err := checkFormat(repoCfg); err != nil {
 		return err
 	}
-	c := config.New()
-	for _, p := range config.GlobalPaths() {
-		c.ReadFile(p, 0)
+	conds := &includeConds{gitDir: r.GitDir, branch: headBranch(r.GitDir, r.CommonDir)}
+	read := func() *config.Config {
+		c := config.New()
+		c.Cond = conds.match
+		for _, p := range config.GlobalPaths() {
+			c.ReadFile(p, 0)
+		}
+		c.ReadFile(filepath.Join(r.CommonDir, "config"), 0)
+		if repoCfg.Bool("extensions.worktreeconfig", false) {
+			c.ReadFile(filepath.Join(r.GitDir, "config.worktree"), 0)
+		}
+		return c
 	}
-	c.ReadFile(filepath.Join(r.CommonDir, "config"), 0)
-	if repoCfg.Bool("extensions.worktreeconfig", false) {
-		c.ReadFile(filepath.Join(r.GitDir, "config.worktree"), 0)
+	c := read()
+	if conds.sawHasconfig {
+		conds.remoteURLs = []string{}
+		for _, k := range c.Keys() {
+			if strings.HasPrefix(k, "remote.") && strings.HasSuffix(k, ".url") {
+				conds.remoteURLs = append(conds.remoteURLs, c.GetAll(k)...)
+			}
+		}
+		c = read()
 	}
 	r.cfg = c
 	return nil

@@ -106,6 +106,18 @@ func (l *List) Ignored(rel string, isDir bool) bool {
 	return false
 }
 
+// Wildmatch reports whether s matches pattern with git's wildmatch.c and
+// WM_PATHNAME ("*" and "?" stop at "/", "**/" spans folders), as git
+// matches includeIf "gitdir:", "onbranch:" and "hasconfig:remote.*.url:"
+// patterns; with caseFold both are compared lower-cased (WM_CASEFOLD, for
+// "gitdir/i:").
+func Wildmatch(pattern, s string, caseFold bool) bool {
+	if caseFold {
+		pattern, s = strings.ToLower(pattern), strings.ToLower(s)
+	}
+	return wildmatch(pattern, 0, s, 0)
+}
+
 // wildmatch matches s against pattern p with git's WM_PATHNAME semantics.
 func wildmatch(p string, pi int, s string, si int) bool {
 	return dowild(p, pi, s, si) == wmMatch
