@@ -527,7 +527,11 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 		reflog = "commit (initial): " + oneLine(msg)
 	}
 	headToo := mode == ModeBranch && !head.Detached
-	if err := r.updateRef(res.Ref, old, res.Hash, committer, reflog, headToo); err != nil {
+	var via []string
+	if headToo {
+		via = head.Via
+	}
+	if err := r.updateRef(res.Ref, old, res.Hash, committer, reflog, headToo, via...); err != nil {
 		return nil, err
 	}
 	if opts.AfterRefUpdate != nil {

@@ -126,8 +126,10 @@ func TestDifferential(t *testing.T) {
 		}
 		seen[rc.name] = true
 		t.Run(rc.name, func(t *testing.T) {
-			home := gittest.Env(t)
 			base := newRecipeRepo(t)
+			// newRecipeRepo isolates git with a fresh HOME (gittest.Env):
+			// the recipe gets that one, which both copies use.
+			home := os.Getenv("HOME")
 			rc.setup(t, base, home)
 			root := t.TempDir()
 			gitSide, wfSide := filepath.Join(root, "git"), filepath.Join(root, "wf")

@@ -107,27 +107,16 @@ func (ic *includeConds) matchGitDir(pat, file string, icase bool) bool {
 }
 
 // headBranch is the branch HEAD names after following its chain of
-// symbolic refs (at most 5 links, as git), without "refs/heads/"; "" when
-// HEAD is detached or unreadable.
+// symbolic refs, without "refs/heads/"; "" when HEAD is detached or
+// unreadable.
 func headBranch(gitDir, commonDir string) string {
 	st := refs.Store{GitDir: gitDir, CommonDir: commonDir}
-	name := "HEAD"
-	for i := 0; i < 6; i++ {
-		data, err := os.ReadFile(st.File(name))
-		if err != nil {
-			break // no loose file: a packed or unborn ref, not symbolic
-		}
-		l, err := refs.ParseLoose(name, data)
-		if err != nil || l.Target == "" {
-			if name == "HEAD" {
-				return ""
-			}
-			break
-		}
-		name = l.Target
+	final, via, err := st.Chain("HEAD")
+	if err != nil || len(via) == 0 {
+		return ""
 	}
-	b, ok := strings.CutPrefix(name, "refs/heads/")
-	if !ok {
+	b, _ := strings.CutPrefix(final, "refs/heads/")
+	if b == final {
 		return ""
 	}
 	return b

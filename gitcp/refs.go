@@ -143,8 +143,9 @@ func hexOrEmpty(h Hash) string {
 }
 
 // updateRef moves a ref from old to new under its lock (compare-and-swap)
-// and appends reflog lines to logs/<ref> and, when headToo, logs/HEAD.
-func (r *Repo) updateRef(name string, old, new Hash, who Signature, msg string, headToo bool) error {
+// and appends reflog lines to logs/<ref>, to the logs of the symbolic
+// refs in via, and, when headToo, to logs/HEAD.
+func (r *Repo) updateRef(name string, old, new Hash, who Signature, msg string, headToo bool, via ...string) error {
 	l, err := r.lockRef(name, old)
 	if err != nil {
 		return err
@@ -159,6 +160,11 @@ func (r *Repo) updateRef(name string, old, new Hash, who Signature, msg string, 
 	line := refs.LogLine(old, new, who.String(), oneLine(msg))
 	if err := refs.AppendLog(r.refStore().LogFile(name), line); err != nil {
 		return fmt.Errorf("ref %s updated but reflog not written: %w", name, err)
+	}
+	for _, v := range via {
+		if err := refs.AppendLog(r.refStore().LogFile(v), line); err != nil {
+			return fmt.Errorf("ref %s updated but the reflog of %s not written: %w", name, v, err)
+		}
 	}
 	if headToo && name != "HEAD" {
 		if err := refs.AppendLog(r.refStore().LogFile("HEAD"), line); err != nil {

@@ -310,10 +310,17 @@ func unsafeState(op string) *UnsafeStateError {
 
 // HeadInfo describes HEAD of a worktree.
 type HeadInfo struct {
-	Branch   string // full ref name HEAD points to ("refs/heads/main"); "" when detached
-	Detached bool   // HEAD holds a commit hash directly
-	Unborn   bool   // the branch has no commit yet
-	Hash     Hash   // the commit HEAD resolves to; zero when unborn
+	// Branch is the full name of the ref HEAD points to at the end of its
+	// chain of symbolic refs ("refs/heads/main"), the one a commit moves,
+	// as git resolves it; "" when detached.
+	Branch string
+	// Via are the symbolic refs between HEAD and Branch (HEAD ->
+	// refs/heads/alias -> refs/heads/main: ["refs/heads/alias"]); a
+	// commit writes a reflog line for each, as git does.
+	Via      []string
+	Detached bool // HEAD holds a commit hash directly
+	Unborn   bool // the branch has no commit yet
+	Hash     Hash // the commit HEAD resolves to; zero when unborn
 }
 
 // ShortBranch is Branch without "refs/heads/".
@@ -330,11 +337,15 @@ func (r *Repo) Head() (HeadInfo, error) {
 		return HeadInfo{}, fmt.Errorf("malformed HEAD in %s: %q", r.GitDir, strings.TrimSpace(string(data)))
 	}
 	if l.Target != "" {
-		h, found, err := r.resolveRef(l.Target)
+		final, via, err := r.refStore().Chain(l.Target)
 		if err != nil {
 			return HeadInfo{}, err
 		}
-		return HeadInfo{Branch: l.Target, Unborn: !found, Hash: h}, nil
+		h, found, err := r.resolveRef(final)
+		if err != nil {
+			return HeadInfo{}, err
+		}
+		return HeadInfo{Branch: final, Via: via, Unborn: !found, Hash: h}, nil
 	}
 	return HeadInfo{Detached: true, Hash: l.ID}, nil
 }
