@@ -425,6 +425,10 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	step("done")
 	res.Commit, res.Ref, res.Warning, res.Committed = cr.Hash.String(), cr.Ref, cr.Warning, len(cr.Changes)
 	res.Notes = append(res.Notes, cr.Notes...)
+	if ew := gitcp.EmbeddedWarning(cr.Embedded); ew != "" {
+		// git add -A's warning, word for word.
+		res.Warning = strings.TrimPrefix(res.Warning+"\n"+ew, "\n")
+	}
 	res.Time = commitTime.Truncate(time.Second) // git keeps whole seconds
 	return res, nil
 }

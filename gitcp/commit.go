@@ -85,6 +85,10 @@ type CommitResult struct {
 	Ref     string   // ref that moved: "refs/heads/x", "HEAD" (detached) or the checkpoint ref
 	Changes []Change // compared with Parent
 	Warning string   // e.g. detached HEAD
+	// Embedded are the embedded repositories (not submodules) the commit
+	// added as gitlinks, as git add -A does; [EmbeddedWarning] is git's
+	// warning about them.
+	Embedded []string
 	// Notes are what the commit did that the user should hear of, e.g. a
 	// hook that was not run because it is not executable.
 	Notes []string
@@ -95,6 +99,7 @@ type snapshot struct {
 	idx      *index.File
 	entries  []index.Entry     // the index as "git add -A" would leave it
 	contents map[string][]byte // blob content of hashed files that differ from the index
+	embedded []string          // embedded repositories added as gitlinks
 }
 
 // scan compares the work tree with the index and hashes what changed. It
@@ -105,7 +110,13 @@ func (r *Repo) scan(idx *index.File) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &snapshot{idx: idx, contents: map[string][]byte{}}
+	if len(res.unborn) > 0 {
+		return nil, &EmbeddedRepoError{Paths: res.unborn}
+	}
+	if len(res.outside) > 0 {
+		return nil, &SparseOutsideError{Paths: res.outside}
+	}
+	s := &snapshot{idx: idx, contents: map[string][]byte{}, embedded: res.embedded()}
 	repl := map[int]*index.Entry{} // index position -> replacement (nil = remove)
 	removed := map[int]bool{}
 	var added []index.Entry
@@ -120,6 +131,17 @@ func (r *Repo) scan(idx *index.File) (*snapshot, error) {
 		if f.idx >= 0 {
 			prev = &idx.Entries[f.idx]
 			prevMode = prev.Mode
+		}
+		if !f.gitlink.IsZero() {
+			// A submodule's or embedded repository's HEAD: no content.
+			ne := entryFromStat(f.path, &f.st, modeGitlink, f.gitlink)
+			if prev != nil {
+				ne.Name = prev.Name
+				repl[f.idx] = &ne
+			} else {
+				added = append(added, ne)
+			}
+			continue
 		}
 		mode := modeFromStat(&f.st, prevMode, fileMode)
 		if mode == 0 || mode == modeGitlink {
@@ -449,6 +471,11 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 		}
 	}
 	res.Changes, res.Tree = p.changes, p.root.hash
+	for _, e := range snap.embedded {
+		if inPaths(e, opts.Paths) {
+			res.Embedded = append(res.Embedded, e)
+		}
+	}
 	if len(p.changes) == 0 && !opts.AllowEmpty {
 		return nil, ErrNothingToCommit
 	}

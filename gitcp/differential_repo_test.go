@@ -1,6 +1,7 @@
 package gitcp
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,6 +56,263 @@ var _ = addRecipes(
 		gittest.Write(t, dir, "new.txt", "x\n")
 	}},
 )
+
+// moveObjects moves every object of the repository at dir into the objects
+// folder store (created) and leaves dir's objects folder empty but for
+// info/alternates naming alt (as written: absolute, or relative to
+// dir/.git/objects).
+func moveObjects(t *testing.T, dir, store, alt string) {
+	t.Helper()
+	gittest.Git(t, dir, "repack", "-a", "-d", "-q")
+	objects := filepath.Join(dir, ".git", "objects")
+	if err := os.MkdirAll(filepath.Dir(store), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(objects, store); err != nil {
+		t.Fatal(err)
+	}
+	gittest.Write(t, objects, "info/alternates", alt+"\n")
+	if err := os.MkdirAll(filepath.Join(objects, "pack"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(store, "info", "alternates"))
+}
+
+// newSubmoduleUpstream makes a repository with two commits to add as a
+// submodule and returns its path.
+func newSubmoduleUpstream(t *testing.T) string {
+	t.Helper()
+	up := filepath.Join(t.TempDir(), "upstream")
+	gittest.Git(t, "", "init", "-q", "-b", "main", up)
+	gittest.Write(t, up, "a", "a\n")
+	gittest.Git(t, up, "add", "a")
+	gittest.Git(t, up, "commit", "-q", "-m", "a")
+	gittest.Write(t, up, "b", "b\n")
+	gittest.Git(t, up, "add", "b")
+	gittest.Git(t, up, "commit", "-q", "-m", "b")
+	return up
+}
+
+// addSubmodule adds up as the submodule "sub" of dir and commits it.
+func addSubmodule(t *testing.T, dir, up string) {
+	t.Helper()
+	gittest.Git(t, dir, "-c", "protocol.file.allow=always", "submodule", "add", "-q", up, "sub")
+	gittest.Git(t, dir, "commit", "-q", "-m", "add sub")
+}
+
+// newEmbeddedRepo makes a repository with one commit at dir/rel, not
+// registered as a submodule.
+func newEmbeddedRepo(t *testing.T, dir, rel string) {
+	t.Helper()
+	p := filepath.Join(dir, rel)
+	gittest.Git(t, "", "init", "-q", "-b", "main", p)
+	gittest.Write(t, p, "e.txt", "e\n")
+	gittest.Git(t, p, "add", "e.txt")
+	gittest.Git(t, p, "commit", "-q", "-m", "e")
+}
+
+var _ = addRecipes(
+	recipe{name: "alternates with an absolute path (clone --shared)", setup: func(t *testing.T, dir, home string) {
+		store := filepath.Join(t.TempDir(), "shared", "objects")
+		moveObjects(t, dir, store, store)
+		gittest.Write(t, dir, "src/main.go", "package main // shared\n")
+	}},
+	recipe{name: "alternates with a relative path", setup: func(t *testing.T, dir, home string) {
+		moveObjects(t, dir, filepath.Join(dir, ".git", "altstore", "objects"), "../altstore/objects")
+		gittest.Write(t, dir, "docs/guide.txt", "relative alternates\n")
+	}},
+	recipe{name: "nested alternates", setup: func(t *testing.T, dir, home string) {
+		// objects -> alt1 (empty but for its own alternates) -> alt2.
+		moveObjects(t, dir, filepath.Join(dir, ".git", "alt2", "objects"), "../alt1/objects")
+		gittest.Write(t, dir, ".git/alt1/objects/info/alternates", "../../alt2/objects\n")
+		gittest.Write(t, dir, "bin/run.sh", "#!/bin/sh\necho nested\n")
+	}},
+	recipe{name: "version-1 pack index", setup: func(t *testing.T, dir, home string) {
+		toV1Index(t, dir)
+		gittest.Write(t, dir, "src/util/strings.go", "package util // v1\n")
+		mustRemove(t, dir, "guide-link")
+	}},
+	recipe{name: "split index is refused, named", refuse: "split index", setup: func(t *testing.T, dir, home string) {
+		gittest.Git(t, dir, "update-index", "--split-index")
+		gittest.Write(t, dir, "new.txt", "x\n")
+	}},
+	recipe{name: "sparse index is refused, named", refuse: "sparse index", setup: func(t *testing.T, dir, home string) {
+		gittest.Git(t, dir, "sparse-checkout", "set", "--cone", "--sparse-index", "src")
+		gittest.Write(t, dir, "src/new.go", "package main\n")
+	}},
+	recipe{name: "sparse checkout, cone: change inside", setup: func(t *testing.T, dir, home string) {
+		gittest.Git(t, dir, "sparse-checkout", "set", "--cone", "src")
+		gittest.Write(t, dir, "src/util/more.go", "package util\n")
+		gittest.Write(t, dir, "TOP.md", "top-level files are in the cone\n")
+		mustRemove(t, dir, "src/main.go")
+	}},
+	recipe{name: "sparse checkout, non-cone: change inside", setup: func(t *testing.T, dir, home string) {
+		gittest.Git(t, dir, "sparse-checkout", "set", "--no-cone", "/docs/", "*.md", "!/bin/")
+		gittest.Write(t, dir, "docs/more.txt", "more\n")
+		gittest.Write(t, dir, "README.md", "# sparse\n")
+	}},
+	recipe{name: "submodule moved to another commit", setup: func(t *testing.T, dir, home string) {
+		addSubmodule(t, dir, newSubmoduleUpstream(t))
+		gittest.Git(t, filepath.Join(dir, "sub"), "checkout", "-q", "HEAD~1")
+	}},
+	recipe{name: "submodule moved and a file changed beside it", setup: func(t *testing.T, dir, home string) {
+		up := newSubmoduleUpstream(t)
+		addSubmodule(t, dir, up)
+		sub := filepath.Join(dir, "sub")
+		gittest.Write(t, sub, "c", "c\n")
+		gittest.Git(t, sub, "add", "c")
+		gittest.Git(t, sub, "commit", "-q", "-m", "c")
+		gittest.Write(t, dir, "README.md", "# with sub\n")
+	}},
+	recipe{name: "submodule not checked out", setup: func(t *testing.T, dir, home string) {
+		addSubmodule(t, dir, newSubmoduleUpstream(t))
+		gittest.Git(t, dir, "submodule", "deinit", "-q", "-f", "sub")
+		gittest.Write(t, dir, "README.md", "# sub not checked out\n")
+	}},
+	recipe{name: "embedded repository", setup: func(t *testing.T, dir, home string) {
+		newEmbeddedRepo(t, dir, "inner")
+	}},
+	recipe{name: "embedded repository in a subfolder, ignored one left out", setup: func(t *testing.T, dir, home string) {
+		newEmbeddedRepo(t, dir, "vendor/lib")
+		newEmbeddedRepo(t, dir, "scratch")
+		gittest.Write(t, dir, ".gitignore", "/scratch/\n")
+	}},
+)
+
+// toV1Index repacks the repository at dir into one pack whose index is
+// rewritten in version 1.
+func toV1Index(t *testing.T, dir string) {
+	t.Helper()
+	gittest.Git(t, dir, "repack", "-a", "-d", "-q")
+	packs, _ := filepath.Glob(filepath.Join(dir, ".git", "objects", "pack", "*.pack"))
+	if len(packs) != 1 {
+		t.Fatalf("%d packs", len(packs))
+	}
+	mustRemove(t, dir, strings.TrimPrefix(strings.TrimSuffix(packs[0], ".pack")+".idx", dir+"/"))
+	gittest.Git(t, dir, "index-pack", "--index-version=1", packs[0])
+}
+
+func TestV1PackIndexIsReadByTheOwnReader(t *testing.T) {
+	dir := newRecipeRepo(t)
+	toV1Index(t, dir)
+	idx, _ := filepath.Glob(filepath.Join(dir, ".git", "objects", "pack", "*.idx"))
+	if data, err := os.ReadFile(idx[0]); err != nil || string(data[:4]) == "\xfftOc" {
+		t.Fatalf("not a version-1 index (%v)", err)
+	}
+	r, err := Discover(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	r.openODB()
+	if r.objDB.Packs() != 1 {
+		t.Fatalf("the own reader mapped %d packs, want the version-1 one", r.objDB.Packs())
+	}
+	head, _ := r.Head()
+	tree, err := r.commitTree(head.Hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := gittest.Git(t, dir, "rev-parse", "HEAD^{tree}"); tree.String() != want {
+		t.Errorf("tree %s, want %s", tree, want)
+	}
+}
+
+// TestRefusalsAsGitAddFails: where git add -A fails, wf refuses and names
+// the paths, with nothing written.
+func TestRefusalsAsGitAddFails(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup func(t *testing.T, dir string)
+		want  string
+	}{
+		{"untracked files outside a non-cone sparse checkout", func(t *testing.T, dir string) {
+			gittest.Git(t, dir, "sparse-checkout", "set", "--no-cone", "/docs/", "/*.md")
+			gittest.Write(t, dir, "src/util/new.go", "package util\n")
+			gittest.Write(t, dir, "docs/inside.txt", "in\n")
+		}, "1 untracked path outside the sparse-checkout definition, which git add -A does not add and fails on: src/util/new.go"},
+		{"untracked files outside a cone", func(t *testing.T, dir string) {
+			gittest.Git(t, dir, "sparse-checkout", "set", "--cone", "src")
+			gittest.Write(t, dir, "docs/new.txt", "out\n")
+			gittest.Write(t, dir, "bin/new.sh", "out\n")
+			gittest.Write(t, dir, "top.txt", "in: top-level files are in every cone\n")
+		}, "2 untracked paths outside the sparse-checkout definition, which git add -A does not add and fails on: bin/new.sh, docs/new.txt"},
+		{"embedded repository without a commit", func(t *testing.T, dir string) {
+			gittest.Git(t, "", "init", "-q", filepath.Join(dir, "fresh"))
+		}, "'fresh/' does not have a commit checked out"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := newRecipeRepo(t)
+			tc.setup(t, dir)
+			gitCopy := filepath.Join(t.TempDir(), "git")
+			copyTree(t, dir, gitCopy)
+			if out, err := gittest.TryGit(gitCopy, "add", "-A"); err == nil {
+				t.Fatalf("git add -A succeeded:\n%s", out)
+			}
+			before := viewOf(t, dir)
+			r, err := Discover(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			for _, mode := range []Mode{ModeBranch, ModeRef} {
+				if _, err := r.Commit(CommitOptions{Message: "x", Mode: mode}); err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("%s: want %q, got %v", mode, tc.want, err)
+				}
+			}
+			if after := viewOf(t, dir); after != before {
+				t.Errorf("refusal changed the repository")
+			}
+		})
+	}
+}
+
+// TestIndexFormatHintsWork: the split and sparse index are refused in both
+// modes, and the command the hint gives makes the next commit work.
+func TestIndexFormatHintsWork(t *testing.T) {
+	for _, setup := range [][]string{
+		{"update-index", "--split-index"},
+		{"sparse-checkout", "set", "--cone", "--sparse-index", "src"},
+	} {
+		t.Run(setup[0], func(t *testing.T) {
+			dir := newRecipeRepo(t)
+			gittest.Git(t, dir, setup...)
+			gittest.Write(t, dir, "src/new.go", "package main\n")
+			r, err := Discover(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ie *IndexFormatError
+			for _, mode := range []Mode{ModeBranch, ModeRef} {
+				if _, err := r.Commit(CommitOptions{Message: "x", Mode: mode}); !errors.As(err, &ie) {
+					t.Fatalf("%s: want an IndexFormatError, got %v", mode, err)
+				}
+			}
+			r.Close()
+			hint := ie.Hint()
+			cmd := hint[strings.Index(hint, ": ")+2:]
+			if strings.Contains(cmd, "--on ref") || strings.Contains(cmd, "commit: ref") {
+				t.Fatalf("hint points at ref mode, which fails the same way: %s", hint)
+			}
+			for _, part := range strings.Split(cmd, " && ") {
+				args := strings.Fields(part)[1:]
+				gittest.Git(t, dir, args...)
+			}
+			r, err = Discover(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if _, err := r.Commit(CommitOptions{Message: "x"}); err != nil {
+				t.Fatalf("after %q: %v", cmd, err)
+			}
+			if s := gittest.Git(t, dir, "status", "--porcelain"); s != "" {
+				t.Errorf("status after: %q", s)
+			}
+		})
+	}
+}
 
 // TestSymrefChainCommit checks what the recipes do not compare: which
 // refs moved and the reflog lines git writes for a commit through HEAD ->

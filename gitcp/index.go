@@ -25,7 +25,7 @@ func readIndex(path string) (*index.File, error) {
 	idx, err := index.Read(path)
 	var fe *index.FormatError
 	if errors.As(err, &fe) {
-		return nil, &IndexFormatError{Reason: fe.Reason}
+		return nil, &IndexFormatError{Path: path, Reason: fe.Reason, Extension: fe.Extension}
 	}
 	return idx, err
 }

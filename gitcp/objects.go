@@ -26,9 +26,22 @@ func readWorktreeFile(abs string, mode uint32) ([]byte, error) {
 	return os.ReadFile(abs)
 }
 
-// hasObject reports whether the object database holds h.
+// hasObject reports whether the object database (alternates included)
+// holds h.
 func (r *Repo) hasObject(h Hash) bool {
-	return r.storage().HasEncodedObject(h.toPlumbing()) == nil
+	r.openODB()
+	r.objMu.Lock()
+	has := r.objDB != nil && r.objDB.Has(h)
+	r.objMu.Unlock()
+	return has || r.storage().HasEncodedObject(h.toPlumbing()) == nil
+}
+
+// openODB opens the own object reader once.
+func (r *Repo) openODB() {
+	r.objOnce.Do(func() {
+		r.objDB = odb.Open(filepath.Join(r.CommonDir, "objects"))
+		r.objRd = odb.NewReader(r.objDB)
+	})
 }
 
 // writeObject stores data as a loose object (zlib, written to a temporary
@@ -69,10 +82,7 @@ func (r *Repo) readObject(t plumbing.ObjectType, h Hash) ([]byte, error) {
 	// resolved, and loose objects. go-git's storage decodes every pack
 	// index into memory and caches objects, several times slower for the
 	// few reads a command makes.
-	r.objOnce.Do(func() {
-		r.objDB = odb.Open(filepath.Join(r.CommonDir, "objects"))
-		r.objRd = odb.NewReader(r.objDB)
-	})
+	r.openODB()
 	r.objMu.Lock()
 	if r.objRd != nil {
 		typ, data, err := r.objRd.Read(h)

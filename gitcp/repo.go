@@ -262,7 +262,9 @@ func (r *Repo) storage() *filesystem.Storage {
 	r.storeOnce.Do(func() {
 		r.store = filesystem.NewStorageWithOptions(osfs.New(r.CommonDir),
 			cache.NewObjectLRU(256*cache.KiByte),
-			filesystem.Options{KeepDescriptors: true})
+			// Absolute alternates for the fallback reads; the own
+			// reader (internal/odb) follows relative ones too.
+			filesystem.Options{KeepDescriptors: true, AlternatesFS: osfs.New("/")})
 	})
 	return r.store
 }

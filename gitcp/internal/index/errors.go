@@ -5,6 +5,9 @@ package index
 // this package does not rewrite. Reason says which, in lower case.
 type FormatError struct {
 	Reason string
+	// Extension is the signature of the index extension refused
+	// ("link": split index, "sdir": sparse index), "" for other faults.
+	Extension string
 }
 
 func (e *FormatError) Error() string { return "git index: " + e.Reason }

@@ -206,9 +206,9 @@ func Decode(data []byte) (*File, error) {
 		}
 		switch {
 		case sig == "link":
-			return nil, &FormatError{Reason: "split index (core.splitIndex / git update-index --split-index)"}
+			return nil, &FormatError{Reason: "split index (core.splitIndex / git update-index --split-index)", Extension: "link"}
 		case sig == "sdir":
-			return nil, &FormatError{Reason: "sparse index (index.sparse / git sparse-checkout --sparse-index)"}
+			return nil, &FormatError{Reason: "sparse index (index.sparse / git sparse-checkout --sparse-index)", Extension: "sdir"}
 		case sig == "TREE":
 			idx.HasTree = true
 		case sig[0] >= 'A' && sig[0] <= 'Z':

@@ -43,7 +43,7 @@ func TestCountAgainstGit(t *testing.T) {
 		{"code_edited", code, strings.Replace(strings.Replace(code, "return out, nil", "return out, errNone", 1), "// diffStoredTrees", "// diffStoredTrees (edited)\n// and longer", 1)},
 		{"code_sampled", code, moved.String()},
 		{"code_vs_other_file", code, src("commit.go")},
-		{"log_vs_walk", src("log.go"), src("walk.go")},
+		{"log_vs_tree", src("log.go"), src("tree.go")},
 		{"refs_vs_reflog", src("refs.go"), src("reflog.go")},
 	}
 	dir := gittest.NewRepo(t)

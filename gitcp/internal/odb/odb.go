@@ -20,16 +20,22 @@ import (
 )
 
 // DB reads raw objects straight from the pack files (mapped .idx and
-// .pack, version 2 index) and loose objects of a repository's own object
-// folder, for gitcp's hot read paths (the log walk, tree reads). It is
+// .pack, index version 1 or 2) and loose objects of a repository's object
+// folder and of its alternates (objects/info/alternates, followed as git
+// does), for gitcp's hot read paths (the log walk, tree reads). It is
 // read-only after [Open] and may be shared by goroutines, each with its own
-// [Reader]. Objects it cannot find (alternates, packs with an index
-// version it does not read, packs added after it was opened) are reported
-// as [ErrNotHere] so the caller can fall back to go-git's storage.
+// [Reader]. Objects it cannot find (packs it could not map, packs added
+// after it was opened) are reported as [ErrNotHere] so the caller can fall
+// back to go-git's storage.
 type DB struct {
-	objects string // <common dir>/objects
+	objects string   // <common dir>/objects
+	dirs    []string // folders of loose objects: objects, then the alternates
 	packs   []*packFile
 }
+
+// maxAlternateDepth is git's limit on alternates of alternates
+// (sha1-file.c: "alternate ref nesting too deep").
+const maxAlternateDepth = 5
 
 // ErrNotHere is returned by [Reader.Read] for an object that is neither in
 // a pack [Open] mapped nor a loose object.
@@ -40,9 +46,11 @@ type packFile struct {
 	idx     []byte // whole .idx (version 2)
 	data    []byte // whole .pack
 	n       int    // object count
-	names   []byte // n*20 sorted object ids
-	offs    []byte // n*4 offsets
-	bigOffs []byte // 8-byte offsets (for entries with the MSB set)
+	fan     []byte // 256 cumulative counts, 4 bytes each
+	v1      bool   // version-1 index: names holds n 24-byte entries (offset, id)
+	names   []byte // n*20 sorted object ids (version 1: n*24 entries)
+	offs    []byte // n*4 offsets (version 2)
+	bigOffs []byte // 8-byte offsets (version 2, for entries with the MSB set)
 	release []func()
 }
 
@@ -51,20 +59,87 @@ type packFile struct {
 // matches its pack; other packs are skipped (their objects then read as
 // ErrNotHere). It does not fail: a folder without packs reads loose
 // objects only.
+//
+// The alternates are read as git reads objects/info/alternates
+// (gitrepository-layout(5)): one object folder per line, "#" lines and
+// empty lines skipped, a relative path taken from the objects folder that
+// lists it, a path in double quotes unquoted C-style; each alternate's own
+// alternates are followed up to git's depth of 5, each folder once.
 func Open(objects string) *DB {
 	db := &DB{objects: objects}
-	ents, _ := os.ReadDir(filepath.Join(objects, "pack"))
+	db.add(objects, 0, map[string]bool{})
+	return db
+}
+
+// add maps the packs of the objects folder dir and follows its alternates.
+func (db *DB) add(dir string, depth int, seen map[string]bool) {
+	key := filepath.Clean(dir)
+	if seen[key] {
+		return
+	}
+	seen[key] = true
+	db.dirs = append(db.dirs, dir)
+	ents, _ := os.ReadDir(filepath.Join(dir, "pack"))
 	for _, e := range ents {
 		name, ok := strings.CutSuffix(e.Name(), ".idx")
 		if !ok || !strings.HasPrefix(name, "pack-") {
 			continue
 		}
-		base := filepath.Join(objects, "pack", name)
+		base := filepath.Join(dir, "pack", name)
 		if p, err := openPack(base); err == nil {
 			db.packs = append(db.packs, p)
 		}
 	}
-	return db
+	if depth >= maxAlternateDepth {
+		return
+	}
+	for _, alt := range Alternates(dir) {
+		db.add(alt, depth+1, seen)
+	}
+}
+
+// Alternates lists the object folders named in objects/info/alternates of
+// the objects folder dir, as absolute (or dir-relative joined) paths; nil
+// when there is no such file.
+func Alternates(dir string) []string {
+	data, err := os.ReadFile(filepath.Join(dir, "info", "alternates"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if line[0] == '"' {
+			if u, err := strconv.Unquote(line); err == nil {
+				line = u
+			}
+		}
+		if !filepath.IsAbs(line) {
+			line = filepath.Join(dir, line)
+		}
+		out = append(out, filepath.Clean(line))
+	}
+	return out
+}
+
+// Has reports whether h is in a mapped pack or is a loose object of one of
+// the folders (cheap: an index lookup or a stat).
+func (db *DB) Has(h [20]byte) bool {
+	for _, p := range db.packs {
+		if _, ok := p.find(&h); ok {
+			return true
+		}
+	}
+	id := hex.EncodeToString(h[:])
+	for _, d := range db.dirs {
+		if _, err := os.Stat(filepath.Join(d, id[:2], id[2:])); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // Close unmaps the packs; no Reader of db may be used afterwards.
@@ -118,11 +193,28 @@ func (p *packFile) close() {
 	p.release, p.idx, p.data = nil, nil, nil
 }
 
+// parseIdx reads the index's layout: version 2 ("\377tOc", version,
+// fan-out, ids, CRCs, offsets, large offsets, checksums) or version 1
+// (fan-out, then 4-byte offset and id per object, checksums), as
+// gitformat-pack(5) describes them.
 func (p *packFile) parseIdx() error {
 	b := p.idx
+	if len(b) >= 8 && string(b[:4]) != "\xfftOc" {
+		if len(b) < 1024+40 {
+			return errors.New("truncated version-1 pack index")
+		}
+		n := int(binary.BigEndian.Uint32(b[255*4:]))
+		rest := b[1024:]
+		if n < 0 || len(rest) != n*24+40 {
+			return errors.New("truncated version-1 pack index")
+		}
+		p.n, p.v1, p.fan, p.names = n, true, b[:1024], rest[:n*24]
+		return nil
+	}
 	if len(b) < 8+1024+40 || string(b[:4]) != "\xfftOc" || binary.BigEndian.Uint32(b[4:8]) != 2 {
 		return errors.New("unsupported pack index")
 	}
+	p.fan = b[8 : 8+1024]
 	n := int(binary.BigEndian.Uint32(b[8+255*4:]))
 	rest := b[8+1024:]
 	if n < 0 || len(rest) < n*28+40 {
@@ -137,7 +229,7 @@ func (p *packFile) parseIdx() error {
 
 // find returns the pack offset of h.
 func (p *packFile) find(h *[20]byte) (int64, bool) {
-	fan := p.idx[8:]
+	fan := p.fan
 	lo := 0
 	if h[0] > 0 {
 		lo = int(binary.BigEndian.Uint32(fan[(int(h[0])-1)*4:]))
@@ -149,7 +241,12 @@ func (p *packFile) find(h *[20]byte) (int64, bool) {
 	key := binary.BigEndian.Uint64(h[:8])
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		name := p.names[m*20 : m*20+20]
+		var name []byte
+		if p.v1 {
+			name = p.names[m*24+4 : m*24+24]
+		} else {
+			name = p.names[m*20 : m*20+20]
+		}
 		c := 0
 		if k := binary.BigEndian.Uint64(name); k < key {
 			c = -1
@@ -160,6 +257,9 @@ func (p *packFile) find(h *[20]byte) (int64, bool) {
 		}
 		switch c {
 		case 0:
+			if p.v1 {
+				return int64(binary.BigEndian.Uint32(p.names[m*24:])), true
+			}
 			o := binary.BigEndian.Uint32(p.offs[m*4:])
 			if o&0x80000000 == 0 {
 				return int64(o), true
@@ -214,12 +314,19 @@ func (r *Reader) read(h [20]byte, depth int) (plumbing.ObjectType, []byte, error
 
 func (r *Reader) readLoose(h [20]byte) (plumbing.ObjectType, []byte, error) {
 	id := hex.EncodeToString(h[:])
-	f, err := os.Open(filepath.Join(r.db.objects, id[:2], id[2:]))
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return plumbing.InvalidObject, nil, ErrNotHere
+	var f *os.File
+	for _, d := range r.db.dirs {
+		var err error
+		f, err = os.Open(filepath.Join(d, id[:2], id[2:]))
+		if err == nil {
+			break
 		}
-		return plumbing.InvalidObject, nil, err
+		if !errors.Is(err, fs.ErrNotExist) {
+			return plumbing.InvalidObject, nil, err
+		}
+	}
+	if f == nil {
+		return plumbing.InvalidObject, nil, ErrNotHere
 	}
 	defer f.Close()
 	fi, err := f.Stat()
