@@ -100,6 +100,22 @@ type snapshot struct {
 	entries  []index.Entry     // the index as "git add -A" would leave it
 	contents map[string][]byte // blob content of hashed files that differ from the index
 	embedded []string          // embedded repositories added as gitlinks
+	// unborn (embedded repositories without a commit) and outside
+	// (untracked paths outside the sparse checkout) are what git add -A
+	// fails on: a commit refuses them ([snapshot.refusal]); listing
+	// changes leaves them out.
+	unborn, outside []string
+}
+
+// refusal is the error git add -A would fail with on s, nil when none.
+func (s *snapshot) refusal() error {
+	if len(s.unborn) > 0 {
+		return &EmbeddedRepoError{Paths: s.unborn}
+	}
+	if len(s.outside) > 0 {
+		return &SparseOutsideError{Paths: s.outside}
+	}
+	return nil
 }
 
 // scan compares the work tree with the index and hashes what changed. It
@@ -110,13 +126,7 @@ func (r *Repo) scan(idx *index.File) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(res.unborn) > 0 {
-		return nil, &EmbeddedRepoError{Paths: res.unborn}
-	}
-	if len(res.outside) > 0 {
-		return nil, &SparseOutsideError{Paths: res.outside}
-	}
-	s := &snapshot{idx: idx, contents: map[string][]byte{}, embedded: res.embedded()}
+	s := &snapshot{idx: idx, contents: map[string][]byte{}, embedded: res.embedded(), unborn: res.unborn, outside: res.outside}
 	repl := map[int]*index.Entry{} // index position -> replacement (nil = remove)
 	removed := map[int]bool{}
 	var added []index.Entry
@@ -435,6 +445,9 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 	}
 	snap, err := r.scan(idx)
 	if err != nil {
+		return nil, err
+	}
+	if err := snap.refusal(); err != nil {
 		return nil, err
 	}
 	p, err := r.planTree(snap, parentTree, opts.Paths)
