@@ -39,10 +39,17 @@ type HookError struct {
 	Path   string // the hook file
 	Err    error  // the exit status or start error
 	Output string // the end of what the hook printed (stdout and stderr)
+	// shown is set when the output already went to
+	// [CommitOptions].HookOutput; otherwise Error repeats its last lines.
+	shown bool
 }
 
 func (e *HookError) Error() string {
-	return fmt.Sprintf("the %s hook (%s) failed: %v; nothing was committed", e.Hook, e.Path, e.Err)
+	msg := fmt.Sprintf("the %s hook (%s) failed: %v", e.Hook, e.Path, e.Err)
+	if out := strings.TrimSpace(e.Output); out != "" && !e.shown {
+		msg += " (it printed: " + lastLines(out, 3) + ")"
+	}
+	return msg + "; nothing was committed"
 }
 
 // Hint says what the user can do.
@@ -151,7 +158,7 @@ func (h *hookRun) run(name, indexFile string, args ...string) (ran bool, err err
 	}
 	cmd.Stdout, cmd.Stderr = w, w
 	if err := cmd.Run(); err != nil {
-		return true, &HookError{Hook: name, Path: path, Err: err, Output: tail.String()}
+		return true, &HookError{Hook: name, Path: path, Err: err, Output: tail.String(), shown: h.out != nil}
 	}
 	return true, nil
 }

@@ -168,6 +168,14 @@ func TestFailingPreCommitHookChangesNothing(t *testing.T) {
 	if _, err := os.Lstat(filepath.Join(dir, ".git/index.lock")); err == nil {
 		t.Error("index.lock left behind")
 	}
+	if strings.Contains(err.Error(), "blocked") {
+		t.Errorf("the error repeats output already shown: %v", err)
+	}
+	// Without HookOutput, the error carries the hook's last lines.
+	_, err = r.Commit(CommitOptions{Message: "x"})
+	if err == nil || !strings.Contains(err.Error(), "(it printed: pre-commit: blocked draft.txt)") {
+		t.Errorf("error without HookOutput: %v", err)
+	}
 	// --no-verify skips it, as in git.
 	if _, err := r.Commit(CommitOptions{Message: "x", NoVerify: true}); err != nil {
 		t.Fatalf("NoVerify: %v", err)

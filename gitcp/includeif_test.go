@@ -184,3 +184,19 @@ func TestIncludeIfIdentityAsGitVar(t *testing.T) {
 		})
 	}
 }
+
+// FuzzIncludeCondition evaluates arbitrary includeIf conditions: never a
+// panic, and "gitdir:" with the git dir itself always holds.
+func FuzzIncludeCondition(f *testing.F) {
+	for _, c := range []string{"gitdir:~/work/", "gitdir/i:./REPOS/", "gitdir:proj", "onbranch:feature/", "onbranch:**",
+		"hasconfig:remote.*.url:https://example.com/**", "gitdir:", "gitdir:./", "gitdir:[a-", "onbranch:*[!/"} {
+		f.Add(c, "/home/u/.gitconfig")
+	}
+	f.Fuzz(func(t *testing.T, cond, file string) {
+		ic := &includeConds{gitDir: "/repo/.git", branch: "feature/x", remoteURLs: []string{"https://example.com/a.git"}}
+		ic.match(cond, file)
+		if !ic.match("gitdir:/repo/.git", file) {
+			t.Fatal("the git dir does not match itself")
+		}
+	})
+}

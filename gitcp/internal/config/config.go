@@ -54,9 +54,14 @@ func (c *Config) Bool(key string, def bool) bool {
 	return def
 }
 
-// GetAll returns every value of key, in the order read.
+// GetAll returns every value of key, in the order read: key as
+// [Config.Keys] lists it (the subsection's case kept), else lower-cased.
 func (c *Config) GetAll(key string) []string {
-	return append([]string(nil), c.vals[strings.ToLower(key)]...)
+	v, ok := c.vals[key]
+	if !ok {
+		v = c.vals[strings.ToLower(key)]
+	}
+	return append([]string(nil), v...)
 }
 
 // Keys returns every key set, as [Config.Get] matches them, sorted.

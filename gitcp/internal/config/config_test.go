@@ -182,3 +182,11 @@ func TestIncludeIfAsksCond(t *testing.T) {
 		t.Errorf("user.name %q without Cond", v)
 	}
 }
+
+func TestGetAllKeepsSubsectionCase(t *testing.T) {
+	c := New()
+	c.Parse([]byte("[remote \"Origin\"]\n\turl = a\n\turl = b\n"), nil)
+	if got := strings.Join(c.GetAll("remote.Origin.url"), ","); got != "a,b" {
+		t.Errorf("GetAll %q", got)
+	}
+}

@@ -106,6 +106,12 @@ func Alternates(dir string) []string {
 	if err != nil {
 		return nil
 	}
+	return parseAlternates(data, dir)
+}
+
+// parseAlternates reads the lines of an alternates file of the objects
+// folder dir.
+func parseAlternates(data []byte, dir string) []string {
 	var out []string
 	for _, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimRight(line, "\r")
@@ -227,6 +233,14 @@ func (p *packFile) parseIdx() error {
 	return nil
 }
 
+// name is the i-th object id of the index.
+func (p *packFile) name(i int) []byte {
+	if p.v1 {
+		return p.names[i*24+4 : i*24+24]
+	}
+	return p.names[i*20 : i*20+20]
+}
+
 // find returns the pack offset of h.
 func (p *packFile) find(h *[20]byte) (int64, bool) {
 	fan := p.fan
@@ -241,12 +255,7 @@ func (p *packFile) find(h *[20]byte) (int64, bool) {
 	key := binary.BigEndian.Uint64(h[:8])
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		var name []byte
-		if p.v1 {
-			name = p.names[m*24+4 : m*24+24]
-		} else {
-			name = p.names[m*20 : m*20+20]
-		}
+		name := p.name(m)
 		c := 0
 		if k := binary.BigEndian.Uint64(name); k < key {
 			c = -1
