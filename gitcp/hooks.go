@@ -118,7 +118,7 @@ func (h *hookRun) env(indexFile string) []string {
 		"GIT_PREFIX":       h.r.Prefix,
 		"GIT_AUTHOR_NAME":  h.author.Name,
 		"GIT_AUTHOR_EMAIL": h.author.Email,
-		"GIT_AUTHOR_DATE":  "@" + strings.SplitN(h.author.String(), "> ", 2)[1],
+		"GIT_AUTHOR_DATE":  "@" + h.author.date(),
 	}
 	if h.r.GitDir != filepath.Join(h.r.TopLevel, ".git") {
 		set["GIT_DIR"] = h.r.GitDir

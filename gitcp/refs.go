@@ -40,13 +40,18 @@ type Signature struct {
 }
 
 func (s Signature) String() string {
+	return fmt.Sprintf("%s <%s> %s", s.Name, s.Email, s.date())
+}
+
+// date is the time as git writes it in objects: "<unix seconds> +hhmm".
+func (s Signature) date() string {
 	_, off := s.When.Zone()
 	sign := '+'
 	if off < 0 {
 		sign = '-'
 		off = -off
 	}
-	return fmt.Sprintf("%s <%s> %d %c%02d%02d", s.Name, s.Email, s.When.Unix(), sign, off/3600, (off%3600)/60)
+	return fmt.Sprintf("%d %c%02d%02d", s.When.Unix(), sign, off/3600, (off%3600)/60)
 }
 
 // identity returns the author or committer ("author"/"committer") from

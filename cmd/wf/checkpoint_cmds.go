@@ -49,7 +49,7 @@ func (e *env) checkpointCmd() *cli.Command {
 			&cli.StringFlag{Name: "on", Usage: "commit mode for this checkpoint: branch or ref (default: Settings: commit)"},
 			&cli.BoolFlag{Name: "resume-interrupted", Usage: "finish the checkpoint a crash interrupted, with the title, summary, decisions and next actions it was given (flags given now add to or replace them)"},
 			&cli.BoolFlag{Name: "no-verify", Usage: "skip the pre-commit and commit-msg git hooks, as git commit --no-verify does (hooks run in branch mode only)"},
-			&cli.GenericFlag{Name: "gpg-sign", Aliases: []string{"S"}, Value: &gpgSignFlag{}, Usage: "sign the commit as git commit -S does (--gpg-sign=KEY: with that key; default: user.signingKey, else the committer)"},
+			&cli.GenericFlag{Name: "gpg-sign", Aliases: []string{"S"}, Value: &gpgSignFlag{}, Usage: "sign the commit as git commit -S does: bare, with user.signingKey (else the committer); with `[=KEY]`, with that key"},
 			&cli.BoolFlag{Name: "no-gpg-sign", Usage: "do not sign the commit, whatever commit.gpgSign says"},
 			jsonFlag(),
 		},
