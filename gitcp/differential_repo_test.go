@@ -132,9 +132,21 @@ var _ = addRecipes(
 		gittest.Write(t, dir, "src/util/strings.go", "package util // v1\n")
 		mustRemove(t, dir, "guide-link")
 	}},
-	recipe{name: "split index is refused, named", refuse: "split index", setup: func(t *testing.T, dir, home string) {
+	recipe{name: "split index with replaced, deleted and added entries", setup: func(t *testing.T, dir, home string) {
 		gittest.Git(t, dir, "update-index", "--split-index")
-		gittest.Write(t, dir, "new.txt", "x\n")
+		gittest.Write(t, dir, "README.md", "# staged in the split index\n")
+		gittest.Write(t, dir, "staged-new.txt", "added to the split index\n")
+		gittest.Git(t, dir, "add", "README.md", "staged-new.txt")
+		gittest.Git(t, dir, "rm", "-q", "docs/guide.txt")
+		gittest.Write(t, dir, "src/main.go", "package main // unstaged\n")
+		gittest.Write(t, dir, "zz-untracked.txt", "new\n")
+	}},
+	recipe{name: "split index from core.splitIndex", setup: func(t *testing.T, dir, home string) {
+		gittest.Git(t, dir, "config", "core.splitIndex", "true")
+		gittest.Git(t, dir, "config", "splitIndex.maxPercentChange", "100")
+		gittest.Write(t, dir, "a-new.txt", "a\n")
+		gittest.Git(t, dir, "add", "a-new.txt")
+		mustRemove(t, dir, "bin/run.sh")
 	}},
 	recipe{name: "sparse index is refused, named", refuse: "sparse index", setup: func(t *testing.T, dir, home string) {
 		gittest.Git(t, dir, "sparse-checkout", "set", "--cone", "--sparse-index", "src")
@@ -268,11 +280,10 @@ func TestRefusalsAsGitAddFails(t *testing.T) {
 	}
 }
 
-// TestIndexFormatHintsWork: the split and sparse index are refused in both
-// modes, and the command the hint gives makes the next commit work.
+// TestIndexFormatHintsWork: the sparse index is refused in both modes,
+// and the command the hint gives makes the next commit work.
 func TestIndexFormatHintsWork(t *testing.T) {
 	for _, setup := range [][]string{
-		{"update-index", "--split-index"},
 		{"sparse-checkout", "set", "--cone", "--sparse-index", "src"},
 	} {
 		t.Run(setup[0], func(t *testing.T) {

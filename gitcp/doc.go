@@ -16,7 +16,8 @@
 // the format's rules, with its git documentation in its doc.go, fuzz
 // targets and good_/bad_ test vectors in testdata:
 //
-//   - internal/index: the index file (versions 2 to 4, cache-tree node)
+//   - internal/index: the index file (versions 2 to 4, cache-tree node,
+//     the split index's link extension)
 //   - internal/odb: packs and their v1 and v2 indexes, deltas, loose
 //     objects, alternates, object ids
 //   - internal/commitgraph: commit-graph files and split chains

@@ -72,8 +72,8 @@ func (e *RefChangedError) Error() string {
 }
 
 // IndexFormatError is returned when the index uses a format that cannot be
-// rewritten safely (split index, sparse index, unknown version or mandatory
-// extension).
+// read or rewritten safely (sparse index, a split index whose shared index
+// is missing, unknown version or mandatory extension).
 type IndexFormatError struct {
 	Path   string // the index file
 	Reason string
@@ -83,7 +83,11 @@ type IndexFormatError struct {
 }
 
 func (e *IndexFormatError) Error() string {
-	return "cannot read the git index " + e.Path + ": " + e.Reason + "; wf reads index versions 2 to 4 without the split and sparse index extensions, in both commit modes"
+	msg := "cannot read the git index " + e.Path + ": " + e.Reason
+	if e.Extension == "sdir" {
+		msg += "; wf does not read a sparse index, in either commit mode"
+	}
+	return msg
 }
 
 // Hint says what the user can do: a command that turns the index into one
@@ -91,7 +95,7 @@ func (e *IndexFormatError) Error() string {
 func (e *IndexFormatError) Hint() string {
 	switch e.Extension {
 	case "link":
-		return "turn it into a single index file, then checkpoint again: git update-index --no-split-index && git config core.splitIndex false"
+		return "git fails on this split index too (git status); git read-tree HEAD rebuilds the index from HEAD (what was staged is unstaged, the work tree is kept), then checkpoint again"
 	case "sdir":
 		return "expand it to a full index (the sparse checkout stays), then checkpoint again: git sparse-checkout init --no-sparse-index"
 	}
