@@ -331,7 +331,7 @@ func revertChanges(entries []index.Entry, changes []Change) []index.Entry {
 // Changes lists the differences between HEAD and the work tree (what a
 // commit with the same paths filter would record). Nothing is written.
 func (r *Repo) Changes(paths []string) ([]Change, error) {
-	idx, err := readIndex(indexPath(r))
+	idx, err := r.readIndexFile(indexPath(r))
 	if err != nil {
 		return nil, err
 	}
@@ -406,7 +406,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 		}
 		defer ilock.Rollback()
 	}
-	idx, err := readIndex(indexPath(r))
+	idx, err := r.readIndexFile(indexPath(r))
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package gitcp
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,9 +147,19 @@ var _ = addRecipes(
 		gittest.Git(t, dir, "add", "a-new.txt")
 		mustRemove(t, dir, "bin/run.sh")
 	}},
-	recipe{name: "sparse index is refused, named", refuse: "sparse index", setup: func(t *testing.T, dir, home string) {
+	recipe{name: "sparse index", setup: func(t *testing.T, dir, home string) {
 		gittest.Git(t, dir, "sparse-checkout", "set", "--cone", "--sparse-index", "src")
 		gittest.Write(t, dir, "src/new.go", "package main\n")
+		gittest.Write(t, dir, "src/util/strings.go", "package util // changed\n")
+	}},
+	recipe{name: "sparse index with nested cones", setup: func(t *testing.T, dir, home string) {
+		gittest.Write(t, dir, "docs/deep/a/x.txt", "x\n")
+		gittest.Write(t, dir, "docs/deep/b/y.txt", "y\n")
+		gittest.Git(t, dir, "add", "-A")
+		gittest.Git(t, dir, "commit", "-q", "-m", "deep")
+		gittest.Git(t, dir, "sparse-checkout", "set", "--cone", "--sparse-index", "docs/deep/a")
+		gittest.Write(t, dir, "docs/deep/a/z.txt", "z\n")
+		mustRemove(t, dir, "docs/deep/a/x.txt")
 	}},
 	recipe{name: "sparse checkout, cone: change inside", setup: func(t *testing.T, dir, home string) {
 		gittest.Git(t, dir, "sparse-checkout", "set", "--cone", "src")
@@ -275,51 +284,6 @@ func TestRefusalsAsGitAddFails(t *testing.T) {
 			}
 			if after := viewOf(t, dir); after != before {
 				t.Errorf("refusal changed the repository")
-			}
-		})
-	}
-}
-
-// TestIndexFormatHintsWork: the sparse index is refused in both modes,
-// and the command the hint gives makes the next commit work.
-func TestIndexFormatHintsWork(t *testing.T) {
-	for _, setup := range [][]string{
-		{"sparse-checkout", "set", "--cone", "--sparse-index", "src"},
-	} {
-		t.Run(setup[0], func(t *testing.T) {
-			dir := newRecipeRepo(t)
-			gittest.Git(t, dir, setup...)
-			gittest.Write(t, dir, "src/new.go", "package main\n")
-			r, err := Discover(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var ie *IndexFormatError
-			for _, mode := range []Mode{ModeBranch, ModeRef} {
-				if _, err := r.Commit(CommitOptions{Message: "x", Mode: mode}); !errors.As(err, &ie) {
-					t.Fatalf("%s: want an IndexFormatError, got %v", mode, err)
-				}
-			}
-			r.Close()
-			hint := ie.Hint()
-			cmd := hint[strings.Index(hint, ": ")+2:]
-			if strings.Contains(cmd, "--on ref") || strings.Contains(cmd, "commit: ref") {
-				t.Fatalf("hint points at ref mode, which fails the same way: %s", hint)
-			}
-			for _, part := range strings.Split(cmd, " && ") {
-				args := strings.Fields(part)[1:]
-				gittest.Git(t, dir, args...)
-			}
-			r, err = Discover(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
-			if _, err := r.Commit(CommitOptions{Message: "x"}); err != nil {
-				t.Fatalf("after %q: %v", cmd, err)
-			}
-			if s := gittest.Git(t, dir, "status", "--porcelain"); s != "" {
-				t.Errorf("status after: %q", s)
 			}
 		})
 	}

@@ -17,7 +17,7 @@
 // targets and good_/bad_ test vectors in testdata:
 //
 //   - internal/index: the index file (versions 2 to 4, cache-tree node,
-//     the split index's link extension)
+//     the split index's link extension, the sparse index's sdir)
 //   - internal/odb: packs and their v1 and v2 indexes, deltas, loose
 //     objects, alternates, object ids
 //   - internal/commitgraph: commit-graph files and split chains

@@ -72,32 +72,26 @@ func (e *RefChangedError) Error() string {
 }
 
 // IndexFormatError is returned when the index uses a format that cannot be
-// read or rewritten safely (sparse index, a split index whose shared index
-// is missing, unknown version or mandatory extension).
+// read or rewritten safely (a split index whose shared index is missing,
+// an unknown version or mandatory extension).
 type IndexFormatError struct {
 	Path   string // the index file
 	Reason string
-	// Extension is "link" for a split index, "sdir" for a sparse index,
+	// Extension is "link" for a split index (its shared index missing),
 	// "" for other faults.
 	Extension string
 }
 
 func (e *IndexFormatError) Error() string {
-	msg := "cannot read the git index " + e.Path + ": " + e.Reason
-	if e.Extension == "sdir" {
-		msg += "; wf does not read a sparse index, in either commit mode"
-	}
-	return msg
+	return "cannot read the git index " + e.Path + ": " + e.Reason
 }
 
-// Hint says what the user can do: a command that turns the index into one
-// wf reads (both keep what is staged and the sparse checkout).
+// Hint says what the user can do: for a split index whose shared index is
+// gone, the git command that rebuilds the index.
 func (e *IndexFormatError) Hint() string {
 	switch e.Extension {
 	case "link":
 		return "git fails on this split index too (git status); git read-tree HEAD rebuilds the index from HEAD (what was staged is unstaged, the work tree is kept), then checkpoint again"
-	case "sdir":
-		return "expand it to a full index (the sparse checkout stays), then checkpoint again: git sparse-checkout init --no-sparse-index"
 	}
 	return "check it with git status; if git reads it, it uses a format wf does not know yet"
 }

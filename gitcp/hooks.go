@@ -273,7 +273,7 @@ func (r *Repo) runPreCommitHooks(h *hookRun, l *refs.Lock, p *plan, parentTree H
 // written, and the files whose content the hook changed go through the
 // secret and size checks.
 func (r *Repo) takeHookIndex(p *plan, file string, parentTree Hash, opts CommitOptions) error {
-	idx, err := readIndex(file)
+	idx, err := r.readIndexFile(file)
 	if err != nil {
 		return fmt.Errorf("reading the index the pre-commit hook left: %w", err)
 	}

@@ -5,8 +5,8 @@ package index
 // this package does not rewrite. Reason says which, in lower case.
 type FormatError struct {
 	Reason string
-	// Extension is the signature of the index extension refused
-	// ("link": split index, "sdir": sparse index), "" for other faults.
+	// Extension is "link" for a fault of the split index's extension, ""
+	// for other faults.
 	Extension string
 }
 
