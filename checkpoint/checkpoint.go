@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -158,6 +159,14 @@ type CheckpointOptions struct {
 	// --continue, and staging it folds wf's change into the commit being
 	// rebased); only the new checkpoint file is written.
 	leaveStateFiles bool
+	// NoVerify skips the pre-commit and commit-msg hooks, as git commit
+	// --no-verify does. Hooks run in branch mode only.
+	NoVerify bool
+	// HookOutput receives what git hooks print; nil discards it.
+	HookOutput io.Writer
+	// Sign overrides commit.gpgSign (--gpg-sign[=KEY], --no-gpg-sign);
+	// nil follows the config.
+	Sign *gitcp.SignOptions
 }
 
 // FileView is one changed file with its line counts.
@@ -393,6 +402,11 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	defer func() { repo.ClaimLock = nil }()
 	var cr *gitcp.CommitResult
 	var commitTime time.Time // the time gitcp writes into the commit
+	// A failed checkpoint (a refusing hook, say) leaves no empty
+	// checkpoints folder that stage created.
+	cpDir := w.Path(workspace.CheckpointsDir)
+	_, statErr := os.Lstat(cpDir)
+	dirWasMissing := errors.Is(statErr, fs.ErrNotExist)
 	for attempt := 0; ; attempt++ {
 		cr, err = repo.Commit(gitcp.CommitOptions{
 			Mode: mode, Message: msg, AllowSecret: allowSecret, AllowLarge: allowLarge,
@@ -409,6 +423,7 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 				return nil
 			},
 			AfterRefUpdate: func() { step("after-ref") },
+			NoVerify:       o.NoVerify, HookOutput: o.HookOutput, Sign: o.Sign,
 		})
 		if err == nil {
 			break
@@ -417,6 +432,9 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 		out, rerr := journal.Recover(w)
 		if rerr != nil {
 			return nil, fmt.Errorf("%w; recovering from it failed too: %v", err, rerr)
+		}
+		if dirWasMissing && out.Kind != journal.Completed {
+			os.Remove(cpDir) // only when empty
 		}
 		if errors.Is(err, mdstate.ErrChanged) && attempt < 2 && out.Kind != journal.Completed {
 			// A hand edit landed meanwhile: redo on the new content.
@@ -454,6 +472,11 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	}
 	res.Notes = append(res.Notes, orphanNotes...)
 	res.Commit, res.Ref, res.Warning, res.Committed = cr.Hash.String(), cr.Ref, cr.Warning, len(cr.Changes)
+	res.Notes = append(res.Notes, cr.Notes...)
+	if ew := gitcp.EmbeddedWarning(cr.Embedded); ew != "" {
+		// git add -A's warning, word for word.
+		res.Warning = strings.TrimPrefix(res.Warning+"\n"+ew, "\n")
+	}
 	res.Time = commitTime.Truncate(time.Second) // git keeps whole seconds
 	return res, nil
 }

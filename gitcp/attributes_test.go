@@ -44,7 +44,7 @@ func TestConversionOnlyWhenNeeded(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer r.Close()
-			idx, err := readIndex(indexPath(r))
+			idx, err := r.readIndexFile(indexPath(r))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,6 +3,7 @@ package gitcp
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path/filepath"
 	"slices"
@@ -64,6 +65,16 @@ type CommitOptions struct {
 	// one window where a crash leaves the index behind the branch. Tests
 	// inject crashes here.
 	AfterRefUpdate func()
+	// NoVerify skips the pre-commit and commit-msg hooks, as
+	// "git commit --no-verify" does. Hooks run in ModeBranch only.
+	NoVerify bool
+	// HookOutput receives what the hooks print (stdout and stderr, as git
+	// sends both to its stderr); nil discards it ([HookError] keeps the end
+	// of a failing hook's output).
+	HookOutput io.Writer
+	// Sign overrides commit.gpgSign: nil follows the config, else
+	// [SignOptions] says whether and with which key to sign.
+	Sign *SignOptions
 }
 
 // CommitResult describes a written commit.
@@ -74,6 +85,13 @@ type CommitResult struct {
 	Ref     string   // ref that moved: "refs/heads/x", "HEAD" (detached) or the checkpoint ref
 	Changes []Change // compared with Parent
 	Warning string   // e.g. detached HEAD
+	// Embedded are the embedded repositories (not submodules) the commit
+	// added as gitlinks, as git add -A does; [EmbeddedWarning] is git's
+	// warning about them.
+	Embedded []string
+	// Notes are what the commit did that the user should hear of, e.g. a
+	// hook that was not run because it is not executable.
+	Notes []string
 }
 
 // snapshot is the work tree turned into index entries.
@@ -83,7 +101,13 @@ type snapshot struct {
 	contents map[string][]byte // blob content of hashed files that differ from the index
 	// conv converts work-tree content as git add does (attributes,
 	// core.autocrlf); nil when nothing can convert.
-	conv *conversion
+	conv     *conversion
+	embedded []string // embedded repositories added as gitlinks
+	// unborn (embedded repositories without a commit) and outside
+	// (untracked paths outside the sparse checkout) are what git add -A
+	// fails on: a commit refuses them ([snapshot.refusal]); listing
+	// changes leaves them out.
+	unborn, outside []string
 }
 
 // warnings are what git add would have printed while the snapshot was
@@ -96,6 +120,17 @@ func (s *snapshot) warnings() []string {
 	return s.conv.Warnings
 }
 
+// refusal is the error git add -A would fail with on s, nil when none.
+func (s *snapshot) refusal() error {
+	if len(s.unborn) > 0 {
+		return &EmbeddedRepoError{Paths: s.unborn}
+	}
+	if len(s.outside) > 0 {
+		return &SparseOutsideError{Paths: s.outside}
+	}
+	return nil
+}
+
 // scan compares the work tree with the index and hashes what changed. It
 // consumes idx.entries (the snapshot's entries reuse their storage; nil
 // afterwards).
@@ -104,7 +139,7 @@ func (r *Repo) scan(idx *index.File) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &snapshot{idx: idx, contents: map[string][]byte{}}
+	s := &snapshot{idx: idx, contents: map[string][]byte{}, embedded: res.embedded(), unborn: res.unborn, outside: res.outside}
 	s.conv = r.newConversion(idx.Entries, res.sawAttrFile)
 	err = r.hashDirty(s, idx, res)
 	s.conv.done()
@@ -132,6 +167,17 @@ func (r *Repo) hashDirty(s *snapshot, idx *index.File, res *walkResult) error {
 		if f.idx >= 0 {
 			prev = &idx.Entries[f.idx]
 			prevMode = prev.Mode
+		}
+		if !f.gitlink.IsZero() {
+			// A submodule's or embedded repository's HEAD: no content.
+			ne := entryFromStat(f.path, &f.st, modeGitlink, f.gitlink)
+			if prev != nil {
+				ne.Name = prev.Name
+				repl[f.idx] = &ne
+			} else {
+				added = append(added, ne)
+			}
+			continue
 		}
 		mode := modeFromStat(&f.st, prevMode, core)
 		if mode == 0 || mode == modeGitlink {
@@ -322,7 +368,7 @@ func revertChanges(entries []index.Entry, changes []Change) []index.Entry {
 // Changes lists the differences between HEAD and the work tree (what a
 // commit with the same paths filter would record). Nothing is written.
 func (r *Repo) Changes(paths []string) ([]Change, error) {
-	idx, err := readIndex(indexPath(r))
+	idx, err := r.readIndexFile(indexPath(r))
 	if err != nil {
 		return nil, err
 	}
@@ -397,7 +443,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 		}
 		defer ilock.Rollback()
 	}
-	idx, err := readIndex(indexPath(r))
+	idx, err := r.readIndexFile(indexPath(r))
 	if err != nil {
 		return nil, err
 	}
@@ -438,6 +484,9 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := snap.refusal(); err != nil {
+		return nil, err
+	}
 	p, err := r.planTree(snap, parentTree, opts.Paths)
 	if err != nil {
 		return nil, err
@@ -475,6 +524,11 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 		res.Warning = strings.Join(w, "\n")
 	}
 	res.Changes, res.Tree = p.changes, p.root.hash
+	for _, e := range snap.embedded {
+		if inPaths(e, opts.Paths) {
+			res.Embedded = append(res.Embedded, e)
+		}
+	}
 	if len(p.changes) == 0 && !opts.AllowEmpty {
 		return nil, ErrNothingToCommit
 	}
@@ -498,20 +552,11 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 		}
 	}
 	msg := cleanMessage(opts.Message)
-	var cb strings.Builder
-	fmt.Fprintf(&cb, "tree %s\n", res.Tree)
-	if !res.Parent.IsZero() {
-		fmt.Fprintf(&cb, "parent %s\n", res.Parent)
-	}
-	fmt.Fprintf(&cb, "author %s\ncommitter %s\n\n%s", author, committer, msg)
-	if res.Hash, err = r.writeObject(plumbing.CommitObject, []byte(cb.String()), Hash{}); err != nil {
-		return nil, err
-	}
-	if head.Detached && mode == ModeBranch {
-		res.Warning = joinWarning(res.Warning, fmt.Sprintf("HEAD is detached: commit %s is on no branch; it stays reachable through the reflog (git reflog) until you create a branch for it (git branch NAME %s)", res.Hash.String()[:12], res.Hash.String()[:12]))
-	}
-	// 2. The new index goes into index.lock before the ref moves, so the
-	// window between the ref update and the index rename is one rename.
+	// 2. The new index goes into index.lock before the hooks run (they see
+	// the index being committed, as with "git commit -a") and before the
+	// ref moves, so the window between the ref update and the index rename
+	// is one rename.
+	hooks := &hookRun{r: r, out: opts.HookOutput, author: author}
 	if mode == ModeBranch {
 		var newEntries []index.Entry
 		var tree []byte
@@ -525,6 +570,28 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 		if err := writeIndex(ilock, idx.Version, newEntries, tree); err != nil {
 			return nil, err
 		}
+		if msg, err = r.runPreCommitHooks(hooks, ilock, p, parentTree, opts, msg); err != nil {
+			return nil, err
+		}
+		res.Changes, res.Tree = p.changes, p.root.hash
+	}
+	var cb strings.Builder
+	fmt.Fprintf(&cb, "tree %s\n", res.Tree)
+	if !res.Parent.IsZero() {
+		fmt.Fprintf(&cb, "parent %s\n", res.Parent)
+	}
+	fmt.Fprintf(&cb, "author %s\ncommitter %s\n\n%s", author, committer, msg)
+	payload := cb.String()
+	if sign, key := r.signSettings(opts.Sign); sign {
+		if payload, err = r.signCommit(payload, key, committer); err != nil {
+			return nil, err
+		}
+	}
+	if res.Hash, err = r.writeObject(plumbing.CommitObject, []byte(payload), Hash{}); err != nil {
+		return nil, err
+	}
+	if head.Detached && mode == ModeBranch {
+		res.Warning = joinWarning(res.Warning, fmt.Sprintf("HEAD is detached: commit %s is on no branch; it stays reachable through the reflog (git reflog) until you create a branch for it (git branch NAME %s)", res.Hash.String()[:12], res.Hash.String()[:12]))
 	}
 	if opts.BeforeRefUpdate != nil {
 		if err := opts.BeforeRefUpdate(res.Hash); err != nil {
@@ -540,7 +607,11 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 		reflog = "commit (initial): " + oneLine(msg)
 	}
 	headToo := mode == ModeBranch && !head.Detached
-	if err := r.updateRef(res.Ref, old, res.Hash, committer, reflog, headToo); err != nil {
+	var via []string
+	if headToo {
+		via = head.Via
+	}
+	if err := r.updateRef(res.Ref, old, res.Hash, committer, reflog, headToo, via...); err != nil {
 		return nil, err
 	}
 	if opts.AfterRefUpdate != nil {
@@ -551,7 +622,11 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 		if err := ilock.Commit(); err != nil {
 			return res, fmt.Errorf("commit %s written and %s updated, but the index was not: %w (RepairIndex fixes it)", res.Hash, res.Ref, err)
 		}
+		// post-commit cannot change the outcome; git ignores its status
+		// too (its output was shown).
+		_, _ = hooks.run(HookPostCommit, hooks.gitDirArg("index"))
 	}
+	res.Notes = hooks.notes
 	return res, nil
 }
 

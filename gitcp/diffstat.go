@@ -28,7 +28,7 @@ func (r *Repo) DiffStat(from, to Hash) ([]FileStat, error) {
 	var changes []Change
 	var contents map[string][]byte
 	if to.IsZero() {
-		idx, err := readIndex(indexPath(r))
+		idx, err := r.readIndexFile(indexPath(r))
 		if err != nil {
 			return nil, err
 		}

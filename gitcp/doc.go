@@ -4,7 +4,9 @@
 // not cover, writing loose objects through the storer); refs, reflogs, the
 // index, ignore rules and config are handled here, following git's on-disk
 // formats and lock protocol. It never calls go-git's worktree porcelain and
-// never runs the git CLI.
+// never runs the git CLI. The only programs it runs are the ones git commit
+// itself would run: the repository's commit hooks (hooks.go) and the
+// signing program of gpg.format (sign.go).
 //
 // # Layout
 //
@@ -14,14 +16,16 @@
 // the format's rules, with its git documentation in its doc.go, fuzz
 // targets and good_/bad_ test vectors in testdata:
 //
-//   - internal/index: the index file (versions 2 to 4, cache-tree node)
-//   - internal/odb: packs and their v2 indexes, deltas, loose objects,
-//     object ids
+//   - internal/index: the index file (versions 2 to 4, cache-tree node,
+//     the split index's link extension, the sparse index's sdir)
+//   - internal/odb: packs and their v1 and v2 indexes, deltas, loose
+//     objects, alternates, object ids
 //   - internal/commitgraph: commit-graph files and split chains
 //   - internal/refs: loose refs and symbolic refs, packed-refs, reflog
 //     lines, and git's lock-file protocol (also used for the index)
 //   - internal/tree: tree object entries and git's tree order
-//   - internal/config: git-config syntax and include.path
+//   - internal/config: git-config syntax, include.path and includeIf
+//     (the conditions are decided here, in includeif.go)
 //   - internal/ignore: gitignore syntax
 //   - internal/attr: gitattributes syntax, macros and lookup
 //   - internal/wildmatch: git's path patterns, shared by ignore and attr
@@ -84,14 +88,26 @@
 // checkpoint and the state files there); only the folders holding the
 // paths it returns are planned again, every other subtree is reused.
 //
+// In branch mode the commit hooks run as git commit runs them
+// (pre-commit once the new index is in index.lock, which is what
+// GIT_INDEX_FILE names, then prepare-commit-msg and commit-msg on
+// COMMIT_EDITMSG, and post-commit once the index is in place;
+// [CommitOptions].NoVerify skips pre-commit and commit-msg), and the
+// commit is signed when commit.gpgSign or [CommitOptions].Sign asks. A
+// hook or signature that fails aborts before any ref moves. Submodule
+// gitlinks follow the submodule's HEAD and embedded repositories are added
+// as gitlinks ([CommitResult].Embedded, [EmbeddedWarning]), as git add -A
+// does. docs/git.md lists each behaviour and its test.
+//
 // # History
 //
 // [Repo.Log] walks commits newest first as git log does, taking parents
 // and dates from the commit-graph when there is one, and inflates commit
 // objects itself from mmapped packs (own .idx lookup, deltas resolved) or
-// loose files (internal/odb), in parallel batches; only commits whose
-// message holds the wanted trailer key are parsed. Objects it cannot find
-// that way (alternates, v1 pack indexes) are read through go-git.
+// loose files (internal/odb, alternates included), in parallel batches;
+// only commits whose message holds the wanted trailer key are parsed.
+// Objects it cannot find that way (packs it could not map) are read
+// through go-git.
 //
 // # Crash safety
 //
@@ -101,11 +117,14 @@
 //  1. index.lock is taken (branch mode). Killed here: a stale index.lock
 //     stays, and git refuses to touch the index until it is removed, exactly
 //     as after a killed git command. Nothing else changed.
-//  2. Blobs, trees and the commit are written as loose objects (temporary
+//  2. Blobs and trees are written as loose objects (temporary
 //     file, then rename). Killed here: unreferenced objects, which git gc
 //     prunes; the stale index.lock as above.
-//  3. The new index is written into index.lock (not yet visible), then
-//     CommitOptions.BeforeRefUpdate runs (the caller journals the commit id).
+//  3. The new index is written into index.lock (not yet visible), the
+//     pre-commit and message hooks run (a failing one aborts here: the
+//     lock is removed, nothing else changed), the commit object is written
+//     (signed when asked), then CommitOptions.BeforeRefUpdate runs (the
+//     caller journals the commit id).
 //  4. The ref moves: HEAD.lock when HEAD points to the branch (as git
 //     commit holds it), then <ref>.lock once no packed-refs.lock is held,
 //     compare-and-swap against the value

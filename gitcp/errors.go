@@ -73,19 +73,28 @@ func (e *RefChangedError) Error() string {
 }
 
 // IndexFormatError is returned when the index uses a format that cannot be
-// rewritten safely (split index, sparse index, unknown version or mandatory
-// extension).
+// read or rewritten safely (a split index whose shared index is missing,
+// an unknown version or mandatory extension).
 type IndexFormatError struct {
+	Path   string // the index file
 	Reason string
+	// Extension is "link" for a split index (its shared index missing),
+	// "" for other faults.
+	Extension string
 }
 
 func (e *IndexFormatError) Error() string {
-	return "cannot rewrite the git index: " + e.Reason
+	return "cannot read the git index " + e.Path + ": " + e.Reason
 }
 
-// Hint says what the user can do.
+// Hint says what the user can do: for a split index whose shared index is
+// gone, the git command that rebuilds the index.
 func (e *IndexFormatError) Hint() string {
-	return "use the ref commit mode (Settings: commit: ref), which leaves the index untouched"
+	switch e.Extension {
+	case "link":
+		return "git fails on this split index too (git status); git read-tree HEAD rebuilds the index from HEAD (what was staged is unstaged, the work tree is kept), then checkpoint again"
+	}
+	return "check it with git status; if git reads it, it uses a format wf does not know yet"
 }
 
 // IdentityError is returned when no author or committer identity is
@@ -155,4 +164,80 @@ func short(h string) string {
 		return "(none)"
 	}
 	return h
+}
+
+// EmbeddedRepoError is an embedded repository (a folder with its own .git,
+// not a submodule) whose HEAD has no commit: git add -A fails on it too
+// ("does not have a commit checked out"). Nothing was written.
+type EmbeddedRepoError struct {
+	Paths []string // from the top level
+}
+
+func (e *EmbeddedRepoError) Error() string {
+	return fmt.Sprintf("'%s/' does not have a commit checked out: it is a git repository inside this one, which git add -A would add as a gitlink, and git add -A fails on it too", strings.Join(e.Paths, "/', '"))
+}
+
+// Hint says what the user can do.
+func (e *EmbeddedRepoError) Hint() string {
+	return fmt.Sprintf("commit in it (git -C %s commit), ignore it (add /%s/ to .gitignore), or move it out of the work tree", e.Paths[0], e.Paths[0])
+}
+
+// EmbeddedWarning is git's warning for embedded repositories that
+// git add -A adds as gitlinks (advice.addEmbeddedRepo), "" for none:
+// "adding embedded git repository: PATH" for each, then git's hint once.
+func EmbeddedWarning(paths []string) string {
+	if len(paths) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for i, p := range paths {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString("adding embedded git repository: " + p)
+	}
+	p := paths[0]
+	for _, l := range []string{
+		"You've added another git repository inside your current repository.",
+		"Clones of the outer repository will not contain the contents of",
+		"the embedded repository and will not know how to obtain it.",
+		"If you meant to add a submodule, use:",
+		"",
+		"\tgit submodule add <url> " + p,
+		"",
+		"If you added this path by mistake, you can remove it from the",
+		"index with:",
+		"",
+		"\tgit rm --cached " + p,
+		"",
+		`See "git help submodule" for more information.`,
+	} {
+		b.WriteString("\nhint: " + l)
+	}
+	return b.String()
+}
+
+// SparseOutsideError lists untracked paths outside the sparse checkout:
+// git add -A leaves them out of the index and fails ("will not be updated
+// in the index"), so git add -A && git commit commits nothing; wf refuses
+// too. Nothing was written.
+type SparseOutsideError struct {
+	Paths []string // from the top level
+}
+
+func (e *SparseOutsideError) Error() string {
+	const max = 10
+	ps := e.Paths
+	more := ""
+	if len(ps) > max {
+		more = fmt.Sprintf(" and %d more", len(ps)-max)
+		ps = ps[:max]
+	}
+	return fmt.Sprintf("%d untracked %s outside the sparse-checkout definition, which git add -A does not add and fails on: %s%s",
+		len(e.Paths), map[bool]string{true: "path", false: "paths"}[len(e.Paths) == 1], strings.Join(ps, ", "), more)
+}
+
+// Hint says what the user can do.
+func (e *SparseOutsideError) Hint() string {
+	return fmt.Sprintf("stage them with git add --sparse %s (then checkpoint again), widen the sparse checkout (git sparse-checkout add DIR), or remove them", e.Paths[0])
 }

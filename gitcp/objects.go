@@ -26,9 +26,10 @@ func readWorktreeFile(abs string, mode uint32) ([]byte, error) {
 	return os.ReadFile(abs)
 }
 
-// hasObject reports whether the object database holds h: the own mapped
-// indexes and loose objects first, go-git's storage only when they cannot
-// be sure (alternates, packs the own reader does not map).
+// hasObject reports whether the object database (alternates included)
+// holds h: the own mapped indexes and loose objects first, go-git's
+// storage only when they cannot be sure (packs the own reader does not
+// map, alternates nested too deep).
 func (r *Repo) hasObject(h Hash) bool {
 	if db := r.objectDB(); db != nil { // nil after Close
 		if found, sure := db.Has(h); found || sure {

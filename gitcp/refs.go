@@ -113,13 +113,18 @@ type Signature struct {
 }
 
 func (s Signature) String() string {
+	return fmt.Sprintf("%s <%s> %s", s.Name, s.Email, s.date())
+}
+
+// date is the time as git writes it in objects: "<unix seconds> +hhmm".
+func (s Signature) date() string {
 	_, off := s.When.Zone()
 	sign := '+'
 	if off < 0 {
 		sign = '-'
 		off = -off
 	}
-	return fmt.Sprintf("%s <%s> %d %c%02d%02d", s.Name, s.Email, s.When.Unix(), sign, off/3600, (off%3600)/60)
+	return fmt.Sprintf("%d %c%02d%02d", s.When.Unix(), sign, off/3600, (off%3600)/60)
 }
 
 // identity returns the author or committer ("author"/"committer") from
@@ -222,8 +227,9 @@ func hexOrEmpty(h Hash) string {
 }
 
 // updateRef moves a ref from old to new under its lock (compare-and-swap)
-// and appends reflog lines to logs/<ref> and, when headToo, logs/HEAD.
-func (r *Repo) updateRef(name string, old, new Hash, who Signature, msg string, headToo bool) error {
+// and appends reflog lines to logs/<ref>, to the logs of the symbolic
+// refs in via, and, when headToo, to logs/HEAD.
+func (r *Repo) updateRef(name string, old, new Hash, who Signature, msg string, headToo bool, via ...string) error {
 	if headToo && name != "HEAD" {
 		// git commit moves the branch through HEAD and holds HEAD.lock
 		// meanwhile (its reflog is written under it); another process
@@ -248,6 +254,11 @@ func (r *Repo) updateRef(name string, old, new Hash, who Signature, msg string, 
 	line := refs.LogLine(old, new, who.String(), oneLine(msg))
 	if err := refs.AppendLog(r.refStore().LogFile(name), line); err != nil {
 		return fmt.Errorf("ref %s updated but reflog not written: %w", name, err)
+	}
+	for _, v := range via {
+		if err := refs.AppendLog(r.refStore().LogFile(v), line); err != nil {
+			return fmt.Errorf("ref %s updated but the reflog of %s not written: %w", name, v, err)
+		}
 	}
 	if headToo && name != "HEAD" {
 		if err := refs.AppendLog(r.refStore().LogFile("HEAD"), line); err != nil {

@@ -18,7 +18,7 @@ func (r *Repo) RepairIndex() error {
 		return err
 	}
 	defer l.Rollback()
-	idx, err := readIndex(indexPath(r))
+	idx, err := r.readIndexFile(indexPath(r))
 	if err != nil {
 		// An unreadable index is what we replace; start from nothing.
 		idx = &index.File{Version: 2}

@@ -32,6 +32,10 @@ type Repo struct {
 	GitDir       string // per-worktree git dir (wf keeps runtime data in GitDir/wf)
 	CommonDir    string // git dir shared by all worktrees (objects, refs, config)
 	WorktreeName string // MainWorktreeName for the main worktree, else the linked worktree's name
+	// Prefix is the folder Discover started in, relative to TopLevel,
+	// slash-separated and ending in "/" ("" at the top level): git's
+	// GIT_PREFIX, which hooks see.
+	Prefix string
 
 	// LockWait is how long a commit, a switch or an index repair waits for
 	// an existing git lock file (index.lock, HEAD.lock, <ref>.lock) to go
@@ -94,6 +98,11 @@ func Discover(dir string) (*Repo, error) {
 	for d := abs; ; {
 		r, err := openAt(d)
 		if err != nil || r != nil {
+			if r != nil && abs != d {
+				if rel, err := filepath.Rel(d, abs); err == nil {
+					r.Prefix = filepath.ToSlash(rel) + "/"
+				}
+			}
 			return r, err
 		}
 		parent := filepath.Dir(d)
@@ -172,21 +181,39 @@ func isBareGitDir(d string) bool {
 }
 
 // loadConfig reads system, global, repository and (with
-// extensions.worktreeConfig) per-worktree configuration, then checks the
-// repository format.
+// extensions.worktreeConfig) per-worktree configuration, following
+// include.path and includeIf ([includeConds]), then checks the repository
+// format. When a hasconfig:remote.*.url: condition is met, the files are
+// read twice, as git does: once to collect the remote URLs (hasconfig
+// conditions false), then with them.
 func (r *Repo) loadConfig() error {
 	repoCfg := config.New()
 	repoCfg.ReadFile(filepath.Join(r.CommonDir, "config"), 0)
 	if err := checkFormat(repoCfg); err != nil {
 		return err
 	}
-	c := config.New()
-	for _, p := range config.GlobalPaths() {
-		c.ReadFile(p, 0)
+	conds := &includeConds{gitDir: r.GitDir, branch: headBranch(r.GitDir, r.CommonDir)}
+	read := func() *config.Config {
+		c := config.New()
+		c.Cond = conds.match
+		for _, p := range config.GlobalPaths() {
+			c.ReadFile(p, 0)
+		}
+		c.ReadFile(filepath.Join(r.CommonDir, "config"), 0)
+		if repoCfg.Bool("extensions.worktreeconfig", false) {
+			c.ReadFile(filepath.Join(r.GitDir, "config.worktree"), 0)
+		}
+		return c
 	}
-	c.ReadFile(filepath.Join(r.CommonDir, "config"), 0)
-	if repoCfg.Bool("extensions.worktreeconfig", false) {
-		c.ReadFile(filepath.Join(r.GitDir, "config.worktree"), 0)
+	c := read()
+	if conds.sawHasconfig {
+		conds.remoteURLs = []string{}
+		for _, k := range c.Keys() {
+			if strings.HasPrefix(k, "remote.") && strings.HasSuffix(k, ".url") {
+				conds.remoteURLs = append(conds.remoteURLs, c.GetAll(k)...)
+			}
+		}
+		c = read()
 	}
 	r.cfg = c
 	return nil
@@ -242,7 +269,9 @@ func (r *Repo) storage() *filesystem.Storage {
 	r.storeOnce.Do(func() {
 		r.store = filesystem.NewStorageWithOptions(osfs.New(r.CommonDir),
 			cache.NewObjectLRU(256*cache.KiByte),
-			filesystem.Options{KeepDescriptors: true})
+			// Absolute alternates for the fallback reads; the own
+			// reader (internal/odb) follows relative ones too.
+			filesystem.Options{KeepDescriptors: true, AlternatesFS: osfs.New("/")})
 	})
 	return r.store
 }
@@ -290,10 +319,17 @@ func unsafeState(op string) *UnsafeStateError {
 
 // HeadInfo describes HEAD of a worktree.
 type HeadInfo struct {
-	Branch   string // full ref name HEAD points to ("refs/heads/main"); "" when detached
-	Detached bool   // HEAD holds a commit hash directly
-	Unborn   bool   // the branch has no commit yet
-	Hash     Hash   // the commit HEAD resolves to; zero when unborn
+	// Branch is the full name of the ref HEAD points to at the end of its
+	// chain of symbolic refs ("refs/heads/main"), the one a commit moves,
+	// as git resolves it; "" when detached.
+	Branch string
+	// Via are the symbolic refs between HEAD and Branch (HEAD ->
+	// refs/heads/alias -> refs/heads/main: ["refs/heads/alias"]); a
+	// commit writes a reflog line for each, as git does.
+	Via      []string
+	Detached bool // HEAD holds a commit hash directly
+	Unborn   bool // the branch has no commit yet
+	Hash     Hash // the commit HEAD resolves to; zero when unborn
 }
 
 // ShortBranch is Branch without "refs/heads/".
@@ -310,11 +346,15 @@ func (r *Repo) Head() (HeadInfo, error) {
 		return HeadInfo{}, fmt.Errorf("malformed HEAD in %s: %q", r.GitDir, strings.TrimSpace(string(data)))
 	}
 	if l.Target != "" {
-		h, found, err := r.resolveRef(l.Target)
+		final, via, err := r.refStore().Chain(l.Target)
 		if err != nil {
 			return HeadInfo{}, err
 		}
-		return HeadInfo{Branch: l.Target, Unborn: !found, Hash: h}, nil
+		h, found, err := r.resolveRef(final)
+		if err != nil {
+			return HeadInfo{}, err
+		}
+		return HeadInfo{Branch: final, Via: via, Unborn: !found, Hash: h}, nil
 	}
 	return HeadInfo{Detached: true, Hash: l.ID}, nil
 }

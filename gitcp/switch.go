@@ -161,7 +161,7 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 		return err
 	}
 	defer ilock.Rollback()
-	idx, err := readIndex(indexPath(r))
+	idx, err := r.readIndexFile(indexPath(r))
 	if err != nil {
 		return err
 	}

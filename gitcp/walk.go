@@ -13,8 +13,10 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"github.com/wf-tool/wf/gitcp/internal/config"
 	"github.com/wf-tool/wf/gitcp/internal/ignore"
 	"github.com/wf-tool/wf/gitcp/internal/index"
+	"github.com/wf-tool/wf/gitcp/internal/refs"
 )
 
 // wtFile is a work-tree file found by the walk that may differ from the
@@ -25,6 +27,12 @@ type wtFile struct {
 	idx     int // index entry position, -1 if untracked
 	deleted bool
 	st      fileStat
+	// gitlink is the HEAD commit of a submodule or embedded repository
+	// at path whose gitlink must be recorded (zero for files).
+	gitlink Hash
+	// embedded marks a repository not in the index (git add -A adds it
+	// as a gitlink, with a warning).
+	embedded bool
 }
 
 // walkResult is the outcome of comparing the work tree with the index.
@@ -33,6 +41,12 @@ type walkResult struct {
 	// sawAttrFile: a .gitattributes was met in the work tree or the
 	// index, so attributes must be looked up.
 	sawAttrFile bool
+	// unborn are embedded repositories without a commit: git add -A
+	// fails on them.
+	unborn []string
+	// outside are untracked paths outside the sparse checkout: git add -A
+	// leaves them out and fails.
+	outside []string
 }
 
 type walker struct {
@@ -60,7 +74,12 @@ type walker struct {
 	// core.ignorecase: an untracked file whose name differs from an
 	// index entry only in case is that entry, as git's dir_add_name
 	// has it, and is not added.
-	folded map[string]bool
+	folded  map[string]bool
+	unborn  []string
+	outside []string
+	// sparse are the sparse-checkout patterns when core.sparseCheckout
+	// is on, nil otherwise.
+	sparse []ignore.Rule
 }
 
 type dirJob struct {
@@ -84,6 +103,7 @@ func (r *Repo) walkWorktree(idx *index.File) (*walkResult, error) {
 	if idx.Exists {
 		w.racyS, w.racyN = idx.ModTime.Unix(), int64(idx.ModTime.Nanosecond())
 	}
+	w.sparse = r.sparsePatterns()
 	lastDir := ""
 	for i := range idx.Entries {
 		if isAttrFile(idx.Entries[i].Name) {
@@ -125,7 +145,9 @@ func (r *Repo) walkWorktree(idx *index.File) (*walkResult, error) {
 	if w.err != nil {
 		return nil, w.err
 	}
-	res := &walkResult{sawAttrFile: w.sawAttr.Load()}
+	res := &walkResult{sawAttrFile: w.sawAttr.Load(), unborn: w.unborn, outside: w.outside}
+	sort.Strings(res.unborn)
+	sort.Strings(res.outside)
 	for _, o := range w.out {
 		res.dirty = append(res.dirty, o...)
 	}
@@ -282,8 +304,13 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 			if tracked {
 				e := &w.idx.Entries[i]
 				if e.Mode == modeGitlink {
+					// A submodule: its gitlink follows its HEAD, as in
+					// git add -A; one not checked out is left as is.
 					w.markSeen(i)
-					continue // submodule: its pointer is left as is
+					if h, ok := gitlinkHead(filepath.Join(abs, name)); ok && (h != e.Hash || e.Stage() != 0) {
+						w.out[k] = append(w.out[k], wtFile{path: rel, idx: i, st: st, gitlink: h})
+					}
+					continue
 				}
 				// A tracked file became a folder: the fallback reports the
 				// file deleted; walk the folder for untracked content.
@@ -296,7 +323,22 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 				continue
 			}
 			if _, err := os.Lstat(filepath.Join(abs, name, ".git")); err == nil {
-				continue // nested repository: not recursed (git would add a gitlink)
+				// An embedded repository: git add -A adds its HEAD as
+				// a gitlink (and fails when it has no commit).
+				if w.outsideSparse(rel) {
+					continue
+				}
+				h, ok := gitlinkHead(filepath.Join(abs, name))
+				if !ok {
+					w.mu.Lock()
+					w.unborn = append(w.unborn, rel)
+					w.mu.Unlock()
+					continue
+				}
+				if st, err = sd.lstat(name); err == nil {
+					w.out[k] = append(w.out[k], wtFile{path: rel, idx: -1, st: st, gitlink: h, embedded: true})
+				}
+				continue
 			}
 			jobs = append(jobs, dirJob{rel: rel, ign: ign})
 			continue
@@ -315,7 +357,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 			}
 			continue
 		}
-		if j.ignored || ign.Ignored(string(buf), false) || IsWfTemp(name) {
+		if j.ignored || ign.Ignored(string(buf), false) || IsWfTemp(name) || w.outsideSparse(string(buf)) {
 			continue
 		}
 		if w.folded != nil && w.folded[asciiLower(string(buf))] {
@@ -392,4 +434,127 @@ func modeFromStat(st *fileStat, prev uint32, core coreModes) uint32 {
 		return modeRegular
 	}
 	return 0
+}
+
+// gitlinkHead returns the commit HEAD of the repository whose work tree
+// is dir resolves to (its ".git" a folder or a "gitdir:" file, as git's
+// resolve_gitlink_ref reads it); false when dir holds no repository or
+// its HEAD has no commit.
+func gitlinkHead(dir string) (Hash, bool) {
+	dotgit := filepath.Join(dir, ".git")
+	fi, err := os.Lstat(dotgit)
+	if err != nil {
+		return Hash{}, false
+	}
+	gitDir := dotgit
+	switch {
+	case fi.IsDir():
+	case fi.Mode().IsRegular():
+		data, err := os.ReadFile(dotgit)
+		if err != nil {
+			return Hash{}, false
+		}
+		line, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "gitdir:")
+		if !ok {
+			return Hash{}, false
+		}
+		gitDir = strings.TrimSpace(line)
+		if !filepath.IsAbs(gitDir) {
+			gitDir = filepath.Join(dir, gitDir)
+		}
+	default:
+		return Hash{}, false
+	}
+	common := gitDir
+	if data, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+		c := strings.TrimSpace(string(data))
+		if !filepath.IsAbs(c) {
+			c = filepath.Join(gitDir, c)
+		}
+		common = c
+	}
+	id, ok, err := refs.Store{GitDir: gitDir, CommonDir: common}.Resolve("HEAD")
+	if err != nil || !ok {
+		return Hash{}, false
+	}
+	return Hash(id), true
+}
+
+// embedded lists the embedded repositories the walk found, sorted.
+func (res *walkResult) embedded() []string {
+	var out []string
+	for _, f := range res.dirty {
+		if f.embedded {
+			out = append(out, f.path)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// EmbeddedGitlinks lists the gitlinks of the index (paths from the top
+// level, sorted as the index is) that .gitmodules at the top level does not
+// register as a submodule's path: embedded repositories committed as
+// gitlinks, whose files clones of this repository will not have.
+func (r *Repo) EmbeddedGitlinks() ([]string, error) {
+	idx, err := r.readIndexFile(indexPath(r))
+	if err != nil {
+		return nil, err
+	}
+	var links []string
+	for _, e := range idx.Entries {
+		if e.Mode == modeGitlink && e.Stage() == 0 {
+			links = append(links, e.Name)
+		}
+	}
+	if len(links) == 0 {
+		return nil, nil
+	}
+	registered := map[string]bool{}
+	if data, err := os.ReadFile(filepath.Join(r.TopLevel, ".gitmodules")); err == nil {
+		c := config.New()
+		c.Parse(data, nil)
+		for _, k := range c.Keys() {
+			if strings.HasPrefix(k, "submodule.") && strings.HasSuffix(k, ".path") {
+				for _, p := range c.GetAll(k) {
+					registered[strings.Trim(filepath.ToSlash(filepath.Clean(p)), "/")] = true
+				}
+			}
+		}
+	}
+	var out []string
+	for _, l := range links {
+		if !registered[l] {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// outsideSparse reports (and records) an untracked path outside the sparse
+// checkout.
+func (w *walker) outsideSparse(rel string) bool {
+	if w.sparse == nil || ignore.InSparse(w.sparse, rel) {
+		return false
+	}
+	w.mu.Lock()
+	w.outside = append(w.outside, rel)
+	w.mu.Unlock()
+	return true
+}
+
+// sparsePatterns reads $GIT_DIR/info/sparse-checkout when
+// core.sparseCheckout is on (cone or not: cone mode writes its folders as
+// patterns of the same syntax); nil when off. A missing file is an empty
+// pattern list, as in git: nothing untracked is inside.
+func (r *Repo) sparsePatterns() []ignore.Rule {
+	if !r.cfg.Bool("core.sparsecheckout", false) {
+		return nil
+	}
+	data, _ := os.ReadFile(filepath.Join(r.GitDir, "info", "sparse-checkout"))
+	rules := ignore.Parse(data, "")
+	if rules == nil {
+		rules = []ignore.Rule{}
+	}
+	return rules
 }

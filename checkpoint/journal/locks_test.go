@@ -3,6 +3,7 @@
 package journal
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"testing"
@@ -76,11 +77,25 @@ func TestRecoverRemovesOnlyProvenLocks(t *testing.T) {
 			c := claimOf(t, ws.Repo.IndexLockPath())
 			rc := claimOf(t, ws.Repo.RefLockPath("refs/heads/main"))
 			if tc.replaced {
-				for _, p := range []string{c.Path, rc.Path} {
-					os.Remove(p)
-					keep, _ := os.Create(p + ".keep") // holds the old inode's number off
-					defer keep.Close()
-					os.WriteFile(p, nil, 0o644)
+				for _, cl := range []gitcp.LockClaim{c, rc} {
+					os.Remove(cl.Path)
+					// The file system may give the new file the freed
+					// inode number, and a claim is a device and inode:
+					// such a file cannot be told from ours. Make files until one has
+					// another number.
+					for n := 0; ; n++ {
+						tmp := fmt.Sprintf("%s.other%d", cl.Path, n)
+						if err := os.WriteFile(tmp, nil, 0o644); err != nil {
+							t.Fatal(err)
+						}
+						if _, ino := fileIdentity(t, tmp); ino != cl.Ino {
+							os.Rename(tmp, cl.Path)
+							break
+						}
+						if n == 20 {
+							t.Fatal("no fresh inode number in 20 tries")
+						}
+					}
 				}
 			}
 			in := &Intent{Version: 1, ID: "20261130-000000-abcd-x", PID: pid, PIDStart: start, Started: time.Now(), Mode: "branch", Ref: "refs/heads/main", Old: head, Locks: []gitcp.LockClaim{c, rc}}

@@ -115,7 +115,7 @@ type Warning struct {
 	// checkpoint-mismatch, checkpoint-file, checkpoint-interrupted,
 	// checkpoint-lost, todo-changed, stale-heartbeat, live-session,
 	// phase-mismatch, waiting, blocked, paused, git-operation, git-error,
-	// lint, no-git, no-todo, unread-items.
+	// lint, no-git, no-todo, unread-items, embedded-repository.
 	Kind    string   `json:"kind"`
 	Message string   `json:"message"`
 	Details []string `json:"details,omitempty"`
@@ -318,6 +318,21 @@ func (d *resumeData) git(now time.Time) error {
 		r.Warnings = append(r.Warnings, Warning{Kind: "git-operation",
 			Message: fmt.Sprintf("a git %s is in progress: finish or abort it before anything else (git status shows where it stands)", op)})
 		r.Command = &NextCommand{Command: operationCommand(op), Why: fmt.Sprintf("a %s is in progress; wf checkpoint refuses to commit on the branch until it is finished", op)}
+	}
+
+	// Embedded repositories committed as gitlinks (git add -A adds them,
+	// and so does a checkpoint, with git's warning): clones lack them.
+	if emb, err := repo.EmbeddedGitlinks(); err == nil && len(emb) > 0 {
+		what := "an embedded git repository committed as a gitlink, not a submodule: clones of this repository will not contain its files"
+		if len(emb) > 1 {
+			what = "embedded git repositories committed as gitlinks, not submodules: clones of this repository will not contain their files"
+		}
+		wn := Warning{Kind: "embedded-repository",
+			Message: fmt.Sprintf("%s: %s (git submodule add <url> %s registers it; git rm --cached %s takes it out)", strings.Join(emb, ", "), what, emb[0], emb[0])}
+		if len(emb) > 1 {
+			wn.Details = emb
+		}
+		r.Warnings = append(r.Warnings, wn)
 	}
 
 	// The latest checkpoint: the newest in HEAD's history and the

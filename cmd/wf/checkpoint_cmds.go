@@ -35,7 +35,11 @@ func (e *env) checkpointCmd() *cli.Command {
 		Description: "Writes checkpoints/<id>.md (Context Required to Resume, State Summary, Key Decisions,\n" +
 			"Current File State, Next Actions), sets Last checkpoint in workflow-state.md, annotates TODO\n" +
 			"items ticked since the previous checkpoint, and commits it all in one commit with\n" +
-			"Wf-Checkpoint, Wf-Phase and Wf-Status trailers.",
+			"Wf-Checkpoint, Wf-Phase and Wf-Status trailers.\n\n" +
+			"In branch mode the git hooks run as git commit runs them (pre-commit, prepare-commit-msg,\n" +
+			"commit-msg, post-commit; core.hooksPath) and commit.gpgSign signs the commit; a failing hook\n" +
+			"or signature aborts the checkpoint with nothing changed. In ref mode (--on ref) no hook runs.\n" +
+			"See docs/git.md.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "the checkpoint's title (required unless the body has a \"# Title\")"},
 			&cli.StringFlag{Name: "summary", Usage: "what stands: added to State Summary and the commit message body"},
@@ -44,6 +48,9 @@ func (e *env) checkpointCmd() *cli.Command {
 			secretFlag, largeFlag,
 			&cli.StringFlag{Name: "on", Usage: "commit mode for this checkpoint: branch or ref (default: Settings: commit)"},
 			&cli.BoolFlag{Name: "resume-interrupted", Usage: "finish the checkpoint a crash interrupted, with the title, summary, decisions and next actions it was given (flags given now add to or replace them)"},
+			&cli.BoolFlag{Name: "no-verify", Usage: "skip the pre-commit and commit-msg git hooks, as git commit --no-verify does (hooks run in branch mode only)"},
+			&cli.GenericFlag{Name: "gpg-sign", Aliases: []string{"S"}, Value: &gpgSignFlag{}, Usage: "sign the commit as git commit -S does: bare, with user.signingKey (else the committer); with `[=KEY]`, with that key"},
+			&cli.BoolFlag{Name: "no-gpg-sign", Usage: "do not sign the commit, whatever commit.gpgSign says"},
 			jsonFlag(),
 		},
 		Action: e.act(0, 1, "no arguments, or \"-\" to read the body from stdin", func(c *cli.Context, ve verbs.Env) error {
@@ -60,12 +67,20 @@ func (e *env) checkpointCmd() *cli.Command {
 				Decisions: decisions.vals, Next: next.vals, Stdin: useStdin,
 				AllowSecret: secrets.vals, AllowLarge: large.vals, On: c.String("on"),
 				ResumeInterrupted: c.Bool("resume-interrupted"),
+				NoVerify:          c.Bool("no-verify"), HookOutput: e.stderr,
+				GPGSign: c.Generic("gpg-sign").(*gpgSignFlag).key, NoGPGSign: c.Bool("no-gpg-sign"),
 			})
 			if err != nil {
 				return err
 			}
 			if res.Warning != "" {
 				for _, w := range strings.Split(res.Warning, "\n") {
+					// git's own hint lines (the embedded-repository
+					// advice) keep their voice: "wf: hint: ...".
+					if h, ok := strings.CutPrefix(w, "hint:"); ok {
+						fmt.Fprintf(e.stderr, "wf: hint:%s\n", h)
+						continue
+					}
 					fmt.Fprintf(e.stderr, "wf: warning: %s\n", w)
 				}
 			}
@@ -197,3 +212,18 @@ func (e *env) recoverCmd() *cli.Command {
 		}),
 	}
 }
+
+// gpgSignFlag is --gpg-sign[=KEY]: a flag that takes its value only after
+// "=", as git's -S[KEY] (the flag package's boolean-flag rule): key is
+// "true" when given bare, the key when given with one, "" when absent.
+type gpgSignFlag struct{ key string }
+
+func (g *gpgSignFlag) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return fmt.Errorf("--gpg-sign= needs a key after \"=\" (or no \"=\" for the default key)")
+	}
+	g.key = v
+	return nil
+}
+func (g *gpgSignFlag) String() string   { return g.key }
+func (g *gpgSignFlag) IsBoolFlag() bool { return true }

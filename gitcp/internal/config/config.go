@@ -15,6 +15,12 @@ import (
 // lookups.
 type Config struct {
 	vals map[string][]string
+	// Cond, when set, decides includeIf conditions for [Config.ReadFile]:
+	// it gets the condition as written after "includeIf " (for example
+	// "gitdir:~/work/" or "onbranch:feature/") and the path of the file
+	// holding it; includeIf.<cond>.path is followed when it returns
+	// true. Nil: no includeIf is followed.
+	Cond func(cond, file string) bool
 }
 
 // New returns an empty Config.
@@ -48,6 +54,16 @@ func (c *Config) Bool(key string, def bool) bool {
 	return def
 }
 
+// GetAll returns every value of key, in the order read: key as
+// [Config.Keys] lists it (the subsection's case kept), else lower-cased.
+func (c *Config) GetAll(key string) []string {
+	v, ok := c.vals[key]
+	if !ok {
+		v = c.vals[strings.ToLower(key)]
+	}
+	return append([]string(nil), v...)
+}
+
 // Keys returns every key set, as [Config.Get] matches them, sorted.
 func (c *Config) Keys() []string {
 	keys := make([]string, 0, len(c.vals))
@@ -59,7 +75,8 @@ func (c *Config) Keys() []string {
 }
 
 // ReadFile merges the config file at path into c, following include.path
-// (includeIf is not supported) up to a depth of 10; depth is the current
+// and the includeIf.<cond>.path whose condition [Config].Cond accepts, up
+// to a depth of 10, at the place they appear; depth is the current
 // depth, 0 for a top-level file. Relative include paths are resolved
 // against the including file's folder and "~/" against the home folder. A
 // file that cannot be read is skipped, as git skips a missing one.
@@ -68,7 +85,10 @@ func (c *Config) ReadFile(path string, depth int) {
 	if err != nil || depth > 10 {
 		return
 	}
-	c.Parse(data, func(inc string) {
+	c.parse(data, func(inc, cond string, conditional bool) {
+		if conditional && (c.Cond == nil || !c.Cond(cond, path)) {
+			return
+		}
 		inc = ExpandHome(inc)
 		if !filepath.IsAbs(inc) {
 			inc = filepath.Join(filepath.Dir(path), inc)
@@ -93,6 +113,16 @@ func ExpandHome(p string) string {
 // lenient where git is strict: a malformed line is skipped, never an error.
 // Lines longer than 1 MiB end the parse.
 func (c *Config) Parse(data []byte, include func(string)) {
+	c.parse(data, func(val, _ string, conditional bool) {
+		if !conditional && include != nil {
+			include(val)
+		}
+	})
+}
+
+// parse is [Config.Parse] that also reports includeIf.<cond>.path values
+// (conditional, with cond as written in the section header).
+func (c *Config) parse(data []byte, include func(val, cond string, conditional bool)) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	var section string
@@ -152,8 +182,12 @@ func (c *Config) Parse(data []byte, include func(string)) {
 		}
 		full := section + "." + strings.ToLower(key)
 		c.vals[full] = append(c.vals[full], val)
-		if full == "include.path" && include != nil && val != "" {
-			include(val)
+		if include != nil && val != "" {
+			if full == "include.path" {
+				include(val, "", false)
+			} else if cond, ok := strings.CutPrefix(section, "includeif."); ok && strings.ToLower(key) == "path" {
+				include(val, cond, true)
+			}
 		}
 	}
 }

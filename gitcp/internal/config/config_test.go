@@ -161,3 +161,46 @@ func TestGetKeyKeepsSubsectionCase(t *testing.T) {
 		t.Fatalf("GetKey(core.autocrlf) = %q, %v", v, ok)
 	}
 }
+
+func TestIncludeIfAsksCond(t *testing.T) {
+	dir := t.TempDir()
+	main := filepath.Join(dir, "main")
+	write := func(p, s string) {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(main, "[user]\n\tname = a\n[includeIf \"gitdir:~/Work/\"]\n\tpath = yes.inc\n[IncludeIf \"onbranch:x\"]\n\tpath = no.inc\n[core]\n\tx = 1\n")
+	write(filepath.Join(dir, "yes.inc"), "[user]\n\tname = b\n[core]\n\tx = 2\n")
+	write(filepath.Join(dir, "no.inc"), "[user]\n\tname = c\n")
+	var asked []string
+	c := New()
+	c.Cond = func(cond, file string) bool {
+		asked = append(asked, cond+" in "+filepath.Base(file))
+		return strings.HasPrefix(cond, "gitdir:")
+	}
+	c.ReadFile(main, 0)
+	if got := strings.Join(asked, "; "); got != "gitdir:~/Work/ in main; onbranch:x in main" {
+		t.Errorf("asked %q", got)
+	}
+	if v, _ := c.Get("user.name"); v != "b" {
+		t.Errorf("user.name %q, want b (the included file, at its place)", v)
+	}
+	if v, _ := c.Get("core.x"); v != "1" {
+		t.Errorf("core.x %q, want 1 (set after the include)", v)
+	}
+	// Without Cond no includeIf is followed.
+	c = New()
+	c.ReadFile(main, 0)
+	if v, _ := c.Get("user.name"); v != "a" {
+		t.Errorf("user.name %q without Cond", v)
+	}
+}
+
+func TestGetAllKeepsSubsectionCase(t *testing.T) {
+	c := New()
+	c.Parse([]byte("[remote \"Origin\"]\n\turl = a\n\turl = b\n"), nil)
+	if got := strings.Join(c.GetAll("remote.Origin.url"), ","); got != "a,b" {
+		t.Errorf("GetAll %q", got)
+	}
+}

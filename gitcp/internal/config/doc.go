@@ -6,8 +6,10 @@
 // XDG and global files.
 //
 // It owns turning file contents into a flat key → values view ([Config]).
-// It does not implement includeIf, value types beyond booleans, or
-// writing; it must not decide what a setting means (gitcp does) and never
+// includeIf sections are followed when the caller's [Config].Cond says
+// their condition holds (gitcp evaluates gitdir:, gitdir/i:, onbranch: and
+// hasconfig:remote.*.url:). It does not implement value types beyond
+// booleans, or writing; it must not decide what a setting means (gitcp does) and never
 // fails: a malformed line is skipped where git would refuse the file, and
 // an unreadable file is skipped. Parsing never panics on any input.
 package config

@@ -30,6 +30,19 @@ func FuzzParse(f *testing.F) {
 		c := New()
 		var includes []string
 		c.Parse(data, func(p string) { includes = append(includes, p) })
+		// includeIf: each conditional include has a non-empty value and
+		// is also a key includeif.<cond>.path.
+		New().parse(data, func(val, cond string, conditional bool) {
+			if val == "" {
+				t.Fatalf("empty include value reported")
+			}
+			if conditional {
+				key := "includeif." + cond + ".path"
+				if vs := c.GetAll(key); len(vs) == 0 {
+					t.Fatalf("includeIf %q reported but %s not set", cond, key)
+				}
+			}
+		})
 		for _, k := range c.Keys() {
 			dot, last := strings.IndexByte(k, '.'), strings.LastIndexByte(k, '.')
 			if dot <= 0 {

@@ -101,6 +101,31 @@ func (r *Rule) Match(rel string, isDir bool) bool {
 	return wildmatch.Match(r.pat, rel)
 }
 
+// InSparse reports whether the path rel (slash-separated, from the top of
+// the work tree) is inside the sparse checkout whose patterns (the
+// gitignore syntax of .git/info/sparse-checkout) are rules, as git's
+// path_in_sparse_checkout decides: the last rule matching rel (a file)
+// decides, a negated rule excludes; when none matches, rel's folders are
+// tried, nearest first; when none of those matches either, rel is
+// outside. Cone-mode patterns ("/*", "!/*/", "/dir/") give cone mode's
+// answer this way.
+func InSparse(rules []Rule, rel string) bool {
+	isDir := false
+	for rel != "" {
+		for i := len(rules) - 1; i >= 0; i-- {
+			if rules[i].Match(rel, isDir) {
+				return !rules[i].neg
+			}
+		}
+		j := strings.LastIndexByte(rel, '/')
+		if j < 0 {
+			break
+		}
+		rel, isDir = rel[:j], true
+	}
+	return false
+}
+
 // Ignored reports whether the path rel (slash-separated, relative to the
 // top; isDir when it is a folder) is ignored by l and its parents: the
 // most specific source first and, inside a source, the last matching line

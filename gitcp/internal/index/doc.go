@@ -8,8 +8,11 @@
 // (a zero trailer, written with index.skipHash, is accepted unchecked), and
 // the serialisation of one cache-tree ("TREE" extension) node. [Decode]
 // keeps optional extensions (upper-case signature) out of the result, so a
-// rewrite drops them, and refuses the split index ("link"), the sparse index
-// ("sdir") and every other mandatory extension with a [FormatError].
+// rewrite drops them, decodes the split index's "link" extension ([Link];
+// [Merge] applies it to the shared index, split.go) and the sparse index's
+// "sdir" ([File].Sparse: its folder entries are expanded by gitcp, which
+// reads trees), and refuses every other mandatory extension with a
+// [FormatError].
 //
 // It must not touch the work tree, the object database or any lock: the
 // caller (gitcp) decides what an entry means, takes index.lock and writes

@@ -5,6 +5,9 @@ package index
 // this package does not rewrite. Reason says which, in lower case.
 type FormatError struct {
 	Reason string
+	// Extension is "link" for a fault of the split index's extension, ""
+	// for other faults.
+	Extension string
 }
 
 func (e *FormatError) Error() string { return "git index: " + e.Reason }

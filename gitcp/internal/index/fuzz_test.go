@@ -37,6 +37,16 @@ func checkDecode(t *testing.T, data []byte) {
 		}
 		return
 	}
+	if idx.Link != nil {
+		// A split index's entries are changes to a shared index: merged
+		// with an empty one, the bitmaps must be refused or bounded.
+		if _, err := Merge(idx, &File{Version: 2}); err != nil {
+			if _, ok := err.(*FormatError); !ok {
+				t.Fatalf("Merge: %T %v, want *FormatError", err, err)
+			}
+		}
+		return
+	}
 	again, err := Decode(Encode(idx.Version, idx.Entries, nil))
 	if err != nil {
 		t.Fatalf("re-encoded index: %v", err)

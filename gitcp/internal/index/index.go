@@ -63,6 +63,14 @@ type File struct {
 	ModTime time.Time // modification time of the index file (for racy-git checks)
 	Exists  bool
 	HasTree bool // had a TREE extension
+	// Sparse is set by the "sdir" extension: entries with mode 040000
+	// and a name ending in "/" are sparse directories, each standing for
+	// the tree of its object id (gitformat-index(5), "Sparse Directory
+	// Entries").
+	Sparse bool
+	// Link is the split index's "link" extension, nil without one: the
+	// entries are then the changes to apply to the shared index ([Merge]).
+	Link *Link
 }
 
 // Read decodes the index file at path (GitDir/index) with [Decode] and
@@ -95,8 +103,9 @@ func Read(path string) (*File, error) {
 // so a rewrite drops them (they are caches); HasTree records a TREE
 // extension. It returns a [FormatError] for a bad signature or checksum, a
 // version other than 2, 3 and 4, a truncated or malformed entry or
-// extension, the split index ("link"), the sparse index ("sdir") and any
-// other mandatory (lower-case) extension.
+// extension, and any mandatory (lower-case) extension other than "link"
+// and "sdir". A split index decodes with [File].Link set and
+// its entries as stored (replacements with empty names): [Merge] them.
 func Decode(data []byte) (*File, error) {
 	if len(data) < 12+20 || string(data[:4]) != "DIRC" {
 		return nil, &FormatError{Reason: "bad index signature"}
@@ -206,9 +215,18 @@ func Decode(data []byte) (*File, error) {
 		}
 		switch {
 		case sig == "link":
-			return nil, &FormatError{Reason: "split index (core.splitIndex / git update-index --split-index)"}
+			l, err := parseLink(body[off+8 : off+8+sz])
+			if err != nil {
+				return nil, err
+			}
+			if idx.Version == 4 {
+				return nil, &FormatError{Reason: "split index in a version 4 index", Extension: "link"}
+			}
+			idx.Link = l
 		case sig == "sdir":
-			return nil, &FormatError{Reason: "sparse index (index.sparse / git sparse-checkout --sparse-index)"}
+			// A sparse index: some entries are folders (mode 040000,
+			// name ending in "/", skip-worktree) standing for a tree.
+			idx.Sparse = true
 		case sig == "TREE":
 			idx.HasTree = true
 		case sig[0] >= 'A' && sig[0] <= 'Z':
@@ -218,7 +236,7 @@ func Decode(data []byte) (*File, error) {
 		}
 		off += 8 + sz
 	}
-	if emptyName {
+	if emptyName && idx.Link == nil {
 		return nil, &FormatError{Reason: "malformed index (empty name)"}
 	}
 	return idx, nil

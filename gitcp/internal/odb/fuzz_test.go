@@ -60,7 +60,7 @@ func FuzzIdx(f *testing.F) {
 		copy(h[:], key)
 		p.find(&h)
 		for i := 0; i < p.n && i < 64; i++ {
-			copy(h[:], p.names[i*20:])
+			copy(h[:], p.name(i))
 			p.find(&h)
 		}
 	})
@@ -125,6 +125,19 @@ func FuzzLoose(f *testing.F) {
 		typ, out, err := r.decodeLoose(data)
 		if err == nil && typ.String() == "unknown" {
 			t.Fatalf("decoded an object of no type: %q", out)
+		}
+	})
+}
+
+// FuzzAlternates parses alternates files: every path is absolute when dir
+// is, and clean.
+func FuzzAlternates(f *testing.F) {
+	f.Add([]byte("/abs/objects\n../rel/objects\n# comment\n\n\"/quoted\\tpath\"\r\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, p := range parseAlternates(data, "/repo/.git/objects") {
+			if !filepath.IsAbs(p) || filepath.Clean(p) != p {
+				t.Fatalf("path %q", p)
+			}
 		}
 	})
 }

@@ -20,20 +20,26 @@ import (
 )
 
 // DB reads raw objects straight from the pack files (mapped .idx and
-// .pack, version 2 index) and loose objects of a repository's own object
-// folder, for gitcp's hot read paths (the log walk, tree reads). It is
+// .pack, index version 1 or 2) and loose objects of a repository's object
+// folder and of its alternates (objects/info/alternates, followed as git
+// does), for gitcp's hot read paths (the log walk, tree reads). It is
 // read-only after [Open] and may be shared by goroutines, each with its own
-// [Reader]. Objects it cannot find (alternates, packs with an index
-// version it does not read, packs added after it was opened) are reported
-// as [ErrNotHere] so the caller can fall back to go-git's storage.
+// [Reader]. Objects it cannot find (packs it could not map, packs added
+// after it was opened) are reported as [ErrNotHere] so the caller can fall
+// back to go-git's storage.
 type DB struct {
-	objects string // <common dir>/objects
+	objects string   // <common dir>/objects
+	dirs    []string // folders of loose objects: objects, then the alternates
 	packs   []*packFile
-	// complete is true when Open mapped every pack and the folder has no
-	// alternates: an object the DB does not find is then not in the
+	// complete is true when Open mapped every pack of the folder and of
+	// its alternates: an object the DB does not find is then not in the
 	// repository (but for packs written after Open).
 	complete bool
 }
+
+// maxAlternateDepth is git's limit on alternates of alternates
+// (sha1-file.c: "alternate ref nesting too deep").
+const maxAlternateDepth = 5
 
 // ErrNotHere is returned by [Reader.Read] for an object that is neither in
 // a pack [Open] mapped nor a loose object.
@@ -44,9 +50,11 @@ type packFile struct {
 	idx     []byte // whole .idx (version 2)
 	data    []byte // whole .pack
 	n       int    // object count
-	names   []byte // n*20 sorted object ids
-	offs    []byte // n*4 offsets
-	bigOffs []byte // 8-byte offsets (for entries with the MSB set)
+	fan     []byte // 256 cumulative counts, 4 bytes each
+	v1      bool   // version-1 index: names holds n 24-byte entries (offset, id)
+	names   []byte // n*20 sorted object ids (version 1: n*24 entries)
+	offs    []byte // n*4 offsets (version 2)
+	bigOffs []byte // 8-byte offsets (version 2, for entries with the MSB set)
 	release []func()
 }
 
@@ -55,32 +63,90 @@ type packFile struct {
 // matches its pack; other packs are skipped (their objects then read as
 // ErrNotHere). It does not fail: a folder without packs reads loose
 // objects only.
+//
+// The alternates are read as git reads objects/info/alternates
+// (gitrepository-layout(5)): one object folder per line, "#" lines and
+// empty lines skipped, a relative path taken from the objects folder that
+// lists it, a path in double quotes unquoted C-style; each alternate's own
+// alternates are followed up to git's depth of 5, each folder once.
 func Open(objects string) *DB {
 	db := &DB{objects: objects, complete: true}
-	if _, err := os.Lstat(filepath.Join(objects, "info", "alternates")); !errors.Is(err, fs.ErrNotExist) {
-		db.complete = false
+	db.add(objects, 0, map[string]bool{})
+	return db
+}
+
+// add maps the packs of the objects folder dir and follows its alternates.
+func (db *DB) add(dir string, depth int, seen map[string]bool) {
+	key := filepath.Clean(dir)
+	if seen[key] {
+		return
 	}
-	ents, _ := os.ReadDir(filepath.Join(objects, "pack"))
+	seen[key] = true
+	db.dirs = append(db.dirs, dir)
+	ents, _ := os.ReadDir(filepath.Join(dir, "pack"))
 	for _, e := range ents {
 		name, ok := strings.CutSuffix(e.Name(), ".idx")
 		if !ok || !strings.HasPrefix(name, "pack-") {
 			continue
 		}
-		base := filepath.Join(objects, "pack", name)
+		base := filepath.Join(dir, "pack", name)
 		if p, err := openPack(base); err == nil {
 			db.packs = append(db.packs, p)
 		} else {
 			db.complete = false
 		}
 	}
-	return db
+	alts := Alternates(dir)
+	if depth >= maxAlternateDepth {
+		if len(alts) > 0 {
+			db.complete = false // nested too deep: not followed
+		}
+		return
+	}
+	for _, alt := range alts {
+		db.add(alt, depth+1, seen)
+	}
+}
+
+// Alternates lists the object folders named in objects/info/alternates of
+// the objects folder dir, as absolute (or dir-relative joined) paths; nil
+// when there is no such file.
+func Alternates(dir string) []string {
+	data, err := os.ReadFile(filepath.Join(dir, "info", "alternates"))
+	if err != nil {
+		return nil
+	}
+	return parseAlternates(data, dir)
+}
+
+// parseAlternates reads the lines of an alternates file of the objects
+// folder dir.
+func parseAlternates(data []byte, dir string) []string {
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if line[0] == '"' {
+			if u, err := strconv.Unquote(line); err == nil {
+				line = u
+			}
+		}
+		if !filepath.IsAbs(line) {
+			line = filepath.Join(dir, line)
+		}
+		out = append(out, filepath.Clean(line))
+	}
+	return out
 }
 
 // Has reports whether the object h is in a mapped pack or is a loose
-// object (found), and whether that answer is certain (sure): a miss is
-// certain only when the DB is complete (every pack mapped, no
-// alternates). It reads no object, only the mapped indexes and one
-// lstat, where go-git's storage decodes every pack index first.
+// object of the folder or one of its alternates (found), and whether that
+// answer is certain (sure): a miss is certain only when the DB is complete
+// (every pack mapped, no alternates nested past git's depth). It reads no
+// object, only the mapped indexes and one lstat per folder, where go-git's
+// storage decodes every pack index first.
 func (db *DB) Has(h [20]byte) (found, sure bool) {
 	for _, p := range db.packs {
 		if _, ok := p.find(&h); ok {
@@ -88,8 +154,10 @@ func (db *DB) Has(h [20]byte) (found, sure bool) {
 		}
 	}
 	id := hex.EncodeToString(h[:])
-	if _, err := os.Lstat(filepath.Join(db.objects, id[:2], id[2:])); err == nil {
-		return true, true
+	for _, d := range db.dirs {
+		if _, err := os.Lstat(filepath.Join(d, id[:2], id[2:])); err == nil {
+			return true, true
+		}
 	}
 	return false, db.complete
 }
@@ -145,11 +213,28 @@ func (p *packFile) close() {
 	p.release, p.idx, p.data = nil, nil, nil
 }
 
+// parseIdx reads the index's layout: version 2 ("\377tOc", version,
+// fan-out, ids, CRCs, offsets, large offsets, checksums) or version 1
+// (fan-out, then 4-byte offset and id per object, checksums), as
+// gitformat-pack(5) describes them.
 func (p *packFile) parseIdx() error {
 	b := p.idx
+	if len(b) >= 8 && string(b[:4]) != "\xfftOc" {
+		if len(b) < 1024+40 {
+			return errors.New("truncated version-1 pack index")
+		}
+		n := int(binary.BigEndian.Uint32(b[255*4:]))
+		rest := b[1024:]
+		if n < 0 || len(rest) != n*24+40 {
+			return errors.New("truncated version-1 pack index")
+		}
+		p.n, p.v1, p.fan, p.names = n, true, b[:1024], rest[:n*24]
+		return nil
+	}
 	if len(b) < 8+1024+40 || string(b[:4]) != "\xfftOc" || binary.BigEndian.Uint32(b[4:8]) != 2 {
 		return errors.New("unsupported pack index")
 	}
+	p.fan = b[8 : 8+1024]
 	n := int(binary.BigEndian.Uint32(b[8+255*4:]))
 	rest := b[8+1024:]
 	if n < 0 || len(rest) < n*28+40 {
@@ -162,9 +247,17 @@ func (p *packFile) parseIdx() error {
 	return nil
 }
 
+// name is the i-th object id of the index.
+func (p *packFile) name(i int) []byte {
+	if p.v1 {
+		return p.names[i*24+4 : i*24+24]
+	}
+	return p.names[i*20 : i*20+20]
+}
+
 // find returns the pack offset of h.
 func (p *packFile) find(h *[20]byte) (int64, bool) {
-	fan := p.idx[8:]
+	fan := p.fan
 	lo := 0
 	if h[0] > 0 {
 		lo = int(binary.BigEndian.Uint32(fan[(int(h[0])-1)*4:]))
@@ -176,7 +269,7 @@ func (p *packFile) find(h *[20]byte) (int64, bool) {
 	key := binary.BigEndian.Uint64(h[:8])
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		name := p.names[m*20 : m*20+20]
+		name := p.name(m)
 		c := 0
 		if k := binary.BigEndian.Uint64(name); k < key {
 			c = -1
@@ -187,6 +280,9 @@ func (p *packFile) find(h *[20]byte) (int64, bool) {
 		}
 		switch c {
 		case 0:
+			if p.v1 {
+				return int64(binary.BigEndian.Uint32(p.names[m*24:])), true
+			}
 			o := binary.BigEndian.Uint32(p.offs[m*4:])
 			if o&0x80000000 == 0 {
 				return int64(o), true
@@ -241,12 +337,19 @@ func (r *Reader) read(h [20]byte, depth int) (plumbing.ObjectType, []byte, error
 
 func (r *Reader) readLoose(h [20]byte) (plumbing.ObjectType, []byte, error) {
 	id := hex.EncodeToString(h[:])
-	f, err := os.Open(filepath.Join(r.db.objects, id[:2], id[2:]))
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return plumbing.InvalidObject, nil, ErrNotHere
+	var f *os.File
+	for _, d := range r.db.dirs {
+		var err error
+		f, err = os.Open(filepath.Join(d, id[:2], id[2:]))
+		if err == nil {
+			break
 		}
-		return plumbing.InvalidObject, nil, err
+		if !errors.Is(err, fs.ErrNotExist) {
+			return plumbing.InvalidObject, nil, err
+		}
+	}
+	if f == nil {
+		return plumbing.InvalidObject, nil, ErrNotHere
 	}
 	defer f.Close()
 	fi, err := f.Stat()

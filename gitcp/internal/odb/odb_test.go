@@ -102,7 +102,7 @@ func TestDeltaCycleAcrossPacks(t *testing.T) {
 }
 
 // TestHasMatchesGit checks DB.Has against git cat-file -e for packed,
-// loose and missing objects, and that a miss is unsure with alternates.
+// loose, missing objects and objects of an alternate.
 func TestHasMatchesGit(t *testing.T) {
 	dir := gittest.NewRepo(t)
 	gittest.Write(t, dir, "a.txt", "packed\n")
@@ -126,10 +126,21 @@ func TestHasMatchesGit(t *testing.T) {
 			t.Errorf("Has(%s) = %v, %v; git cat-file -e: %v", id, found, sure, err)
 		}
 	}
-	gittest.Write(t, objects, "info/alternates", "/nowhere\n")
+	// An object only an alternate holds is found, and surely so.
+	other := gittest.NewRepo(t)
+	gittest.Write(t, other, "c.txt", "only in the alternate\n")
+	gittest.Git(t, other, "add", "-A")
+	gittest.Git(t, other, "commit", "-q", "-m", "alt")
+	altID := gittest.Git(t, other, "rev-parse", "HEAD")
+	gittest.Write(t, objects, "info/alternates", filepath.Join(other, ".git", "objects")+"\n")
 	alt := Open(objects)
 	defer alt.Close()
-	if found, sure := alt.Has([20]byte{1}); found || sure {
-		t.Errorf("with alternates, a miss is %v, %v; want false, false", found, sure)
+	var h [20]byte
+	hex.Decode(h[:], []byte(altID))
+	if found, sure := alt.Has(h); !found || !sure {
+		t.Errorf("object of the alternate: Has = %v, %v; want true, true", found, sure)
+	}
+	if found, sure := alt.Has([20]byte{1}); found || !sure {
+		t.Errorf("missing object: Has = %v, %v; want false, true", found, sure)
 	}
 }

@@ -35,7 +35,7 @@ func readPack(idx, pack []byte) (int, error) {
 	ids := make([][20]byte, p.n)
 	offs := map[[20]byte]int64{}
 	for i := range ids {
-		copy(ids[i][:], p.names[i*20:])
+		copy(ids[i][:], p.name(i))
 		offs[ids[i]], _ = p.find(&ids[i])
 	}
 	sort.Slice(ids, func(i, j int) bool { return offs[ids[i]] < offs[ids[j]] })
@@ -162,6 +162,17 @@ func TestGenerateVectors(t *testing.T) {
 		}
 		savePack(name, idx, pack)
 	}
+	// The same pack with a version-1 index (gitformat-pack(5)).
+	packs, _ := filepath.Glob(filepath.Join(dir, ".git/objects/pack/*.pack"))
+	v1 := filepath.Join(t.TempDir(), "v1.idx")
+	g("index-pack", "--index-version=1", "-o", v1, packs[0])
+	idx1, err := os.ReadFile(v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	savePack("good_v1_index", idx1, pack)
+	savePack("bad_v1_index_truncated", idx1[:len(idx1)-30], pack)
+	savePack("bad_v1_index_count", patch(idx1, 255*4, []byte{0, 0, 1, 0}), pack)
 
 	// Corruptions. The pack trailer is not checked (git checks it on
 	// fsck), so entries can be changed in place.

@@ -94,6 +94,33 @@ func (s Store) Resolve(name string) (id [20]byte, found bool, err error) {
 	return id, false, fmt.Errorf("ref %s: too many symbolic ref levels", name)
 }
 
+// Chain follows the symbolic refs from name (loose files only: packed
+// refs are never symbolic) and returns the ref at the end of the chain,
+// the one an update of name moves, and the symbolic refs passed on the
+// way, name first; via is empty when name is not symbolic. A chain longer
+// than git's limit of 5 levels is an error.
+func (s Store) Chain(name string) (final string, via []string, err error) {
+	for range maxSymrefs {
+		data, err := os.ReadFile(s.File(name))
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) || isNotDir(err) {
+				return name, via, nil
+			}
+			return "", nil, err
+		}
+		l, err := ParseLoose(name, data)
+		if err != nil {
+			return "", nil, err
+		}
+		if l.Target == "" {
+			return name, via, nil
+		}
+		via = append(via, name)
+		name = l.Target
+	}
+	return "", nil, fmt.Errorf("ref %s: too many symbolic ref levels", name)
+}
+
 // isNotDir reports ENOTDIR: a ref "a/b" read where "a" is a loose ref.
 func isNotDir(err error) bool {
 	var pe *fs.PathError

@@ -10,6 +10,7 @@ import (
 	"github.com/wf-tool/wf/checkpoint/history"
 	"github.com/wf-tool/wf/checkpoint/journal"
 	"github.com/wf-tool/wf/checkpoint/workspace"
+	"github.com/wf-tool/wf/gitcp"
 )
 
 // maxBody is the most a checkpoint body read from stdin may hold.
@@ -32,6 +33,15 @@ type CheckpointOptions struct {
 	// title, summary and mode given now replacing its own and decisions
 	// and next actions given now added.
 	ResumeInterrupted bool
+	// NoVerify skips the pre-commit and commit-msg hooks (git commit
+	// --no-verify).
+	NoVerify bool
+	// HookOutput receives what git hooks print.
+	HookOutput io.Writer
+	// GPGSign is --gpg-sign: "" when not given, "true" without a key,
+	// else the key. NoGPGSign is --no-gpg-sign.
+	GPGSign   string
+	NoGPGSign bool
 }
 
 // NoInterruptedError is --resume-interrupted with nothing to resume.
@@ -62,6 +72,17 @@ func Checkpoint(e Env, o CheckpointOptions) (*checkpoint.CheckpointResult, error
 	co := checkpoint.CheckpointOptions{
 		Title: o.Title, Summary: o.Summary, Decisions: o.Decisions, Next: o.Next,
 		AllowSecret: o.AllowSecret, AllowLarge: o.AllowLarge, Mode: o.On, OnStep: e.OnStep,
+		NoVerify: o.NoVerify, HookOutput: o.HookOutput,
+	}
+	switch {
+	case o.GPGSign != "" && o.NoGPGSign:
+		return nil, Usagef("wf checkpoint --gpg-sign[=KEY] | --no-gpg-sign", "--gpg-sign and --no-gpg-sign contradict each other")
+	case o.NoGPGSign:
+		co.Sign = &gitcp.SignOptions{}
+	case o.GPGSign == "true":
+		co.Sign = &gitcp.SignOptions{Sign: true}
+	case o.GPGSign != "":
+		co.Sign = &gitcp.SignOptions{Sign: true, Key: o.GPGSign}
 	}
 	if o.Stdin {
 		body, err := readBody(e.Stdin)
