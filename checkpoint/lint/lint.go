@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wf-tool/wf/checkpoint/lifecycle"
 	"github.com/wf-tool/wf/checkpoint/workspace"
@@ -116,6 +117,7 @@ func Lint(sn *workspace.Snapshot) []Diagnostic {
 			}
 		}
 	}
+	lifecycleRules(st, func(line int, sev, hint, format string, args ...any) { add(sf, line, sev, hint, format, args...) })
 	// TODO.md on its own.
 	if !sn.TodoMissing && len(td.Items) == 0 {
 		add(tf, 0, SevInfo, "", "no checklist items (\"- [ ] text\")")
@@ -265,4 +267,38 @@ func orName(path, def string) string {
 		return def
 	}
 	return path
+}
+
+// lifecycleRules checks the status against what holds it (issue 13):
+// awaiting with no wait, blocked with no blocker, a timeline whose last
+// status change does not lead to the Status field, and phase rules and
+// waits that cannot be read.
+func lifecycleRules(st *mdstate.State, add func(line int, sev, hint, format string, args ...any)) {
+	f := st.Field("status")
+	status, err := lifecycle.CurrentStatus(st)
+	if f == nil || err != nil {
+		return
+	}
+	switch {
+	case status == "awaiting" && len(st.Waits) == 0:
+		add(f.Line, SevWarning, "wf wait approval \"…\" (declare what it waits for), or set the status back to running", "status is awaiting but nothing is recorded under ## Waiting")
+	case status == "blocked" && len(st.Blockers) == 0:
+		add(f.Line, SevWarning, "wf block \"why\", or set the status back to running", "status is blocked but nothing is recorded under ## Blocking Issues")
+	}
+	if c, ok := lifecycle.LastChange(st, "status"); ok && c.To != status {
+		add(c.Line, SevWarning, "the timeline is append-only: let wf make status changes (wf pause, wf continue, …) so it stays true",
+			"the timeline's last status change is to %s but Status is %s (line %d): changed by hand", c.To, status, f.Line)
+	}
+	for _, p := range st.Phases {
+		if _, err := lifecycle.RuleOf(st, p.Name); err != nil {
+			add(0, SevError, "write it as \"- phase "+p.Name+": once, review, max-loops=3\"", "%s", err.Error())
+		}
+	}
+	for _, wt := range lifecycle.Waits(st) {
+		if wt.Parsed && wt.Kind == "until" {
+			if _, err := lifecycle.ParseWhen(wt.Cond, time.UTC); err != nil {
+				add(wt.Line, SevError, "write the time as 2026-12-01T09:00Z", "wait %s: %s", wt.ID, err.Error())
+			}
+		}
+	}
 }

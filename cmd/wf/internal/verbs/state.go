@@ -57,6 +57,7 @@ func Status(e Env) (resume.StatusView, error) {
 		return resume.StatusView{}, err
 	}
 	v := resume.Status(ws.Root, sn)
+	v.Lifecycle = resume.Lifecycle(sn.State, ws.Now())
 	if v.LastCheckpointID != "" && ws.Repo != nil {
 		// Git history names the checkpoint as every other command does;
 		// one history does not have (or a git error) leaves it null, and
@@ -189,6 +190,9 @@ type ItemsResult struct {
 	Schema int                  `json:"schema"`
 	Item   lifecycle.ItemView   `json:"item"`
 	Items  []lifecycle.ItemView `json:"items"`
+	// Advanced is what ticking the last item of the current phase did to
+	// the phases (wf todo done/skip); omitted when nothing.
+	Advanced *lifecycle.PhaseResult `json:"advanced,omitempty"`
 }
 
 func itemsResult(its []*mdstate.Item) *ItemsResult {
@@ -256,7 +260,15 @@ func TodoMark(e Env, o TodoMarkOptions) (*ItemsResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return itemsResult(its), nil
+	res := itemsResult(its)
+	if o.Mark != mdstate.Open {
+		// The last item of the current phase ticked: the phase completes
+		// and, in auto mode, the next one starts (issue 13).
+		if res.Advanced, err = lifecycle.AutoAdvance(ws, lifecycle.Signal{Who: ActorFrom(e.Actor, false).Who}); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 // TodoEditOptions are `wf todo edit`'s.
@@ -308,7 +320,9 @@ func TodoNext(e Env) (*lifecycle.ItemView, error) {
 	if err != nil {
 		return nil, err
 	}
-	it, err := lifecycle.Next(ws)
+	// A paused run is refused (pausing gives control to a person); the
+	// first step moves idle to running.
+	it, err := lifecycle.NextAs(ws, lifecycle.Signal{Who: ActorFrom(e.Actor, false).Who})
 	if err != nil || it == nil {
 		return nil, err
 	}
@@ -333,7 +347,7 @@ func TodoFail(e Env, o TodoFailOptions) (*lifecycle.FailResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return lifecycle.Fail(ws, o.Ref, bucket, o.Reason)
+	return lifecycle.FailAs(ws, o.Ref, bucket, o.Reason, lifecycle.Signal{Who: ActorFrom(e.Actor, false).Who})
 }
 
 // DecideResult is what `wf decide` reports.
@@ -367,7 +381,7 @@ func Block(e Env, text string) (*lifecycle.BlockResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return lifecycle.Block(ws, text)
+	return lifecycle.BlockAs(ws, text, lifecycle.Signal{Who: ActorFrom(e.Actor, false).Who})
 }
 
 // Unblock removes blocker ref (its number in wf status).
@@ -376,7 +390,7 @@ func Unblock(e Env, ref string) (*lifecycle.BlockResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return lifecycle.Unblock(ws, ref)
+	return lifecycle.UnblockAs(ws, ref, lifecycle.Signal{Who: ActorFrom(e.Actor, false).Who})
 }
 
 // HeartbeatResult is what `wf heartbeat` reports.
