@@ -637,7 +637,7 @@ func PhaseAdd(w *workspace.Workspace, name string, rule PhaseRule, o PhaseOption
 
 // phaseAction carries out an approved "phase start|complete|reopen NAME".
 func (e *stateEdit) phaseAction(sn *workspace.Snapshot, action string, o PhaseOptions) (*PhaseResult, error) {
-	verb, name, _ := strings.Cut(action, " ")
+	verb, name, _ := strings.Cut(strings.TrimPrefix(action, "phase "), " ")
 	res := &PhaseResult{Schema: workspace.SchemaVersion, Changes: []Change{}}
 	res.PreviousStatus, _ = CurrentStatus(e.st)
 	o.Why = "approved"

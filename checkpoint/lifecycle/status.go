@@ -372,6 +372,11 @@ func NextAs(w *workspace.Workspace, s Signal) (*mdstate.Item, error) {
 			return nil, nil, &TransitionError{From: "stopped", To: "running", Why: "wf todo next"}
 		}
 		if it := sn.Todo.NextOpen(); it != nil {
+			// A retry before its bucket's backoff ends is refused with
+			// the time left.
+			if err := CheckBackoff(w, sn.State, it); err != nil {
+				return nil, nil, err
+			}
 			n = it.N
 		}
 		var todo []byte

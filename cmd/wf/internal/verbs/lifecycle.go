@@ -57,7 +57,10 @@ func (e Env) withCheckpoint(ws *workspace.Workspace, change func() (title string
 	if err := os.MkdirAll(ws.RuntimeDir(), 0o755); err != nil {
 		return "", err
 	}
-	if err := mdstate.WriteFileAtomic(marker, []byte(title+"\n"), nil); err != nil {
+	// The marker holds the title and the Last checkpoint field as it is
+	// now: a checkpoint made since (the journal completing this one after
+	// a crash inside it) changes the field, and then none is due.
+	if err := mdstate.WriteFileAtomic(marker, []byte(title+"\n"+lastCheckpointField(ws)+"\n"), nil); err != nil {
 		return "", err
 	}
 	if e.OnStep != nil {
@@ -90,8 +93,10 @@ func (e Env) recoverLifecycle(ws *workspace.Workspace) error {
 	if err != nil || ws.Repo == nil {
 		return nil
 	}
-	title := strings.TrimSpace(string(data))
-	if title == "" {
+	title, last, _ := strings.Cut(string(data), "\n")
+	title, last = strings.TrimSpace(title), strings.TrimSpace(last)
+	if title == "" || last != lastCheckpointField(ws) {
+		// Made since (or unreadable): nothing is due.
 		os.Remove(filepath.Join(ws.RuntimeDir(), pendingFile))
 		return nil
 	}
@@ -101,6 +106,16 @@ func (e Env) recoverLifecycle(ws *workspace.Workspace) error {
 	}
 	e.note("completed the checkpoint " + id + " (" + title + ") that an interrupted wf command left to make")
 	return nil
+}
+
+// lastCheckpointField is the Last checkpoint field of ws's state file,
+// "" when it cannot be read.
+func lastCheckpointField(ws *workspace.Workspace) string {
+	sn, err := ws.Read()
+	if err != nil {
+		return ""
+	}
+	return sn.State.Get("last checkpoint")
 }
 
 // PhaseCmdOptions are `wf phase start|complete|reopen`'s.
