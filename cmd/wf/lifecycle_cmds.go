@@ -29,7 +29,7 @@ func (nothingWokeError) Error() string { return "nothing woke" }
 
 func (e *env) lifecycleCmds() []*cli.Command {
 	return []*cli.Command{e.phaseCmd(), e.pauseCmd(), e.continueCmd(), e.stopCmd(), e.modeCmd(),
-		e.waitCmd(), e.approveCmd(), e.rejectCmd(), e.signalCmd(), e.checkCmd()}
+		e.waitCmd(), e.approveCmd(), e.rejectCmd(), e.signalCmd(), e.checkCmd(), e.statsCmd()}
 }
 
 func (e *env) printChanges(cs []lifecycle.Change) {
@@ -332,5 +332,61 @@ func (e *env) printWaits(ws []resume.WaitAge) {
 			age = " (" + (time.Duration(wt.AgeSeconds) * time.Second).String() + " ago)"
 		}
 		e.printf("  - %s %s: %s · since %s%s · resolve: %s\n", wt.ID, wt.Kind, wt.Cond, wt.Since, age, wt.Resolve)
+	}
+}
+
+func (e *env) statsCmd() *cli.Command {
+	return &cli.Command{
+		Name:  "stats",
+		Usage: "time in each phase and status, pending reviews, retries, checkpoints, recoveries, stale runs: from git history",
+		Flags: []cli.Flag{jsonFlag(),
+			&cli.StringFlag{Name: "since", Usage: "only after this time (2026-12-01T09:00Z) or this long ago (24h)"}},
+		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
+			s, err := verbs.Stats(ve, verbs.StatsOptions{Since: c.String("since")})
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(s)
+			}
+			e.printStats(s)
+			return nil
+		}),
+	}
+}
+
+func (e *env) printStats(s *lifecycle.Stats) {
+	e.printf("phases (time in progress):\n")
+	for _, b := range lifecycle.PhaseBars(*s, 20) {
+		e.printf("  %s\n", b)
+	}
+	e.printf("statuses:")
+	for _, st := range s.Statuses {
+		e.printf(" %s %s (%dx);", st.Name, lifecycle.FormatSeconds(st.Seconds), st.Entries)
+	}
+	e.printf("\n")
+	e.printf("pending reviews: %d\n", len(s.PendingReviews))
+	for _, r := range s.PendingReviews {
+		e.printf("  %s %s: waiting %s\n", r.ID, r.Subject, lifecycle.FormatSeconds(r.AgeSeconds))
+	}
+	e.printf("retries:")
+	if len(s.Retries) == 0 {
+		e.printf(" none")
+	}
+	for _, r := range s.Retries {
+		e.printf(" %s %d attempts on %d items, %d resolved;", r.Bucket, r.Attempts, r.Items, r.Resolved)
+	}
+	e.printf("\n")
+	e.printf("checkpoints: %d, mean interval %s, max %s\n", s.Checkpoints.Count, lifecycle.FormatSeconds(s.Checkpoints.MeanSeconds), lifecycle.FormatSeconds(s.Checkpoints.MaxSeconds))
+	for _, r := range s.Recoveries {
+		if r.DecidedSeconds < 0 {
+			e.printf("blocked at %s, undecided: %s\n", r.Blocked, r.Why)
+		} else {
+			e.printf("blocked at %s, decided after %s: %s\n", r.Blocked, lifecycle.FormatSeconds(r.DecidedSeconds), r.Why)
+		}
+	}
+	e.printf("stale runs: %d\n", len(s.StaleRuns))
+	for _, r := range s.StaleRuns {
+		e.printf("  from %s: %s without a sign of life\n", r.From, lifecycle.FormatSeconds(r.Seconds))
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/wf-tool/wf/checkpoint"
 	"github.com/wf-tool/wf/checkpoint/history"
 	"github.com/wf-tool/wf/checkpoint/lifecycle"
+	"github.com/wf-tool/wf/checkpoint/resume"
 	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/mdstate"
 )
@@ -367,4 +368,33 @@ func Check(e Env, o CheckOptions) (*lifecycle.ResolveResult, error) {
 		return nil, err
 	}
 	return lifecycle.Check(ws, lifecycle.CheckOptions{Runner: o.Runner, Timeout: o.Timeout, Signal: lifecycle.Signal{Who: o.Who}})
+}
+
+// StatsOptions are `wf stats`'s.
+type StatsOptions struct {
+	// Since is a time (as wf wait until takes it) or a duration back from
+	// now ("24h"); "" for all history.
+	Since string
+}
+
+// Stats computes the stats from git history.
+func Stats(e Env, o StatsOptions) (*lifecycle.Stats, error) {
+	ws, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	now := ws.Now()
+	var since time.Time
+	if s := strings.TrimSpace(o.Since); s != "" {
+		if d, err := time.ParseDuration(s); err == nil && d > 0 {
+			since = now.Add(-d)
+		} else if since, err = lifecycle.ParseWhen(s, now.Location()); err != nil {
+			return nil, Usagef("wf stats --since 24h   (or --since 2026-12-01T09:00Z)", "--since %q is neither a duration nor a time", o.Since)
+		}
+	}
+	st, err := resume.Stats(ws, now, since)
+	if err != nil {
+		return nil, err
+	}
+	return &st, nil
 }
