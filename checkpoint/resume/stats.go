@@ -16,15 +16,35 @@ import (
 // (zero for all) drops what happened before it. Outside git it counts
 // the work tree's version only.
 func Stats(w *workspace.Workspace, now, since time.Time) (lifecycle.Stats, error) {
-	sn, err := w.Read()
+	sn, vs, err := Versions(w, false)
 	if err != nil {
 		return lifecycle.Stats{}, err
+	}
+	stale := lifecycle.DefaultHeartbeatStale
+	if d, err := time.ParseDuration(sn.State.Setting("heartbeat-stale")); err == nil && d > 0 {
+		stale = d
+	}
+	return lifecycle.ComputeStats(vs, sn.Todo, now, since, stale), nil
+}
+
+// Versions returns the state files as read now and the versions of
+// workflow-state.md in the work tree (first) and in every checkpoint
+// commit of history (outside git, the work tree's only); with reflogs,
+// also the checkpoints only the reflogs of HEAD and the checkpoint ref
+// still hold (after a reset).
+func Versions(w *workspace.Workspace, reflogs bool) (*workspace.Snapshot, []lifecycle.Version, error) {
+	sn, err := w.Read()
+	if err != nil {
+		return nil, nil, err
 	}
 	vs := []lifecycle.Version{{State: sn.State}}
 	if w.Repo != nil {
 		es, err := history.Log(w, 0)
 		if err != nil {
-			return lifecycle.Stats{}, err
+			return nil, nil, err
+		}
+		if reflogs {
+			es = append(es, history.ReflogOnly(w, es)...)
 		}
 		path := w.RelTop(w.Path(workspace.StateFile))
 		for _, e := range es {
@@ -39,9 +59,22 @@ func Stats(w *workspace.Workspace, now, since time.Time) (lifecycle.Stats, error
 			vs = append(vs, lifecycle.Version{State: mdstate.ParseState(path, data), Commit: e.Commit, Time: e.Time})
 		}
 	}
-	stale := lifecycle.DefaultHeartbeatStale
-	if d, err := time.ParseDuration(sn.State.Setting("heartbeat-stale")); err == nil && d > 0 {
-		stale = d
+	return sn, vs, nil
+}
+
+// FiredEffect finds the side effect of key in the work tree's
+// workflow-state.md or, failing that, in any checkpoint of history (so a
+// reset to an older checkpoint, or a line deleted by hand, does not make
+// it look unfired); false when none has it.
+func FiredEffect(w *workspace.Workspace, key string) (lifecycle.Effect, bool, error) {
+	_, vs, err := Versions(w, true)
+	if err != nil {
+		return lifecycle.Effect{}, false, err
 	}
-	return lifecycle.ComputeStats(vs, sn.Todo, now, since, stale), nil
+	for _, v := range vs {
+		if e, ok := lifecycle.FindEffect(v.State, key); ok {
+			return e, true, nil
+		}
+	}
+	return lifecycle.Effect{}, false, nil
 }

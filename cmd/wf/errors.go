@@ -59,7 +59,7 @@ func exitCode(err error) int {
 		return exitProblems
 	case errors.Is(err, workspace.ErrNoWorkflow):
 		return exitNoState
-	case errors.As(err, new(nothingWokeError)):
+	case errors.As(err, new(nothingWokeError)), errors.As(err, new(notFiredError)):
 		return exitNoWake
 	}
 	return exitError
@@ -69,7 +69,7 @@ func exitCode(err error) int {
 // "wf: hint: …" line for every hint found along the error chain.
 func printError(w io.Writer, err error) {
 	var problems *problemsError
-	if errors.As(err, &problems) || errors.As(err, new(nothingWokeError)) {
+	if errors.As(err, &problems) || errors.As(err, new(nothingWokeError)) || errors.As(err, new(notFiredError)) {
 		return // already reported
 	}
 	msg := err.Error()

@@ -29,7 +29,7 @@ func (nothingWokeError) Error() string { return "nothing woke" }
 
 func (e *env) lifecycleCmds() []*cli.Command {
 	return []*cli.Command{e.phaseCmd(), e.pauseCmd(), e.continueCmd(), e.stopCmd(), e.modeCmd(),
-		e.waitCmd(), e.approveCmd(), e.rejectCmd(), e.signalCmd(), e.checkCmd(), e.statsCmd()}
+		e.waitCmd(), e.approveCmd(), e.rejectCmd(), e.signalCmd(), e.checkCmd(), e.statsCmd(), e.effectCmd()}
 }
 
 func (e *env) printChanges(cs []lifecycle.Change) {
@@ -388,5 +388,58 @@ func (e *env) printStats(s *lifecycle.Stats) {
 	e.printf("stale runs: %d\n", len(s.StaleRuns))
 	for _, r := range s.StaleRuns {
 		e.printf("  from %s: %s without a sign of life\n", r.From, lifecycle.FormatSeconds(r.Seconds))
+	}
+}
+
+// notFiredError is wf effect check's "not fired": exit code 7, as wf
+// check's "nothing woke".
+type notFiredError struct{}
+
+func (notFiredError) Error() string { return "not fired" }
+
+func (e *env) effectCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "effect",
+		Usage:     "record an external side effect with its idempotency key and checkpoint; wf effect check KEY exits 0 when it fired, 7 when not",
+		ArgsUsage: "TEXT --key KEY   |   check KEY",
+		Flags: []cli.Flag{jsonFlag(), humanFlag(),
+			&cli.StringFlag{Name: "key", Usage: "the idempotency key (letters, digits, '.', '_', '-')"}},
+		Action: e.act(1, -1, "TEXT --key KEY, or check KEY", func(c *cli.Context, ve verbs.Env) error {
+			args := c.Args().Slice()
+			if args[0] == "check" && !c.IsSet("key") {
+				if len(args) != 2 {
+					return usagef("wf effect check KEY", "wf effect check takes one key (got %d arguments)", len(args)-1)
+				}
+				res, err := verbs.EffectCheck(ve, args[1])
+				if err != nil {
+					return err
+				}
+				if c.Bool("json") {
+					if err := e.printJSON(res); err != nil {
+						return err
+					}
+				} else if res.Fired {
+					e.printf("fired: %s at %s: %s\n", res.Effect.Key, res.Effect.When, res.Effect.Text)
+				} else {
+					e.printf("not fired: %s\n", args[1])
+				}
+				if !res.Fired {
+					return notFiredError{}
+				}
+				return nil
+			}
+			res, err := verbs.Effect(ve, verbs.EffectOptions{Text: strings.Join(args, " "), Key: c.String("key"), Actor: actor(c)})
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(res)
+			}
+			e.printf("recorded: %s: %s\n", res.Effect.Key, res.Effect.Text)
+			if res.Checkpoint != "" {
+				e.printf("checkpoint: %s\n", res.Checkpoint)
+			}
+			return nil
+		}),
 	}
 }

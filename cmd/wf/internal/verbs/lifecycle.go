@@ -398,3 +398,74 @@ func Stats(e Env, o StatsOptions) (*lifecycle.Stats, error) {
 	}
 	return &st, nil
 }
+
+// EffectOptions are `wf effect TEXT --key KEY`'s.
+type EffectOptions struct {
+	Text, Key string
+	Actor
+}
+
+// EffectResult is what `wf effect` and `wf effect check` report.
+type EffectResult struct {
+	Schema int  `json:"schema"`
+	Fired  bool `json:"fired"`
+	// Effect is the effect recorded, or found; omitted when check finds
+	// none.
+	Effect     *lifecycle.Effect `json:"effect,omitempty"`
+	Checkpoint string            `json:"checkpoint,omitempty"`
+}
+
+// Effect records an external side effect with its idempotency key and
+// checkpoints (seed 004: checkpoint after external side effects). A key
+// that fired before, here or in history, is refused.
+func Effect(e Env, o EffectOptions) (*EffectResult, error) {
+	if strings.TrimSpace(o.Text) == "" || strings.TrimSpace(o.Key) == "" {
+		return nil, Usagef(`wf effect "deployed v1.2 to staging" --key deploy-staging-v1.2`, "wf effect needs the text and --key")
+	}
+	if err := lifecycle.CheckEffectKey(o.Key); err != nil {
+		return nil, Usagef(`wf effect "…" --key deploy-staging-v1.2`, "%s", err.Error())
+	}
+	ws, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	if old, ok, err := resume.FiredEffect(ws, o.Key); err != nil {
+		return nil, err
+	} else if ok {
+		return nil, &lifecycle.EffectFiredError{Effect: old}
+	}
+	res := &EffectResult{Schema: workspace.SchemaVersion, Fired: true}
+	id, err := e.withCheckpoint(ws, func() (string, error) {
+		ef, err := lifecycle.RecordEffect(ws, o.Text, o.Key, lifecycle.Signal{Who: o.Who})
+		if err != nil {
+			return "", err
+		}
+		res.Effect = &ef
+		return "Side effect " + ef.Key + ": " + ef.Text, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Checkpoint = id
+	return res, nil
+}
+
+// EffectCheck says whether the effect of key fired (here or in history).
+func EffectCheck(e Env, key string) (*EffectResult, error) {
+	if err := lifecycle.CheckEffectKey(key); err != nil {
+		return nil, Usagef("wf effect check deploy-staging-v1.2", "%s", err.Error())
+	}
+	ws, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	ef, ok, err := resume.FiredEffect(ws, key)
+	if err != nil {
+		return nil, err
+	}
+	res := &EffectResult{Schema: workspace.SchemaVersion, Fired: ok}
+	if ok {
+		res.Effect = &ef
+	}
+	return res, nil
+}
