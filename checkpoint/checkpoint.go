@@ -145,6 +145,9 @@ type CheckpointOptions struct {
 	// Mode is "branch" or "ref"; empty: the workflow's "commit" setting,
 	// else branch.
 	Mode string
+	// Session is the agent session making the checkpoint, written as a
+	// Wf-Session trailer; "" for none.
+	Session string
 	// OnStep, when set, is called at each step of the write sequence
 	// ("start", "intent", "staged", "wrote-checkpoint", "wrote-todo",
 	// "wrote-state", "before-ref", "after-ref", "committed", "done"):
@@ -337,6 +340,9 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 		res.Previous = prev.Trailers[history.TrailerCheckpoint]
 	}
 	msg := history.CommitMessage(title, o.Summary, id, phase, status, head.ShortBranch())
+	if s := workspace.OneLine(o.Session); s != "" {
+		msg += history.TrailerSession + ": " + s + "\n"
+	}
 	ref, old := commitTarget(w, mode, head)
 	in := &journal.Intent{Version: 1, ID: id, PID: os.Getpid(), Started: time.Now(), Mode: string(mode), Ref: ref, Request: o.request()}
 	if !old.IsZero() {

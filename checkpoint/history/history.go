@@ -33,6 +33,9 @@ const (
 	// TrailerBranch names the branch HEAD was on (absent when detached),
 	// so that wf resume can tell when work moved to another branch.
 	TrailerBranch = "Wf-Branch"
+	// TrailerSession is the agent session that made the checkpoint
+	// (WF_SESSION or a Claude Code hook's session_id; issue 13).
+	TrailerSession = "Wf-Session"
 )
 
 // CommitMessage is a checkpoint commit's message: "checkpoint: <title>",

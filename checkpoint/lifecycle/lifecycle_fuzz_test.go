@@ -81,3 +81,34 @@ func FuzzParsePhaseRule(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSessionFromHookInput: any input gives a valid id or "", never a
+// panic.
+func FuzzSessionFromHookInput(f *testing.F) {
+	f.Add([]byte(`{"session_id":"5f2c9a1e-7d3b","hook_event_name":"SessionStart"}`))
+	f.Add([]byte(`{"session_id":"a b"}`))
+	f.Add([]byte(`not json`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if id := SessionFromHookInput(data); id != "" && !ValidSession(id) {
+			t.Fatalf("%q gave the invalid id %q", data, id)
+		}
+	})
+}
+
+// FuzzParseEffect: a Side Effects line never panics, and one wf writes
+// reads back.
+func FuzzParseEffect(f *testing.F) {
+	f.Add("2026-11-30 06:40 +00:00: deploy-staging-v1.2: deployed v1.2 to staging (by agent)", "deploy-v1", "deployed (to prod)")
+	f.Fuzz(func(t *testing.T, line, key, text string) {
+		ParseEffect(line)
+		text = strings.Join(strings.Fields(text), " ")
+		if CheckEffectKey(key) != nil || text == "" {
+			return
+		}
+		e := Effect{When: "2026-11-30 06:40 +00:00", Key: key, Text: text, Who: "agent"}
+		got, ok := ParseEffect(FormatEffect(e))
+		if !ok || got.Key != key || got.Text != text || got.Who != "agent" {
+			t.Fatalf("%q read back as %+v", FormatEffect(e), got)
+		}
+	})
+}

@@ -84,9 +84,12 @@ type Resume struct {
 	Sections     []Section  `json:"checkpoint_sections"`
 	SectionsLeft []string   `json:"checkpoint_sections_left"`
 	Omitted      []Omission `json:"omitted"`
-	Budget       int        `json:"budget"` // 0 with --full
-	Tokens       int        `json:"tokens"` // estimate of the text form
-	text         string
+	// Session is the last agent session seen in this worktree (WF_SESSION
+	// or a Claude Code hook's session_id); nil when none is known.
+	Session *lifecycle.Session `json:"session,omitempty"`
+	Budget  int                `json:"budget"` // 0 with --full
+	Tokens  int                `json:"tokens"` // estimate of the text form
+	text    string
 }
 
 // ResumeGit is where the repository stands.
@@ -257,6 +260,9 @@ func Build(w *workspace.Workspace, o Options) (*Resume, error) {
 	}
 	d.full = o.Full
 	d.state(now)
+	if s, ok := lifecycle.LastSession(w); ok {
+		d.r.Session = &s
+	}
 	d.sections()
 	budget := 0
 	if !o.Full {

@@ -153,7 +153,7 @@ func (e *env) verbs(c *cli.Context) (verbs.Env, error) {
 	}
 	return verbs.Env{
 		WorkDir: wd, Dir: c.String("dir"), LockWait: c.Duration("lock-wait"), Now: e.now,
-		Stdin: e.stdin, OnStep: e.onStep, Actor: os.Getenv("WF_ACTOR"),
+		Stdin: e.stdin, OnStep: e.onStep, Actor: os.Getenv("WF_ACTOR"), Session: os.Getenv("WF_SESSION"),
 		Note: func(msg string) { fmt.Fprintf(e.stderr, "wf: note: %s\n", msg) },
 	}, nil
 }

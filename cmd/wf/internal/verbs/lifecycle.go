@@ -75,7 +75,7 @@ func (e Env) withCheckpoint(ws *workspace.Workspace, change func() (title string
 }
 
 func (e Env) lifecycleCheckpoint(ws *workspace.Workspace, title string) (string, error) {
-	res, err := checkpoint.Checkpoint(ws, checkpoint.CheckpointOptions{Title: title, OnStep: e.OnStep})
+	res, err := checkpoint.Checkpoint(ws, checkpoint.CheckpointOptions{Title: title, OnStep: e.OnStep, Session: lifecycle.CurrentSession(ws, e.Session)})
 	if err != nil {
 		if errors.Is(err, history.ErrNoRepo) {
 			return "", nil

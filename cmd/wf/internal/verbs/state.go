@@ -406,7 +406,7 @@ func Heartbeat(e Env, note string) (*HeartbeatResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := lifecycle.Heartbeat(ws, note)
+	t, err := lifecycle.HeartbeatSession(ws, note, lifecycle.CurrentSession(ws, e.Session))
 	if err != nil {
 		return nil, err
 	}

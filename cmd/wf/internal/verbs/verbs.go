@@ -43,6 +43,9 @@ type Env struct {
 	// Actor is WF_ACTOR: who the timeline names for changes made by
 	// commands that take no --human flag ("" is the agent).
 	Actor string
+	// Session is WF_SESSION: the agent session id checkpoints and
+	// heartbeats record ("" for none given).
+	Session string
 }
 
 func (e Env) options() workspace.Options {
