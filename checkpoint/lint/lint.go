@@ -302,3 +302,50 @@ func lifecycleRules(st *mdstate.State, add func(line int, sev, hint, format stri
 		}
 	}
 }
+
+// StaleRunning is the diagnostic for a run whose status is running while
+// its last sign of life (lastSign: the newest heartbeat, checkpoint or
+// timeline line; src names which) is older than the heartbeat-stale
+// setting at now (issue 13: "running with a stale heartbeat"); nil when
+// it is not running, or not stale. Lint itself reads no runtime files:
+// the caller finds lastSign.
+func StaleRunning(st *mdstate.State, lastSign time.Time, src string, now time.Time) *Diagnostic {
+	f := st.Field("status")
+	if s, err := lifecycle.CurrentStatus(st); err != nil || s != "running" || f == nil || lastSign.IsZero() {
+		return nil
+	}
+	limit := lifecycle.DefaultHeartbeatStale
+	if v, err := time.ParseDuration(strings.TrimSpace(st.Setting("heartbeat-stale"))); err == nil && v > 0 {
+		limit = v
+	}
+	if now.Sub(lastSign) <= limit {
+		return nil
+	}
+	return &Diagnostic{File: st.Src.Path, Line: f.Line, Severity: SevWarning,
+		Msg:  fmt.Sprintf("status is running but the last sign of life (%s) is %s old (heartbeat-stale %s): the session probably died", src, now.Sub(lastSign).Round(time.Minute), limit),
+		Hint: "wf heartbeat   (if a session is at work), or wf pause --reason \"…\" (if none is)"}
+}
+
+// LastSign returns the newest time in st's Last checkpoint field and
+// timeline, with what it is ("checkpoint", "timeline"); zero when neither
+// holds one.
+func LastSign(st *mdstate.State) (time.Time, string) {
+	var last time.Time
+	src := ""
+	if v := st.Get("last checkpoint"); len(v) >= 16 {
+		for _, l := range []string{workspace.Timestamp, "2006-01-02 15:04"} {
+			if len(v) >= len(l) {
+				if t, err := time.Parse(l, v[:len(l)]); err == nil {
+					last, src = t, "checkpoint"
+					break
+				}
+			}
+		}
+	}
+	for _, c := range lifecycle.Timeline(st) {
+		if t, err := time.Parse(workspace.Timestamp, c.When); err == nil && t.After(last) {
+			last, src = t, "timeline"
+		}
+	}
+	return last, src
+}

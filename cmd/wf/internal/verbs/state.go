@@ -91,16 +91,29 @@ type LintResult struct {
 func Lint(e Env, o LintOptions) (*LintResult, error) {
 	var sn *workspace.Snapshot
 	var err error
+	var ws *workspace.Workspace
 	if o.State != "" || o.Todo != "" {
 		sn, err = workspace.ReadPaths(e.WorkDir, o.State, o.Todo)
 	} else {
-		_, sn, err = e.read()
+		ws, sn, err = e.read()
 	}
 	if err != nil {
 		return nil, err
 	}
 	res := &LintResult{Schema: workspace.SchemaVersion, Diagnostics: []lint.Diagnostic{}}
-	for _, d := range lint.Lint(sn) {
+	ds := lint.Lint(sn)
+	if ws != nil {
+		// Running with a stale heartbeat: the runtime folder's heartbeat,
+		// the last checkpoint and the timeline are the signs of life.
+		last, src := lint.LastSign(sn.State)
+		if hb, _, ok := lifecycle.LastHeartbeat(ws); ok && hb.After(last) {
+			last, src = hb, "heartbeat"
+		}
+		if d := lint.StaleRunning(sn.State, last, src, ws.Now()); d != nil {
+			ds = append(ds, *d)
+		}
+	}
+	for _, d := range ds {
 		res.Diagnostics = append(res.Diagnostics, d)
 		switch d.Severity {
 		case lint.SevError:
