@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -20,8 +21,9 @@ import (
 // Version is workflow-state.md as one commit (or the work tree) holds it.
 type Version struct {
 	State *mdstate.State
-	// Commit is the checkpoint commit ("" for the work tree).
-	Commit string
+	// Commit is the checkpoint commit ("" for the work tree); ID its
+	// checkpoint id.
+	Commit, ID string
 	// Time is the checkpoint's commit time (zero for the work tree).
 	Time time.Time
 }
@@ -47,8 +49,19 @@ type Stats struct {
 	// StaleRuns are the stretches of status running with no checkpoint for
 	// longer than the heartbeat-stale setting.
 	StaleRuns []StaleStat `json:"stale_runs"`
+	// Resumes are the recoveries after an interruption (wf recover: a
+	// "Recovered from checkpoint ID: why" decision), and how many of them
+	// continued from a checkpoint that history holds.
+	Resumes ResumeStats `json:"resumes"`
 	// TimelineLines is how many distinct timeline lines history holds.
 	TimelineLines int `json:"timeline_lines"`
+}
+
+// ResumeStats count recoveries from an older checkpoint.
+type ResumeStats struct {
+	Count int `json:"count"`
+	// FromValid is how many named a checkpoint found in history.
+	FromValid int `json:"from_valid_checkpoint"`
 }
 
 // DurationStat is time spent in one phase or status.
@@ -98,6 +111,10 @@ type StaleStat struct {
 	Seconds int64  `json:"seconds"`
 }
 
+// recoveredRe is the decision wf recover writes (checkpoint/recover.go):
+// "<timestamp>: Recovered from checkpoint <id>: <why>".
+var recoveredRe = regexp.MustCompile(`^(\d{4}-\d\d-\d\d \d\d:\d\d(?: [+-]\d\d:\d\d)?): Recovered from checkpoint (\S+): `)
+
 type dated struct {
 	Change
 	t   time.Time
@@ -117,6 +134,8 @@ func ComputeStats(vs []Version, todo *mdstate.Todo, now, since time.Time, stale 
 	seen := map[string]bool{}
 	var changes []dated
 	attempts := map[string]bool{}
+	recovered, ids := map[string]bool{}, map[string]bool{}
+	var recoveries [][]string
 	var cps []time.Time
 	// Oldest commit first, the work tree last, so file order is kept.
 	sort.SliceStable(vs, func(i, j int) bool {
@@ -148,6 +167,24 @@ func ComputeStats(vs []Version, todo *mdstate.Todo, now, since time.Time, stale 
 		}
 		for _, e := range v.State.Attempts {
 			attempts[e.Text] = true
+		}
+		for _, e := range v.State.Decisions {
+			if m := recoveredRe.FindStringSubmatch(e.Text); m != nil && !recovered[e.Text] {
+				recovered[e.Text] = true
+				recoveries = append(recoveries, m)
+			}
+		}
+		if v.ID != "" {
+			ids[v.ID] = true
+		}
+	}
+	for _, m := range recoveries {
+		if t, err := time.Parse(workspace.Timestamp, m[1]); err == nil && t.Before(since) {
+			continue
+		}
+		s.Resumes.Count++
+		if ids[m[2]] {
+			s.Resumes.FromValid++
 		}
 	}
 	s.TimelineLines = len(changes)

@@ -56,7 +56,7 @@ func Versions(w *workspace.Workspace, reflogs bool) (*workspace.Snapshot, []life
 			if err != nil {
 				continue // a checkpoint of another state root
 			}
-			vs = append(vs, lifecycle.Version{State: mdstate.ParseState(path, data), Commit: e.Commit, Time: e.Time})
+			vs = append(vs, lifecycle.Version{State: mdstate.ParseState(path, data), Commit: e.Commit, ID: e.ID, Time: e.Time})
 		}
 	}
 	return sn, vs, nil

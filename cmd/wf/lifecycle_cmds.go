@@ -385,6 +385,7 @@ func (e *env) printStats(s *lifecycle.Stats) {
 			e.printf("blocked at %s, decided after %s: %s\n", r.Blocked, lifecycle.FormatSeconds(r.DecidedSeconds), r.Why)
 		}
 	}
+	e.printf("resumes after an interruption (wf recover): %d, %d from a checkpoint history holds\n", s.Resumes.Count, s.Resumes.FromValid)
 	e.printf("stale runs: %d\n", len(s.StaleRuns))
 	for _, r := range s.StaleRuns {
 		e.printf("  from %s: %s without a sign of life\n", r.From, lifecycle.FormatSeconds(r.Seconds))
