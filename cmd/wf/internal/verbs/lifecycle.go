@@ -69,6 +69,9 @@ func (e Env) withCheckpoint(ws *workspace.Workspace, change func() (title string
 	}
 	id, err := e.lifecycleCheckpoint(ws, title)
 	if err != nil {
+		// Failed, not interrupted: the error says so and names the fix;
+		// the next command need not say it again.
+		os.Remove(marker)
 		return "", err
 	}
 	return id, nil
@@ -103,7 +106,11 @@ func (e Env) recoverLifecycle(ws *workspace.Workspace) error {
 	}
 	id, err := e.lifecycleCheckpoint(ws, title)
 	if err != nil {
-		return err
+		// Never let a due checkpoint block every command: say it once and
+		// leave it to the person.
+		os.Remove(filepath.Join(ws.RuntimeDir(), pendingFile))
+		e.note("an interrupted wf command left the checkpoint \"" + title + "\" to make, and it failed: " + err.Error() + "; run wf checkpoint -m \"" + title + "\"")
+		return nil
 	}
 	e.note("completed the checkpoint " + id + " (" + title + ") that an interrupted wf command left to make")
 	return nil
