@@ -147,6 +147,9 @@ type CheckpointOptions struct {
 	// Mode is "branch" or "ref"; empty: the workflow's "commit" setting,
 	// else branch.
 	Mode string
+	// Session is the agent session making the checkpoint, written as a
+	// Wf-Session trailer; "" for none.
+	Session string
 	// OnStep, when set, is called at each step of the write sequence
 	// ("start", "intent", "staged", "wrote-checkpoint", "wrote-todo",
 	// "wrote-state", "before-ref", "after-ref", "committed", "done"):
@@ -385,6 +388,9 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 		msg += history.TrailerHead + ": " + head.Hash.String() + "\n"
 	}
 	orphanNotes := removeOrphanFiles(w)
+	if s := workspace.OneLine(o.Session); s != "" {
+		msg += history.TrailerSession + ": " + s + "\n"
+	}
 	ref, old := commitTarget(w, mode, head)
 	in := &journal.Intent{Version: 1, ID: id, Started: time.Now(), Mode: string(mode), Ref: ref, Request: o.request()}
 	in.PID, in.PIDStart = journal.Self()

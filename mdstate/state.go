@@ -26,6 +26,12 @@ type State struct {
 	// Attempts are the entries of "## Failed Attempts": one line per
 	// failed attempt on a TODO item, with its reason (wf todo fail).
 	Attempts []*Entry
+	// Timeline are the entries of "## Timeline": one line per status or
+	// phase change (package lifecycle writes and reads them).
+	Timeline []*Entry
+	// Effects are the entries of "## Side Effects": one line per external
+	// side effect recorded with its idempotency key.
+	Effects  []*Entry
 	Settings []*Setting
 	// Sections are every H2 with the kind wf gave it ("" if unknown).
 	Sections []*StateSection
@@ -75,7 +81,7 @@ type Setting struct {
 // StateSection is an H2 of workflow-state.md.
 type StateSection struct {
 	Title   string
-	Kind    string // "phases", "blockers", "waits", "decisions", "attempts", "settings" or ""
+	Kind    string // "phases", "blockers", "waits", "decisions", "attempts", "timeline", "effects", "settings" or ""
 	Line    int
 	EndLine int
 	End     int // offset where the section ends
@@ -92,6 +98,7 @@ var sectionKinds = map[string]string{
 	"decisions log": "decisions", "decisions": "decisions", "decision log": "decisions", "key decisions": "decisions",
 	"settings":        "settings",
 	"failed attempts": "attempts", "attempts": "attempts",
+	"timeline": "timeline", "side effects": "effects", "effects": "effects",
 }
 
 var (
@@ -212,6 +219,10 @@ func ParseState(path string, data []byte) *State {
 			st.Decisions = append(st.Decisions, e)
 		case "attempts":
 			st.Attempts = append(st.Attempts, e)
+		case "timeline":
+			st.Timeline = append(st.Timeline, e)
+		case "effects":
+			st.Effects = append(st.Effects, e)
 		case "settings":
 			line := s.Line(li.Line)
 			valStart := li.ParaStart

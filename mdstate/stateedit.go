@@ -14,6 +14,8 @@ type stateSig struct {
 	Waits     []Entry
 	Decisions []Entry
 	Attempts  []Entry
+	Timeline  []Entry
+	Effects   []Entry
 	Settings  []string
 }
 
@@ -33,6 +35,7 @@ func (st *State) sig() stateSig {
 		return out
 	}
 	g.Blockers, g.Waits, g.Decisions, g.Attempts = strip(st.Blockers), strip(st.Waits), strip(st.Decisions), strip(st.Attempts)
+	g.Timeline, g.Effects = strip(st.Timeline), strip(st.Effects)
 	for _, s := range st.Settings {
 		g.Settings = append(g.Settings, s.Key+"="+s.Value)
 	}
@@ -187,10 +190,12 @@ func (st *State) SetPhaseCell(phase, column, value string) ([]byte, *State, erro
 // sectionTitles are the headings wf writes for a new list section.
 var sectionTitles = map[string]string{
 	"blockers": "Blocking Issues", "waits": "Waiting", "decisions": "Decisions Log", "attempts": "Failed Attempts", "settings": "Settings",
+	"timeline": "Timeline", "effects": "Side Effects",
 }
 
 // AppendEntry adds "- text" at the end of the list section of kind
-// ("blockers", "waits", "decisions", "attempts", "settings"), replacing a "(none)"
+// ("blockers", "waits", "decisions", "attempts", "timeline", "effects",
+// "settings"), replacing a "(none)"
 // placeholder, or adds the section at the end of the file.
 func (st *State) AppendEntry(kind, text string) ([]byte, *State, error) {
 	text = oneLine(text)
@@ -210,6 +215,10 @@ func (st *State) AppendEntry(kind, text string) ([]byte, *State, error) {
 			g.Decisions = append(g.Decisions, e)
 		case "attempts":
 			g.Attempts = append(g.Attempts, e)
+		case "timeline":
+			g.Timeline = append(g.Timeline, e)
+		case "effects":
+			g.Effects = append(g.Effects, e)
 		case "settings":
 			if m := settingRe.FindStringSubmatch(text); m != nil {
 				g.Settings = append(g.Settings, m[1]+"="+m[2])
@@ -257,4 +266,12 @@ func (st *State) AppendEntry(kind, text string) ([]byte, *State, error) {
 		ed = s.insert(off, ins)
 	}
 	return st.apply([]Edit{ed}, mutate)
+}
+
+// PhaseColumn returns the index of a column ("phase", "status",
+// "entered" or "completed") of the phase table, and false when the table
+// has no such column.
+func (st *State) PhaseColumn(column string) (int, bool) {
+	i, ok := st.phaseCols[column]
+	return i, ok
 }

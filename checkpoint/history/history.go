@@ -38,6 +38,9 @@ const (
 	// the ref, not HEAD). A checkpoint whose head left HEAD's history (an
 	// aborted rebase, a reset) is orphaned: see [LogEntry].Orphaned.
 	TrailerHead = "Wf-Head"
+	// TrailerSession is the agent session that made the checkpoint
+	// (WF_SESSION or a Claude Code hook's session_id; issue 13).
+	TrailerSession = "Wf-Session"
 )
 
 // CommitMessage is a checkpoint commit's message: "checkpoint: <title>",

@@ -48,6 +48,11 @@ type BlockResult struct {
 // Block adds a timestamped blocker with text to w's workflow-state.md and
 // sets Status: blocked, in one locked update.
 func Block(w *workspace.Workspace, text string) (*BlockResult, error) {
+	return BlockAs(w, text, Signal{})
+}
+
+// BlockAs is [Block] by an actor, for the timeline line.
+func BlockAs(w *workspace.Workspace, text string, s Signal) (*BlockResult, error) {
 	text = workspace.OneLine(text)
 	if text == "" {
 		return nil, ErrEmptyText
@@ -56,20 +61,17 @@ func Block(w *workspace.Workspace, text string) (*BlockResult, error) {
 	res := &BlockResult{Schema: workspace.SchemaVersion}
 	_, err := w.Update(func(sn *workspace.Snapshot) ([]byte, []byte, error) {
 		res.PreviousStatus = sn.State.Get("status")
-		out, st, err := sn.State.AppendEntry("blockers", entry)
-		if err != nil {
+		e := newStateEdit(w, sn.State)
+		if err := e.entry("blockers", entry); err != nil {
 			return nil, nil, err
 		}
-		if !strings.EqualFold(strings.TrimSpace(st.Get("status")), "blocked") {
-			if out, st, err = st.SetField("status", "blocked"); err != nil {
-				return nil, nil, err
-			}
+		if err := e.forceStatus("blocked", Signal{Who: s.Who, Why: "blocker: " + text}); err != nil {
+			return nil, nil, err
 		}
-		sn.Edited(st, nil)
-		res.Status = st.Get("status")
-		res.Blockers = ViewBlockers(st)
+		res.Status = e.st.Get("status")
+		res.Blockers = ViewBlockers(e.st)
 		res.Blocker = res.Blockers[len(res.Blockers)-1]
-		return out, nil, nil
+		return e.done(sn), nil, nil
 	})
 	if err != nil {
 		return nil, err
@@ -102,6 +104,11 @@ func (e *BlockerRefError) Hint() string {
 // from w's workflow-state.md. When no blocker is left and the status is
 // blocked, it sets Status: running.
 func Unblock(w *workspace.Workspace, ref string) (*BlockResult, error) {
+	return UnblockAs(w, ref, Signal{})
+}
+
+// UnblockAs is [Unblock] by an actor, for the timeline line.
+func UnblockAs(w *workspace.Workspace, ref string, s Signal) (*BlockResult, error) {
 	res := &BlockResult{Schema: workspace.SchemaVersion}
 	_, err := w.Update(func(sn *workspace.Snapshot) ([]byte, []byte, error) {
 		all := ViewBlockers(sn.State)
@@ -111,19 +118,18 @@ func Unblock(w *workspace.Workspace, ref string) (*BlockResult, error) {
 		}
 		res.PreviousStatus = sn.State.Get("status")
 		res.Blocker = all[n-1]
-		out, st, err := sn.State.RemoveEntry("blockers", n)
-		if err != nil {
+		e := newStateEdit(w, sn.State)
+		if err := e.keep(sn.State.RemoveEntry("blockers", n)); err != nil {
 			return nil, nil, err
 		}
-		if len(st.Blockers) == 0 && strings.EqualFold(strings.TrimSpace(st.Get("status")), "blocked") {
-			if out, st, err = st.SetField("status", "running"); err != nil {
+		if len(e.st.Blockers) == 0 && strings.EqualFold(strings.TrimSpace(e.st.Get("status")), "blocked") {
+			if err := e.forceStatus("running", Signal{Who: s.Who, Why: "blocker cleared: " + res.Blocker.Text}); err != nil {
 				return nil, nil, err
 			}
 		}
-		sn.Edited(st, nil)
-		res.Status = st.Get("status")
-		res.Blockers = ViewBlockers(st)
-		return out, nil, nil
+		res.Status = e.st.Get("status")
+		res.Blockers = ViewBlockers(e.st)
+		return e.done(sn), nil, nil
 	})
 	if err != nil {
 		return nil, err

@@ -153,7 +153,12 @@ func TestBlockUnblockRoundTrip(t *testing.T) {
 	if res.Status != "running" || len(res.Blockers) != 0 {
 		t.Fatalf("Unblock = %+v", res)
 	}
-	if got := read(t, dir, workspace.StateFile); got != stateMD {
+	// The file is back as it was, but for the timeline, which keeps both
+	// changes (append-only).
+	timeline := "\n## Timeline\n" +
+		"- 2026-02-22 09:15 +00:00: status running -> blocked by agent: blocker: CI is red\n" +
+		"- 2026-02-22 09:15 +00:00: status blocked -> running by agent: blocker cleared: 2026-02-22 09:15 +00:00: CI is red\n"
+	if got := read(t, dir, workspace.StateFile); got != stateMD+timeline {
 		t.Fatalf("block then unblock did not give the file back:\n%s", got)
 	}
 	if _, err := Block(ws, "  "); !errors.Is(err, ErrEmptyText) {

@@ -25,12 +25,21 @@ const DefaultHeartbeatStale = 30 * time.Minute
 // a checkpoint is newer than the heartbeat-stale setting. It returns the
 // time recorded.
 func Heartbeat(w *workspace.Workspace, note string) (time.Time, error) {
+	return HeartbeatSession(w, note, "")
+}
+
+// HeartbeatSession is [Heartbeat] recording the agent session too ("" for
+// none), on a third line of the heartbeat file.
+func HeartbeatSession(w *workspace.Workspace, note, session string) (time.Time, error) {
 	now := w.Now()
 	dir := w.RuntimeDir()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return now, err
 	}
 	data := fmt.Sprintf("%s\n%s\n", now.UTC().Format(time.RFC3339), workspace.OneLine(note))
+	if ValidSession(session) {
+		data += "session " + session + "\n"
+	}
 	path := filepath.Join(dir, heartbeatFile)
 	if err := mdstate.WriteFileAtomic(path, []byte(data), nil); err != nil {
 		return now, err
@@ -46,6 +55,7 @@ func LastHeartbeat(w *workspace.Workspace) (time.Time, string, bool) {
 		return time.Time{}, "", false
 	}
 	first, rest, _ := strings.Cut(string(data), "\n")
+	note, _, _ := strings.Cut(rest, "\n")
 	t, err := time.Parse(time.RFC3339, strings.TrimSpace(first))
-	return t, strings.TrimSpace(rest), err == nil
+	return t, strings.TrimSpace(note), err == nil
 }

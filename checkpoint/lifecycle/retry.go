@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/mdstate"
@@ -27,16 +28,27 @@ func DefaultRetryLimits() map[string]int {
 
 var bucketRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
-// RetryLimits returns the budget of each bucket from the retry setting of
-// st ("- retry: test-fail=3, build-fail=2"), or the defaults when there is
-// none, and an error naming what is wrong with a setting that cannot be
-// read.
-func RetryLimits(st *mdstate.State) (map[string]int, error) {
+// Retry is one bucket's policy: the attempts it allows, and the time a
+// retry must wait after a failure (0: none).
+type Retry struct {
+	Limit   int
+	Backoff time.Duration
+}
+
+// RetryPolicy returns the policy of each bucket from the retry setting of
+// st ("- retry: test-fail=3/10m, build-fail=2": N attempts, and an
+// optional backoff after each failure as a Go duration), or the defaults
+// without backoff when there is none, and an error naming what is wrong
+// with a setting that cannot be read.
+func RetryPolicy(st *mdstate.State) (map[string]Retry, error) {
 	v := strings.TrimSpace(st.Setting("retry"))
+	out := map[string]Retry{}
 	if v == "" {
-		return DefaultRetryLimits(), nil
+		for k, n := range DefaultRetryLimits() {
+			out[k] = Retry{Limit: n}
+		}
+		return out, nil
 	}
-	out := map[string]int{}
 	for _, part := range strings.Split(v, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -44,11 +56,20 @@ func RetryLimits(st *mdstate.State) (map[string]int, error) {
 		}
 		k, n, ok := strings.Cut(part, "=")
 		k = strings.ToLower(strings.TrimSpace(k))
+		n, back, hasBack := strings.Cut(strings.TrimSpace(n), "/")
 		limit, err := strconv.Atoi(strings.TrimSpace(n))
 		if !ok || !bucketRe.MatchString(k) || err != nil || limit < 1 {
-			return nil, fmt.Errorf("retry setting %q: %q is not bucket=N (N at least 1)", v, part)
+			return nil, fmt.Errorf("retry setting %q: %q is not bucket=N or bucket=N/backoff (N at least 1)", v, part)
 		}
-		out[k] = limit
+		r := Retry{Limit: limit}
+		if hasBack {
+			d, err := time.ParseDuration(strings.TrimSpace(back))
+			if err != nil || d < 0 {
+				return nil, fmt.Errorf("retry setting %q: backoff %q in %q is not a duration such as 10m", v, back, part)
+			}
+			r.Backoff = d
+		}
+		out[k] = r
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("retry setting %q names no bucket", v)
@@ -56,8 +77,21 @@ func RetryLimits(st *mdstate.State) (map[string]int, error) {
 	return out, nil
 }
 
+// RetryLimits returns the budget of each bucket of [RetryPolicy].
+func RetryLimits(st *mdstate.State) (map[string]int, error) {
+	p, err := RetryPolicy(st)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for k, r := range p {
+		out[k] = r.Limit
+	}
+	return out, nil
+}
+
 // bucketNames lists the buckets of limits, sorted.
-func bucketNames(limits map[string]int) []string {
+func bucketNames[V any](limits map[string]V) []string {
 	var out []string
 	for k := range limits {
 		out = append(out, k)
@@ -96,81 +130,149 @@ func (e *BucketError) Hint() string {
 	return fmt.Sprintf("use one of: %s; or add %s=N to \"- retry:\" under ## Settings in workflow-state.md", strings.Join(e.Known, ", "), e.Bucket)
 }
 
+// BackoffError is a retry of an item before its bucket's backoff ended.
+type BackoffError struct {
+	N      int
+	Text   string
+	Bucket string
+	Last   string        // when the last failure was recorded
+	Left   time.Duration // how long to wait still
+}
+
+func (e *BackoffError) Error() string {
+	return fmt.Sprintf("item %d (%s) failed (%s) at %s; its retry backoff has %s left", e.N, e.Text, e.Bucket, e.Last, e.Left.Round(time.Second))
+}
+
+// Hint says how to go on.
+func (e *BackoffError) Hint() string {
+	return fmt.Sprintf("retry after %s (the backoff is the /DURATION of the retry setting under ## Settings)", e.Left.Round(time.Second))
+}
+
+// CheckBackoff returns a [*BackoffError] when the newest failed attempt
+// on it, in a bucket with a backoff, is more recent than the backoff.
+func CheckBackoff(w *workspace.Workspace, st *mdstate.State, it *mdstate.Item) error {
+	pol, err := RetryPolicy(st)
+	if err != nil {
+		return nil // wf lint reports the setting
+	}
+	for _, a := range AttemptsOn(st, it) {
+		r := pol[a.Bucket]
+		if r.Backoff == 0 {
+			continue
+		}
+		t, err := time.Parse(workspace.Timestamp, a.When)
+		if err != nil {
+			continue
+		}
+		if left := t.Add(r.Backoff).Sub(w.Now()); left > 0 {
+			return &BackoffError{N: it.N, Text: it.Text, Bucket: a.Bucket, Last: a.When, Left: left}
+		}
+		return nil // the newest attempt decides
+	}
+	return nil
+}
+
 // Fail counts a failed attempt on the open item ref names in bucket, in
 // w's TODO.md. When the count reaches the bucket's budget it escalates: a
-// blocker entry (with reason) and Status: blocked. It fails with a
-// [*BucketError] for a bucket the retry setting does not name.
+// blocker entry (with reason), Status: blocked, and a timeline line
+// saying what it escalated to. It fails with a [*BucketError] for a
+// bucket the retry setting does not name, and with a [*BackoffError] when
+// the item's last failure is within its bucket's backoff.
 func Fail(w *workspace.Workspace, ref, bucket, reason string) (*FailResult, error) {
+	return FailAs(w, ref, bucket, reason, Signal{})
+}
+
+// FailAs is [Fail] by an actor, for the timeline.
+func FailAs(w *workspace.Workspace, ref, bucket, reason string, s Signal) (*FailResult, error) {
 	bucket = strings.ToLower(strings.TrimSpace(bucket))
-	reason = workspace.OneLine(reason)
 	var res *FailResult
 	pin := pins{}
 	_, err := w.Update(func(sn *workspace.Snapshot) ([]byte, []byte, error) {
-		limits, err := RetryLimits(sn.State)
+		pol, err := RetryPolicy(sn.State)
 		if err != nil {
 			return nil, nil, err
 		}
-		limit, ok := limits[bucket]
-		if !ok {
-			return nil, nil, &BucketError{Bucket: bucket, Known: bucketNames(limits)}
+		if _, ok := pol[bucket]; !ok {
+			return nil, nil, &BucketError{Bucket: bucket, Known: bucketNames(pol)}
 		}
 		it, err := pin.resolve(sn.Todo, ref)
 		if err != nil {
 			return nil, nil, err
 		}
-		if !it.IsOpen() {
-			return nil, nil, fmt.Errorf("item %d (%s) is not open: only open items can fail (wf todo undo %d reopens it)", it.N, it.Text, it.N)
+		if err := CheckBackoff(w, sn.State, it); err != nil {
+			return nil, nil, err
 		}
-		fs := append([]mdstate.Failure(nil), it.Failures...)
-		i := 0
-		for i < len(fs) && fs[i].Bucket != bucket {
-			i++
-		}
-		if i == len(fs) {
-			fs = append(fs, mdstate.Failure{Bucket: bucket})
-		}
-		fs[i].Count++
-		todo, td, err := sn.Todo.SetFailures(it.N, fs)
+		e := newStateEdit(w, sn.State)
+		var td *mdstate.Todo
+		res, td, err = e.fail(sn, it, bucket, reason, s)
 		if err != nil {
 			return nil, nil, err
 		}
 		sn.Edited(nil, td)
-		res = &FailResult{Schema: workspace.SchemaVersion, Item: ViewItem(td.Items[it.N-1]), Bucket: bucket, Count: fs[i].Count, Limit: limit}
-		// Every attempt, with its reason, in workflow-state.md's Failed
-		// Attempts: committed with the next checkpoint, read by the next
-		// session's wf resume.
-		state, st, err := sn.State.AppendEntry("attempts", FormatAttempt(w.Now().Format(workspace.Timestamp), it, bucket, fs[i].Count, limit, reason))
-		if err != nil {
-			return nil, nil, err
-		}
-		sn.Edited(st, nil)
-		if fs[i].Count < limit {
-			return state, todo, nil
-		}
-		// The budget is spent: escalate.
-		res.Spent = true
-		entry := fmt.Sprintf("%s: retry budget spent on TODO item %d %q: %s %d/%d", w.Now().Format(workspace.Timestamp), it.N, it.Text, bucket, fs[i].Count, limit)
-		if reason != "" {
-			entry += " (last failure: " + reason + ")"
-		}
-		state, st, err = st.AppendEntry("blockers", entry)
-		if err != nil {
-			return nil, nil, err
-		}
-		if !strings.EqualFold(strings.TrimSpace(st.Get("status")), "blocked") {
-			if state, st, err = st.SetField("status", "blocked"); err != nil {
-				return nil, nil, err
-			}
-		}
-		sn.Edited(st, nil)
-		bs := ViewBlockers(st)
-		res.Blocker = &bs[len(bs)-1]
-		return state, todo, nil
+		return e.done(sn), td.Src.Data, nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// fail counts a failed attempt on it in bucket. A bucket the policy does
+// not name is non-retryable: its budget is one attempt.
+func (e *stateEdit) fail(sn *workspace.Snapshot, it *mdstate.Item, bucket, reason string, s Signal) (*FailResult, *mdstate.Todo, error) {
+	reason = workspace.OneLine(reason)
+	pol, err := RetryPolicy(e.st)
+	if err != nil {
+		return nil, nil, err
+	}
+	limit := 1
+	if r, ok := pol[bucket]; ok {
+		limit = r.Limit
+	}
+	if !it.IsOpen() {
+		return nil, nil, fmt.Errorf("item %d (%s) is not open: only open items can fail (wf todo undo %d reopens it)", it.N, it.Text, it.N)
+	}
+	fs := append([]mdstate.Failure(nil), it.Failures...)
+	i := 0
+	for i < len(fs) && fs[i].Bucket != bucket {
+		i++
+	}
+	if i == len(fs) {
+		fs = append(fs, mdstate.Failure{Bucket: bucket})
+	}
+	fs[i].Count++
+	_, td, err := sn.Todo.SetFailures(it.N, fs)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := &FailResult{Schema: workspace.SchemaVersion, Item: ViewItem(td.Items[it.N-1]), Bucket: bucket, Count: fs[i].Count, Limit: limit}
+	// Every attempt, with its reason, in workflow-state.md's Failed
+	// Attempts: committed with the next checkpoint, read by the next
+	// session's wf resume.
+	if err := e.entry("attempts", FormatAttempt(e.now, it, bucket, fs[i].Count, limit, reason)); err != nil {
+		return nil, nil, err
+	}
+	if fs[i].Count < limit {
+		return res, td, nil
+	}
+	// The budget is spent: escalate.
+	res.Spent = true
+	entry := fmt.Sprintf("%s: retry budget spent on TODO item %d %q: %s %d/%d", e.now, it.N, it.Text, bucket, fs[i].Count, limit)
+	if reason != "" {
+		entry += " (last failure: " + reason + ")"
+	}
+	if err := e.entry("blockers", entry); err != nil {
+		return nil, nil, err
+	}
+	why := fmt.Sprintf("retry budget spent: %s %d/%d on item %q; escalated to a blocker", bucket, fs[i].Count, limit, it.Text)
+	// Escalation is not a choice the state machine can refuse: a spent
+	// budget blocks the run from whatever status it had.
+	if err := e.forceStatus("blocked", Signal{Who: s.Who, Why: why}); err != nil {
+		return nil, nil, err
+	}
+	bs := ViewBlockers(e.st)
+	res.Blocker = &bs[len(bs)-1]
+	return res, td, nil
 }
 
 // SpentBuckets lists the buckets of it whose budget in limits is spent,

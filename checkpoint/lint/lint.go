@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wf-tool/wf/checkpoint/lifecycle"
 	"github.com/wf-tool/wf/checkpoint/workspace"
@@ -132,6 +133,7 @@ func Lint(sn *workspace.Snapshot) []Diagnostic {
 			}
 		}
 	}
+	lifecycleRules(st, func(line int, sev, hint, format string, args ...any) { add(sf, line, sev, hint, format, args...) })
 	// TODO.md on its own.
 	if !sn.TodoMissing && len(td.Items) == 0 {
 		add(tf, 0, SevInfo, "", "no checklist items (\"- [ ] text\")")
@@ -281,4 +283,85 @@ func orName(path, def string) string {
 		return def
 	}
 	return path
+}
+
+// lifecycleRules checks the status against what holds it (issue 13):
+// awaiting with no wait, blocked with no blocker, a timeline whose last
+// status change does not lead to the Status field, and phase rules and
+// waits that cannot be read.
+func lifecycleRules(st *mdstate.State, add func(line int, sev, hint, format string, args ...any)) {
+	f := st.Field("status")
+	status, err := lifecycle.CurrentStatus(st)
+	if f == nil || err != nil {
+		return
+	}
+	switch {
+	case status == "awaiting" && len(st.Waits) == 0:
+		add(f.Line, SevWarning, "wf wait approval \"…\" (declare what it waits for), or set the status back to running", "status is awaiting but nothing is recorded under ## Waiting")
+	case status == "blocked" && len(st.Blockers) == 0:
+		add(f.Line, SevWarning, "wf block \"why\", or set the status back to running", "status is blocked but nothing is recorded under ## Blocking Issues")
+	}
+	if c, ok := lifecycle.LastChange(st, "status"); ok && c.To != status {
+		add(c.Line, SevWarning, "the timeline is append-only: let wf make status changes (wf pause, wf continue, …) so it stays true",
+			"the timeline's last status change is to %s but Status is %s (line %d): changed by hand", c.To, status, f.Line)
+	}
+	for _, p := range st.Phases {
+		if _, err := lifecycle.RuleOf(st, p.Name); err != nil {
+			add(0, SevError, "write it as \"- phase "+p.Name+": once, review, max-loops=3\"", "%s", err.Error())
+		}
+	}
+	for _, wt := range lifecycle.Waits(st) {
+		if wt.Parsed && wt.Kind == "until" {
+			if _, err := lifecycle.ParseWhen(wt.Cond, time.UTC); err != nil {
+				add(wt.Line, SevError, "write the time as 2026-12-01T09:00Z", "wait %s: %s", wt.ID, err.Error())
+			}
+		}
+	}
+}
+
+// StaleRunning is the diagnostic for a run whose status is running while
+// its last sign of life (lastSign: the newest heartbeat, checkpoint or
+// timeline line; src names which) is older than the heartbeat-stale
+// setting at now (issue 13: "running with a stale heartbeat"); nil when
+// it is not running, or not stale. Lint itself reads no runtime files:
+// the caller finds lastSign.
+func StaleRunning(st *mdstate.State, lastSign time.Time, src string, now time.Time) *Diagnostic {
+	f := st.Field("status")
+	if s, err := lifecycle.CurrentStatus(st); err != nil || s != "running" || f == nil || lastSign.IsZero() {
+		return nil
+	}
+	limit := lifecycle.DefaultHeartbeatStale
+	if v, err := time.ParseDuration(strings.TrimSpace(st.Setting("heartbeat-stale"))); err == nil && v > 0 {
+		limit = v
+	}
+	if now.Sub(lastSign) <= limit {
+		return nil
+	}
+	return &Diagnostic{File: st.Src.Path, Line: f.Line, Severity: SevWarning,
+		Msg:  fmt.Sprintf("status is running but the last sign of life (%s) is %s old (heartbeat-stale %s): the session probably died", src, now.Sub(lastSign).Round(time.Minute), limit),
+		Hint: "wf heartbeat   (if a session is at work), or wf pause --reason \"…\" (if none is)"}
+}
+
+// LastSign returns the newest time in st's Last checkpoint field and
+// timeline, with what it is ("checkpoint", "timeline"); zero when neither
+// holds one.
+func LastSign(st *mdstate.State) (time.Time, string) {
+	var last time.Time
+	src := ""
+	if v := st.Get("last checkpoint"); len(v) >= 16 {
+		for _, l := range []string{workspace.Timestamp, "2006-01-02 15:04"} {
+			if len(v) >= len(l) {
+				if t, err := time.Parse(l, v[:len(l)]); err == nil {
+					last, src = t, "checkpoint"
+					break
+				}
+			}
+		}
+	}
+	for _, c := range lifecycle.Timeline(st) {
+		if t, err := time.Parse(workspace.Timestamp, c.When); err == nil && t.After(last) {
+			last, src = t, "timeline"
+		}
+	}
+	return last, src
 }

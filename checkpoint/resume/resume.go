@@ -84,9 +84,12 @@ type Resume struct {
 	Sections     []Section  `json:"checkpoint_sections"`
 	SectionsLeft []string   `json:"checkpoint_sections_left"`
 	Omitted      []Omission `json:"omitted"`
-	Budget       int        `json:"budget"` // 0 with --full
-	Tokens       int        `json:"tokens"` // estimate of the text form
-	text         string
+	// Session is the last agent session seen in this worktree (WF_SESSION
+	// or a Claude Code hook's session_id); nil when none is known.
+	Session *lifecycle.Session `json:"session,omitempty"`
+	Budget  int                `json:"budget"` // 0 with --full
+	Tokens  int                `json:"tokens"` // estimate of the text form
+	text    string
 }
 
 // ResumeGit is where the repository stands.
@@ -114,8 +117,9 @@ type Warning struct {
 	// Kind is one of: uncommitted, head-moved, branch-changed, detached,
 	// checkpoint-mismatch, checkpoint-file, checkpoint-interrupted,
 	// checkpoint-lost, todo-changed, stale-heartbeat, live-session,
-	// phase-mismatch, waiting, blocked, paused, git-operation, git-error,
-	// lint, no-git, no-todo, unread-items, embedded-repository.
+	// phase-mismatch, waiting, blocked, paused, loop-limit, side-effects,
+	// git-operation, git-error, lint, no-git, no-todo, unread-items,
+	// embedded-repository.
 	Kind    string   `json:"kind"`
 	Message string   `json:"message"`
 	Details []string `json:"details,omitempty"`
@@ -256,6 +260,9 @@ func Build(w *workspace.Workspace, o Options) (*Resume, error) {
 	}
 	d.full = o.Full
 	d.state(now)
+	if s, ok := lifecycle.LastSession(w); ok {
+		d.r.Session = &s
+	}
 	d.sections()
 	budget := 0
 	if !o.Full {
@@ -738,16 +745,45 @@ func (d *resumeData) state(now time.Time) {
 	status := strings.ToLower(strings.TrimSpace(r.Status))
 	if status == "paused" {
 		// Pausing gives control to the person, whatever else is true.
-		r.Warnings = append(r.Warnings, Warning{Kind: "paused", Message: "an operator paused this workflow (Status: paused): do not continue until a person sets it back to running"})
+		msg := "an operator paused this workflow (Status: paused): do not continue until a person sets it back to running"
+		if p := lifecycle.PausedBy(st); p.Who != "" {
+			// The timeline says who paused it, when and why.
+			msg = fmt.Sprintf("%s paused this workflow at %s (Status: paused", p.Who, p.Since)
+			if p.Why != "" {
+				msg += "; " + p.Why
+			}
+			msg += "): do not continue until a person runs wf continue"
+		}
+		r.Warnings = append(r.Warnings, Warning{Kind: "paused", Message: msg})
 		r.Command = &NextCommand{Why: "wait for a person: the workflow is paused"}
 	}
 	for _, e := range d.blockers {
 		r.Warnings = append(r.Warnings, Warning{Kind: "blocked",
 			Message: fmt.Sprintf("blocker (%s:%d): %s", st.Src.Path, e.Line, d.renumber(e.Text))})
 	}
+	waits := map[int]lifecycle.Wait{}
+	for _, wt := range lifecycle.Waits(st) {
+		waits[wt.Line] = wt
+	}
 	for _, e := range d.waits {
-		r.Warnings = append(r.Warnings, Warning{Kind: "waiting",
-			Message: fmt.Sprintf("waiting (%s:%d): %s", st.Src.Path, e.Line, d.renumber(e.Text))})
+		msg := fmt.Sprintf("waiting (%s:%d): %s", st.Src.Path, e.Line, d.renumber(e.Text))
+		if wt, ok := waits[e.Line]; ok && wt.Parsed {
+			// A declared wait: its age, and the command that resolves it.
+			msg = fmt.Sprintf("waiting (%s:%d) %s for %s: %s", st.Src.Path, e.Line, wt.ID, wt.Kind, wt.Cond)
+			if t, err := time.Parse(workspace.Timestamp, wt.Since); err == nil {
+				msg += " (since " + age(now, t) + ")"
+			}
+			msg += "; resolved by " + strings.SplitN(wt.Resolve, "   ", 2)[0]
+		}
+		r.Warnings = append(r.Warnings, Warning{Kind: "waiting", Message: msg})
+	}
+	for _, l := range Lifecycle(st, now).Loops {
+		r.Warnings = append(r.Warnings, Warning{Kind: "loop-limit",
+			Message: fmt.Sprintf("phase %s was reopened %d of at most %d times (max-loops): one more reopening escalates to blocked", l.Phase, l.Loops, l.MaxLoops)})
+	}
+	if fx := d.effectsSince(); len(fx) > 0 {
+		r.Warnings = append(r.Warnings, Warning{Kind: "side-effects",
+			Message: "side effects fired since the last checkpoint: do not repeat them (wf effect check KEY)", Details: fx})
 	}
 	if r.Command == nil {
 		switch {
@@ -756,7 +792,11 @@ func (d *resumeData) state(now time.Time) {
 			r.Command = &NextCommand{Why: fmt.Sprintf("work is blocked (%s:%d): resolve the blocker or ask a person to, then remove it from the file", st.Src.Path, e.Line)}
 		case len(d.waits) > 0 && (status == "awaiting" || status == "delegated"):
 			e := d.waits[0]
-			r.Command = &NextCommand{Why: fmt.Sprintf("the workflow is %s (%s:%d): when the wait is over, remove it from the file and set Status: running", status, st.Src.Path, e.Line)}
+			why := fmt.Sprintf("the workflow is %s (%s:%d): when the wait is over, remove it from the file and set Status: running", status, st.Src.Path, e.Line)
+			if wt, ok := waits[e.Line]; ok && wt.Parsed {
+				why = fmt.Sprintf("the workflow is %s (%s:%d): do not go on; %s resolves the wait", status, st.Src.Path, e.Line, strings.SplitN(wt.Resolve, "   ", 2)[0])
+			}
+			r.Command = &NextCommand{Why: why}
 		case status == "completed" || status == "stopped":
 			r.Command = &NextCommand{Why: "nothing: Status says the workflow is " + status}
 		}
@@ -1069,6 +1109,28 @@ func uniq(xs ...string) []string {
 	for _, x := range xs {
 		if !slices.Contains(out, x) {
 			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// effectsSince lists the side effects that the latest checkpoint's
+// commit does not hold (all of them when there is none): a resumed agent
+// must not repeat them.
+func (d *resumeData) effectsSince() []string {
+	had := map[string]bool{}
+	if cp := d.r.Checkpoint; cp != nil && cp.Commit != "" && d.w.Repo != nil {
+		path := d.w.RelTop(d.w.Path(workspace.StateFile))
+		if data, err := d.w.Repo.ReadBlobAt(gitcp.NewHash(cp.Commit), path); err == nil {
+			for _, e := range lifecycle.Effects(mdstate.ParseState(path, data)) {
+				had[e.Key] = true
+			}
+		}
+	}
+	var out []string
+	for _, e := range lifecycle.Effects(d.sn.State) {
+		if !had[e.Key] {
+			out = append(out, e.Key+": "+e.Text+" ("+e.When+")")
 		}
 	}
 	return out

@@ -421,6 +421,10 @@ func (d *resumeData) blocks() []*rBlock {
 			facts = append(facts, "detached HEAD "+history.Short(g.Head))
 		}
 	}
+	if r.Session != nil {
+		// The host's own resume can be offered (claude --resume ID).
+		facts = append(facts, "last session "+r.Session.ID)
+	}
 	full := capText(title, 200) + "\n" + strings.Join(facts, " · ") + "\n"
 	shortH := capTokens(title, 20) + "\n" + capTokens(strings.Join(brief, " · "), 40) + "\n"
 	add(&rBlock{key: "header", items: []rItem{newItem(full, shortH)}})

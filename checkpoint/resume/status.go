@@ -2,6 +2,7 @@ package resume
 
 import (
 	"strings"
+	"time"
 
 	"github.com/wf-tool/wf/checkpoint/history"
 	"github.com/wf-tool/wf/checkpoint/lifecycle"
@@ -57,6 +58,9 @@ type StatusView struct {
 	// Recognised and Unrecognised say what wf read from hand-written files.
 	Recognised   []string `json:"recognised"`
 	Unrecognised []string `json:"unrecognised"`
+	// Lifecycle is the phase and status story: who drives, pending
+	// waits with their age, a pause, loops near their limit.
+	Lifecycle LifecycleView `json:"lifecycle"`
 }
 
 // Status builds the one-screen view of a snapshot; root is the state root
@@ -110,6 +114,7 @@ func Status(root string, sn *workspace.Snapshot) StatusView {
 	}
 	v.DecisionsCount = len(st.Decisions)
 	v.Recognised, v.Unrecognised = lint.Recognition(sn)
+	v.Lifecycle = Lifecycle(st, time.Time{})
 	return v
 }
 

@@ -33,12 +33,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // runWith is run with a hook called at each step of a checkpoint's write
 // sequence; only test binaries pass one.
 func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, onStep func(string)) int {
+	return runClock(args, stdin, stdout, stderr, onStep, time.Now)
+}
+
+// runClock is runWith on the clock now: test binaries pass a fixed one
+// (WF_TEST_NOW) so that wf check's time conditions are tested without
+// sleeping.
+func runClock(args []string, stdin io.Reader, stdout, stderr io.Writer, onStep func(string), now func() time.Time) int {
 	// Everything printed passes through the one sanitiser: text from
 	// state files and command lines never reaches the terminal raw.
 	out, errOut := safetext.NewWriter(stdout), safetext.NewWriter(stderr)
 	defer out.Flush()
 	defer errOut.Flush()
-	e := &env{stdin: stdin, stdout: out, stderr: errOut, now: time.Now, onStep: onStep}
+	e := &env{stdin: stdin, stdout: out, stderr: errOut, now: now, onStep: onStep}
 	app := e.newApp()
 	args, err := reorderArgs(app, args)
 	if err == nil {
@@ -78,7 +85,7 @@ func (e *env) newApp() *cli.App {
 			}
 			return nil
 		},
-		Commands: []*cli.Command{
+		Commands: append([]*cli.Command{
 			e.helpCmd(),
 			e.versionCmd(),
 			e.initCmd(),
@@ -95,7 +102,7 @@ func (e *env) newApp() *cli.App {
 			e.heartbeatCmd(),
 			e.blockCmd(),
 			e.unblockCmd(),
-		},
+		}, e.lifecycleCmds()...),
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {
 				return e.printVersion(false)
@@ -146,7 +153,7 @@ func (e *env) verbs(c *cli.Context) (verbs.Env, error) {
 	}
 	return verbs.Env{
 		WorkDir: wd, Dir: c.String("dir"), LockWait: c.Duration("lock-wait"), Now: e.now,
-		Stdin: e.stdin, OnStep: e.onStep,
+		Stdin: e.stdin, OnStep: e.onStep, Actor: os.Getenv("WF_ACTOR"), Session: os.Getenv("WF_SESSION"),
 		Note: func(msg string) { fmt.Fprintf(e.stderr, "wf: note: %s\n", msg) },
 	}, nil
 }

@@ -71,6 +71,7 @@ func (e *env) printStatus(v resume.StatusView) {
 	}
 	e.printf("%s\n", title)
 	e.printf("phase %s · status %s · mode %s\n", orDash(v.Phase), orDash(v.Status), orDash(v.Mode))
+	e.printLifecycleHead(v.Lifecycle)
 	e.printf("progress %d/%d done", v.Progress.Done, v.Progress.Total)
 	if v.Progress.Skipped > 0 {
 		e.printf(", %d skipped", v.Progress.Skipped)
@@ -96,7 +97,7 @@ func (e *env) printStatus(v resume.StatusView) {
 		e.printf("next open: %d. %s\n", v.Next.N, v.Next.Text)
 	}
 	e.printf("blockers: %s\n", blockersOrNone(v.Blockers))
-	e.printf("waits: %s\n", listOrNone(v.Waits))
+	e.printWaits(v.Lifecycle.Waits)
 	e.printf("decisions: %d\n", v.DecisionsCount)
 	e.printf("last checkpoint: %s\n", orDash(v.LastCheckpointText))
 	if len(v.Unrecognised) > 0 {
@@ -112,13 +113,6 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-func listOrNone(xs []string) string {
-	if len(xs) == 0 {
-		return "none"
-	}
-	return "\n  - " + strings.Join(xs, "\n  - ")
 }
 
 // blockersOrNone lists the blockers with their numbers, as wf unblock
@@ -408,6 +402,9 @@ func (e *env) markCmd(name, usage string, mark mdstate.Mark) *cli.Command {
 			}
 			for _, it := range res.Items {
 				e.printf("%s\n", formatItem(it))
+			}
+			if res.Advanced != nil {
+				e.printPhase(res.Advanced)
 			}
 			return nil
 		}),

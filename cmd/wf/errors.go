@@ -22,6 +22,7 @@ const (
 	exitUnsafeGit = 4
 	exitProblems  = 5 // wf lint found errors
 	exitNoState   = 6 // no workflow here: run wf init
+	exitNoWake    = 7 // wf check: no wait woke
 )
 
 // usagef is a command line that cannot be run as typed, with the
@@ -58,6 +59,8 @@ func exitCode(err error) int {
 		return exitProblems
 	case errors.Is(err, workspace.ErrNoWorkflow):
 		return exitNoState
+	case errors.As(err, new(nothingWokeError)), errors.As(err, new(notFiredError)):
+		return exitNoWake
 	}
 	return exitError
 }
@@ -66,8 +69,8 @@ func exitCode(err error) int {
 // "wf: hint: …" line for every hint found along the error chain.
 func printError(w io.Writer, err error) {
 	var problems *problemsError
-	if errors.As(err, &problems) {
-		return // already reported line by line
+	if errors.As(err, &problems) || errors.As(err, new(nothingWokeError)) || errors.As(err, new(notFiredError)) {
+		return // already reported
 	}
 	msg := err.Error()
 	fmt.Fprintf(w, "wf: error: %s\n", strings.TrimSuffix(msg, "."))

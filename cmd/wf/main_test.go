@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/wf-tool/wf/gitcp/gittest"
@@ -19,7 +20,7 @@ import (
 // shipped wf has no such hook.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"wf": func() { os.Exit(runWith(os.Args, os.Stdin, os.Stdout, os.Stderr, crashHook())) },
+		"wf": func() { os.Exit(runClock(os.Args, os.Stdin, os.Stdout, os.Stderr, crashHook(), testClock())) },
 	})
 }
 
@@ -38,6 +39,21 @@ func crashHook() func(string) {
 			select {}
 		}
 	}
+}
+
+// testClock is the clock of the test binary's wf: WF_TEST_NOW (RFC 3339)
+// when set, so that scripts test time conditions without sleeping;
+// time.Now otherwise.
+func testClock() func() time.Time {
+	v := os.Getenv("WF_TEST_NOW")
+	if v == "" {
+		return time.Now
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		panic("WF_TEST_NOW: " + err.Error())
+	}
+	return func() time.Time { return t }
 }
 
 // TestScripts runs the end-to-end stories in testdata/script. Each script

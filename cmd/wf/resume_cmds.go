@@ -23,7 +23,7 @@ func (e *env) resumeCmd() *cli.Command {
 		},
 		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
 			r, err := verbs.Resume(ve, verbs.ResumeOptions{Budget: c.Int("budget"), BudgetSet: c.IsSet("budget"),
-				Full: c.Bool("full"), IfPresent: c.Bool("if-present")})
+				Full: c.Bool("full"), IfPresent: c.Bool("if-present"), HookInput: c.String("hook") != ""})
 			if err != nil || r == nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/wf-tool/wf/checkpoint"
 	"github.com/wf-tool/wf/checkpoint/history"
 	"github.com/wf-tool/wf/checkpoint/journal"
+	"github.com/wf-tool/wf/checkpoint/lifecycle"
 	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/gitcp"
 )
@@ -132,6 +133,7 @@ func Checkpoint(e Env, o CheckpointOptions) (*checkpoint.CheckpointResult, error
 			return nil, err
 		}
 	}
+	co.Session = lifecycle.CurrentSession(ws, e.Session)
 	res, err := checkpoint.Checkpoint(ws, co)
 	if err != nil {
 		var te *checkpoint.TitleError

@@ -57,6 +57,7 @@ func Status(e Env) (resume.StatusView, error) {
 		return resume.StatusView{}, err
 	}
 	v := resume.Status(ws.Root, sn)
+	v.Lifecycle = resume.Lifecycle(sn.State, ws.Now())
 	if v.LastCheckpointID != "" && ws.Repo != nil {
 		// Git history names the checkpoint as every other command does;
 		// one history does not have (or a git error) leaves it null, and
@@ -90,16 +91,29 @@ type LintResult struct {
 func Lint(e Env, o LintOptions) (*LintResult, error) {
 	var sn *workspace.Snapshot
 	var err error
+	var ws *workspace.Workspace
 	if o.State != "" || o.Todo != "" {
 		sn, err = workspace.ReadPaths(e.WorkDir, o.State, o.Todo)
 	} else {
-		_, sn, err = e.read()
+		ws, sn, err = e.read()
 	}
 	if err != nil {
 		return nil, err
 	}
 	res := &LintResult{Schema: workspace.SchemaVersion, Diagnostics: []lint.Diagnostic{}}
-	for _, d := range lint.Lint(sn) {
+	ds := lint.Lint(sn)
+	if ws != nil {
+		// Running with a stale heartbeat: the runtime folder's heartbeat,
+		// the last checkpoint and the timeline are the signs of life.
+		last, src := lint.LastSign(sn.State)
+		if hb, _, ok := lifecycle.LastHeartbeat(ws); ok && hb.After(last) {
+			last, src = hb, "heartbeat"
+		}
+		if d := lint.StaleRunning(sn.State, last, src, ws.Now()); d != nil {
+			ds = append(ds, *d)
+		}
+	}
+	for _, d := range ds {
 		res.Diagnostics = append(res.Diagnostics, d)
 		switch d.Severity {
 		case lint.SevError:
@@ -192,6 +206,9 @@ type ItemsResult struct {
 	Schema int                  `json:"schema"`
 	Item   lifecycle.ItemView   `json:"item"`
 	Items  []lifecycle.ItemView `json:"items"`
+	// Advanced is what ticking the last item of the current phase did to
+	// the phases (wf todo done/skip); omitted when nothing.
+	Advanced *lifecycle.PhaseResult `json:"advanced,omitempty"`
 }
 
 func itemsResult(its []*mdstate.Item) *ItemsResult {
@@ -259,7 +276,15 @@ func TodoMark(e Env, o TodoMarkOptions) (*ItemsResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return itemsResult(its), nil
+	res := itemsResult(its)
+	if o.Mark != mdstate.Open {
+		// The last item of the current phase ticked: the phase completes
+		// and, in auto mode, the next one starts (issue 13).
+		if res.Advanced, err = lifecycle.AutoAdvance(ws, lifecycle.Signal{Who: ActorFrom(e.Actor, false).Who}); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 // TodoEditOptions are `wf todo edit`'s.
@@ -311,7 +336,9 @@ func TodoNext(e Env) (*lifecycle.ItemView, error) {
 	if err != nil {
 		return nil, err
 	}
-	it, err := lifecycle.Next(ws)
+	// A paused run is refused (pausing gives control to a person); the
+	// first step moves idle to running.
+	it, err := lifecycle.NextAs(ws, lifecycle.Signal{Who: ActorFrom(e.Actor, false).Who})
 	if err != nil || it == nil {
 		return nil, err
 	}
@@ -336,7 +363,7 @@ func TodoFail(e Env, o TodoFailOptions) (*lifecycle.FailResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return lifecycle.Fail(ws, o.Ref, bucket, o.Reason)
+	return lifecycle.FailAs(ws, o.Ref, bucket, o.Reason, lifecycle.Signal{Who: ActorFrom(e.Actor, false).Who})
 }
 
 // DecideResult is what `wf decide` reports.
@@ -370,7 +397,7 @@ func Block(e Env, text string) (*lifecycle.BlockResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return lifecycle.Block(ws, text)
+	return lifecycle.BlockAs(ws, text, lifecycle.Signal{Who: ActorFrom(e.Actor, false).Who})
 }
 
 // Unblock removes blocker ref (its number in wf status).
@@ -379,7 +406,7 @@ func Unblock(e Env, ref string) (*lifecycle.BlockResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return lifecycle.Unblock(ws, ref)
+	return lifecycle.UnblockAs(ws, ref, lifecycle.Signal{Who: ActorFrom(e.Actor, false).Who})
 }
 
 // HeartbeatResult is what `wf heartbeat` reports.
@@ -395,7 +422,7 @@ func Heartbeat(e Env, note string) (*HeartbeatResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := lifecycle.Heartbeat(ws, note)
+	t, err := lifecycle.HeartbeatSession(ws, note, lifecycle.CurrentSession(ws, e.Session))
 	if err != nil {
 		return nil, err
 	}

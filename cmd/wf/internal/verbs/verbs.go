@@ -40,6 +40,12 @@ type Env struct {
 	// OnStep, when set, is called at each step of a checkpoint's write
 	// sequence; the crash tests kill the process there.
 	OnStep func(step string)
+	// Actor is WF_ACTOR: who the timeline names for changes made by
+	// commands that take no --human flag ("" is the agent).
+	Actor string
+	// Session is WF_SESSION: the agent session id checkpoints and
+	// heartbeats record ("" for none given).
+	Session string
 }
 
 func (e Env) options() workspace.Options {
@@ -63,6 +69,9 @@ func (e Env) open() (*workspace.Workspace, error) {
 		return nil, err
 	}
 	e.note(ws.Notes...)
+	if err := e.recoverLifecycle(ws); err != nil {
+		return nil, err
+	}
 	return ws, nil
 }
 
