@@ -366,7 +366,7 @@ func CreateFileExclusive(path string, data []byte, perm os.FileMode) error {
 // writeTemp writes data to a new temp file in dir named after base, syncs and
 // closes it, and returns its path. On error nothing is left behind.
 func writeTemp(dir, base string, data []byte, perm fs.FileMode) (name string, err error) {
-	f, err := os.CreateTemp(dir, "."+base+".wf-tmp-*")
+	f, err := os.CreateTemp(dir, tempPattern(base))
 	if err != nil {
 		return "", err
 	}
