@@ -38,7 +38,7 @@ func DefaultSettings() Settings {
 // only costs CPU.
 const (
 	maxDebounce     = time.Hour
-	minPollInterval = 50 * time.Millisecond
+	MinPollInterval = 50 * time.Millisecond
 	maxPollInterval = time.Hour
 	minHeartbeat    = time.Second
 	maxHeartbeat    = 24 * time.Hour
@@ -67,7 +67,7 @@ func ParseSettings(v string) (Settings, error) {
 		case "debounce":
 			s.Debounce, err = duration(val, 0, maxDebounce)
 		case "poll-interval":
-			s.PollInterval, err = duration(val, minPollInterval, maxPollInterval)
+			s.PollInterval, err = duration(val, MinPollInterval, maxPollInterval)
 		case "heartbeat":
 			s.Heartbeat, err = duration(val, minHeartbeat, maxHeartbeat)
 		case "auto-checkpoint":

@@ -46,7 +46,7 @@ func FuzzParseSettings(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if s.Debounce < 0 || s.Debounce > maxDebounce || s.PollInterval < minPollInterval || s.Heartbeat < minHeartbeat {
+		if s.Debounce < 0 || s.Debounce > maxDebounce || s.PollInterval < MinPollInterval || s.Heartbeat < minHeartbeat {
 			t.Fatalf("ParseSettings(%q) = %+v: out of range", v, s)
 		}
 	})
