@@ -285,12 +285,12 @@ func (w *watcher) loop(ctx context.Context, sn *workspace.Snapshot) error {
 		w.stamps[p], _ = statStamp(p)
 	}
 	w.lint(sn)
+	w.heartbeat()
 	w.emit(Event{Event: EvStart, Mode: mode, Root: w.ws.Rel("."), Debounce: w.set.Debounce.String(), AutoCheckpoint: w.set.AutoCheckpoint})
 	if mode == ModePoll {
 		w.startPoll(reason)
 	}
 	w.wake(sn)
-	w.heartbeat()
 	beat := time.NewTicker(w.set.Heartbeat)
 	defer beat.Stop()
 

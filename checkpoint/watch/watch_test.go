@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wf-tool/wf/checkpoint"
+	"github.com/wf-tool/wf/checkpoint/lifecycle"
 	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/gitcp/gittest"
 )
@@ -463,4 +464,82 @@ func TestIgnoredName(t *testing.T) {
 			t.Errorf("IgnoredName(%q) = %v, want %v", name, got, want)
 		}
 	}
+}
+
+// TestWakeHook: the wait hook gets the snapshot at the start and after
+// each change to the state files, and is called again at the time it
+// asks for; what it returns is reported.
+func TestWakeHook(t *testing.T) {
+	dir := newWorkflow(t, 1)
+	calls := make(chan string, 100)
+	wake := func(sn *workspace.Snapshot, now time.Time) ([]Event, time.Time, error) {
+		calls <- sn.State.Get("status")
+		if len(calls) == 1 {
+			// Ask once for a call without a change of file.
+			return []Event{{Event: "wait", Message: "first"}}, now.Add(50 * time.Millisecond), nil
+		}
+		return nil, time.Time{}, nil
+	}
+	s := start(t, dir, Options{Wake: wake})
+	s.wait("the hook's event", func(e Event) bool { return e.Event == "wait" })
+	next := func() string {
+		select {
+		case c := <-calls:
+			return c
+		case <-time.After(waitLimit):
+			t.Fatal("the hook was not called")
+		}
+		return ""
+	}
+	next() // at the start
+	next() // at the time it asked for
+	path := filepath.Join(dir, workspace.StateFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := "**Status**: " + strings.TrimSpace(s.seenStatus(t, string(data)))
+	if err := os.WriteFile(path, []byte(strings.Replace(string(data), old, "**Status**: running", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := next(); got != "running" {
+		t.Errorf("the hook saw status %q after the save, want running", got)
+	}
+}
+
+// seenStatus is the value of the Status field in a state file's text.
+func (s *session) seenStatus(t *testing.T, data string) string {
+	_, rest, ok := strings.Cut(data, "**Status**: ")
+	if !ok {
+		t.Fatalf("no Status field in:\n%s", data)
+	}
+	v, _, _ := strings.Cut(rest, "\n")
+	return v
+}
+
+// TestHeartbeats: the watcher beats at the start and then every
+// interval.
+func TestHeartbeats(t *testing.T) {
+	dir := newWorkflow(t, 1)
+	s := start(t, dir, Options{Heartbeat: 100 * time.Millisecond})
+	ws, err := checkpoint.Open(workspace.Options{WorkDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, note, ok := lifecycle.LastHeartbeat(ws)
+	if !ok || note != "wf watch" {
+		t.Fatalf("no heartbeat of wf watch after the start (%v, %q)", ok, note)
+	}
+	// Heartbeats are to the second (RFC 3339): wait for a later one.
+	limit := time.Now().Add(waitLimit)
+	for {
+		if t2, _, _ := lifecycle.LastHeartbeat(ws); t2.After(first) {
+			break
+		}
+		if time.Now().After(limit) {
+			t.Fatalf("no heartbeat after %s within %s", first, waitLimit)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.stop()
 }

@@ -228,3 +228,25 @@ func TestWatchRefusesASecond(t *testing.T) {
 	}
 	w.term()
 }
+
+// TestWatchEventLines: each event is one line for people, with the
+// file:line of a lint error and the fix.
+func TestWatchEventLines(t *testing.T) {
+	for _, c := range []struct {
+		ev   watch.Event
+		want string
+	}{
+		{watch.Event{Event: watch.EvStart, Mode: watch.ModeEvents, Root: ".", Debounce: "2s", AutoCheckpoint: true}, "watching . (file events; debounce 2s, auto-checkpoint on); Ctrl-C stops"},
+		{watch.Event{Event: watch.EvPoll, Reason: "the event queue overflowed", Message: "polling every 1s"}, "polling every 1s: the event queue overflowed"},
+		{watch.Event{Event: watch.EvLint, File: "TODO.md", Line: 7, Severity: "error", Message: "2 items are marked CURRENT", Hint: "wf todo next"}, "TODO.md:7: error: 2 items are marked CURRENT (fix: wf todo next)"},
+		{watch.Event{Event: watch.EvFixed, File: "TODO.md", Message: "no lint errors"}, "TODO.md: fixed, no lint errors"},
+		{watch.Event{Event: watch.EvTick, Items: []string{"a", "b"}}, "ticked: a; b"},
+		{watch.Event{Event: watch.EvCheckpoint, Checkpoint: "20260101-0000-x", Commit: strings.Repeat("ab", 20), Title: "Done: a"}, "checkpoint 20260101-0000-x (abababababab): Done: a"},
+		{watch.Event{Event: watch.EvError, Message: "boom", Hint: "retry"}, "error: boom (hint: retry)"},
+		{watch.Event{Event: watch.EvStop, Reason: "terminated received", Message: "ticked items not checkpointed", Items: []string{"a"}}, "stopped (terminated received); ticked items not checkpointed: a"},
+	} {
+		if got := eventLine(c.ev); got != c.want || strings.Contains(got, "\n") {
+			t.Errorf("eventLine(%s) = %q, want %q", c.ev.Event, got, c.want)
+		}
+	}
+}
