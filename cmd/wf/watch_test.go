@@ -223,8 +223,8 @@ func TestWatchRefusesASecond(t *testing.T) {
 	cmd := exec.Command("wf", "watch")
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), fmt.Sprintf("another wf watch is running in this worktree (pid %d", w.cmd.Process.Pid)) {
-		t.Errorf("second wf watch: %v\n%s", err, out)
+	if cmd.ProcessState.ExitCode() != exitLockBusy || !strings.Contains(string(out), fmt.Sprintf("another wf watch is running in this worktree (pid %d", w.cmd.Process.Pid)) {
+		t.Errorf("second wf watch: %v (want exit %d)\n%s", err, exitLockBusy, out)
 	}
 	w.term()
 }
