@@ -68,14 +68,16 @@ for deb in 0s 2s; do
     "$WF" todo add "$text" >/dev/null
     before=$(grep -c '"event":"checkpoint"' "$OUT" || true)
     # Tick it in place (truncate and write, as editors that keep no
-    # backup save); t0 is just before the write.
-    t0=$(date +%s%N)
-    python3 -c '
-import sys
+    # backup save); t0 is taken just before the write (python's start-up
+    # is not counted: on a loaded machine it takes seconds).
+    t0=$(python3 -c '
+import sys, time
 with open("TODO.md", "r+") as f:
     s = f.read().replace("- [ ] " + sys.argv[1], "- [x] " + sys.argv[1], 1)
+    t = time.time_ns()
     f.seek(0); f.write(s); f.truncate()
-' "$text"
+print(t)
+' "$text")
     until [ "$(grep -c '"event":"checkpoint"' "$OUT" || true)" -gt "$before" ]; do sleep 0.01; done
     evtime() { grep "\"event\":\"$1\"" "$OUT" | tail -1 | sed 's/.*"time":"\([^"]*\)".*/\1/' | xargs -I{} date -d {} +%s%N; }
     t1=$(evtime tick); t2=$(evtime checkpoint)

@@ -85,12 +85,7 @@ type Options struct {
 type BusyError struct {
 	Path string
 	PID  int // the holder, as it wrote itself in the file; 0 if unknown
-	// Lock is the lock's own error: through it, errors.As finds a
-	// *mdstate.LockBusyError, and wf exits with the lock-busy code.
-	Lock *mdstate.LockBusyError
 }
-
-func (e *BusyError) Unwrap() error { return e.Lock }
 
 func (e *BusyError) Error() string {
 	if e.PID > 0 {
@@ -203,7 +198,7 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		var busy *mdstate.LockBusyError
 		if errors.As(err, &busy) {
-			return &BusyError{Path: busy.Path, PID: busy.PID, Lock: busy}
+			return &BusyError{Path: busy.Path, PID: busy.PID}
 		}
 		return err
 	}
