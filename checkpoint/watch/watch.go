@@ -157,6 +157,9 @@ type watcher struct {
 	due    chan string
 	quit   chan struct{}
 
+	// head is HEAD (branch and commit) when the state files were last
+	// read; "" outside git.
+	head string
 	// open says of each item (itemKeys) whether it was open when last
 	// seen.
 	open     map[string]bool
@@ -284,6 +287,7 @@ func (w *watcher) loop(ctx context.Context, sn *workspace.Snapshot) error {
 		}
 		w.stamps[p], _ = statStamp(p)
 	}
+	w.head = w.headNow()
 	w.lint(sn)
 	w.heartbeat()
 	w.emit(Event{Event: EvStart, Mode: mode, Root: w.ws.Rel("."), Debounce: w.set.Debounce.String(), AutoCheckpoint: w.set.AutoCheckpoint})
@@ -597,7 +601,15 @@ func (w *watcher) changed(p string, own bool) {
 			return
 		}
 		w.lint(sn)
-		w.ticks(sn)
+		if h := w.headNow(); h != w.head && !own {
+			// A checkout, merge or pull brought these files: items done
+			// on another branch were not ticked here.
+			w.head = h
+			w.forget(sn)
+		} else {
+			w.head = h
+			w.ticks(sn)
+		}
 		w.wake(sn)
 	case kindResult:
 		if !existed {
@@ -686,6 +698,26 @@ func (w *watcher) ticks(sn *workspace.Snapshot) {
 		w.flush.Stop()
 	}
 	w.flush = time.NewTimer(w.set.Debounce)
+}
+
+// forget takes in the items of sn as they are, seeing no tick.
+func (w *watcher) forget(sn *workspace.Snapshot) {
+	for i, k := range itemKeys(sn.Todo) {
+		w.open[k] = sn.Todo.Items[i].Mark == mdstate.Open
+	}
+}
+
+// headNow is HEAD's branch and commit, "" outside git or when it cannot
+// be read.
+func (w *watcher) headNow() string {
+	if w.ws.Repo == nil {
+		return ""
+	}
+	h, err := w.ws.Repo.Head()
+	if err != nil {
+		return ""
+	}
+	return h.Branch + "@" + h.Hash.String()
 }
 
 // checkpoint makes one checkpoint for the ticks of the debounce window.

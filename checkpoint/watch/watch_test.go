@@ -14,6 +14,7 @@ import (
 	"github.com/wf-tool/wf/checkpoint/lifecycle"
 	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/gitcp/gittest"
+	"github.com/wf-tool/wf/mdstate"
 )
 
 // The tests use real file system events (no mock of fsnotify) and wait
@@ -542,4 +543,50 @@ func TestHeartbeats(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	s.stop()
+}
+
+// TestCheckoutIsNotATick: items done on another branch come in with a
+// checkout; they were not ticked here and get no checkpoint. A tick after
+// it does.
+func TestCheckoutIsNotATick(t *testing.T) {
+	dir := newWorkflow(t, 3)
+	gittest.Git(t, dir, "checkout", "-q", "-b", "other")
+	gittest.Write(t, dir, workspace.TodoFile, todo(3, map[int]bool{1: true}))
+	gittest.Git(t, dir, "commit", "-q", "-am", "item 1 on other")
+	gittest.Git(t, dir, "checkout", "-q", "main")
+	before := commits(t, dir)
+	// The wait hook runs after each read of the state files: it says
+	// when the watcher has read TODO.md with item 1 done.
+	read := make(chan bool, 100)
+	wake := func(sn *workspace.Snapshot, now time.Time) ([]Event, time.Time, error) {
+		read <- sn.Todo.Items[0].Mark == mdstate.Done
+		return nil, time.Time{}, nil
+	}
+	s := start(t, dir, Options{Debounce: ms(0), Wake: wake})
+	gittest.Git(t, dir, "checkout", "-q", "other")
+	for limit := time.After(waitLimit); ; {
+		select {
+		case done := <-read:
+			if !done {
+				continue
+			}
+		case <-limit:
+			t.Fatal("the watcher did not read TODO.md after the checkout")
+		}
+		break
+	}
+	gittest.Write(t, dir, workspace.TodoFile, todo(3, map[int]bool{1: true, 2: true}))
+	cp := s.wait("checkpoint", func(e Event) bool { return e.Event == EvCheckpoint })
+	if strings.Join(cp.Items, "|") != "item 2" {
+		t.Errorf("checkpoint for %q, want [item 2] only", cp.Items)
+	}
+	evs := s.stop()
+	for _, e := range evs {
+		if e.Event == EvTick && strings.Join(e.Items, "|") != "item 2" {
+			t.Errorf("tick %q after a checkout", e.Items)
+		}
+	}
+	if got := commits(t, dir); got != before+2 { // "item 1 on other" + the checkpoint
+		t.Errorf("%d commits on other, want %d", got, before+2)
+	}
 }
