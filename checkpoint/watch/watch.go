@@ -280,10 +280,25 @@ func (w *watcher) loop(ctx context.Context, sn *workspace.Snapshot) error {
 	}
 	// The baseline: every watched file as it is now. Lint errors there
 	// already are printed; ticks are counted from here.
+	// The state files are read again now that the watches are in place,
+	// and their hashes taken from the very bytes parsed, so that no save
+	// falls between the baseline and the first event.
+	if again, err := w.ws.Read(); err == nil {
+		sn = again
+	}
 	w.ticks(sn)
 	for _, p := range w.files() {
-		if data, err := w.read(p); err == nil {
-			w.hashes[p] = sha256.Sum256(data)
+		switch w.kindOf(p) {
+		case kindState:
+			w.hashes[p] = sha256.Sum256(sn.StateBytes())
+		case kindTodo:
+			if !sn.TodoMissing {
+				w.hashes[p] = sha256.Sum256(sn.TodoBytes())
+			}
+		default:
+			if data, err := w.read(p); err == nil {
+				w.hashes[p] = sha256.Sum256(data)
+			}
 		}
 		w.stamps[p], _ = statStamp(p)
 	}
@@ -326,17 +341,18 @@ func (w *watcher) loop(ctx context.Context, sn *workspace.Snapshot) error {
 			w.emit(ev)
 			return nil
 		case e, ok := <-events:
-			if ok {
-				w.event(e)
+			if !ok {
+				w.lost("the file system watcher stopped")
+				continue
 			}
+			w.event(e)
 		case err, ok := <-errs:
 			if !ok {
+				w.lost("the file system watcher stopped")
 				continue
 			}
 			if errors.Is(err, fsnotify.ErrEventOverflow) {
-				w.stopEvents()
-				w.startPoll("the event queue overflowed")
-				w.rescan(false)
+				w.lost("the event queue overflowed")
 				continue
 			}
 			w.errorEvent(fmt.Errorf("file system watcher: %w", err))
@@ -391,6 +407,15 @@ func (w *watcher) addDir(d string) {
 		w.stopEvents()
 		w.startPoll("cannot watch " + w.ws.Rel(filepath.Base(d)) + ": " + err.Error())
 	}
+}
+
+// lost switches to polling when kernel events can no longer be trusted
+// (the queue overflowed: events were dropped) or come no more, and reads
+// every file again for what was missed.
+func (w *watcher) lost(reason string) {
+	w.stopEvents()
+	w.startPoll(reason)
+	w.rescan(false)
 }
 
 func (w *watcher) stopEvents() {

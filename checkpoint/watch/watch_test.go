@@ -473,9 +473,10 @@ func TestIgnoredName(t *testing.T) {
 func TestWakeHook(t *testing.T) {
 	dir := newWorkflow(t, 1)
 	calls := make(chan string, 100)
+	n := 0 // the hook runs on the watcher's one goroutine
 	wake := func(sn *workspace.Snapshot, now time.Time) ([]Event, time.Time, error) {
 		calls <- sn.State.Get("status")
-		if len(calls) == 1 {
+		if n++; n == 1 {
 			// Ask once for a call without a change of file.
 			return []Event{{Event: "wait", Message: "first"}}, now.Add(50 * time.Millisecond), nil
 		}
