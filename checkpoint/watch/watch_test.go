@@ -591,3 +591,69 @@ func TestCheckoutIsNotATick(t *testing.T) {
 		t.Errorf("%d commits on other, want %d", got, before+2)
 	}
 }
+
+// TestOverflowFallsBackToPolling overflows the kernel's event queue for
+// real: the watcher is held inside an event's callback while more files
+// are created in a watched folder than the queue holds
+// (/proc/sys/fs/inotify/max_queued_events). It then says it polls, and a
+// tick is still checkpointed.
+func TestOverflowFallsBackToPolling(t *testing.T) {
+	if testing.Short() {
+		t.Skip("creates 16,000 files (-short)")
+	}
+	raw, err := os.ReadFile("/proc/sys/fs/inotify/max_queued_events")
+	if err != nil {
+		t.Skipf("not inotify: %v", err)
+	}
+	var max int
+	fmt.Sscan(string(raw), &max)
+	if max <= 0 || max > 100000 {
+		t.Skipf("max_queued_events %d: too many files to overflow it in a test", max)
+	}
+	dir := newWorkflow(t, 2)
+	specs := filepath.Join(dir, "specs")
+	if err := os.Mkdir(specs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	hold, held := make(chan struct{}), make(chan struct{})
+	s := &session{t: t, events: make(chan Event, 1000), done: make(chan error, 1)}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	s.cancel = func() { cancel(errors.New("test over")) }
+	t.Cleanup(func() { s.stop() })
+	go func() {
+		s.done <- Run(ctx, Options{Workspace: workspace.Options{WorkDir: dir}, Debounce: ms(0), PollInterval: 50 * time.Millisecond,
+			Emit: func(e Event) {
+				if e.Event == EvResult {
+					close(held)
+					<-hold // the watcher waits here while the queue fills
+				}
+				s.events <- e
+			}})
+	}()
+	s.wait("start", func(e Event) bool { return e.Event == EvStart })
+	gittest.Write(t, dir, "specs/a.result.md", "# Result\n")
+	select {
+	case <-held:
+	case <-time.After(waitLimit):
+		t.Fatal("no result event")
+	}
+	for i := 0; i < max+100; i++ {
+		f, err := os.Create(filepath.Join(specs, fmt.Sprintf("n%d", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	close(hold)
+	p := s.wait("poll", func(e Event) bool { return e.Event == EvPoll })
+	if !strings.Contains(p.Reason, "overflowed") {
+		t.Errorf("poll reason %q", p.Reason)
+	}
+	if err := os.WriteFile(filepath.Join(dir, workspace.TodoFile), []byte(todo(2, map[int]bool{1: true})), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cp := s.wait("checkpoint", func(e Event) bool { return e.Event == EvCheckpoint })
+	if strings.Join(cp.Items, "|") != "item 1" {
+		t.Errorf("checkpoint for %q", cp.Items)
+	}
+}
