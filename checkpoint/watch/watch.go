@@ -58,7 +58,7 @@ type WakeFunc func(sn *workspace.Snapshot, now time.Time) (events []Event, next 
 
 // Options configure [Run]. A nil Debounce, AutoCheckpoint or Poll, or a
 // zero PollInterval or Heartbeat, takes the watch setting of the
-// workflow, or its default ([DefaultSettings]).
+// workflow, or its default ([workspace.DefaultWatchSettings]).
 type Options struct {
 	// Workspace says where the workflow is, as for every command.
 	Workspace workspace.Options
@@ -142,7 +142,7 @@ type tick struct {
 
 type watcher struct {
 	o   Options
-	set Settings
+	set workspace.WatchSettings
 	ws  *workspace.Workspace
 	// root, specs and checkpoints are the watched folders.
 	root, specs, checkpoints string
@@ -241,17 +241,17 @@ func Run(ctx context.Context, o Options) error {
 }
 
 // settingsOf reads the watch setting of sn's workflow-state.md.
-func settingsOf(sn *workspace.Snapshot) (Settings, error) {
+func settingsOf(sn *workspace.Snapshot) (workspace.WatchSettings, error) {
 	for _, s := range sn.State.Settings {
 		if strings.EqualFold(s.Key, "watch") {
-			set, err := ParseSettings(s.Value)
+			set, err := workspace.ParseWatchSetting(s.Value)
 			if err != nil {
 				return set, &SettingError{File: sn.State.Src.Path, Line: s.Line, Err: err}
 			}
 			return set, nil
 		}
 	}
-	return DefaultSettings(), nil
+	return workspace.DefaultWatchSettings(), nil
 }
 
 func (w *watcher) emit(ev Event) {

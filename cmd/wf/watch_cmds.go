@@ -51,8 +51,8 @@ func (e *env) watchCmd() *cli.Command {
 				o.Poll = &yes
 			}
 			if c.IsSet("poll-interval") {
-				if o.PollInterval = c.Duration("poll-interval"); o.PollInterval < watch.MinPollInterval {
-					return usagef("wf watch --poll --poll-interval 1s", "--poll-interval must be at least %s (got %s)", watch.MinPollInterval, o.PollInterval)
+				if o.PollInterval = c.Duration("poll-interval"); o.PollInterval < workspace.MinWatchPollInterval {
+					return usagef("wf watch --poll --poll-interval 1s", "--poll-interval must be at least %s (got %s)", workspace.MinWatchPollInterval, o.PollInterval)
 				}
 			}
 			ctx, stop := signalContext()

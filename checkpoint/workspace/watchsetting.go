@@ -1,4 +1,4 @@
-package watch
+package workspace
 
 import (
 	"fmt"
@@ -6,13 +6,13 @@ import (
 	"time"
 )
 
-// Settings are what `wf watch` does when its flags do not say: the
+// WatchSettings are what `wf watch` does when its flags do not say: the
 // "watch" setting under "## Settings" in workflow-state.md,
 //
 //   - watch: debounce=2s, auto-checkpoint=off, poll=on, poll-interval=1s, heartbeat=1m
 //
-// with the defaults of [DefaultSettings] for what it leaves out.
-type Settings struct {
+// with the defaults of [DefaultWatchSettings] for what it leaves out.
+type WatchSettings struct {
 	// Debounce is how long the watcher waits after a tick for more ticks
 	// before it makes one checkpoint naming all of them.
 	Debounce time.Duration
@@ -26,32 +26,32 @@ type Settings struct {
 	Heartbeat time.Duration
 }
 
-// DefaultSettings returns the settings of a workflow without a watch
+// DefaultWatchSettings returns the settings of a workflow without a watch
 // setting: a 2 s debounce, auto-checkpoint on, kernel events (a 1 s poll
 // when polling), a heartbeat a minute.
-func DefaultSettings() Settings {
-	return Settings{Debounce: 2 * time.Second, AutoCheckpoint: true, PollInterval: time.Second, Heartbeat: time.Minute}
+func DefaultWatchSettings() WatchSettings {
+	return WatchSettings{Debounce: 2 * time.Second, AutoCheckpoint: true, PollInterval: time.Second, Heartbeat: time.Minute}
 }
 
 // The limits of the durations: a debounce of 0 checkpoints at once; a
 // poll faster than 50 ms or a heartbeat more often than every second
 // only costs CPU.
 const (
-	maxDebounce     = time.Hour
-	MinPollInterval = 50 * time.Millisecond
-	maxPollInterval = time.Hour
-	minHeartbeat    = time.Second
-	maxHeartbeat    = 24 * time.Hour
+	maxWatchDebounce     = time.Hour
+	MinWatchPollInterval = 50 * time.Millisecond
+	maxWatchPollInterval = time.Hour
+	minWatchHeartbeat    = time.Second
+	maxWatchHeartbeat    = 24 * time.Hour
 )
 
-// ParseSettings reads the value of a watch setting ("debounce=2s,
+// ParseWatchSetting reads the value of a watch setting ("debounce=2s,
 // auto-checkpoint=off") over the defaults. Keys are debounce,
 // auto-checkpoint, poll (on/off, true/false, yes/no), poll-interval and
 // heartbeat (Go durations: 500ms, 2s, 1m). An unknown key, a value that
 // does not parse or a duration out of its range is an error naming the
 // part at fault; an empty value is the defaults.
-func ParseSettings(v string) (Settings, error) {
-	s := DefaultSettings()
+func ParseWatchSetting(v string) (WatchSettings, error) {
+	s := DefaultWatchSettings()
 	for _, part := range strings.Split(v, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -65,11 +65,11 @@ func ParseSettings(v string) (Settings, error) {
 		var err error
 		switch k {
 		case "debounce":
-			s.Debounce, err = duration(val, 0, maxDebounce)
+			s.Debounce, err = watchDuration(val, 0, maxWatchDebounce)
 		case "poll-interval":
-			s.PollInterval, err = duration(val, MinPollInterval, maxPollInterval)
+			s.PollInterval, err = watchDuration(val, MinWatchPollInterval, maxWatchPollInterval)
 		case "heartbeat":
-			s.Heartbeat, err = duration(val, minHeartbeat, maxHeartbeat)
+			s.Heartbeat, err = watchDuration(val, minWatchHeartbeat, maxWatchHeartbeat)
 		case "auto-checkpoint":
 			s.AutoCheckpoint, err = onOff(val)
 		case "poll":
@@ -84,7 +84,7 @@ func ParseSettings(v string) (Settings, error) {
 	return s, nil
 }
 
-func duration(v string, min, max time.Duration) (time.Duration, error) {
+func watchDuration(v string, min, max time.Duration) (time.Duration, error) {
 	d, err := time.ParseDuration(v)
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a duration such as 500ms, 2s or 1m", v)

@@ -1,4 +1,4 @@
-package watch
+package workspace
 
 import (
 	"strings"
@@ -6,16 +6,16 @@ import (
 	"time"
 )
 
-func TestParseSettings(t *testing.T) {
-	s, err := ParseSettings(" debounce=500ms, AUTO-CHECKPOINT=off ,poll=yes, poll-interval=200ms, heartbeat=30s ")
+func TestParseWatchSetting(t *testing.T) {
+	s, err := ParseWatchSetting(" debounce=500ms, AUTO-CHECKPOINT=off ,poll=yes, poll-interval=200ms, heartbeat=30s ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Settings{Debounce: 500 * time.Millisecond, AutoCheckpoint: false, Poll: true, PollInterval: 200 * time.Millisecond, Heartbeat: 30 * time.Second}
+	want := WatchSettings{Debounce: 500 * time.Millisecond, AutoCheckpoint: false, Poll: true, PollInterval: 200 * time.Millisecond, Heartbeat: 30 * time.Second}
 	if s != want {
 		t.Errorf("got %+v, want %+v", s, want)
 	}
-	if s, err := ParseSettings(""); err != nil || s != DefaultSettings() {
+	if s, err := ParseWatchSetting(""); err != nil || s != DefaultWatchSettings() {
 		t.Errorf("empty: got %+v, %v; want the defaults", s, err)
 	}
 	for in, msg := range map[string]string{
@@ -30,24 +30,24 @@ func TestParseSettings(t *testing.T) {
 		"debounce=1s, x=y":   "unknown key",
 		"auto-checkpoint=10": "not on or off",
 	} {
-		_, err := ParseSettings(in)
+		_, err := ParseWatchSetting(in)
 		if err == nil || !strings.Contains(err.Error(), msg) {
-			t.Errorf("ParseSettings(%q) = %v, want an error saying %q", in, err, msg)
+			t.Errorf("ParseWatchSetting(%q) = %v, want an error saying %q", in, err, msg)
 		}
 	}
 }
 
-func FuzzParseSettings(f *testing.F) {
+func FuzzParseWatchSetting(f *testing.F) {
 	for _, s := range []string{"", "debounce=2s", "auto-checkpoint=off, poll=on", "poll-interval=1s,heartbeat=1m", "x=y", "=,=,"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
-		s, err := ParseSettings(v)
+		s, err := ParseWatchSetting(v)
 		if err != nil {
 			return
 		}
-		if s.Debounce < 0 || s.Debounce > maxDebounce || s.PollInterval < MinPollInterval || s.Heartbeat < minHeartbeat {
-			t.Fatalf("ParseSettings(%q) = %+v: out of range", v, s)
+		if s.Debounce < 0 || s.Debounce > maxWatchDebounce || s.PollInterval < MinWatchPollInterval || s.Heartbeat < minWatchHeartbeat {
+			t.Fatalf("ParseWatchSetting(%q) = %+v: out of range", v, s)
 		}
 	})
 }
