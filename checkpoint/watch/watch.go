@@ -18,7 +18,7 @@
 // queue overflows, it reads the files on a timer instead, and says so.
 //
 // It never holds the worktree's state lock while idle: only a checkpoint
-// it makes takes it, through verbs.Checkpoint. A second watcher in the
+// it makes takes it, through checkpoint.Checkpoint. A second watcher in the
 // same worktree is refused by a lock of its own (see [BusyError]).
 package watch
 
