@@ -429,7 +429,7 @@ func CreateFileExclusive(path string, data []byte, perm os.FileMode) error {
 // cleanup works on its own copy of the path, as a "return "", err" clears
 // the named result before a deferred function reads it.
 func writeTemp(dir, base string, data []byte, perm fs.FileMode) (string, error) {
-	f, err := os.CreateTemp(dir, "."+base+".wf-tmp-*")
+	f, err := os.CreateTemp(dir, tempPattern(base))
 	if err != nil {
 		return "", err
 	}

@@ -114,6 +114,9 @@ func Lint(sn *workspace.Snapshot) []Diagnostic {
 	if _, err := lifecycle.RetryLimits(st); err != nil {
 		add(sf, settingLine(st, "retry"), SevError, "write it as \"- retry: test-fail=3, build-fail=2, tool-error=5\"", "%s", err.Error())
 	}
+	if _, err := workspace.ParseWatchSetting(st.Setting("watch")); err != nil {
+		add(sf, settingLine(st, "watch"), SevError, "write it as \"- watch: debounce=2s, auto-checkpoint=on\" (keys: debounce, auto-checkpoint, poll, poll-interval, heartbeat)", "watch setting: %s", err.Error())
+	}
 	if b := st.Setting("resume-budget"); b != "" {
 		if n, err := strconv.Atoi(b); err != nil || n < workspace.MinResumeBudget {
 			add(sf, settingLine(st, "resume-budget"), SevError, "use a number of tokens, e.g. 2000", "resume-budget %q is not a number of tokens of at least %d", b, workspace.MinResumeBudget)

@@ -102,6 +102,7 @@ func (e *env) newApp() *cli.App {
 			e.heartbeatCmd(),
 			e.blockCmd(),
 			e.unblockCmd(),
+			e.watchCmd(),
 		}, e.lifecycleCmds()...),
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {

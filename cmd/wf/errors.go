@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/wf-tool/wf/checkpoint/lifecycle"
+	"github.com/wf-tool/wf/checkpoint/watch"
 	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/cmd/wf/internal/verbs"
 	"github.com/wf-tool/wf/gitcp"
@@ -45,13 +46,14 @@ func exitCode(err error) int {
 		gitLock  *gitcp.LockBusyError
 		unsafe   *gitcp.UnsafeStateError
 		problems *problemsError
+		watching *watch.BusyError
 	)
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &usage):
 		return exitUsage
-	case errors.As(err, &lock), errors.As(err, &gitLock):
+	case errors.As(err, &lock), errors.As(err, &gitLock), errors.As(err, &watching):
 		return exitLockBusy
 	case errors.As(err, &unsafe):
 		return exitUnsafeGit

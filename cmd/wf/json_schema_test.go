@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -90,11 +91,31 @@ func TestJSONSchema(t *testing.T) {
 		seen[args[1]] = true
 		mu.Unlock()
 	}
+	// validateLines is validate for a command that prints one document
+	// per line (wf watch): each line is validated.
+	validateLines := func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 2 {
+			ts.Fatalf("usage: validate-lines DEF COMMAND")
+		}
+		s := schemas[args[0]]
+		if s == nil {
+			ts.Fatalf("the schema has no $defs/%s", args[0])
+		}
+		lines := strings.Split(strings.TrimSuffix(ts.ReadFile("stdout"), "\n"), "\n")
+		for i, l := range lines {
+			if err := checkDocument(s, []byte(l)); err != nil {
+				ts.Fatalf("wf %s --json line %d against $defs/%s: %v\n%s", args[1], i+1, args[0], err, l)
+			}
+		}
+		mu.Lock()
+		seen[args[1]] = true
+		mu.Unlock()
+	}
 	t.Run("scenario", func(t *testing.T) {
 		testscript.Run(t, testscript.Params{
 			Dir:                 "testdata/jsonschema",
 			RequireExplicitExec: true,
-			Cmds:                map[string]func(*testscript.TestScript, bool, []string){"validate": validate},
+			Cmds:                map[string]func(*testscript.TestScript, bool, []string){"validate": validate, "validate-lines": validateLines, "waitfile": cmdWaitfile},
 			Setup: func(e *testscript.Env) error {
 				for _, kv := range gittest.Environ(e.WorkDir) {
 					k, v, _ := strings.Cut(kv, "=")
@@ -286,5 +307,24 @@ func TestJSONSchemaRefusesRenamedField(t *testing.T) {
 	null := strings.Replace(doc, `"unrecognised": []`, `"unrecognised": null`, 1)
 	if err := checkDocument(s, []byte(null)); err == nil {
 		t.Fatal("the schema accepts a null unrecognised")
+	}
+}
+
+// cmdWaitfile is "waitfile PATH": wait until PATH exists, failing after
+// 30 s; for a command run in the background (wf watch) to reach a state
+// the script can see.
+func cmdWaitfile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitfile PATH")
+	}
+	limit := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+			return
+		}
+		if time.Now().After(limit) {
+			ts.Fatalf("%s did not appear within 30s", args[0])
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
