@@ -95,6 +95,7 @@ func (e *env) newApp() *cli.App {
 			e.heartbeatCmd(),
 			e.blockCmd(),
 			e.unblockCmd(),
+			e.specCmd(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+	"github.com/wf-tool/wf/cmd/wf/internal/verbs"
+	"github.com/wf-tool/wf/spec"
+)
+
+// specCmd is `wf spec`: spec-driven delegation to sub-agents (DESIGN.md
+// §3.4; seed 002).
+func (e *env) specCmd() *cli.Command {
+	return &cli.Command{
+		Name:  "spec",
+		Usage: "spec-driven delegation to sub-agents: new, check, list, prompt, delegate, result, verify, integrate, redo",
+		Subcommands: []*cli.Command{
+			e.specNewCmd(), e.specCheckCmd(), e.specListCmd(), e.specShowCmd(), e.specPromptCmd(), e.specResultCmd(),
+		},
+	}
+}
+
+func (e *env) specNewCmd() *cli.Command {
+	read, readFlag := multi("read", "a file the sub-agent reads (path from the repository top; add \" (new)\" for a file that does not exist yet)")
+	modify, modifyFlag := multi("modify", "a file the sub-agent may change (add \" (new)\" for one it creates)")
+	require, requireFlag := multi("require", "a requirement")
+	constraint, constraintFlag := multi("constraint", "a constraint")
+	return &cli.Command{
+		Name:      "new",
+		Usage:     "write specs/NAME.md (Goal, Files to Read, Files to Modify, Requirements, Constraints, Deliverable) from the template",
+		ArgsUsage: "NAME [-]   (\"-\" or --stdin: read the spec's sections from stdin)",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "goal", Usage: "what the sub-agent delivers, and why"},
+			readFlag, modifyFlag, requireFlag, constraintFlag,
+			&cli.StringFlag{Name: "deliverable", Usage: "what comes back"},
+			&cli.StringFlag{Name: "item", Usage: "the TODO item it delivers (number or unique text)"},
+			&cli.BoolFlag{Name: "stdin", Usage: "read a Markdown body with the spec's ## sections from stdin"},
+			jsonFlag(),
+		},
+		Action: e.act(1, 2, "NAME, and \"-\" to read the body from stdin", func(c *cli.Context, ve verbs.Env) error {
+			name := c.Args().First()
+			useStdin := c.Bool("stdin")
+			if c.Args().Len() == 2 {
+				if c.Args().Get(1) != "-" {
+					return usagef("wf spec new "+name+" --goal \"…\" [--read PATH]... [--modify PATH]...", "unexpected argument %q", c.Args().Get(1))
+				}
+				useStdin = true
+			}
+			res, err := verbs.SpecNew(ve, verbs.SpecNewOptions{Stdin: useStdin, NewOptions: spec.NewOptions{
+				Name: name, Goal: c.String("goal"), Read: read.vals, Modify: modify.vals,
+				Require: require.vals, Constraint: constraint.vals, Deliverable: c.String("deliverable"), Item: c.String("item"),
+			}})
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(res)
+			}
+			e.printf("created %s\n", res.Spec.Path)
+			e.printf("next: edit it, then wf spec check %s and wf spec delegate %s\n", name, name)
+			return nil
+		}),
+	}
+}
+
+func (e *env) specCheckCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "check",
+		Usage:     "check a spec (or all): sections filled in, files exist or are marked (new), no file modified by two active specs; exits 5 on problems",
+		ArgsUsage: "[NAME]",
+		Flags:     []cli.Flag{jsonFlag()},
+		Action: e.act(0, 1, "NAME, or nothing to check every spec", func(c *cli.Context, ve verbs.Env) error {
+			res, err := verbs.SpecCheck(ve, c.Args().First())
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				if err := e.printJSON(res); err != nil {
+					return err
+				}
+			} else {
+				for _, p := range res.Problems {
+					e.printf("%s\n", p)
+				}
+				e.printf("checked %s: %s\n", plural(len(res.Checked), "spec", "specs"), plural(len(res.Problems), "problem", "problems"))
+			}
+			if len(res.Problems) > 0 {
+				return &problemsError{n: len(res.Problems)}
+			}
+			return nil
+		}),
+	}
+}
+
+func (e *env) specListCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "list",
+		Usage:     "list the specs: name, status, agent, age, files to modify, item",
+		ArgsUsage: " ",
+		Flags:     []cli.Flag{jsonFlag()},
+		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
+			res, err := verbs.SpecList(ve)
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(res)
+			}
+			if len(res.Specs) == 0 {
+				e.printf("no specs (wf spec new NAME --goal \"…\" writes one)\n")
+				return nil
+			}
+			for _, v := range res.Specs {
+				e.printf("%s\n", specLine(v))
+			}
+			return nil
+		}),
+	}
+}
+
+// specLine is one spec on one line, as list, status and resume show it.
+func specLine(v spec.View) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-20s %-10s", v.Name, v.Status)
+	if v.Agent != "" {
+		fmt.Fprintf(&b, " agent %s", v.Agent)
+	}
+	if v.Since != "" {
+		fmt.Fprintf(&b, " %s", Age(time.Duration(v.AgeSeconds)*time.Second))
+	}
+	if v.Item > 0 {
+		fmt.Fprintf(&b, " item %d", v.Item)
+	}
+	fmt.Fprintf(&b, " modifies %s", orDash(strings.Join(v.Modify, ", ")))
+	return b.String()
+}
+
+// Age is a duration as "5m", "3h", "2d" for lists.
+func Age(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm ago", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh ago", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%dd ago", int(d/(24*time.Hour)))
+}
+
+func (e *env) specShowCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "show",
+		Usage:     "print a spec's status, its file and its result",
+		ArgsUsage: "NAME",
+		Flags:     []cli.Flag{jsonFlag()},
+		Action: e.act(1, 1, "NAME", func(c *cli.Context, ve verbs.Env) error {
+			res, err := verbs.SpecShow(ve, c.Args().First())
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(res)
+			}
+			e.printf("%s\n\n%s", specLine(res.Spec), res.Text)
+			if res.Result != "" {
+				e.printf("\n---- %s\n%s", strings.TrimSuffix(res.Spec.Path, ".md")+".result.md", res.Result)
+			}
+			return nil
+		}),
+	}
+}
+
+func (e *env) specPromptCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "prompt",
+		Usage:     "print the self-contained brief for a sub-agent: the spec, the conventions file, the result format, the command that records it",
+		ArgsUsage: "NAME",
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "budget", Usage: fmt.Sprintf("token budget (default %d)", spec.DefaultPromptBudget)},
+			jsonFlag(),
+		},
+		Action: e.act(1, 1, "NAME", func(c *cli.Context, ve verbs.Env) error {
+			res, err := verbs.SpecPrompt(ve, c.Args().First(), c.Int("budget"))
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(res)
+			}
+			e.printf("%s", res.Text)
+			return nil
+		}),
+	}
+}
+
+func (e *env) specResultCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "result",
+		Usage:     "record a sub-agent's result as specs/NAME.result.md (validated; works from the sub-agent's worktree)",
+		ArgsUsage: "NAME   (the result on stdin, or --file F)",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "file", Usage: "read the result from this file instead of stdin"},
+			jsonFlag(),
+		},
+		Action: e.act(1, 1, "NAME", func(c *cli.Context, ve verbs.Env) error {
+			res, err := verbs.SpecRecord(ve, verbs.SpecRecordOptions{Name: c.Args().First(), File: c.String("file")})
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(res)
+			}
+			e.printf("recorded %s: %s, %s\n", res.Path, res.Status, plural(len(res.Changes), "change", "changes"))
+			return nil
+		}),
+	}
+}
