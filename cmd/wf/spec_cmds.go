@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+	"github.com/wf-tool/wf/checkpoint/resume"
 	"github.com/wf-tool/wf/cmd/wf/internal/verbs"
 	"github.com/wf-tool/wf/spec"
 )
@@ -18,6 +19,7 @@ func (e *env) specCmd() *cli.Command {
 		Usage: "spec-driven delegation to sub-agents: new, check, list, prompt, delegate, result, verify, integrate, redo",
 		Subcommands: []*cli.Command{
 			e.specNewCmd(), e.specCheckCmd(), e.specListCmd(), e.specShowCmd(), e.specPromptCmd(), e.specResultCmd(),
+			e.specDelegateCmd(),
 		},
 	}
 }
@@ -128,26 +130,13 @@ func specLine(v spec.View) string {
 		fmt.Fprintf(&b, " agent %s", v.Agent)
 	}
 	if v.Since != "" {
-		fmt.Fprintf(&b, " %s", Age(time.Duration(v.AgeSeconds)*time.Second))
+		fmt.Fprintf(&b, " %s", resume.Age(time.Duration(v.AgeSeconds)*time.Second))
 	}
 	if v.Item > 0 {
 		fmt.Fprintf(&b, " item %d", v.Item)
 	}
 	fmt.Fprintf(&b, " modifies %s", orDash(strings.Join(v.Modify, ", ")))
 	return b.String()
-}
-
-// Age is a duration as "5m", "3h", "2d" for lists.
-func Age(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return fmt.Sprintf("%dm ago", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh ago", int(d/time.Hour))
-	}
-	return fmt.Sprintf("%dd ago", int(d/(24*time.Hour)))
 }
 
 func (e *env) specShowCmd() *cli.Command {
@@ -217,4 +206,65 @@ func (e *env) specResultCmd() *cli.Command {
 			return nil
 		}),
 	}
+}
+
+func (e *env) specDelegateCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "delegate",
+		Usage:     "mark a spec delegated (who, when, at which commit); --worktree makes a linked worktree on branch wf/spec/NAME for the sub-agent",
+		ArgsUsage: "NAME",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "agent", Usage: "who takes it (a session id, an agent name)"},
+			&cli.BoolFlag{Name: "worktree", Usage: "create a linked worktree on a new branch wf/spec/NAME"},
+			&cli.StringFlag{Name: "path", Usage: "the worktree's folder (default: beside the repository, <top>.spec-NAME)"},
+			jsonFlag(),
+		},
+		Action: e.act(1, 1, "NAME", func(c *cli.Context, ve verbs.Env) error {
+			res, err := verbs.SpecDelegate(ve, verbs.SpecDelegateOptions{Name: c.Args().First(), Agent: c.String("agent"), Worktree: c.Bool("worktree"), Path: c.String("path")})
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(res)
+			}
+			v := res.Spec
+			e.printf("delegated %s at %s", v.Name, shortHash(v.Commit))
+			if v.Agent != "" {
+				e.printf(" to %s", v.Agent)
+			}
+			e.printf("\n")
+			if v.Worktree != "" {
+				e.printf("worktree %s on branch %s\n", v.Worktree, v.Branch)
+				e.printf("next: start the sub-agent in %s; wf resume there prints its brief\n", v.Worktree)
+			} else {
+				e.printf("next: give the sub-agent the output of wf spec prompt %s\n", v.Name)
+			}
+			if res.WorkflowStatus != res.PreviousStatus {
+				e.printf("workflow status: %s -> %s\n", res.PreviousStatus, res.WorkflowStatus)
+			}
+			return nil
+		}),
+	}
+}
+
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+// specTaskResume prints the spec's brief instead of the re-entry context
+// when wf resume runs (as text) in a worktree made by wf spec delegate
+// --worktree; done is false everywhere else.
+func (e *env) specTaskResume(c *cli.Context, ve verbs.Env) (done bool, err error) {
+	if c.Bool("json") || c.IsSet("hook") {
+		return false, nil
+	}
+	t, err := verbs.SpecTask(ve, c.Int("budget"))
+	if err != nil || t == nil {
+		return false, nil // the ordinary resume reports what is wrong
+	}
+	e.printf("This worktree was made for spec %s: it is your whole task.\n\n%s", t.Name, t.Text)
+	return true, nil
 }

@@ -78,11 +78,7 @@ type SpecCheckResult struct {
 // SpecCheck checks spec name, or every spec when name is "": sections,
 // files, and files to modify that two active specs share.
 func SpecCheck(e Env, name string) (*SpecCheckResult, error) {
-	ws, err := e.open()
-	if err != nil {
-		return nil, err
-	}
-	lw, err := spec.Leader(ws)
+	lw, err := e.specOpen()
 	if err != nil {
 		return nil, err
 	}
@@ -120,11 +116,7 @@ type SpecListResult struct {
 
 // SpecList lists the specs.
 func SpecList(e Env) (*SpecListResult, error) {
-	ws, err := e.open()
-	if err != nil {
-		return nil, err
-	}
-	lw, err := spec.Leader(ws)
+	lw, err := e.specOpen()
 	if err != nil {
 		return nil, err
 	}
@@ -152,11 +144,7 @@ func SpecPrompt(e Env, name string, budget int) (*SpecPromptResult, error) {
 	if budget < 0 {
 		return nil, Usagef("wf spec prompt "+name+" --budget 4000", "--budget must be positive")
 	}
-	ws, err := e.open()
-	if err != nil {
-		return nil, err
-	}
-	lw, err := spec.Leader(ws)
+	lw, err := e.specOpen()
 	if err != nil {
 		return nil, err
 	}
@@ -209,8 +197,11 @@ func SpecRecord(e Env, o SpecRecordOptions) (*SpecRecordResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, _, err := spec.Record(ws, o.Name, source, data)
+	r, lw, err := spec.Record(ws, o.Name, source, data)
 	if err != nil {
+		return nil, err
+	}
+	if _, _, err := spec.SyncWorkflowStatus(lw); err != nil {
 		return nil, err
 	}
 	ch := r.Changes
@@ -230,11 +221,7 @@ type SpecShowResult struct {
 
 // SpecShow reads spec name and its result file.
 func SpecShow(e Env, name string) (*SpecShowResult, error) {
-	ws, err := e.open()
-	if err != nil {
-		return nil, err
-	}
-	lw, err := spec.Leader(ws)
+	lw, err := e.specOpen()
 	if err != nil {
 		return nil, err
 	}
@@ -247,4 +234,81 @@ func SpecShow(e Env, name string) (*SpecShowResult, error) {
 		res.Result = string(data)
 	}
 	return res, nil
+}
+
+// specOpen opens the workflow whose specs/ folder holds the specs (the
+// leader's, also from a sub-agent's linked worktree; spec.Leader) and
+// settles a delegation a crash interrupted there, passing on what that
+// did.
+func (e Env) specOpen() (*workspace.Workspace, error) {
+	ws, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	lw, err := spec.Leader(ws)
+	if err != nil {
+		return nil, err
+	}
+	note, err := spec.RecoverDelegation(lw)
+	if err != nil {
+		return nil, err
+	}
+	if note != "" {
+		e.note(note)
+	}
+	return lw, nil
+}
+
+// SpecDelegateOptions are `wf spec delegate`'s.
+type SpecDelegateOptions struct {
+	Name     string
+	Agent    string
+	Worktree bool
+	Path     string
+}
+
+// SpecDelegateResult is what `wf spec delegate` reports.
+type SpecDelegateResult struct {
+	Schema int       `json:"schema"`
+	Spec   spec.View `json:"spec"`
+	// WorkflowStatus is the workflow's status afterwards, and
+	// PreviousStatus before (equal when it did not change).
+	WorkflowStatus string `json:"workflow_status"`
+	PreviousStatus string `json:"previous_status"`
+}
+
+// SpecDelegate marks a spec delegated, with a worktree on request, and
+// moves the workflow to delegated when every open item is out.
+func SpecDelegate(e Env, o SpecDelegateOptions) (*SpecDelegateResult, error) {
+	if o.Path != "" && !o.Worktree {
+		return nil, Usagef("wf spec delegate "+o.Name+" --worktree --path "+QuoteArg(o.Path), "--path needs --worktree")
+	}
+	lw, err := e.specOpen()
+	if err != nil {
+		return nil, err
+	}
+	d, err := spec.Delegate(lw, spec.DelegateOptions{Name: o.Name, Agent: o.Agent, Worktree: o.Worktree, Path: o.Path, OnStep: e.OnStep})
+	if err != nil {
+		return nil, err
+	}
+	before, after, err := spec.SyncWorkflowStatus(lw)
+	if err != nil {
+		return nil, err
+	}
+	return &SpecDelegateResult{Schema: workspace.SchemaVersion, Spec: spec.ViewOf(lw, d.Spec, lw.Now()), WorkflowStatus: after, PreviousStatus: before}, nil
+}
+
+// SpecTask returns the brief of the spec the linked worktree the command
+// runs in was made for (wf spec delegate --worktree), or nil when it was
+// made for none: wf resume there shows the spec, not the leader's TODO.
+func SpecTask(e Env, budget int) (*SpecPromptResult, error) {
+	ws, err := e.open()
+	if err != nil {
+		return nil, err
+	}
+	name := spec.Task(ws)
+	if name == "" {
+		return nil, nil
+	}
+	return SpecPrompt(e, name, budget)
 }
