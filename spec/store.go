@@ -17,7 +17,7 @@ import (
 const ResultSuffix = ".result.md"
 
 // MaxNameLen is the longest spec name, in bytes.
-const MaxNameLen = 64
+const MaxNameLen = 100
 
 // NameError is a spec name wf refuses.
 type NameError struct{ Name, Why string }
@@ -26,7 +26,7 @@ func (e *NameError) Error() string { return fmt.Sprintf("spec name %q %s", e.Nam
 
 // Hint says what a good name looks like.
 func (e *NameError) Hint() string {
-	return "use letters, digits, '.', '_' and '-' (the POSIX portable file name characters), starting with a letter or digit, at most 64 bytes, e.g. wf spec new api-routes"
+	return "use letters, digits, '.', '_' and '-' (the POSIX portable file name characters), starting with a letter or digit, at most 100 bytes, e.g. wf spec new api-routes"
 }
 
 // ValidateName checks a spec name: it becomes a file name on every
