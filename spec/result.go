@@ -136,7 +136,8 @@ func ParseResult(name, path string, data []byte) (*Result, error) {
 				r.Bucket = strings.ToLower(m[1])
 			}
 			all := strings.Fields(first + " " + rest)
-			r.Summary = strings.TrimLeft(strings.Join(all[1:], " "), ":-–— ")
+			sum := bucketRe.ReplaceAllString(strings.Join(all[1:], " "), "")
+			r.Summary = strings.Trim(strings.TrimLeft(sum, ":-–— "), ",;. ")
 		default:
 			line := s.TextLine
 			if line == 0 {

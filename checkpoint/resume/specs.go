@@ -10,14 +10,38 @@ import (
 
 // openSpecs lists the delegations still out (specs delegated without a
 // result, package spec), each as "specs/NAME.md (delegated to AGENT, AGE
-// ago, item N)", for resume's "Delegated specs without a result" and
-// status. A specs folder wf cannot read gives none: lint reports it.
+// ago, item N)", then the specs whose result failed, as "specs/NAME.md
+// (failed, AGE ago, item N: what the result says)", for resume's
+// delegations block and status. A specs folder wf cannot read gives none:
+// lint reports it.
 func openSpecs(w *workspace.Workspace) []string {
-	vs, err := spec.Open(w)
+	all, err := spec.List(w)
 	if err != nil {
 		return nil
 	}
-	var out []string
+	var vs, failed []spec.View
+	for _, v := range all {
+		switch v.Status {
+		case spec.Delegated:
+			vs = append(vs, v)
+		case spec.Failed:
+			failed = append(failed, v)
+		}
+	}
+	var out, failedLines []string
+	for _, v := range failed {
+		s := w.RelWD(spec.SpecPath(w, v.Name)) + " (failed"
+		if v.Since != "" {
+			s += ", " + Age(time.Duration(v.AgeSeconds)*time.Second)
+		}
+		if v.Item > 0 {
+			s += fmt.Sprintf(", item %d open", v.Item)
+		}
+		if r, err := spec.LoadResult(w, v.Name); err == nil && r != nil && r.Summary != "" {
+			s += ": " + r.Summary
+		}
+		failedLines = append(failedLines, s+"; wf spec redo "+v.Name+" --why …)")
+	}
 	for _, v := range vs {
 		s := w.RelWD(spec.SpecPath(w, v.Name)) + " (delegated"
 		if v.Agent != "" {
@@ -31,7 +55,7 @@ func openSpecs(w *workspace.Workspace) []string {
 		}
 		out = append(out, s+")")
 	}
-	return out
+	return append(out, failedLines...)
 }
 
 // OpenSpecs is [openSpecs] for the status view.

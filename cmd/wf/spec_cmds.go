@@ -19,7 +19,7 @@ func (e *env) specCmd() *cli.Command {
 		Usage: "spec-driven delegation to sub-agents: new, check, list, prompt, delegate, result, verify, integrate, redo",
 		Subcommands: []*cli.Command{
 			e.specNewCmd(), e.specCheckCmd(), e.specListCmd(), e.specShowCmd(), e.specPromptCmd(), e.specResultCmd(),
-			e.specDelegateCmd(),
+			e.specDelegateCmd(), e.specVerifyCmd(), e.specIntegrateCmd(), e.specRedoCmd(),
 		},
 	}
 }
@@ -203,6 +203,12 @@ func (e *env) specResultCmd() *cli.Command {
 				return e.printJSON(res)
 			}
 			e.printf("recorded %s: %s, %s\n", res.Path, res.Status, plural(len(res.Changes), "change", "changes"))
+			if a := res.Attempt; a != nil {
+				e.printf("item %d stays open: failed attempt %d/%d in %s\n", a.Item.N, a.Count, a.Limit, a.Bucket)
+				if a.Spent {
+					e.printf("retry budget spent: the workflow is blocked\n")
+				}
+			}
 			return nil
 		}),
 	}
@@ -267,4 +273,126 @@ func (e *env) specTaskResume(c *cli.Context, ve verbs.Env) (done bool, err error
 	}
 	e.printf("This worktree was made for spec %s: it is your whole task.\n\n%s", t.Name, t.Text)
 	return true, nil
+}
+
+func (e *env) specVerifyCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "verify",
+		Usage:     "compare the sub-agent's changes in git with the spec and its result; exits 5 when the contract is broken",
+		ArgsUsage: "NAME",
+		Flags:     []cli.Flag{jsonFlag()},
+		Action: e.act(1, 1, "NAME", func(c *cli.Context, ve verbs.Env) error {
+			res, err := verbs.SpecVerify(ve, c.Args().First())
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				if err := e.printJSON(res); err != nil {
+					return err
+				}
+			} else {
+				to := "the work tree"
+				if res.To != "" {
+					to = shortHash(res.To)
+				}
+				e.printf("spec %s: %s changed from %s to %s\n", res.Name, plural(len(res.Changed), "file", "files"), shortHash(res.From), to)
+				for _, l := range []struct {
+					what  string
+					paths []string
+				}{{"out of scope (not in Files to Modify)", res.OutOfScope}, {"declared but untouched", res.Untouched},
+					{"changed but not in the result", res.Unreported}, {"in the result but not changed", res.NotChanged}} {
+					for _, p := range l.paths {
+						e.printf("  %s: %s\n", l.what, p)
+					}
+				}
+				if res.OK {
+					e.printf("ok: the changes match the spec\n")
+				}
+			}
+			if !res.OK {
+				return &problemsError{n: len(res.OutOfScope) + len(res.Unreported) + len(res.NotChanged) + len(res.Untouched)}
+			}
+			return nil
+		}),
+	}
+}
+
+func (e *env) specIntegrateCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "integrate",
+		Usage:     "once its branch is merged: mark a spec integrated, log its decisions, add its tests as TODO items, tick its item, checkpoint; --order prints the order to integrate returned specs",
+		ArgsUsage: "NAME | --order",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "order", Usage: "print the returned specs in the order to integrate them (fewest overlapping files first)"},
+			jsonFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			if c.Bool("order") {
+				return e.act(0, 0, "no NAME with --order", func(c *cli.Context, ve verbs.Env) error {
+					res, err := verbs.SpecOrder(ve)
+					if err != nil {
+						return err
+					}
+					if c.Bool("json") {
+						return e.printJSON(res)
+					}
+					for i, n := range res.Order {
+						e.printf("%d. %s\n", i+1, n)
+					}
+					if len(res.Order) == 0 {
+						e.printf("no returned specs\n")
+					}
+					return nil
+				})(c)
+			}
+			return e.act(1, 1, "NAME", func(c *cli.Context, ve verbs.Env) error {
+				res, err := verbs.SpecIntegrate(ve, c.Args().First())
+				if err != nil {
+					return err
+				}
+				if c.Bool("json") {
+					return e.printJSON(res)
+				}
+				e.printf("integrated %s\n", res.Name)
+				for _, d := range res.Decisions {
+					e.printf("  decided: %s\n", d)
+				}
+				for _, t := range res.TodoAdded {
+					e.printf("  added: %s\n", t)
+				}
+				if res.Ticked > 0 {
+					e.printf("  ticked item %d\n", res.Ticked)
+				}
+				e.printf("checkpoint %s\n", res.Checkpoint.ID)
+				return nil
+			})(c)
+		},
+	}
+}
+
+func (e *env) specRedoCmd() *cli.Command {
+	return &cli.Command{
+		Name:      "redo",
+		Usage:     "re-open a delegated, returned or failed spec for another attempt (the old result goes to specs/history/)",
+		ArgsUsage: "NAME --why TEXT",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "why", Usage: "what the next attempt must do differently (required)"},
+			jsonFlag(),
+		},
+		Action: e.act(1, 1, "NAME", func(c *cli.Context, ve verbs.Env) error {
+			res, err := verbs.SpecRedo(ve, c.Args().First(), c.String("why"))
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return e.printJSON(res)
+			}
+			e.printf("re-opened %s as a draft\n", res.Spec.Name)
+			if res.OldResult != "" {
+				e.printf("  old result: %s\n", res.OldResult)
+			}
+			e.printf("next: revise %s, then wf spec delegate %s\n", res.Spec.Path, res.Spec.Name)
+			return nil
+		}),
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/wf-tool/wf/checkpoint"
+	"github.com/wf-tool/wf/checkpoint/lifecycle"
 	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/mdstate"
 	"github.com/wf-tool/wf/spec"
@@ -173,6 +175,9 @@ type SpecRecordResult struct {
 	Status  string        `json:"status"`
 	Bucket  string        `json:"bucket,omitempty"`
 	Changes []spec.Change `json:"changes"`
+	// Attempt is the failed attempt counted on the spec's item for a
+	// failed or partial result; null otherwise.
+	Attempt *lifecycle.FailResult `json:"attempt"`
 }
 
 // SpecRecord validates and stores a sub-agent's result.
@@ -201,6 +206,13 @@ func SpecRecord(e Env, o SpecRecordOptions) (*SpecRecordResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A failed or partial result counts a failed attempt on the item.
+	var fail *lifecycle.FailResult
+	if s, err := spec.Load(lw, o.Name); err == nil {
+		if fail, err = spec.FailItem(lw, s, r); err != nil {
+			return nil, err
+		}
+	}
 	if _, _, err := spec.SyncWorkflowStatus(lw); err != nil {
 		return nil, err
 	}
@@ -208,7 +220,7 @@ func SpecRecord(e Env, o SpecRecordOptions) (*SpecRecordResult, error) {
 	if ch == nil {
 		ch = []spec.Change{}
 	}
-	return &SpecRecordResult{Schema: workspace.SchemaVersion, Name: o.Name, Path: r.Path, Status: r.Status, Bucket: r.Bucket, Changes: ch}, nil
+	return &SpecRecordResult{Schema: workspace.SchemaVersion, Name: o.Name, Path: r.Path, Status: r.Status, Bucket: r.Bucket, Changes: ch, Attempt: fail}, nil
 }
 
 // SpecShowResult is what `wf spec show` reports.
@@ -311,4 +323,110 @@ func SpecTask(e Env, budget int) (*SpecPromptResult, error) {
 		return nil, nil
 	}
 	return SpecPrompt(e, name, budget)
+}
+
+// SpecVerifyResult is what `wf spec verify` reports.
+type SpecVerifyResult struct {
+	Schema int `json:"schema"`
+	spec.Verification
+}
+
+// SpecVerify compares the sub-agent's changes in git with the spec and
+// its result.
+func SpecVerify(e Env, name string) (*SpecVerifyResult, error) {
+	lw, err := e.specOpen()
+	if err != nil {
+		return nil, err
+	}
+	v, err := spec.Verify(lw, name)
+	if err != nil {
+		return nil, err
+	}
+	return &SpecVerifyResult{Schema: workspace.SchemaVersion, Verification: *v}, nil
+}
+
+// SpecIntegrateResult is what `wf spec integrate` reports.
+type SpecIntegrateResult struct {
+	Schema int `json:"schema"`
+	spec.Integration
+	Checkpoint *checkpoint.CheckpointResult `json:"checkpoint"`
+}
+
+// SpecIntegrate takes a returned spec's result into the workflow and
+// checkpoints.
+func SpecIntegrate(e Env, name string) (*SpecIntegrateResult, error) {
+	lw, err := e.specOpen()
+	if err != nil {
+		return nil, err
+	}
+	in, err := spec.Integrate(lw, name)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := spec.SyncWorkflowStatus(lw); err != nil {
+		return nil, err
+	}
+	e.Dir = lw.Root
+	cp, err := Checkpoint(e, CheckpointOptions{Title: "Integrate spec " + name, Summary: "Integrated the result of spec " + name + "."})
+	if err != nil {
+		return nil, err
+	}
+	return &SpecIntegrateResult{Schema: workspace.SchemaVersion, Integration: *in, Checkpoint: cp}, nil
+}
+
+// SpecOrderResult is what `wf spec integrate --order` reports.
+type SpecOrderResult struct {
+	Schema int      `json:"schema"`
+	Order  []string `json:"order"`
+}
+
+// SpecOrder lists the returned and verified specs in the order to
+// integrate them (fewest overlapping files first).
+func SpecOrder(e Env) (*SpecOrderResult, error) {
+	lw, err := e.specOpen()
+	if err != nil {
+		return nil, err
+	}
+	all, err := spec.LoadAll(lw)
+	if err != nil {
+		return nil, err
+	}
+	var ready []*spec.Spec
+	for _, s := range all {
+		if v := spec.ViewOf(lw, s, lw.Now()); v.Status == spec.Returned || v.Status == spec.Verified {
+			ready = append(ready, s)
+		}
+	}
+	order := spec.IntegrationOrder(ready)
+	if order == nil {
+		order = []string{}
+	}
+	return &SpecOrderResult{Schema: workspace.SchemaVersion, Order: order}, nil
+}
+
+// SpecRedoResult is what `wf spec redo` reports.
+type SpecRedoResult struct {
+	Schema int       `json:"schema"`
+	Spec   spec.View `json:"spec"`
+	// OldResult is where the previous result went; "" when there was none.
+	OldResult string `json:"old_result,omitempty"`
+}
+
+// SpecRedo re-opens a spec for another attempt.
+func SpecRedo(e Env, name, why string) (*SpecRedoResult, error) {
+	if strings.TrimSpace(why) == "" {
+		return nil, Usagef("wf spec redo "+name+" --why \"what to do differently\"", "wf spec redo needs --why")
+	}
+	lw, err := e.specOpen()
+	if err != nil {
+		return nil, err
+	}
+	s, moved, err := spec.Redo(lw, name, why)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := spec.SyncWorkflowStatus(lw); err != nil {
+		return nil, err
+	}
+	return &SpecRedoResult{Schema: workspace.SchemaVersion, Spec: spec.ViewOf(lw, s, lw.Now()), OldResult: moved}, nil
 }
