@@ -97,6 +97,9 @@ func (e *env) printStatus(v resume.StatusView) {
 	}
 	e.printf("blockers: %s\n", blockersOrNone(v.Blockers))
 	e.printf("waits: %s\n", listOrNone(v.Waits))
+	if len(v.Specs) > 0 {
+		e.printf("delegations: %s\n", listOrNone(v.Specs))
+	}
 	e.printf("decisions: %d\n", v.DecisionsCount)
 	e.printf("last checkpoint: %s\n", orDash(v.LastCheckpointText))
 	if len(v.Unrecognised) > 0 {

@@ -57,6 +57,7 @@ func Status(e Env) (resume.StatusView, error) {
 		return resume.StatusView{}, err
 	}
 	v := resume.Status(ws.Root, sn)
+	v.Specs = append(v.Specs, resume.OpenSpecs(ws)...)
 	if v.LastCheckpointID != "" && ws.Repo != nil {
 		// Git history names the checkpoint as every other command does;
 		// one history does not have (or a git error) leaves it null, and
