@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -88,10 +87,7 @@ func Verify(w *workspace.Workspace, name string) (*Verification, error) {
 		}
 	}
 	res, err := LoadResult(w, name)
-	var rerr *ResultError
-	if errors.As(err, &rerr) {
-		return nil, err
-	} else if err != nil {
+	if err != nil {
 		return nil, err
 	}
 	status := Complete

@@ -3,6 +3,7 @@ package verbs
 import (
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/wf-tool/wf/checkpoint"
@@ -188,8 +189,8 @@ func SpecRecord(e Env, o SpecRecordOptions) (*SpecRecordResult, error) {
 	if o.File != "" {
 		source = o.File
 		p := o.File
-		if !strings.HasPrefix(p, "/") {
-			p = e.WorkDir + "/" + p
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(e.WorkDir, p)
 		}
 		data, _, err = mdstate.ReadFile("", p)
 	} else {
