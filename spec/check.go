@@ -213,3 +213,27 @@ func IntegrationOrder(specs []*Spec) []string {
 	}
 	return names
 }
+
+// Strays returns a problem for each file in the specs folder that wf does
+// not read as a spec or a result: a .md file whose name is not a valid
+// spec name (spaces, other characters), so that it is never skipped in
+// silence.
+func Strays(w *workspace.Workspace) []Problem {
+	ents, err := os.ReadDir(Dir(w))
+	if err != nil {
+		return nil
+	}
+	var out []Problem
+	for _, e := range ents {
+		n := e.Name()
+		base, ok := strings.CutSuffix(n, ".md")
+		if !ok || e.IsDir() {
+			continue
+		}
+		base = strings.TrimSuffix(base, ".result")
+		if err := ValidateName(base); err != nil {
+			out = append(out, Problem{File: w.RelWD(filepath.Join(Dir(w), n)), Msg: "wf does not read this file as a spec: " + err.Error(), Fix: "rename it (letters, digits, '.', '_', '-')"})
+		}
+	}
+	return out
+}

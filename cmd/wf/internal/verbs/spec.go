@@ -99,6 +99,7 @@ func SpecCheck(e Env, name string) (*SpecCheckResult, error) {
 		targets = []*spec.Spec{s}
 	} else {
 		targets = all
+		res.Problems = append(res.Problems, spec.Strays(lw)...)
 	}
 	for _, s := range targets {
 		res.Checked = append(res.Checked, s.Name)
