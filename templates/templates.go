@@ -35,6 +35,29 @@ const OverrideDir = ".wf/templates"
 // Render renders template name, from overrideRoot/.wf/templates/name when
 // that file exists, else from the embedded default.
 func Render(name, overrideRoot string, d Data) ([]byte, error) {
+	return RenderData(name, overrideRoot, d)
+}
+
+// SpecData is what the spec template (spec.md, for `wf spec new`) sees:
+// the spec's name, its metadata and its sections, each list already one
+// Markdown list line per entry (DESIGN.md §3.4).
+type SpecData struct {
+	Name        string
+	Item        string // "3 (item text)", or "" when the spec delivers no item
+	Now         string // the creation time, in wf's timestamp format
+	Goal        string
+	Read        []string
+	Modify      []string
+	Require     []string
+	Constraint  []string
+	Deliverable string
+}
+
+// RenderData renders template name as [Render] does, with any data value
+// d (a [Data] for the init templates, a [SpecData] for spec.md). It fails
+// when there is no such template, or when the template does not parse or
+// names a field d lacks.
+func RenderData(name, overrideRoot string, d any) ([]byte, error) {
 	src, err := files.ReadFile("files/" + name)
 	if err != nil {
 		return nil, fmt.Errorf("no template %q", name)

@@ -8,9 +8,7 @@ package resume
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -944,19 +942,8 @@ func (d *resumeData) state(now time.Time) {
 			r.Retries = append(r.Retries, RetrySpent{N: it.N, Line: it.Line, Text: it.Text, Buckets: sp})
 		}
 	}
-	// Specs delegated without a result.
-	if ents, err := os.ReadDir(w.Path(workspace.SpecsDir)); err == nil {
-		for _, e := range ents {
-			name := e.Name()
-			base, ok := strings.CutSuffix(name, ".md")
-			if !ok || strings.HasSuffix(base, ".result") || e.IsDir() {
-				continue
-			}
-			if _, err := os.Stat(w.Path(filepath.Join(workspace.SpecsDir, base+".result.md"))); errors.Is(err, fs.ErrNotExist) {
-				r.Specs = append(r.Specs, w.Rel(filepath.Join(workspace.SpecsDir, name)))
-			}
-		}
-	}
+	// Specs delegated without a result, with their ages.
+	r.Specs = append(r.Specs, openSpecs(w)...)
 }
 
 // sections picks the checkpoint's sections to print beside the parts

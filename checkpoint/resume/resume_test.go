@@ -118,8 +118,8 @@ func TestResumeRealisticProject(t *testing.T) {
 	setEntries(t, ws.Path(workspace.StateFile), "## Blocking Issues", []string{
 		"rate limiter tests flake on CI under load; see issue #87",
 	})
-	writeFile(t, ws.Path("specs/feedback-endpoint.md"), "# Spec: Implement Feedback Endpoint\n\n## Goal\nPOST /feedback\n")
-	writeFile(t, ws.Path("specs/schema.md"), "# Spec: Schema\n")
+	writeFile(t, ws.Path("specs/feedback-endpoint.md"), "# Spec: Implement Feedback Endpoint\n\n**Status**: delegated\n\n## Goal\nPOST /feedback\n")
+	writeFile(t, ws.Path("specs/schema.md"), "# Spec: Schema\n\n**Status**: delegated\n")
 	writeFile(t, ws.Path("specs/schema.result.md"), "# Result: Schema\n\n## Status\ncomplete\n")
 	// 30 checkpoints, one per ticked item, each with some work.
 	var last *checkpoint.CheckpointResult
@@ -321,7 +321,7 @@ func TestResumeBudgetProperty(t *testing.T) {
 			writeFile(t, ws.Path(filepath.Join(workspace.CheckpointsDir, d.ID+".md")), string(d.Render()))
 		}
 		for i := rng.Intn(4); i > 0; i-- {
-			writeFile(t, ws.Path(fmt.Sprintf("specs/spec-%d-%s.md", i, strings.Repeat("x", rng.Intn(80)))), "# Spec\n")
+			writeFile(t, ws.Path(fmt.Sprintf("specs/spec-%d-%s.md", i, strings.Repeat("x", rng.Intn(80)))), "# Spec\n\n**Status**: delegated\n")
 		}
 		full, err := Build(ws, Options{Full: true})
 		if err != nil {

@@ -598,7 +598,7 @@ func (d *resumeData) blocks() []*rBlock {
 
 	// Delegated specs without a result.
 	if len(r.Specs) > 0 {
-		b := &rBlock{key: "specs", head: "## Delegated specs without a result\n", what: "open specs", where: "specs/"}
+		b := &rBlock{key: "specs", head: "## Delegated specs: out, or failed\n", what: "open specs", where: "specs/"}
 		for _, s := range r.Specs {
 			line := "- " + s + "\n"
 			b.items = append(b.items, newItem(line, line))

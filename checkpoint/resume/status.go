@@ -61,13 +61,16 @@ type StatusView struct {
 	// Lifecycle is the phase and status story: who drives, pending
 	// waits with their age, a pause, loops near their limit.
 	Lifecycle LifecycleView `json:"lifecycle"`
+	// Specs are the delegations still out, then the failed ones, as
+	// resume lists them ([OpenSpecs]); the caller fills them in.
+	Specs []string `json:"open_specs"`
 }
 
 // Status builds the one-screen view of a snapshot; root is the state root
 // it names ("" for files linted on their own).
 func Status(root string, sn *workspace.Snapshot) StatusView {
 	st, td := sn.State, sn.Todo
-	v := StatusView{Schema: workspace.SchemaVersion, Root: root, Waits: []string{}, Phases: []PhaseView{}}
+	v := StatusView{Schema: workspace.SchemaVersion, Root: root, Waits: []string{}, Phases: []PhaseView{}, Specs: []string{}}
 	v.Project = projectName(st.Title)
 	v.Phase, v.Status, v.Mode = st.Get("phase"), st.Get("status"), st.Get("mode")
 	v.LastCheckpointText = st.Get("last checkpoint")

@@ -103,6 +103,7 @@ func (e *env) newApp() *cli.App {
 			e.blockCmd(),
 			e.unblockCmd(),
 			e.watchCmd(),
+			e.specCmd(),
 		}, e.lifecycleCmds()...),
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {

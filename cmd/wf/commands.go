@@ -98,6 +98,9 @@ func (e *env) printStatus(v resume.StatusView) {
 	}
 	e.printf("blockers: %s\n", blockersOrNone(v.Blockers))
 	e.printWaits(v.Lifecycle.Waits)
+	if len(v.Specs) > 0 {
+		e.printf("delegations: \n  - %s\n", strings.Join(v.Specs, "\n  - "))
+	}
 	e.printf("decisions: %d\n", v.DecisionsCount)
 	e.printf("last checkpoint: %s\n", orDash(v.LastCheckpointText))
 	if len(v.Unrecognised) > 0 {

@@ -26,7 +26,7 @@ const schemaFile = "../../docs/schema/wf.schema.json"
 // nullable are the fields whose value may be null: an object that may be
 // missing. A null anywhere else (a list above all) is a bug.
 func nullable() []string {
-	return []string{"last_checkpoint", "current", "next", "item", "blocker", "git", "checkpoint"}
+	return []string{"last_checkpoint", "current", "next", "item", "blocker", "git", "checkpoint", "attempt"}
 }
 
 // compileSchemas compiles the document definition of each command named

@@ -22,6 +22,9 @@ func (e *env) resumeCmd() *cli.Command {
 			jsonFlag(),
 		},
 		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
+			if done, err := e.specTaskResume(c, ve); done || err != nil {
+				return err
+			}
 			r, err := verbs.Resume(ve, verbs.ResumeOptions{Budget: c.Int("budget"), BudgetSet: c.IsSet("budget"),
 				Full: c.Bool("full"), IfPresent: c.Bool("if-present"), HookInput: c.String("hook") != ""})
 			if err != nil || r == nil {

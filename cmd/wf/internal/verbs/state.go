@@ -58,6 +58,7 @@ func Status(e Env) (resume.StatusView, error) {
 	}
 	v := resume.Status(ws.Root, sn)
 	v.Lifecycle = resume.Lifecycle(sn.State, ws.Now())
+	v.Specs = append(v.Specs, resume.OpenSpecs(ws)...)
 	if v.LastCheckpointID != "" && ws.Repo != nil {
 		// Git history names the checkpoint as every other command does;
 		// one history does not have (or a git error) leaves it null, and
