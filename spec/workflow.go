@@ -1,8 +1,10 @@
 package spec
 
 import (
+	"os"
 	"strings"
 
+	"github.com/wf-tool/wf/checkpoint/lifecycle"
 	"github.com/wf-tool/wf/checkpoint/workspace"
 )
 
@@ -22,10 +24,9 @@ const (
 // blocked, awaiting, …) are left alone. It returns the status before and
 // after; they are equal when nothing changed.
 //
-// This is the one place that changes the workflow status for specs. It
-// writes the field as it is today (the "**Status**:" header line through
-// mdstate's SetField); when the lifecycle engine records transitions
-// (a Timeline line), this function is what calls it instead.
+// This is the one place that changes the workflow status for specs: it
+// goes through [lifecycle.SetStatus], which checks the transition and
+// appends the ## Timeline line (by WF_ACTOR, else agent).
 func SyncWorkflowStatus(w *workspace.Workspace) (before, after string, err error) {
 	views, err := List(w)
 	if err != nil {
@@ -62,12 +63,12 @@ func SyncWorkflowStatus(w *workspace.Workspace) (before, after string, err error
 		default:
 			return nil, nil, nil
 		}
-		state, st, err := sn.State.SetField("status", after)
-		if err != nil {
-			return nil, nil, err
+		why := "every open item waits on a delegated spec"
+		if after == wfRunning {
+			why = "results are in, or an open item is not delegated"
 		}
-		sn.Edited(st, nil)
-		return state, nil, nil
+		state, err := lifecycle.SetStatus(w, sn, after, lifecycle.Signal{Who: lifecycle.Who(os.Getenv("WF_ACTOR")), Why: why})
+		return state, nil, err
 	})
 	return before, after, err
 }

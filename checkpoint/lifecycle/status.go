@@ -463,3 +463,17 @@ func (h *hinted) Unwrap() error { return h.err }
 
 // Hint says how to go on.
 func (h *hinted) Hint() string { return h.hint }
+
+// SetStatus moves sn's Status field to to inside a [workspace.Workspace.Update]
+// of w, with a timeline line by s.Who for s.Why, checked against
+// [Transitions] (a [*TransitionError] when the move is not allowed); for
+// status changes other packages decide, such as running ↔ delegated for
+// spec delegations (package spec). It returns the new state file bytes to
+// hand back from the update, nil when the status already is to.
+func SetStatus(w *workspace.Workspace, sn *workspace.Snapshot, to string, s Signal) ([]byte, error) {
+	e := newStateEdit(w, sn.State)
+	if err := e.status(to, s.Who, s.Why, "the change of status"); err != nil {
+		return nil, err
+	}
+	return e.done(sn), nil
+}
