@@ -25,10 +25,11 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		d := Parse(in)
 		checkDoc(t, in, d)
-		// Src parses to the same result, unless it still holds a CRLF: a
-		// CR before a CRLF ("\r\r\n") is text, and normalising again
-		// would take it for a line ending.
-		if again := Parse(d.Src); !bytes.Contains(d.Src, []byte("\r\n")) && string(dump(again)) != string(dump(d)) {
+		// Src parses to the same result, unless it still holds a CRLF (a
+		// CR before a CRLF, "\r\r\n", is text, and normalising again
+		// would take it for a line ending) or starts with a BOM (of a
+		// doubled BOM, normalising drops the first; again, the second).
+		if again := Parse(d.Src); !bytes.Contains(d.Src, []byte("\r\n")) && !bytes.HasPrefix(d.Src, []byte("\ufeff")) && string(dump(again)) != string(dump(d)) {
 			t.Fatalf("parsing Src again differs:\n%s\nvs\n%s", dump(again), dump(d))
 		}
 		for _, s := range d.Sections {
