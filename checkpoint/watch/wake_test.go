@@ -1,7 +1,7 @@
 package watch
 
 import (
-		"strings"
+	"strings"
 	"testing"
 	"time"
 
