@@ -19,8 +19,8 @@ import (
 // watchCmd runs the watcher until Ctrl-C or SIGTERM.
 func (e *env) watchCmd() *cli.Command {
 	return &cli.Command{
-		Name:      "watch",
-		Usage:     "watch the state files: lint every save, checkpoint ticked items, resolve waits, record heartbeats (until Ctrl-C)",
+		Name:  "watch",
+		Usage: "watch the state files: lint every save, checkpoint ticked items, resolve waits, record heartbeats (until Ctrl-C)",
 		Description: "While until, file or command waits are pending, wf watch resolves them as wf check does: an until wait\n" +
 			"when its time comes, a file wait within about a second of the file appearing (--poll-interval, when set),\n" +
 			"a command wait at most once per its --every (every 30s without one). Each command runs for at most 10s\n" +
