@@ -185,3 +185,38 @@ func TestWakeNotTwice(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckTakesNoLockIdle: lifecycle.Check, which Wake calls every
+// FileInterval while a file wait is pending, takes the state lock only
+// when a wait woke, so the watcher does not contend with wf commands.
+func TestCheckTakesNoLockIdle(t *testing.T) {
+	dir := newWorkflow(t, 1)
+	id := addWait(t, dir, nil, "file", "ready.txt", 0)
+	ws, err := checkpoint.Open(workspace.Options{WorkDir: dir, LockWait: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	release, err := ws.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := lifecycle.Check(ws, lifecycle.CheckOptions{})
+	if err != nil {
+		t.Fatalf("Check with nothing woken, the lock held elsewhere: %v", err)
+	}
+	if len(res.Resolved) != 0 || len(res.Pending) != 1 || res.Status != "awaiting" {
+		t.Errorf("Check: resolved %+v, pending %+v, status %q; want none, %s, awaiting", res.Resolved, res.Pending, res.Status, id)
+	}
+	gittest.Write(t, dir, "ready.txt", "\n")
+	if _, err := lifecycle.Check(ws, lifecycle.CheckOptions{}); err == nil {
+		t.Error("Check resolved a wait while the lock was held elsewhere")
+	}
+	release()
+	res, err = lifecycle.Check(ws, lifecycle.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Resolved) != 1 || res.Resolved[0].ID != id || res.Status != "running" {
+		t.Errorf("Check after the release: resolved %+v, status %q; want %s, running", res.Resolved, res.Status, id)
+	}
+}
