@@ -33,6 +33,10 @@ const (
 // spins the watcher.
 const minWake = 50 * time.Millisecond
 
+// retryWake is the shortest delay before Wake tries again after Check
+// failed.
+const retryWake = 5 * time.Second
+
 // WakeOptions configure [Wake]. Zero durations take the defaults.
 type WakeOptions struct {
 	// Workspace says where the workflow is, as for [Options].
@@ -88,9 +92,10 @@ func Wake(o WakeOptions) WakeFunc {
 		}
 		res, err := lifecycle.Check(ws, lifecycle.CheckOptions{Runner: o.Runner, Timeout: o.CommandTimeout, Signal: lifecycle.Signal{Who: o.Who}})
 		if err != nil {
-			// Try again later: the lock may be busy or the file invalid
-			// for a moment; a save calls Wake again anyway.
-			return nil, now.Add(max(o.FileInterval, minWake)), err
+			// Try again later (the lock may be busy for a moment), but not
+			// so soon that a lasting fault (an invalid file, which a save
+			// fixes and so calls Wake again) fills the output.
+			return nil, now.Add(max(o.FileInterval, retryWake)), err
 		}
 		var evs []Event
 		for _, wt := range res.Resolved {
