@@ -600,7 +600,8 @@ const runsFile = "wait-runs"
 // that woke. Commands run outside the lock, bounded by the timeout, at
 // most once per their every interval; the waits are then resolved in one
 // locked update that re-reads the file, so a wait resolved meanwhile
-// (or deleted by hand) is not resolved twice.
+// (or deleted by hand) is not resolved twice. When nothing woke (and the
+// status needs no repair) it takes no lock: the result is the snapshot's.
 func Check(w *workspace.Workspace, o CheckOptions) (*ResolveResult, error) {
 	if o.Runner == nil {
 		o.Runner = ShellRunner{}
@@ -616,6 +617,7 @@ func Check(w *workspace.Workspace, o CheckOptions) (*ResolveResult, error) {
 	runs := readRuns(w)
 	woke := map[string]string{}
 	var errs []string
+	ran := false
 	for _, wt := range Waits(sn.State) {
 		switch wt.Kind {
 		case "until":
@@ -647,6 +649,7 @@ func Check(w *workspace.Workspace, o CheckOptions) (*ResolveResult, error) {
 			timedOut := ctx.Err() != nil
 			cancel()
 			runs[wt.ID] = now
+			ran = true
 			switch {
 			case err == nil:
 				woke[wt.ID] = "command exited 0"
@@ -655,7 +658,16 @@ func Check(w *workspace.Workspace, o CheckOptions) (*ResolveResult, error) {
 			}
 		}
 	}
-	writeRuns(w, runs)
+	if ran {
+		writeRuns(w, runs)
+	}
+	// Nothing to resolve (and no awaiting status left without waits,
+	// which the update would set back to running): no locked update, so
+	// that a watcher calling Check often does not contend for the lock.
+	if status, _ := CurrentStatus(sn.State); len(woke) == 0 && (status != "awaiting" || len(sn.State.Waits) > 0) {
+		return &ResolveResult{Schema: workspace.SchemaVersion, Resolved: []Wait{}, Pending: Waits(sn.State),
+			Status: status, PreviousStatus: status, Changes: []Change{}, Errors: append([]string{}, errs...)}, nil
+	}
 	res, err := resolveWith(w, o.Signal, func(sn *workspace.Snapshot) ([]Wait, error) {
 		var out []Wait
 		for _, wt := range Waits(sn.State) {

@@ -65,4 +65,9 @@ type Event struct {
 	Checkpoint string   `json:"checkpoint,omitempty"` // its id
 	Commit     string   `json:"commit,omitempty"`
 	Title      string   `json:"title,omitempty"`
+	// Wait, Kind and Condition name the wait that woke (wake), as wf
+	// waits lists it; Reason says why it woke.
+	Wait      string `json:"wait,omitempty"`
+	Kind      string `json:"kind,omitempty"`
+	Condition string `json:"condition,omitempty"`
 }

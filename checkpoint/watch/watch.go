@@ -869,6 +869,6 @@ func (w *watcher) wake(sn *workspace.Snapshot) {
 		w.wakeAt = nil
 	}
 	if !next.IsZero() {
-		w.wakeAt = time.NewTimer(max(time.Until(next), 0))
+		w.wakeAt = time.NewTimer(max(next.Sub(w.ws.Now()), 0))
 	}
 }

@@ -63,7 +63,7 @@ type session struct {
 func start(t *testing.T, dir string, o Options) *session {
 	t.Helper()
 	s := &session{t: t, events: make(chan Event, 1000), done: make(chan error, 1)}
-	o.Workspace = workspace.Options{WorkDir: dir, LockWait: 10 * time.Second}
+	o.Workspace = workspace.Options{WorkDir: dir, LockWait: 10 * time.Second, Now: o.Workspace.Now}
 	o.Emit = func(e Event) { s.events <- e }
 	ctx, cancel := context.WithCancelCause(context.Background())
 	s.cancel = func() { cancel(errors.New("test over")) }

@@ -19,14 +19,20 @@ import (
 // watchCmd runs the watcher until Ctrl-C or SIGTERM.
 func (e *env) watchCmd() *cli.Command {
 	return &cli.Command{
-		Name:      "watch",
-		Usage:     "watch the state files: lint every save, checkpoint ticked items, record heartbeats (until Ctrl-C)",
+		Name:  "watch",
+		Usage: "watch the state files: lint every save, checkpoint ticked items, resolve waits, record heartbeats (until Ctrl-C)",
+		Description: "While until, file or command waits are pending, wf watch resolves them as wf check does: an until wait\n" +
+			"when its time comes, a file wait within about a second of the file appearing (--poll-interval, when set),\n" +
+			"a command wait at most once per its --every (every 30s without one). Each command runs for at most 10s\n" +
+			"(the watcher waits for it; longer is an error event and the wait stays pending). --no-wake leaves waits\n" +
+			"to wf check.",
 		ArgsUsage: " ",
 		Flags: []cli.Flag{
 			&cli.DurationFlag{Name: "debounce", Usage: "wait this long after a tick for more ticks, then make one checkpoint (default: Settings watch, else 2s)"},
 			&cli.BoolFlag{Name: "no-auto-checkpoint", Usage: "report ticked items but make no checkpoint"},
 			&cli.BoolFlag{Name: "poll", Usage: "read the files on a timer instead of the kernel's file events"},
 			&cli.DurationFlag{Name: "poll-interval", Usage: "how often --poll reads the files (default: Settings watch, else 1s)"},
+			&cli.BoolFlag{Name: "no-wake", Usage: "do not resolve until, file and command waits (wf check still does)"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per line per event (docs/json.md)"},
 		},
 		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
@@ -54,6 +60,9 @@ func (e *env) watchCmd() *cli.Command {
 				if o.PollInterval = c.Duration("poll-interval"); o.PollInterval < workspace.MinWatchPollInterval {
 					return usagef("wf watch --poll --poll-interval 1s", "--poll-interval must be at least %s (got %s)", workspace.MinWatchPollInterval, o.PollInterval)
 				}
+			}
+			if !c.Bool("no-wake") {
+				o.Wake = watch.Wake(watch.WakeOptions{Workspace: o.Workspace, FileInterval: o.PollInterval, Who: actor(c).Who})
 			}
 			ctx, stop := signalContext()
 			defer stop()
@@ -137,6 +146,8 @@ func eventLine(ev watch.Event) string {
 		return "checkpoint file written by another wf: " + ev.File
 	case watch.EvResult:
 		return "spec result: " + ev.File
+	case watch.EvWake:
+		return fmt.Sprintf("wait %s woke (%s: %s; %s), %s", ev.Wait, ev.Kind, ev.Condition, ev.Reason, ev.Message)
 	case watch.EvError:
 		if ev.Hint != "" {
 			return fmt.Sprintf("error: %s (hint: %s)", ev.Message, ev.Hint)
