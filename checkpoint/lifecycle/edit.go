@@ -47,13 +47,14 @@ func (e *DoneSkipError) Hint() string {
 // MarkAll ticks, unticks or skips every item refs names ([ResolveItem]),
 // all in one locked update of w's TODO.md: either every item changes or
 // none does. An item named twice counts once. It returns the items as
-// written, in the order named.
-func MarkAll(w *workspace.Workspace, refs []string, o MarkOptions) ([]*mdstate.Item, error) {
+// written, in the order named, and the snapshot as the update left it
+// (for [AutoAdvance]'s check).
+func MarkAll(w *workspace.Workspace, refs []string, o MarkOptions) ([]*mdstate.Item, *workspace.Snapshot, error) {
 	if len(refs) == 0 {
-		return nil, fmt.Errorf("no item named")
+		return nil, nil, fmt.Errorf("no item named")
 	}
 	if o.Mark == mdstate.Skipped && strings.TrimSpace(o.Reason) == "" {
-		return nil, fmt.Errorf("a skip needs a reason: %w", ErrEmptyText)
+		return nil, nil, fmt.Errorf("a skip needs a reason: %w", ErrEmptyText)
 	}
 	var ns []int
 	pin := pins{}
@@ -102,13 +103,13 @@ func MarkAll(w *workspace.Workspace, refs []string, o MarkOptions) ([]*mdstate.I
 		return out, nil
 	}))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	items := make([]*mdstate.Item, 0, len(ns))
 	for _, n := range ns {
 		items = append(items, sn.Todo.Items[n-1])
 	}
-	return items, nil
+	return items, sn, nil
 }
 
 // Edit replaces the text of the item ref names, keeping its box,

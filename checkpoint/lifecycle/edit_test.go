@@ -73,13 +73,13 @@ func read(t *testing.T, dir, name string) string {
 func TestMarkAllIsAllOrNothing(t *testing.T) {
 	ws, dir := newWorkspace(t)
 	var ref *ItemRefError
-	if _, err := MarkAll(ws, []string{"2", "99"}, MarkOptions{Mark: mdstate.Done}); !errors.As(err, &ref) {
+	if _, _, err := MarkAll(ws, []string{"2", "99"}, MarkOptions{Mark: mdstate.Done}); !errors.As(err, &ref) {
 		t.Fatalf("MarkAll(2, 99) = %v, want an ItemRefError", err)
 	}
 	if got := read(t, dir, workspace.TodoFile); got != todoMD {
 		t.Fatalf("a failed MarkAll changed TODO.md:\n%s", got)
 	}
-	items, err := MarkAll(ws, []string{"4", "2", "#4"}, MarkOptions{Mark: mdstate.Done})
+	items, _, err := MarkAll(ws, []string{"4", "2", "#4"}, MarkOptions{Mark: mdstate.Done})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,13 +95,13 @@ func TestMarkAllIsAllOrNothing(t *testing.T) {
 func TestSkipDoneNeedsForceAndKeepsCheckpoint(t *testing.T) {
 	ws, dir := newWorkspace(t)
 	var done *DoneSkipError
-	if _, err := MarkAll(ws, []string{"1"}, MarkOptions{Mark: mdstate.Skipped, Reason: "moved"}); !errors.As(err, &done) {
+	if _, _, err := MarkAll(ws, []string{"1"}, MarkOptions{Mark: mdstate.Skipped, Reason: "moved"}); !errors.As(err, &done) {
 		t.Fatalf("skip of a done item = %v, want a DoneSkipError", err)
 	}
 	if got := read(t, dir, workspace.TodoFile); got != todoMD {
 		t.Fatalf("a refused skip changed TODO.md:\n%s", got)
 	}
-	items, err := MarkAll(ws, []string{"1"}, MarkOptions{Mark: mdstate.Skipped, Reason: "moved", Force: true})
+	items, _, err := MarkAll(ws, []string{"1"}, MarkOptions{Mark: mdstate.Skipped, Reason: "moved", Force: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,7 +81,7 @@ func todoChange(edit func(sn *workspace.Snapshot) ([]byte, error)) workspace.Cha
 // reason is required for a skip, and a done item is not skipped (see
 // [MarkAll] for several items and for Force).
 func Mark(w *workspace.Workspace, ref string, mark mdstate.Mark, checkpointID, reason string) (*mdstate.Item, error) {
-	items, err := MarkAll(w, []string{ref}, MarkOptions{Mark: mark, Checkpoint: checkpointID, Reason: reason})
+	items, _, err := MarkAll(w, []string{ref}, MarkOptions{Mark: mark, Checkpoint: checkpointID, Reason: reason})
 	if err != nil {
 		return nil, err
 	}

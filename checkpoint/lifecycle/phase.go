@@ -661,27 +661,42 @@ func (e *stateEdit) phaseAction(sn *workspace.Snapshot, action string, o PhaseOp
 	return res, nil
 }
 
+// advanceDue reports whether the current phase is IN_PROGRESS, the run
+// running and every item of the phase done or skipped.
+func advanceDue(st *mdstate.State, td *mdstate.Todo) bool {
+	row := st.Phase(st.Get("phase"))
+	if row == nil || normPhase(row.Status) != "IN_PROGRESS" {
+		return false
+	}
+	if cur, _ := CurrentStatus(st); cur != "running" {
+		return false
+	}
+	done, skipped, total := td.Counts(row.Name)
+	return total > 0 && done+skipped == total
+}
+
 // AutoAdvance completes the current phase when its last item is ticked
 // (after `wf todo done`) and starts the next one as [PhaseComplete] does;
 // nil when there is nothing to do (the phase has open items, is not in
 // progress, or the run is not running).
-func AutoAdvance(w *workspace.Workspace, s Signal) (*PhaseResult, error) {
+//
+// after, when not nil, is the snapshot the tick left ([MarkAll]): when it
+// shows nothing to do, AutoAdvance returns at once, without reading and
+// parsing the files again under the lock (which doubled the cost of `wf
+// todo done` on a large TODO.md); when it shows something, the check is
+// made again under the lock.
+func AutoAdvance(w *workspace.Workspace, after *workspace.Snapshot, s Signal) (*PhaseResult, error) {
+	if after != nil && !advanceDue(after.State, after.Todo) {
+		return nil, nil
+	}
 	var did bool
 	res, err := phaseUpdate(w, func(e *stateEdit, sn *workspace.Snapshot, res *PhaseResult) error {
 		did = false
-		name := e.st.Get("phase")
-		row := e.st.Phase(name)
-		if row == nil || normPhase(row.Status) != "IN_PROGRESS" {
-			return nil
-		}
-		if st, _ := CurrentStatus(e.st); st != "running" {
-			return nil
-		}
-		done, skipped, total := sn.Todo.Counts(row.Name)
-		if total == 0 || done+skipped < total {
+		if !advanceDue(e.st, sn.Todo) {
 			return nil
 		}
 		did = true
+		row := e.st.Phase(e.st.Get("phase"))
 		return e.phaseComplete(sn, row.Name, PhaseOptions{Signal: Signal{Who: s.Who, Why: "last item ticked"}}, res)
 	})
 	if err != nil || !did {

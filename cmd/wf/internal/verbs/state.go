@@ -273,7 +273,7 @@ func TodoMark(e Env, o TodoMarkOptions) (*ItemsResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	its, err := lifecycle.MarkAll(ws, o.Refs, lifecycle.MarkOptions{Mark: o.Mark, Checkpoint: cp, Reason: reason, Force: o.Force})
+	its, after, err := lifecycle.MarkAll(ws, o.Refs, lifecycle.MarkOptions{Mark: o.Mark, Checkpoint: cp, Reason: reason, Force: o.Force})
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +281,7 @@ func TodoMark(e Env, o TodoMarkOptions) (*ItemsResult, error) {
 	if o.Mark != mdstate.Open {
 		// The last item of the current phase ticked: the phase completes
 		// and, in auto mode, the next one starts (issue 13).
-		if res.Advanced, err = lifecycle.AutoAdvance(ws, lifecycle.Signal{Who: ActorFrom(e.Actor, false).Who}); err != nil {
+		if res.Advanced, err = lifecycle.AutoAdvance(ws, after, lifecycle.Signal{Who: ActorFrom(e.Actor, false).Who}); err != nil {
 			return nil, err
 		}
 	}
