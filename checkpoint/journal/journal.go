@@ -131,21 +131,29 @@ func path(w *workspace.Workspace) string { return filepath.Join(w.Repo.WfDir(), 
 
 // Write records in atomically (write, fsync, rename), replacing the
 // record of this worktree.
-func Write(w *workspace.Workspace, in *Intent) error {
-	data, err := json.Marshal(in)
+func Write(w *workspace.Workspace, in *Intent) error { return writeRecord(w, path(w), in) }
+
+// Remove deletes the record: the write it described is complete. A
+// missing record is not an error.
+func Remove(w *workspace.Workspace) error { return removeRecord(w, path(w)) }
+
+// writeRecord writes v as JSON to the runtime file p atomically (write,
+// fsync, rename): the journal's records (intent, switch).
+func writeRecord(w *workspace.Workspace, p string, v any) error {
+	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
 	if err := os.MkdirAll(w.Repo.WfDir(), 0o755); err != nil {
 		return err
 	}
-	return mdstate.WriteFileAtomic(path(w), data, nil)
+	return mdstate.WriteFileAtomic(p, data, nil)
 }
 
-// Remove deletes the record: the write it described is complete. A
-// missing record is not an error.
-func Remove(w *workspace.Workspace) error {
-	err := os.Remove(path(w))
+// removeRecord deletes the runtime file p and syncs its folder; a missing
+// file is not an error.
+func removeRecord(w *workspace.Workspace, p string) error {
+	err := os.Remove(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

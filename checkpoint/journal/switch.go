@@ -12,7 +12,6 @@ import (
 
 	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/gitcp"
-	"github.com/wf-tool/wf/mdstate"
 )
 
 // Switch is the record of a `wf recover` checkout in progress
@@ -72,29 +71,11 @@ func (p *SwitchPlan) gitcp() *gitcp.SwitchPlan {
 func switchPath(w *workspace.Workspace) string { return filepath.Join(w.Repo.WfDir(), "switch") }
 
 // WriteSwitch records s atomically.
-func WriteSwitch(w *workspace.Workspace, s *Switch) error {
-	data, err := json.Marshal(s)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(w.Repo.WfDir(), 0o755); err != nil {
-		return err
-	}
-	return mdstate.WriteFileAtomic(switchPath(w), data, nil)
-}
+func WriteSwitch(w *workspace.Workspace, s *Switch) error { return writeRecord(w, switchPath(w), s) }
 
 // RemoveSwitch deletes the record: the switch is complete. A missing
 // record is not an error.
-func RemoveSwitch(w *workspace.Workspace) error {
-	err := os.Remove(switchPath(w))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err == nil {
-		syncDir(w.Repo.WfDir())
-	}
-	return err
-}
+func RemoveSwitch(w *workspace.Workspace) error { return removeRecord(w, switchPath(w)) }
 
 // SwitchOutcome is what [RecoverSwitch] did.
 type SwitchOutcome struct {
