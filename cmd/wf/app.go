@@ -65,7 +65,7 @@ func (e *env) newApp() *cli.App {
 		ErrWriter:            e.stderr,
 		Reader:               e.stdin,
 		HideHelpCommand:      true,
-		EnableBashCompletion: false,
+		EnableBashCompletion: true,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "dir", Usage: "the state root: the folder holding workflow-state.md", EnvVars: []string{"WF_DIR"}},
@@ -104,6 +104,7 @@ func (e *env) newApp() *cli.App {
 			e.unblockCmd(),
 			e.watchCmd(),
 			e.specCmd(),
+			e.completionCmd(),
 		}, e.lifecycleCmds()...),
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {
@@ -118,6 +119,7 @@ func (e *env) newApp() *cli.App {
 	for _, c := range app.Commands {
 		setUsageHandlers(c, "")
 	}
+	decorateHelp(app)
 	return app
 }
 
@@ -205,7 +207,21 @@ func reorderArgs(app *cli.App, args []string) ([]string, error) {
 	if len(args) < 2 {
 		return args, nil
 	}
+	if rest, ok := trimCompletion(args); ok {
+		// A completion request: urfave/cli wants it last, and completes
+		// what it can even of a line that is not finished.
+		out, err := reorderArgs(app, rest)
+		if err != nil {
+			return args, nil
+		}
+		return append(out, completionFlag), nil
+	}
+	if args[1] == "help" {
+		args = helpArgs(args)
+	}
 	out := []string{args[0]}
+	var names []string // the command path
+	helpAsked := false // --help after the command: its arguments do not matter
 	flags := app.Flags
 	cmds := app.Commands
 	seen := map[cli.Flag]bool{}
@@ -214,6 +230,9 @@ func reorderArgs(app *cli.App, args []string) ([]string, error) {
 	for i < len(args) {
 		a := args[i]
 		if looksLikeFlag(a) {
+			if !hasFlag(flags, a) && !hasFlag(app.Flags, a) {
+				return nil, unknownFlag(args, i, strings.Join(names, " "), flags, app.Flags)
+			}
 			if err := once(seen, flags, a); err != nil {
 				return nil, err
 			}
@@ -235,6 +254,7 @@ func reorderArgs(app *cli.App, args []string) ([]string, error) {
 			break
 		}
 		out = append(out, a)
+		names = append(names, next.Name)
 		i++
 		flags, cmds = next.Flags, next.Subcommands
 		if len(cmds) == 0 {
@@ -252,6 +272,10 @@ func reorderArgs(app *cli.App, args []string) ([]string, error) {
 			break
 		}
 		if looksLikeFlag(a) {
+			if !hasFlag(flags, a) && !hasFlag(app.Flags, a) {
+				return nil, unknownFlag(args, i, strings.Join(names, " "), flags, app.Flags)
+			}
+			helpAsked = helpAsked || isHelpFlag(a)
 			fs := flags
 			if !hasFlag(flags, a) && hasFlag(app.Flags, a) {
 				fs = app.Flags
@@ -280,6 +304,9 @@ func reorderArgs(app *cli.App, args []string) ([]string, error) {
 			continue
 		}
 		pos = append(pos, a)
+	}
+	if helpAsked {
+		pos = nil
 	}
 	if len(pos) > 0 && pos[0] != "--" {
 		// Keep text that starts with "-" (e.g. "-1 item") from being read as

@@ -23,6 +23,7 @@ var layers = map[string]int{
 	"mdstate/sections":     0,
 	"templates":            0,
 	"checkpoint/tokens":    0,
+	"docs":                 0, // the reference pages, embedded for wf help TOPIC
 	"gitcp":                2,
 	"mdstate":              2,
 	"gitcp/gittest":        3, // test helpers; imported by tests only

@@ -145,12 +145,21 @@ func findCommand(cmds []*cli.Command, path []string) (*cli.Command, error) {
 func (e *env) helpCmd() *cli.Command {
 	return &cli.Command{
 		Name:      "help",
-		Usage:     "show the commands, or one command's flags and subcommands",
-		ArgsUsage: "[COMMAND [SUBCOMMAND]]",
+		Usage:     "show the commands, one command's flags and subcommands, or a topic (wf help files)",
+		ArgsUsage: "[COMMAND [SUBCOMMAND] | TOPIC]",
 		Action: func(c *cli.Context) error {
 			path := c.Args().Slice()
 			if len(path) == 0 {
 				return cli.ShowAppHelp(c)
+			}
+			if len(path) == 1 {
+				if text, ok, err := topicText(path[0]); ok {
+					if err != nil {
+						return err
+					}
+					e.printf("%s", text)
+					return nil
+				}
 			}
 			if _, err := findCommand(c.App.Commands, path); err != nil {
 				return err
