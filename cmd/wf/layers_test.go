@@ -23,7 +23,9 @@ var layers = map[string]int{
 	"mdstate/sections":     0,
 	"templates":            0,
 	"checkpoint/tokens":    0,
-	"docs":                 0, // the reference pages, embedded for wf help TOPIC
+	"docs":                 0,  // the reference pages, embedded for wf help TOPIC
+	"internal/tour":        0,  // the README's tour: parsing, normalising, running
+	"internal/tour/demo":   11, // scripts/demo.sh's runner of the tour
 	"gitcp":                2,
 	"mdstate":              2,
 	"gitcp/gittest":        3, // test helpers; imported by tests only

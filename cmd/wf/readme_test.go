@@ -1,0 +1,110 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wf-tool/wf/gitcp/gittest"
+	"github.com/wf-tool/wf/internal/tour"
+)
+
+// readme is the README whose tour TestReadmeTour runs.
+const readme = "../../README.md"
+
+// TestReadmeTour runs every command of the README's tour (package tour)
+// in a scratch repository, with this test binary as wf, and fails when a
+// command exits otherwise than the README says or prints something else
+// (ids, hashes and times aside), so that the README cannot rot. With
+// -update it rewrites the tour's blocks from the run instead.
+func TestReadmeTour(t *testing.T) {
+	src, err := os.ReadFile(readme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := tour.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTourCovers(t, doc.Steps)
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Fatalf("the tour runs its commands with bash: %v", err)
+	}
+	root := t.TempDir()
+	repo := filepath.Join(root, "search-api")
+	if err := os.Mkdir(repo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), gittest.Environ(repo)...)
+	env = append(env, "TZ=UTC", "WF_LOCK_WAIT=5s")
+	env = withoutEnv(env, "WF_DIR", "WF_ACTOR", "WF_SESSION", "WF_TEST_NOW", "WF_TEST_CRASH_AT", "CLAUDE_PROJECT_DIR")
+	git := exec.Command("git", "init", "-q", "-b", "main", ".")
+	git.Dir, git.Env = repo, env
+	if out, err := git.CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v\n%s", err, out)
+	}
+	r := &tour.Runner{Dir: repo, Env: env}
+	var ran []tour.Step
+	for _, st := range doc.Steps {
+		res, err := r.Run(st)
+		if err != nil {
+			t.Fatalf("README.md:%d: %v", st.Line, err)
+		}
+		// The scratch folder is shown as the README's reader would have it.
+		out := strings.ReplaceAll(res.Out, root+string(filepath.Separator), "~/")
+		if res.Exit != st.Exit {
+			t.Fatalf("README.md:%d: %s\nexited with %d, the README says %d; it printed:\n%s", st.Line, res.Cmd, res.Exit, st.Exit, out)
+		}
+		if *update {
+			r.Bind.Match(st.Want, out) // for the bindings only
+			st.Cmd, st.Want = res.Cmd, out
+			ran = append(ran, st)
+			continue
+		}
+		if d := r.Bind.Match(st.Want, out); d != "" {
+			t.Fatalf("README.md:%d: %s\nprints another output than the README's %s\n(if the change is right: go test ./cmd/wf -run TestReadmeTour -update, and review the diff)\nit printed:\n%s",
+				st.Line, res.Cmd, d, out)
+		}
+	}
+	if *update {
+		if err := os.WriteFile(readme, doc.Render(ran), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// checkTourCovers fails when the tour leaves out a stage the README
+// promises: init, the checklist, a checkpoint, a crash and resume, a wait
+// and its approval, a delegated spec, recover.
+func checkTourCovers(t *testing.T, steps []tour.Step) {
+	t.Helper()
+	var all strings.Builder
+	for _, st := range steps {
+		all.WriteString("\n" + st.Cmd)
+	}
+	for _, want := range []string{"wf init", "wf todo add", "wf todo done", "wf checkpoint", "wf resume", "wf wait approval", "wf approve", "wf spec new", "wf spec delegate", "wf spec result", "wf spec integrate", "wf recover"} {
+		if !strings.Contains(all.String(), "\n"+want) && !strings.Contains(all.String(), "&& "+want) && !strings.Contains(all.String(), "| "+want) {
+			t.Errorf("the README's tour has no %s", want)
+		}
+	}
+}
+
+// withoutEnv drops the variables named from env.
+func withoutEnv(env []string, names ...string) []string {
+	var out []string
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		keep := true
+		for _, n := range names {
+			if k == n {
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
