@@ -108,3 +108,51 @@ func withoutEnv(env []string, names ...string) []string {
 	}
 	return out
 }
+
+// TestReadmeFileExamples checks the README's example state files (the
+// blocks after "<!-- example: workflow-state.md -->" and
+// "<!-- example: TODO.md -->"): wf lint reads them with no error or
+// warning, and wf status sees what the README says they hold.
+func TestReadmeFileExamples(t *testing.T) {
+	src, err := os.ReadFile(readme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	paths := map[string]string{}
+	for _, name := range []string{"workflow-state.md", "TODO.md"} {
+		block, ok := exampleBlock(string(src), name)
+		if !ok {
+			t.Fatalf("README.md has no example of %s after <!-- example: %s -->", name, name)
+		}
+		paths[name] = filepath.Join(dir, name)
+		if err := os.WriteFile(paths[name], []byte(block), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := runWF("lint", "--state", paths["workflow-state.md"], "--todo", paths["TODO.md"])
+	if code != 0 || !strings.Contains(out, "\n0 errors, 0 warnings\n") {
+		t.Errorf("wf lint of the README's example files: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runWF("--dir", dir, "status")
+	for _, want := range []string{"Search API\n", "phase Implementing · status running · mode auto\n", "current: 2. API routes: feedback, suggestions\n", "decisions: 1\n"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("wf status of the README's example files: exit %d, no %q in\n%s%s", code, want, out, errOut)
+		}
+	}
+}
+
+// exampleBlock returns the fenced block that follows the marker
+// "<!-- example: NAME -->" in a README.
+func exampleBlock(src, name string) (string, bool) {
+	_, rest, ok := strings.Cut(src, "<!-- example: "+name+" -->\n")
+	if !ok {
+		return "", false
+	}
+	if !strings.HasPrefix(rest, "```") {
+		return "", false
+	}
+	_, rest, _ = strings.Cut(rest, "\n")
+	block, _, ok := strings.Cut(rest, "\n```\n")
+	return block + "\n", ok
+}
