@@ -495,3 +495,31 @@ func helpArgs(args []string) []string {
 	}
 	return out
 }
+
+// closeEnough reports whether best, the closest name to word, is close
+// enough to offer as what was meant: a synonym agents guess, or at most
+// max(2, a third of word's length) edits away. "wf nonexist" is better
+// answered with the list of commands than with "wf init".
+func closeEnough(word, best string) bool {
+	if best == "" {
+		return false
+	}
+	w := strings.ToLower(word)
+	if s, ok := synonyms()[w]; ok && s == best {
+		return true
+	}
+	return editDistance(w, best) <= max(2, len([]rune(w))/3)
+}
+
+// unknownHelpWord is the usage error of `wf help WORD` when WORD names
+// neither a command nor a topic: the hint is the closest of both.
+func unknownHelpWord(cmds []*cli.Command, word string) error {
+	names := commandNames(cmds)
+	topics := helpTopicNames()
+	msg := fmt.Sprintf("unknown command %q for wf (it has %s; help topics: %s)", word, strings.Join(names, ", "), strings.Join(topics, ", "))
+	best := closest(word, append(append([]string(nil), names...), topics...))
+	if !closeEnough(word, best) {
+		return usagef("wf help", "%s", msg)
+	}
+	return usagef("wf help "+best, "%s", msg)
+}

@@ -218,9 +218,16 @@ func TestHelpTopics(t *testing.T) {
 			t.Errorf("embedded page %s: %v", p, err)
 		}
 	}
-	code, _, errOut := runWF("help", "setings")
-	if code != 2 || !strings.Contains(errOut, "unknown command") {
-		t.Errorf("wf help setings: exit %d, %q", code, errOut)
+	for word, hint := range map[string]string{"setings": "wf help settings\n", "exit-code": "wf help exit-codes\n", "chekpoint": "wf help checkpoint\n", "zzzzzzzz": "wf help\n"} {
+		code, out, errOut := runWF("help", word)
+		if code != 2 || out != "" || !strings.Contains(errOut, "wf: error: unknown command \""+word+"\" for wf (it has ") || !strings.Contains(errOut, "; help topics: exit-codes, files, git, json, settings, specs)") || !strings.HasSuffix(errOut, "wf: hint: "+hint) {
+			t.Errorf("wf help %s: exit %d, stdout %q, stderr %q; want hint %q", word, code, out, errOut, hint)
+		}
+	}
+	// A far word gets the list, not a guess.
+	code, _, errOut := runWF("nonexist")
+	if code != 2 || !strings.HasSuffix(errOut, "wf: hint: wf help\n") {
+		t.Errorf("wf nonexist: exit %d, %q", code, errOut)
 	}
 }
 

@@ -103,8 +103,8 @@ func unknownCommandIn(lead string, cmds []*cli.Command, parent string, args []st
 		return usagef("wf help "+parent, "%s", msg)
 	}
 	best := closest(args[0], names)
-	if best == "" {
-		return usagef("wf help "+parent, "%s", msg)
+	if !closeEnough(args[0], best) {
+		return usagef(strings.TrimSpace("wf help "+parent), "%s", msg)
 	}
 	line := []string{strings.TrimSpace(lead + " " + parent), best}
 	for _, a := range args[1:] {
@@ -159,6 +159,9 @@ func (e *env) helpCmd() *cli.Command {
 					}
 					e.printf("%s", text)
 					return nil
+				}
+				if c.App.Command(path[0]) == nil {
+					return unknownHelpWord(c.App.Commands, path[0])
 				}
 			}
 			if _, err := findCommand(c.App.Commands, path); err != nil {
