@@ -29,17 +29,25 @@ func TestReadmeTour(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkTourCovers(t, doc.Steps)
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Fatalf("the tour runs its commands with bash: %v", err)
+	for _, prog := range []string{"bash", "git"} {
+		if _, err := exec.LookPath(prog); err != nil {
+			t.Fatalf("the tour runs its commands with bash in a git repository: %v", err)
+		}
 	}
 	root := t.TempDir()
 	repo := filepath.Join(root, "search-api")
 	if err := os.Mkdir(repo, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	env := append(os.Environ(), gittest.Environ(repo)...)
+	home := filepath.Join(root, "home")
+	if err := os.Mkdir(home, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// git isolated from the user's configuration (gittest), wf from the
+	// variables that would point it elsewhere or change its clock.
+	env := append(os.Environ(), gittest.Environ(home)...)
 	env = append(env, "TZ=UTC", "WF_LOCK_WAIT=5s")
-	env = withoutEnv(env, "WF_DIR", "WF_ACTOR", "WF_SESSION", "WF_TEST_NOW", "WF_TEST_CRASH_AT", "CLAUDE_PROJECT_DIR")
+	env = withoutEnv(env, append(gittest.Unset(), "WF_DIR", "WF_ACTOR", "WF_SESSION", "WF_TEST_NOW", "WF_TEST_CRASH_AT", "CLAUDE_PROJECT_DIR")...)
 	git := exec.Command("git", "init", "-q", "-b", "main", ".")
 	git.Dir, git.Env = repo, env
 	if out, err := git.CombinedOutput(); err != nil {
