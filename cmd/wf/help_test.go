@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -456,8 +457,10 @@ func equalLines(a, b [][]string) bool {
 
 // TestDocsCommandsParse checks every wf command line in the code blocks
 // of docs/*.md and README.md (lines that start with "wf " or "$ wf ",
-// with their "\" continuations) with parseCommandLine: the commands
-// exist and so do their flags. Nothing is run.
+// with their "\" continuations), and in their code spans (`wf …`), with
+// parseCommandLine: the commands exist and so do their flags. Nothing is
+// run. A code span may name a command group or a flag alone; the wrong
+// command lines the docs show on purpose are listed in wrongOnPurpose.
 func TestDocsCommandsParse(t *testing.T) {
 	app := (&env{}).newApp()
 	files, err := filepath.Glob("../../docs/*.md")
@@ -488,6 +491,62 @@ func TestDocsCommandsParse(t *testing.T) {
 	if total < 50 {
 		t.Errorf("found %d command lines in the docs: the scan is broken", total)
 	}
+	inline := 0
+	wrong := wrongOnPurpose()
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range inlineCommand.FindAllStringSubmatch(string(data), -1) {
+			text := strings.Join(strings.Fields(optionalValue.ReplaceAllString(m[1], "")), " ")
+			for _, words := range commandLines(text) {
+				inline++
+				err := parseCommandLine(app, words)
+				line := strings.Join(words, " ")
+				switch {
+				case wrong[line]:
+					if err == nil {
+						t.Errorf("%s: %s is shown as a wrong command line, but it parses: take it out of wrongOnPurpose", strings.TrimPrefix(f, "../../"), line)
+					}
+				case err != nil && !nameOnly(err):
+					t.Errorf("%s: `%s`: %v", strings.TrimPrefix(f, "../../"), line, err)
+				}
+			}
+		}
+	}
+	if inline < 100 {
+		t.Errorf("found %d inline command lines in the docs: the scan is broken", inline)
+	}
+}
+
+// inlineCommand is a code span holding a wf command line; optionalValue
+// is the "[=KEY]" of a flag whose value is optional.
+var (
+	inlineCommand = regexp.MustCompile("`(wf [^`]+)`")
+	optionalValue = regexp.MustCompile(`\[=[A-Z]+\]`)
+)
+
+// wrongOnPurpose are the command lines the docs show as mistakes (in
+// docs/exit-codes.md and the README's paragraph on the strict command
+// line); each must keep failing to parse.
+func wrongOnPurpose() map[string]bool {
+	return map[string]bool{
+		"wf todo complete 1":       true,
+		"wf todo dne 1":            true,
+		"wf setup nope":            true,
+		"wf checkpoint --mesage x": true,
+		"wf help --json":           true,
+		"wf --version --json":      true,
+	}
+}
+
+// nameOnly reports whether err only says that a code span names a
+// command group or a flag without the rest of a command line (`wf spec`,
+// `wf resume --budget`), as prose does.
+func nameOnly(err error) bool {
+	msg := err.Error()
+	return strings.HasSuffix(msg, "needs a subcommand") || strings.HasSuffix(msg, "needs a value")
 }
 
 // docCommand is one command line found in a code block, with its line.
