@@ -188,6 +188,8 @@ func decorateHelp(app *cli.App) {
 				if len(c.Subcommands) > 0 {
 					base = cli.SubcommandHelpTemplate
 				}
+				// The category's number is for ordering wf --help only.
+				base = strings.Replace(base, "{{if .Category}}\n\nCATEGORY:\n   {{.Category}}{{end}}", "", 1)
 				c.CustomHelpTemplate = base + examplesSection(entry.examples)
 			}
 			walk(c.Subcommands, path)
