@@ -131,7 +131,7 @@ const appHelpTemplate = `NAME:
 USAGE:
    {{.HelpName}} [global options] command [command options] [arguments...]
    {{.HelpName}} help COMMAND [SUBCOMMAND]   the same as {{.HelpName}} COMMAND [SUBCOMMAND] --help
-   {{.HelpName}} help TOPIC                  ` + "{{index ExtraInfo \"topics\"}}" + `
+   {{.HelpName}} help TOPIC                  a page of the reference (HELP TOPICS below)
 
 COMMANDS:{{$ex := ExtraInfo}}{{range .VisibleCategories}}{{if .Name}}
    {{.Name}}:{{range .VisibleCommands}}
@@ -140,6 +140,8 @@ COMMANDS:{{$ex := ExtraInfo}}{{range .VisibleCategories}}{{if .Name}}
 {{end}}
 GLOBAL OPTIONS:{{template "visibleFlagTemplate" .}}
 
+HELP TOPICS:
+` + "{{index ExtraInfo \"topics\"}}" + `
 Exit codes: wf help exit-codes. Item numbers are those of wf todo list.
 `
 
@@ -159,17 +161,17 @@ func examplesSection(examples []string) string {
 }
 
 // decorateHelp gives app and its commands their help: the categories and
-// examples of helpCatalog, the template of `wf --help`, the help flag at
-// the top (urfave/cli adds it only when the app has no command named
-// help) and on every command (so that reorderArgs knows it as the
-// command's own), and the completion flag.
+// examples of helpCatalog, the template of `wf --help` with its help
+// topics, and the help flag at the top (urfave/cli adds it only when the
+// app has no command named help) and on every command (so that
+// reorderArgs knows it as the command's own).
 func decorateHelp(app *cli.App) {
 	catalog := helpCatalog()
 	app.Flags = append(app.Flags, cli.HelpFlag)
 	app.CustomAppHelpTemplate = appHelpTemplate
 	app.ExtraInfo = func() map[string]string {
 		m := categoryExamples()
-		m["topics"] = "a topic: " + strings.Join(helpTopicNames(), ", ")
+		m["topics"] = topicList()
 		return m
 	}
 	var walk func(cmds []*cli.Command, parent string)
@@ -225,6 +227,21 @@ func helpTopics() map[string]helpTopic {
 		"specs":      {"specs.md", "", "delegating to sub-agents with wf spec"},
 		"json":       {"json.md", "", "the --json documents"},
 	}
+}
+
+// topicList is the HELP TOPICS section of `wf --help`: one line per
+// topic, its name and what it is about, aligned.
+func topicList() string {
+	topics := helpTopics()
+	width := 0
+	for _, n := range helpTopicNames() {
+		width = max(width, len(n))
+	}
+	var b strings.Builder
+	for _, n := range helpTopicNames() {
+		fmt.Fprintf(&b, "   %-*s  %s (docs/%s)\n", width, n, topics[n].about, topics[n].page)
+	}
+	return b.String()
 }
 
 // helpTopicNames lists the topic names, sorted.
