@@ -44,10 +44,10 @@ const ClaudeMCPFile = ".mcp.json"
 // the one [SetupGemini] writes its hook to.
 
 // Codex: MCP servers are TOML tables [mcp_servers.NAME] with command and
-// args for a stdio server (https://developers.openai.com/codex/mcp,
-// "Configure with config.toml"), in the user's ~/.codex/config.toml or a
-// project's .codex/config.toml, which Codex loads only when the user
-// trusts the project (https://developers.openai.com/codex/config-basic,
+// args for a stdio server, in the user's ~/.codex/config.toml or a
+// project's .codex/config.toml, "trusted projects only"
+// (https://developers.openai.com/codex/mcp, "Connect Codex to an MCP
+// server"; https://developers.openai.com/codex/config-basic,
 // "Configuration precedence"). wf writes the project file only.
 const CodexConfigFile = ".codex/config.toml"
 
