@@ -399,6 +399,7 @@ var agentsSection = []string{
 	"3. Record each decision that must not be re-evaluated:",
 	"   `wf decide \"<chose X over Y because Z>\"`.",
 	"4. `wf status` shows the state at any time.",
+	"5. Where wf's MCP tools are loaded (`wf mcp`), they do the same as these commands.",
 	AgentsEnd,
 }
 
