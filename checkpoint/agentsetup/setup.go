@@ -1,9 +1,11 @@
 // Package agentsetup wires `wf resume` into coding agents' session start:
 // a Claude Code SessionStart hook merged into .claude/settings.json, and a
-// marked section in AGENTS.md (read by Codex and others). It owns the hook
-// format and the merge, which keeps every byte of the user's file it does
-// not have to change, and refuses a file it cannot parse. It never reads
-// or writes the state files.
+// marked section in AGENTS.md (read by Codex and others); and the MCP
+// server entry that starts `wf mcp` in each host's project configuration
+// (mcp.go: .mcp.json, .codex/config.toml, .gemini/settings.json). It owns
+// the formats and the merges, which keep every byte of the user's file
+// they do not have to change, and refuses a file it cannot parse. It
+// never reads or writes the state files.
 package agentsetup
 
 import (
@@ -89,6 +91,9 @@ type SetupResult struct {
 	Changed bool
 	// Sources are the SessionStart matchers added (Claude only).
 	Sources []string
+	// MCPServer names the MCP server entry that runs `wf mcp` (added or
+	// found) when the setup wrote an MCP configuration; "" otherwise.
+	MCPServer string
 }
 
 // SetupTop returns the folder setup writes to: the git top level of the
@@ -394,6 +399,7 @@ var agentsSection = []string{
 	"3. Record each decision that must not be re-evaluated:",
 	"   `wf decide \"<chose X over Y because Z>\"`.",
 	"4. `wf status` shows the state at any time.",
+	"5. Where wf's MCP tools are loaded (`wf mcp`), they do the same as these commands.",
 	AgentsEnd,
 }
 

@@ -13,7 +13,7 @@ import (
 func (e *env) setupCmd() *cli.Command {
 	return &cli.Command{
 		Name:  "setup",
-		Usage: "wire wf resume into an agent's session start (claude, codex, gemini, agents-md)",
+		Usage: "wire wf resume into an agent's session start (claude, codex, gemini, agents-md), or wf mcp into its MCP servers (--mcp)",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "claude",
@@ -21,9 +21,17 @@ func (e *env) setupCmd() *cli.Command {
 				ArgsUsage: " ",
 				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: "local", Usage: "write .claude/settings.local.json (not committed) instead"},
+					mcpFlag(agentsetup.ClaudeMCPFile, "Claude Code asks each user to approve it"),
 					jsonFlag(),
 				},
 				Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
+					if c.Bool("mcp") {
+						if c.Bool("local") {
+							return &verbs.UsageError{Msg: "--local and --mcp cannot be combined: the project's MCP servers are in .mcp.json",
+								HintText: "wf setup claude --mcp"}
+						}
+						return e.setupMCP(ve, "claude", c.Bool("json"))
+					}
 					res, err := verbs.SetupClaude(ve, c.Bool("local"))
 					if err != nil {
 						return err
@@ -119,6 +127,14 @@ func setupRel(ve verbs.Env, p string) string {
 	return p
 }
 
+// mcpFiles are the files `wf setup codex|gemini --mcp` write.
+// Codex has a user file too (~/.codex/config.toml); wf writes the
+// project's only.
+var mcpFiles = map[string][2]string{
+	"codex":  {agentsetup.CodexConfigFile, "Codex loads it only in a project you trust"},
+	"gemini": {agentsetup.GeminiSettingsFile, ""},
+}
+
 // hostCmd is `wf setup codex` or `wf setup gemini`: a SessionStart hook in
 // the agent's JSON settings, reported like Claude's.
 func (e *env) hostCmd(name, usage string, setup func(verbs.Env) (*verbs.SetupResult, error), command, note string, agentsMD bool) *cli.Command {
@@ -126,8 +142,11 @@ func (e *env) hostCmd(name, usage string, setup func(verbs.Env) (*verbs.SetupRes
 		Name:      name,
 		Usage:     usage,
 		ArgsUsage: " ",
-		Flags:     []cli.Flag{jsonFlag()},
+		Flags:     []cli.Flag{mcpFlag(mcpFiles[name][0], mcpFiles[name][1]), jsonFlag()},
 		Action: e.act(0, 0, "no arguments", func(c *cli.Context, ve verbs.Env) error {
+			if c.Bool("mcp") {
+				return e.setupMCP(ve, name, c.Bool("json"))
+			}
 			res, err := setup(ve)
 			if err != nil {
 				return err

@@ -23,12 +23,13 @@ type SetupView struct {
 	Sources    []string `json:"sources"` // SessionStart matchers added (claude); [] otherwise
 	Top        string   `json:"top"`
 	OutsideGit bool     `json:"outside_git"`
+	MCPServer  string   `json:"mcp_server"` // the MCP server entry running wf mcp (--mcp); "" otherwise
 }
 
 // View is r as `wf setup agent --json` prints it.
 func (r *SetupResult) View(agent string) SetupView {
 	v := SetupView{Schema: workspace.SchemaVersion, Agent: agent, Path: r.Path, Created: r.Created, Changed: r.Changed,
-		Sources: append([]string{}, r.Sources...), Top: r.Top, OutsideGit: r.OutsideGit}
+		Sources: append([]string{}, r.Sources...), Top: r.Top, OutsideGit: r.OutsideGit, MCPServer: r.MCPServer}
 	return v
 }
 
