@@ -104,6 +104,7 @@ func (e *env) newApp() *cli.App {
 			e.unblockCmd(),
 			e.watchCmd(),
 			e.specCmd(),
+			e.mcpCmd(),
 		}, e.lifecycleCmds()...),
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {
