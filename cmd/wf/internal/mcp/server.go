@@ -49,8 +49,8 @@ type Options struct {
 	// All adds the tools of `--tools all` (spec, phase) to the default
 	// ones.
 	All bool
-	// Log receives what is not part of the protocol: git hooks' output,
-	// the stack of a panic, a lost file watch. nil discards it.
+	// Log receives what is not part of the protocol: the stack of a
+	// panic, a lost file watch. nil discards it.
 	Log io.Writer
 	// Version is wf's version, sent as the server's in initialize.
 	Version string
@@ -117,17 +117,6 @@ func (s *Server) logf(format string, x ...any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fmt.Fprintf(s.log, "wf mcp: "+format+"\n", x...)
-}
-
-// logWriter is Options.Log for git hooks' output.
-func (s *Server) logWriter() io.Writer { return lockedWriter{s} }
-
-type lockedWriter struct{ s *Server }
-
-func (w lockedWriter) Write(p []byte) (int, error) {
-	w.s.mu.Lock()
-	defer w.s.mu.Unlock()
-	return w.s.log.Write(p)
 }
 
 // env is the verbs environment of one call: the options' folder, clock

@@ -251,7 +251,10 @@ func runCheckpoint(s *Server, e verbs.Env, a *args) (any, error) {
 	if err := a.only("title", "summary", "decisions", "next", "body", "on"); err != nil {
 		return nil, err
 	}
-	o := verbs.CheckpointOptions{HookOutput: s.logWriter()}
+	// No HookOutput: a failing git hook's last lines are then part of the
+	// error (gitcp.HookError), which is what the agent sees; what a hook
+	// prints when it passes is dropped.
+	var o verbs.CheckpointOptions
 	var err error
 	if o.Title, err = a.str("title"); err != nil {
 		return nil, err

@@ -266,6 +266,19 @@ func TestCheckpointTool(t *testing.T) {
 	f.fail("checkpoint", map[string]any{"title": "x", "decisions": map[string]any{}}, "array of strings")
 	f.fail("checkpoint", map[string]any{"title": "x", "allow_secret": "a"}, "got allow_secret")
 
+	// A failing pre-commit hook: its output is in the error the agent
+	// sees, and nothing is committed.
+	head := gittest.Git(t, f.dir, "rev-parse", "HEAD")
+	hook := filepath.Join(f.dir, ".git", "hooks", "pre-commit")
+	if err := os.WriteFile(hook, []byte("#!/bin/sh\necho 'vet: main.go:3: unreachable code'\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f.fail("checkpoint", map[string]any{"title": "blocked by the hook"}, "pre-commit", "vet: main.go:3: unreachable code")
+	if got := gittest.Git(t, f.dir, "rev-parse", "HEAD"); got != head {
+		t.Errorf("HEAD moved to %s after a failing hook", got)
+	}
+	os.Remove(hook)
+
 	// Outside git: the verb's hint to git init.
 	gittest.Env(t)
 	plain := t.TempDir()
