@@ -14,10 +14,11 @@ func (e *env) mcpCmd() *cli.Command {
 		Name:      "mcp",
 		Usage:     "serve wf as an MCP server over stdio, for agent hosts (tools, wf:// resources, a resume prompt; docs/mcp.md)",
 		ArgsUsage: " ",
-		Description: "An agent host starts it and speaks JSON-RPC on its stdin and stdout; wf's notes, git hooks'\n" +
-			"output and errors of its own go to stderr. Every tool call runs the command of the same name\n" +
-			"(resume, status, todo, decide, checkpoint, wait, approve, reject; with --tools all also spec\n" +
-			"and phase), reading the files afresh, so the CLI, the server and hand edits can interleave.\n\n" +
+		Description: "An agent host starts it and speaks JSON-RPC on its stdin and stdout. Each tool call runs the\n" +
+			"command of the same name (resume, status, todo, decide, checkpoint, wait, approve, reject; with\n" +
+			"--tools all also spec and phase) and reads the files afresh, so the CLI, the server and hand\n" +
+			"edits can interleave. A tool's errors and notes are in its result; only the server's own\n" +
+			"trouble (a panic's stack) goes to stderr.\n\n" +
 			"Example, in a project's .mcp.json (Claude Code):\n\n" +
 			"   {\"mcpServers\": {\"wf\": {\"command\": \"wf\", \"args\": [\"mcp\"]}}}\n\n" +
 			"By hand: wf mcp --tools all   (then type JSON-RPC lines; Ctrl-D ends it)",

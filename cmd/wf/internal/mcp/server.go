@@ -29,6 +29,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/wf-tool/wf/cmd/wf/internal/safetext"
 	"github.com/wf-tool/wf/cmd/wf/internal/verbs"
@@ -62,13 +63,14 @@ type Server struct {
 	srv   *sdk.Server
 	log   io.Writer
 	watch *watcher
+	drain *drain
 	mu    sync.Mutex // guards log writes
 }
 
 // New returns a server with the default tools (and with o.All, the
 // others), the resources and the resume prompt.
 func New(o Options) *Server {
-	s := &Server{o: o, log: o.Log}
+	s := &Server{o: o, log: o.Log, drain: newDrain()}
 	if s.log == nil {
 		s.log = io.Discard
 	}
@@ -84,6 +86,7 @@ func New(o Options) *Server {
 		SubscribeHandler:   s.subscribe,
 		UnsubscribeHandler: func(context.Context, *sdk.UnsubscribeRequest) error { return nil },
 	})
+	s.srv.AddReceivingMiddleware(s.drain.middleware)
 	s.watch = newWatcher(s)
 	for _, t := range tools() {
 		if t.all && !o.All {
@@ -241,15 +244,112 @@ func ErrorText(err error) string {
 
 // Serve runs the server over stdio, newline-delimited JSON-RPC messages
 // read from in and written to out (the MCP stdio transport), until in
-// ends or ctx is done; an ended input is a clean stop (nil).
+// ends or ctx is done; an ended input is a clean stop (nil). The end of
+// in is passed on only once every call already read is answered (a host
+// that pipes its requests and closes stdin gets every answer), and Serve
+// returns only once no call runs (no state change is cut short by the
+// process's exit).
 func (s *Server) Serve(ctx context.Context, in io.Reader, out io.Writer) error {
-	err := s.Run(ctx, &sdk.IOTransport{Reader: io.NopCloser(in), Writer: nopWriteCloser{out}})
+	t := &drainTransport{Transport: &sdk.IOTransport{Reader: io.NopCloser(in), Writer: nopWriteCloser{out}}, d: s.drain}
+	err := s.Run(ctx, t)
 	if errors.Is(err, io.EOF) || ctx.Err() != nil {
-		return nil
+		err = nil
 	}
+	// ctx done: the SDK has cancelled the calls, but a verb does not stop
+	// midway: wait for them before the process exits.
+	s.drain.wait(false)
 	return err
 }
 
 type nopWriteCloser struct{ io.Writer }
 
 func (nopWriteCloser) Close() error { return nil }
+
+// answerWait bounds how long the end of the input waits for calls read
+// but not answered once no handler runs (a call the client cancelled is
+// never answered).
+const answerWait = 5 * time.Second
+
+// drain counts the calls read and answered and the handlers running.
+type drain struct {
+	mu       sync.Mutex
+	changed  *sync.Cond
+	received int // calls (requests with an id) read
+	answered int // responses written
+	handling int // handlers running
+}
+
+func newDrain() *drain {
+	d := &drain{}
+	d.changed = sync.NewCond(&d.mu)
+	return d
+}
+
+func (d *drain) add(field *int, n int) {
+	d.mu.Lock()
+	*field += n
+	d.changed.Broadcast()
+	d.mu.Unlock()
+}
+
+// middleware counts the handlers running.
+func (d *drain) middleware(next sdk.MethodHandler) sdk.MethodHandler {
+	return func(ctx context.Context, method string, req sdk.Request) (sdk.Result, error) {
+		d.add(&d.handling, 1)
+		defer d.add(&d.handling, -1)
+		return next(ctx, method, req)
+	}
+}
+
+// wait returns once no handler runs and, with answers, once every call
+// read is answered or answerWait has passed.
+func (d *drain) wait(answers bool) {
+	deadline := time.Now().Add(answerWait)
+	stop := time.AfterFunc(answerWait, func() { d.add(&d.answered, 0) })
+	defer stop.Stop()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for d.handling > 0 || answers && d.answered < d.received && time.Now().Before(deadline) {
+		d.changed.Wait()
+	}
+}
+
+// drainTransport counts the calls read and the responses written on its
+// connection, and holds back the end of the input until they are even.
+type drainTransport struct {
+	sdk.Transport
+	d *drain
+}
+
+func (t *drainTransport) Connect(ctx context.Context) (sdk.Connection, error) {
+	c, err := t.Transport.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &drainConn{Connection: c, d: t.d}, nil
+}
+
+type drainConn struct {
+	sdk.Connection
+	d *drain
+}
+
+func (c *drainConn) Read(ctx context.Context) (jsonrpc.Message, error) {
+	msg, err := c.Connection.Read(ctx)
+	if err != nil {
+		c.d.wait(true)
+		return nil, err
+	}
+	if r, ok := msg.(*jsonrpc.Request); ok && r.IsCall() {
+		c.d.add(&c.d.received, 1)
+	}
+	return msg, nil
+}
+
+func (c *drainConn) Write(ctx context.Context, msg jsonrpc.Message) error {
+	err := c.Connection.Write(ctx, msg)
+	if _, ok := msg.(*jsonrpc.Response); ok && err == nil {
+		c.d.add(&c.d.answered, 1)
+	}
+	return err
+}
