@@ -71,8 +71,20 @@ func start(t *testing.T, dir string, all bool, copts *sdk.ClientOptions) *fixtur
 // ("" for the SDK's latest).
 func startVersion(t *testing.T, dir string, all bool, copts *sdk.ClientOptions, version string) *fixture {
 	t.Helper()
-	f := &fixture{t: t, dir: dir, wire: &syncBuffer{}, log: &syncBuffer{}}
-	f.srv = New(Options{WorkDir: dir, LockWait: time.Second, All: all, Log: f.log, Version: "test"})
+	return startWith(t, Options{WorkDir: dir, LockWait: time.Second, All: all, Version: "test"}, copts, version)
+}
+
+// startOpts connects a client to a server with options o.
+func startOpts(t *testing.T, o Options) *fixture {
+	t.Helper()
+	return startWith(t, o, nil, "")
+}
+
+func startWith(t *testing.T, o Options, copts *sdk.ClientOptions, version string) *fixture {
+	t.Helper()
+	f := &fixture{t: t, dir: o.WorkDir, wire: &syncBuffer{}, log: &syncBuffer{}}
+	o.Log = f.log
+	f.srv = New(o)
 	ctx := context.Background()
 	t1, t2 := sdk.NewInMemoryTransports()
 	ss, err := f.srv.Connect(ctx, &sdk.LoggingTransport{Transport: t1, Writer: f.wire})

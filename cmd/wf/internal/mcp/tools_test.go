@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/wf-tool/wf/checkpoint/lifecycle"
@@ -482,5 +483,21 @@ func TestNotesFollowTheResult(t *testing.T) {
 	got := f.ok("todo", map[string]any{"action": "list"}, nil)
 	if !strings.Contains(got, `bidi \u202e here`) {
 		t.Errorf("the bidi override is not escaped: %q", got)
+	}
+}
+
+// TestOptionsDirAndActor: --dir names the workflow from any working
+// directory, and WF_ACTOR names who the timeline records.
+func TestOptionsDirAndActor(t *testing.T) {
+	dir := newWorkflow(t)
+	g := startOpts(t, Options{WorkDir: t.TempDir(), Dir: dir, LockWait: time.Second, Actor: "ci-bot"})
+	var st struct{ Root string }
+	g.ok("status", nil, &st)
+	if st.Root != dir {
+		t.Errorf("status root %q, want %q", st.Root, dir)
+	}
+	g.ok("wait", map[string]any{"kind": "signal", "cond": "deploy-done"}, nil)
+	if s := read(t, dir, "workflow-state.md"); !strings.Contains(s, "ci-bot") {
+		t.Errorf("the timeline does not name WF_ACTOR:\n%s", s)
 	}
 }
