@@ -393,7 +393,7 @@ func runSpec(s *Server, e verbs.Env, a *args) (any, error) {
 		if err := a.only("action", "name", "body", "file"); err != nil {
 			return nil, err
 		}
-		o := verbs.SpecRecordOptions{}
+		o := verbs.SpecRecordOptions{Source: "body"}
 		if o.Name, err = a.need("name"); err != nil {
 			return nil, err
 		}

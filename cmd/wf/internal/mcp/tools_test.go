@@ -383,7 +383,7 @@ func TestSpecTool(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameJSON(t, "spec verify", got, want2)
-	f.fail("spec", map[string]any{"action": "result", "name": "auth-api", "body": "# nothing\n"}, "not a valid result", "## Changes")
+	f.fail("spec", map[string]any{"action": "result", "name": "auth-api", "body": "# nothing\n"}, "body is not a valid result", "body: no ## Changes section")
 
 	f.fail("spec", map[string]any{"action": "result", "name": "auth-api"}, "needs the result")
 	f.fail("spec", map[string]any{"action": "result", "name": "auth-api", "body": "x", "file": "r.md"}, "not both")
