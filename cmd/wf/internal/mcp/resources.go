@@ -71,7 +71,7 @@ func (s *Server) read(ctx context.Context, req *sdk.ReadResourceRequest) (res *s
 	defer func() {
 		if p := recover(); p != nil {
 			s.logf("panic reading a resource: %v\n%s", p, debug.Stack())
-			res, err = nil, errors.New(ErrorText(&internalError{tool: "resources/read", v: p}))
+			res, err = nil, errors.New(ErrorText(&internalError{tool: "resources/read " + req.Params.URI, v: p}))
 		}
 	}()
 	uri := req.Params.URI
@@ -118,7 +118,7 @@ func (s *Server) resumePrompt(ctx context.Context, req *sdk.GetPromptRequest) (r
 	defer func() {
 		if p := recover(); p != nil {
 			s.logf("panic in the resume prompt: %v\n%s", p, debug.Stack())
-			res, err = nil, errors.New(ErrorText(&internalError{tool: "resume prompt", v: p}))
+			res, err = nil, errors.New(ErrorText(&internalError{tool: "the resume prompt", v: p}))
 		}
 	}()
 	r, err := verbs.Resume(s.env(nil), verbs.ResumeOptions{})

@@ -86,7 +86,7 @@ func New(o Options) *Server {
 		SubscribeHandler:   s.subscribe,
 		UnsubscribeHandler: func(context.Context, *sdk.UnsubscribeRequest) error { return nil },
 	})
-	s.srv.AddReceivingMiddleware(s.drain.middleware)
+	s.srv.AddReceivingMiddleware(s.middleware)
 	s.watch = newWatcher(s)
 	for _, t := range tools() {
 		if t.all && !o.All {
@@ -149,7 +149,7 @@ func (s *Server) handler(t tool) sdk.ToolHandler {
 		defer func() {
 			if p := recover(); p != nil {
 				s.logf("panic in the %s tool: %v\n%s", t.name, p, debug.Stack())
-				res = errorResult(&internalError{tool: t.name, v: p}, notes)
+				res = errorResult(&internalError{tool: "the " + t.name + " tool", v: p}, notes)
 			}
 		}()
 		var raw json.RawMessage
@@ -175,7 +175,7 @@ type internalError struct {
 }
 
 func (e *internalError) Error() string {
-	return fmt.Sprintf("internal error in the %s tool: %v", e.tool, e.v)
+	return fmt.Sprintf("internal error in %s: %v", e.tool, e.v)
 }
 
 // Hint says where the details are.
@@ -292,11 +292,20 @@ func (d *drain) add(field *int, n int) {
 	d.mu.Unlock()
 }
 
-// middleware counts the handlers running.
-func (d *drain) middleware(next sdk.MethodHandler) sdk.MethodHandler {
-	return func(ctx context.Context, method string, req sdk.Request) (sdk.Result, error) {
+// middleware counts the handlers running, and turns a panic in any of
+// them that nothing nearer caught (the tools, resources and prompt
+// recover their own) into an error for that request: the server goes on.
+func (s *Server) middleware(next sdk.MethodHandler) sdk.MethodHandler {
+	d := s.drain
+	return func(ctx context.Context, method string, req sdk.Request) (res sdk.Result, err error) {
 		d.add(&d.handling, 1)
 		defer d.add(&d.handling, -1)
+		defer func() {
+			if p := recover(); p != nil {
+				s.logf("panic in %s: %v\n%s", method, p, debug.Stack())
+				res, err = nil, errors.New(ErrorText(&internalError{tool: method, v: p}))
+			}
+		}()
 		return next(ctx, method, req)
 	}
 }

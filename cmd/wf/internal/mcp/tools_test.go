@@ -430,6 +430,16 @@ func TestPanicIsAToolError(t *testing.T) {
 		t.Errorf("the panic's stack is not logged:\n%s", f.log.String())
 	}
 	f.ok("status", nil, nil)
+
+	// Elsewhere (a handler of the SDK's, or one wf has not wrapped): the
+	// request fails, and the server goes on.
+	f.srv.srv.AddResource(&sdk.Resource{URI: "wf://boom"}, func(context.Context, *sdk.ReadResourceRequest) (*sdk.ReadResourceResult, error) {
+		panic("resource kaboom")
+	})
+	if _, err := f.cs.ReadResource(context.Background(), &sdk.ReadResourceParams{URI: "wf://boom"}); err == nil || !strings.Contains(err.Error(), "internal error in resources/read: resource kaboom") {
+		t.Errorf("a panicking resource: %v", err)
+	}
+	f.ok("status", nil, nil)
 }
 
 // TestInterleave: tool calls, verb calls (the command line) and hand
