@@ -187,13 +187,28 @@ func testSubscribe(t *testing.T, version string) {
 		}
 	}
 
-	// A hand edit.
+	// A hand edit. subscriptions/listen is sent without waiting for the
+	// server to take it up, so the first edit is repeated until the
+	// subscription is in place.
 	td := filepath.Join(dir, "TODO.md")
 	old, _ := os.ReadFile(td)
-	if err := os.WriteFile(td, append(old, "- [ ] by hand\n"...), 0o644); err != nil {
-		t.Fatal(err)
+	for try := 0; ; try++ {
+		if err := os.WriteFile(td, append(old, "- [ ] by hand\n"...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case u := <-updated:
+			if u != "wf://TODO.md" {
+				t.Fatalf("notified of %s", u)
+			}
+		case <-time.After(2 * time.Second):
+			if try < 5 {
+				continue
+			}
+			t.Fatal("no notification for wf://TODO.md")
+		}
+		break
 	}
-	wait("wf://TODO.md")
 	drain()
 
 	// An editor's save: a temp file renamed over the file.

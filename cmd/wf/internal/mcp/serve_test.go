@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 	"time"
+
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // TestServeAnswersPipedCalls: a host that writes its calls and closes
@@ -62,5 +65,44 @@ func TestServeEmptyInput(t *testing.T) {
 	var out bytes.Buffer
 	if err := New(Options{WorkDir: t.TempDir()}).Serve(context.Background(), strings.NewReader(""), &out); err != nil {
 		t.Errorf("Serve on empty input: %v", err)
+	}
+}
+
+// TestServeEndsWithOpenSubscriptions: a client of protocol 2026-07-28
+// holds its subscriptions open with subscriptions/listen calls, which are
+// answered only when the input ends; closing the input still ends Serve.
+func TestServeEndsWithOpenSubscriptions(t *testing.T) {
+	for _, version := range []string{"2025-06-18", "2026-07-28"} {
+		t.Run(version, func(t *testing.T) {
+			dir := newWorkflow(t)
+			inR, inW := io.Pipe()
+			outR, outW := io.Pipe()
+			done := make(chan error, 1)
+			go func() {
+				done <- New(Options{WorkDir: dir, LockWait: time.Second}).Serve(context.Background(), inR, outW)
+				outW.Close()
+			}()
+			ctx := context.Background()
+			cs, err := sdk.NewClient(&sdk.Implementation{Name: "pipe", Version: "1"}, nil).
+				Connect(ctx, &sdk.IOTransport{Reader: outR, Writer: inW}, &sdk.ClientSessionOptions{ProtocolVersion: version})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cs.Subscribe(ctx, &sdk.SubscribeParams{URI: "wf://TODO.md"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cs.CallTool(ctx, &sdk.CallToolParams{Name: "status"}); err != nil {
+				t.Fatal(err)
+			}
+			cs.Close()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("Serve: %v", err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("Serve did not return after the client closed its input")
+			}
+		})
 	}
 }

@@ -252,7 +252,9 @@ func ErrorText(err error) string {
 func (s *Server) Serve(ctx context.Context, in io.Reader, out io.Writer) error {
 	t := &drainTransport{Transport: &sdk.IOTransport{Reader: io.NopCloser(in), Writer: nopWriteCloser{out}}, d: s.drain}
 	err := s.Run(ctx, t)
-	if errors.Is(err, io.EOF) || ctx.Err() != nil {
+	if errors.Is(err, io.EOF) || ctx.Err() != nil || s.drain.inputEnded() {
+		// Once the input has ended, the client is gone: a response it
+		// no longer reads (a broken pipe) is not an error of wf's.
 		err = nil
 	}
 	// ctx done: the SDK has cancelled the calls, but a verb does not stop
@@ -265,6 +267,11 @@ type nopWriteCloser struct{ io.Writer }
 
 func (nopWriteCloser) Close() error { return nil }
 
+// methodListen is subscriptions/listen (protocol 2026-07-28): the call
+// holds a subscription open and is answered only when the input ends, so
+// the drain does not count it.
+const methodListen = "subscriptions/listen"
+
 // answerWait bounds how long the end of the input waits for calls read
 // but not answered once no handler runs (a call the client cancelled is
 // never answered).
@@ -274,9 +281,16 @@ const answerWait = 5 * time.Second
 type drain struct {
 	mu       sync.Mutex
 	changed  *sync.Cond
-	received int // calls (requests with an id) read
-	answered int // responses written
-	handling int // handlers running
+	received int  // calls (requests with an id) read
+	answered int  // responses written
+	handling int  // handlers running
+	ended    bool // the input ended
+}
+
+func (d *drain) inputEnded() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.ended
 }
 
 func newDrain() *drain {
@@ -298,8 +312,10 @@ func (d *drain) add(field *int, n int) {
 func (s *Server) middleware(next sdk.MethodHandler) sdk.MethodHandler {
 	d := s.drain
 	return func(ctx context.Context, method string, req sdk.Request) (res sdk.Result, err error) {
-		d.add(&d.handling, 1)
-		defer d.add(&d.handling, -1)
+		if method != methodListen {
+			d.add(&d.handling, 1)
+			defer d.add(&d.handling, -1)
+		}
 		defer func() {
 			if p := recover(); p != nil {
 				s.logf("panic in %s: %v\n%s", method, p, debug.Stack())
@@ -346,10 +362,15 @@ type drainConn struct {
 func (c *drainConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 	msg, err := c.Connection.Read(ctx)
 	if err != nil {
+		if errors.Is(err, io.EOF) {
+			c.d.mu.Lock()
+			c.d.ended = true
+			c.d.mu.Unlock()
+		}
 		c.d.wait(true)
 		return nil, err
 	}
-	if r, ok := msg.(*jsonrpc.Request); ok && r.IsCall() {
+	if r, ok := msg.(*jsonrpc.Request); ok && r.IsCall() && r.Method != methodListen {
 		c.d.add(&c.d.received, 1)
 	}
 	return msg, nil
