@@ -105,6 +105,7 @@ func (e *env) newApp() *cli.App {
 			e.watchCmd(),
 			e.specCmd(),
 			e.completionCmd(),
+			e.mcpCmd(),
 		}, e.lifecycleCmds()...),
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {

@@ -123,6 +123,12 @@ func (w *Writer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// Unwrap returns the writer w writes to, for a stream that is a protocol
+// rather than text for a person: wf mcp's JSON-RPC messages on stdout,
+// where the sanitising would change the bytes of a JSON string (its
+// tool results are escaped with [EscapeJSON] instead).
+func (w *Writer) Unwrap() io.Writer { return w.w }
+
 // Flush writes a held-back incomplete sequence, made visible.
 func (w *Writer) Flush() error {
 	if len(w.tail) == 0 {

@@ -167,6 +167,9 @@ func SpecPrompt(e Env, name string, budget int) (*SpecPromptResult, error) {
 type SpecRecordOptions struct {
 	Name string
 	File string // read the result from this file; "" reads stdin
+	// Source names the input from stdin in diagnostics ("" is "stdin"):
+	// the MCP server passes "body", its argument.
+	Source string
 }
 
 // SpecRecordResult is what `wf spec result` reports.
@@ -187,6 +190,9 @@ func SpecRecord(e Env, o SpecRecordOptions) (*SpecRecordResult, error) {
 	var data []byte
 	var err error
 	source := "stdin"
+	if o.Source != "" {
+		source = o.Source
+	}
 	if o.File != "" {
 		source = o.File
 		p := o.File
