@@ -131,7 +131,8 @@ func TestBlockOnlyOutline(t *testing.T) {
 		"  - [ ] sub <b>x</b>", "    - [-] deep (skipped: r)", "| a | b |", "|---|---|", "| `x|y` | \\| |",
 		"```", "~~~", "    code", "> - [ ] q", "<div>", "</div>", "[ref]: /url", "[ref]", "text **bold",
 		"===", "---", "", "", "1. [ ] one", "2) x", "- [ ] a\\", "* [ ] b  ", "\t- [ ] tab", "<!-- c -->",
-		"- ![img](x.png) `", "***", "- [ ] <-- CURRENT", "Title", "- [ ] x [a]: b"}
+		"- ![img](x.png) `", "***", "- [ ] <-- CURRENT", "Title", "- [ ] x [a]: b",
+		"- [x]: /url", "[x]: /url \"t\"", "[ ]: /u", "- [-]:", "  [X]: <u>", "- [ ]\t[r]: /u", "    - [x] deep code?"}
 	seed := uint64(1)
 	rnd := func(n int) int {
 		seed = seed*6364136223846793005 + 1442695040888963407

@@ -109,15 +109,12 @@ func (t *Todo) inlineReparse(out []byte, edits []Edit) *Todo {
 		c.textEnd = shift(it.textEnd)
 		if touched[it] {
 			// The box and the text after it are read as ParseTodo reads them.
-			m := boxRe.FindIndex(out[c.box-1 : n.Src.LineEnd(it.Line)])
-			if m == nil {
+			mark, w, ok := readBox(out[c.box-1 : n.Src.LineEnd(it.Line)])
+			if !ok {
 				return nil
 			}
-			c.textStart = c.box - 1 + m[1]
-			c.Mark = Mark(out[c.box])
-			if c.Mark == 'X' {
-				c.Mark = Done
-			}
+			c.textStart = c.box - 1 + w
+			c.Mark = mark
 			c.Current, c.Checkpoint, c.Reason, c.Failures, c.BlockID = false, "", "", nil, ""
 			c.current, c.annot, c.reason, c.failures, c.blockID = span{}, span{}, span{}, span{}, span{}
 			parseItemText(n.Src, &c)
