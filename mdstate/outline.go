@@ -146,10 +146,9 @@ func isText(n ast.Node) bool {
 	return k == ast.KindParagraph || k == ast.KindTextBlock || k == kindRawText
 }
 
-// rawListParser is goldmark's list parser, which, after closing a list
-// (and turning the paragraphs of a tight list into text blocks), replaces
-// every paragraph and text block directly inside its items with a rawText
-// of the same lines. A closed list's items and their children are all
+// rawListParser is goldmark's list parser, which, when it closes a list,
+// replaces every paragraph directly inside its items with a rawText of the
+// same lines. A closed list's items and their children are all
 // closed (goldmark closes blocks innermost first), and goldmark's block
 // parsers only look at the types of open blocks, so the block structure
 // stays what goldmark's own list parser makes of it; TestBlockOnlyOutline
@@ -157,8 +156,12 @@ func isText(n ast.Node) bool {
 type rawListParser struct{ parser.BlockParser }
 
 // Close implements parser.BlockParser.
+//
+// The paragraphs are replaced before goldmark's Close runs: it decides
+// whether the list is tight from the items' children's positions and
+// blank-line flags, which a rawText keeps, and then has no ast.Paragraph
+// left to turn into an ast.TextBlock (a node per item saved).
 func (b rawListParser) Close(node ast.Node, reader text.Reader, pc parser.Context) {
-	b.BlockParser.Close(node, reader, pc)
 	for item := node.FirstChild(); item != nil; item = item.NextSibling() {
 		for c := item.FirstChild(); c != nil; {
 			next := c.NextSibling()
@@ -172,6 +175,7 @@ func (b rawListParser) Close(node ast.Node, reader text.Reader, pc parser.Contex
 			c = next
 		}
 	}
+	b.BlockParser.Close(node, reader, pc)
 }
 
 // skipBoxParagraphs runs a paragraph transformer (goldmark's link

@@ -138,24 +138,34 @@ func ParseTodo(path string, data []byte) *Todo {
 			}
 		}
 	}
-	byOutline := make(map[int]*Item)
+	// byOutline[i] is the Item read from o.items[i], nil if none. The
+	// Items live in one slab (its capacity is never exceeded, so the
+	// pointers stay put), and their prefixes, which are few distinct
+	// strings ("- ", "  - "), are shared.
+	byOutline := make([]*Item, len(o.items))
+	slab := make([]Item, 0, len(o.items))
+	prefixes := map[string]string{}
 	for oi, li := range o.items {
 		if !li.HasPara {
 			continue
 		}
-		after := s.Data[li.ParaStart:s.LineEnd(s.LineOf(li.ParaStart))]
+		after := s.Data[li.ParaStart:s.LineEnd(li.Line)]
 		mark, n, ok := readBox(after)
 		if !ok {
 			continue // a box wf does not know is a Suspect
 		}
-		it := &Item{Line: li.Line, Depth: li.Depth, box: li.ParaStart + 1, endLine: li.EndLine, Mark: mark}
-		lineStart := s.LineStart(li.Line)
-		it.prefix = string(s.Data[lineStart:li.ParaStart])
+		slab = append(slab, Item{Line: li.Line, Depth: li.Depth, box: li.ParaStart + 1, endLine: li.EndLine, Mark: mark})
+		it := &slab[len(slab)-1]
+		prefix := s.Data[s.LineStart(li.Line):li.ParaStart]
+		if it.prefix, ok = prefixes[string(prefix)]; !ok {
+			it.prefix = string(prefix)
+			prefixes[it.prefix] = it.prefix
+		}
 		it.textStart = li.ParaStart + n
 		it.paraEnd = s.LineEnd(li.ParaEnd)
 		parseItemText(s, it)
 		for p := li.Parent; p >= 0; p = o.items[p].Parent {
-			if pi, ok := byOutline[p]; ok {
+			if pi := byOutline[p]; pi != nil {
 				it.Parent = pi
 				break
 			}
@@ -402,7 +412,7 @@ func formatFailures(fs []Failure) string {
 
 // joinLines turns a paragraph's lines into one line of text.
 func joinLines(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
+	if strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\r') < 0 {
 		return strings.TrimSpace(s) // one line, as most items are
 	}
 	fields := strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' })
@@ -477,9 +487,13 @@ func (t *Todo) AllDone() bool { return t.NextOpen() == nil && len(t.Suspects) ==
 func (t *Todo) PhaseNames() []string {
 	var out []string
 	seen := map[string]bool{}
+	last := ""
 	for _, it := range t.Items {
-		k := strings.ToLower(it.Phase)
-		if it.Phase != "" && !seen[k] {
+		if it.Phase == "" || it.Phase == last { // runs of items share a phase
+			continue
+		}
+		last = it.Phase
+		if k := strings.ToLower(it.Phase); !seen[k] {
 			seen[k] = true
 			out = append(out, it.Phase)
 		}
