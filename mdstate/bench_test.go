@@ -34,6 +34,17 @@ func BenchmarkGoldmarkRawRich5000(b *testing.B) {
 	}
 }
 
+// BenchmarkOutlineParserRich5000 is goldmark alone as wf's outline runs
+// it (newParser: blocks only, list items' paragraphs raw), on the same
+// bytes as BenchmarkGoldmarkRawRich5000.
+func BenchmarkOutlineParserRich5000(b *testing.B) {
+	b.SetBytes(int64(len(todoRich5000)))
+	b.ReportAllocs()
+	for b.Loop() {
+		newParser().Parse(text.NewReader(todoRich5000))
+	}
+}
+
 func BenchmarkParseTodoRich5000(b *testing.B) {
 	b.SetBytes(int64(len(todoRich5000)))
 	b.ReportAllocs()

@@ -56,7 +56,7 @@ type outline struct {
 	// and HTML blocks, by line number.
 	code, html map[int]bool
 	// deep are the lines goldmark never saw because they nest deeper than
-	// [MaxNesting] (see blankDeepLines).
+	// [MaxNesting] (see findDeepLines).
 	deep []DeepLine
 }
 
@@ -217,18 +217,25 @@ func buildOutline(s *Source) *outline { return outlineWith(newParser(), s) }
 
 // outlineWith returns the outline of s as parser p sees it.
 func outlineWith(p parser.Parser, s *Source) *outline {
-	// goldmark parses a copy in which the BOM is skipped and front matter is
+	// goldmark parses the bytes after the BOM; when there is front matter
+	// or a line nesting past MaxNesting, it parses a copy in which they are
 	// blanked (same length, newlines kept), so offsets map straight back.
+	// goldmark never writes to its source.
 	base := s.BOM
-	view := make([]byte, len(s.Data)-base)
-	copy(view, s.Data[base:])
-	for i := 0; i < s.FrontMatter; i++ {
-		if view[i] != '\n' && view[i] != '\r' {
-			view[i] = ' '
-		}
-	}
 	o := &outline{src: s, code: map[int]bool{}, html: map[int]bool{}}
-	o.deep = blankDeepLines(s, view, base)
+	deep, containers := findDeepLines(s, base)
+	o.deep = deep
+	o.items = make([]listItem, 0, containers)
+	view := s.Data[base:]
+	if s.FrontMatter > 0 || len(deep) > 0 {
+		view = bytes.Clone(view)
+		for i := 0; i < s.FrontMatter; i++ {
+			if view[i] != '\n' && view[i] != '\r' {
+				view[i] = ' '
+			}
+		}
+		blankLines(s, view, base, deep)
+	}
 	doc := p.Parse(text.NewReader(view))
 	line := func(off int) int { return s.LineOf(off + base) }
 	var walk func(n ast.Node, depth int, parent int)
