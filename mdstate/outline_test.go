@@ -149,3 +149,25 @@ func FuzzOutlineMatchesFull(f *testing.F) {
 		}
 	})
 }
+
+// TestIsNoneMatchesLowerCase compares isNoneText with the allocating
+// definition it replaced on placeholders, near misses and strings with
+// the Unicode letters whose case mappings change their length.
+func TestIsNoneMatchesLowerCase(t *testing.T) {
+	old := func(s string) bool {
+		t := strings.ToLower(strings.Trim(strings.TrimSpace(s), "()_*.- "))
+		return t == "none" || t == "nothing" || t == "n/a"
+	}
+	parts := []string{"", " ", "(", ")", "_", "*", ".", "-", "\t", "\u00a0", "none", "NONE", "NoThInG", "n/a", "N/A",
+		"nonE", "no ne", "nothings", "\u212a", "\u017f", "\u0130", "o", "n", "\u023a"}
+	for _, a := range parts {
+		for _, b := range parts {
+			for _, c := range parts {
+				s := a + b + c
+				if got, want := isNoneText(s), old(s); got != want {
+					t.Fatalf("isNoneText(%q) = %t, want %t", s, got, want)
+				}
+			}
+		}
+	}
+}
