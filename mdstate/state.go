@@ -41,6 +41,9 @@ type State struct {
 	Deep []DeepLine
 	// tables by header line, for phase-cell edits
 	phaseCols map[string]int
+	// partial is set on a State an EntryReader read: it holds some
+	// sections' entries only, and refuses edits.
+	partial bool
 }
 
 // Field is one "key: value" header line.
