@@ -1,6 +1,7 @@
 package mdstate
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -159,5 +160,49 @@ func TestBlockOnlyOutline(t *testing.T) {
 			b = append(b, '\n')
 		}
 		check(b)
+	}
+}
+
+// stateVersions300 are 300 versions of a workflow-state.md whose timeline
+// grows by two lines a version and whose last-checkpoint field changes
+// every time, as in the history of bench/stats/run.sh.
+func stateVersions300() [][]byte {
+	head := "# Workflow State: Stats bench\n\n**Current phase**: Planning\n**Status**: running\n**Last checkpoint**: 2026-12-01 09:00 +00:00 (%d)\n\n" +
+		"## Phase Status\n| Phase | Status | Entered | Completed |\n|---|---|---|---|\n| Planning | PENDING | -- | -- |\n\n" +
+		"## Blocking Issues\n(none)\n\n## Waiting\n(none)\n\n## Decisions Log\n(none)\n\n## Settings\n- commit: branch\n\n## Timeline\n"
+	var vs [][]byte
+	timeline := ""
+	for i := range 300 {
+		timeline += fmt.Sprintf("- 2026-12-01 %02d:%02d +00:00: status running -> paused by agent: break %d\n", i/60%24, i%60, i)
+		timeline += fmt.Sprintf("- 2026-12-01 %02d:%02d +00:00: status paused -> running by agent: back %d\n", i/60%24, i%60, i)
+		vs = append(vs, []byte(fmt.Sprintf(head, i)+timeline))
+	}
+	return vs
+}
+
+// BenchmarkParseStateVersions300 parses 300 versions whole, as wf stats
+// did; BenchmarkEntryReaderVersions300 reads their timeline, attempts and
+// decisions with one EntryReader, as wf stats does now.
+func BenchmarkParseStateVersions300(b *testing.B) {
+	vs := stateVersions300()
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, v := range vs {
+			ParseState("workflow-state.md", v)
+		}
+	}
+}
+
+func BenchmarkEntryReaderVersions300(b *testing.B) {
+	vs := stateVersions300()
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := NewEntryReader("timeline", "attempts", "decisions")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, v := range vs {
+			r.Read("workflow-state.md", v)
+		}
 	}
 }

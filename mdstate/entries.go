@@ -45,6 +45,9 @@ type EntryReader struct {
 	// headingKinds maps a heading line to the kind ParseState gives its
 	// section.
 	headingKinds map[string]string
+	// skip maps a heading line to whether its section is surely not of a
+	// kind read (guessKind).
+	skip map[string]bool
 	// Parsed counts the bytes handed to ParseState, for tests and
 	// benchmarks: the pieces read for the first time with their headings,
 	// and the versions parsed whole.
@@ -67,7 +70,7 @@ var entryKinds = []string{"decisions", "attempts", "timeline", "effects"}
 // kinds, each one of "decisions", "attempts", "timeline" and "effects"
 // (an error names any other).
 func NewEntryReader(kinds ...string) (*EntryReader, error) {
-	r := &EntryReader{kinds: map[string]bool{}, pieces: map[string]map[string][]pieceEntry{}, headingKinds: map[string]string{}}
+	r := &EntryReader{kinds: map[string]bool{}, pieces: map[string]map[string][]pieceEntry{}, headingKinds: map[string]string{}, skip: map[string]bool{}}
 	for _, k := range kinds {
 		ok := false
 		for _, e := range entryKinds {
@@ -111,7 +114,13 @@ func (r *EntryReader) Read(path string, data []byte) *State {
 			continue
 		}
 		heading := s.Line(c.line)
-		if kind, sure := guessKind(heading); sure && !r.kinds[kind] {
+		skip, seen := r.skip[string(heading)]
+		if !seen {
+			kind, sure := guessKind(heading)
+			skip = sure && !r.kinds[kind]
+			r.skip[string(heading)] = skip
+		}
+		if skip {
 			continue
 		}
 		last := s.Lines()
