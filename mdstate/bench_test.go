@@ -30,9 +30,11 @@ func BenchmarkGoldmarkRawRich5000(b *testing.B) {
 	p := goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
 	b.SetBytes(int64(len(todoRich5000)))
 	b.ReportAllocs()
-	for b.Loop() {
-		p.Parse(text.NewReader(todoRich5000))
-	}
+	reportCPU(b, func() {
+		for b.Loop() {
+			p.Parse(text.NewReader(todoRich5000))
+		}
+	})
 }
 
 // BenchmarkOutlineParserRich5000 is goldmark alone as wf's outline runs
@@ -41,30 +43,36 @@ func BenchmarkGoldmarkRawRich5000(b *testing.B) {
 func BenchmarkOutlineParserRich5000(b *testing.B) {
 	b.SetBytes(int64(len(todoRich5000)))
 	b.ReportAllocs()
-	for b.Loop() {
-		newParser().Parse(text.NewReader(todoRich5000))
-	}
+	reportCPU(b, func() {
+		for b.Loop() {
+			newParser().Parse(text.NewReader(todoRich5000))
+		}
+	})
 }
 
 func BenchmarkParseTodoRich5000(b *testing.B) {
 	b.SetBytes(int64(len(todoRich5000)))
 	b.ReportAllocs()
-	for b.Loop() {
-		if t := ParseTodo("TODO.md", todoRich5000); len(t.Items) != 5000 {
-			b.Fatalf("%d items, want 5000", len(t.Items))
+	reportCPU(b, func() {
+		for b.Loop() {
+			if t := ParseTodo("TODO.md", todoRich5000); len(t.Items) != 5000 {
+				b.Fatalf("%d items, want 5000", len(t.Items))
+			}
 		}
-	}
+	})
 }
 
 func BenchmarkTodoDoneRich5000(b *testing.B) {
 	b.SetBytes(int64(len(todoRich5000)))
 	b.ReportAllocs()
-	for b.Loop() {
-		t := ParseTodo("TODO.md", todoRich5000)
-		if _, _, err := t.SetMark(2500, Done, "20260222-1130-api-routes", ""); err != nil {
-			b.Fatal(err)
+	reportCPU(b, func() {
+		for b.Loop() {
+			t := ParseTodo("TODO.md", todoRich5000)
+			if _, _, err := t.SetMark(2500, Done, "20260222-1130-api-routes", ""); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
 }
 
 func BenchmarkGoldmarkRaw5000(b *testing.B) {

@@ -15,8 +15,11 @@
 # system) and peak RSS (largest of 5 runs, GNU time). Then, in the same
 # run, the Go benchmarks: goldmark's full parse of the same bytes
 # (BenchmarkGoldmarkRawRich5000), goldmark as wf's outline runs it, wf's
-# ParseTodo and its parse + edit + verify, each -count 5, medians; and
-# the ratios of the whole commands to goldmark's parse.
+# ParseTodo and its parse + edit + verify, each -count 5, medians of wall
+# and CPU time per operation; and the ratios of the whole commands to
+# goldmark's parse, in wall time and in CPU time (on a loaded machine the
+# wall times of the benchmark and of the processes, measured at other
+# moments, are not comparable; CPU times more nearly are).
 set -euo pipefail
 RUNS=${1:-20}
 ROUNDS=${ROUNDS:-5}
@@ -74,19 +77,24 @@ go test ./mdstate/ -run '^$' -bench 'GoldmarkRawRich5000|OutlineParserRich5000|P
 python3 - "$WORK" "$ROUNDS" "${names[@]}" <<'PY'
 import json, re, statistics, sys
 work, rounds, names = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-go = {}
+go, gocpu = {}, {}
 for line in open(f"{work}/gobench.txt"):
     f = line.split()
-    go.setdefault(re.sub(r"-\d+$", "", f[0]), []).append(float(f[2]) / 1e6)
+    name = re.sub(r"-\d+$", "", f[0])
+    go.setdefault(name, []).append(float(f[2]) / 1e6)
+    gocpu.setdefault(name, []).append(float(f[f.index("cpu-ms/op") - 1]))
 gm = statistics.median(go["BenchmarkGoldmarkRawRich5000"])
-print("\nGo benchmarks (medians of -count runs, ms/op):")
+gmc = statistics.median(gocpu["BenchmarkGoldmarkRawRich5000"])
+print("\nGo benchmarks (medians of -count runs):")
+print(f"  {'benchmark':<36} {'ms/op':>8} {'cpu-ms/op':>10} {'/ goldmark (cpu)':>17}")
 for k, v in go.items():
-    print(f"  {k:<36} {statistics.median(v):8.1f}  ({statistics.median(v)/gm:.2f}x goldmark)")
+    c = statistics.median(gocpu[k])
+    print(f"  {k:<36} {statistics.median(v):8.1f} {c:10.1f} {c/gmc:16.2f}x")
 peak = {}
 for line in open(f"{work}/peak.txt"):
     n, c, mb = line.split()
     peak[(n, c)] = mb
-print(f"\n{'command':<22} {'median ms':>10} {'CPU ms':>8} {'peak MB':>8} {'/ goldmark':>11}")
+print(f"\n{'command':<22} {'median ms':>10} {'CPU ms':>8} {'peak MB':>8} {'wall / goldmark':>16} {'CPU / goldmark':>15}")
 for cmd in ("status", "done"):
     times = [[] for _ in names]
     cpu = [[] for _ in names]
@@ -95,6 +103,6 @@ for cmd in ("status", "done"):
             times[i] += x["times"]
             cpu[i].append(x["user"] + x["system"])
     for i, n in enumerate(names):
-        m = statistics.median(times[i]) * 1000
-        print(f"{n + ' ' + cmd:<22} {m:>10.1f} {statistics.median(cpu[i])*1000:>8.1f} {peak[(n, cmd)]:>8} {m/gm:>10.2f}x")
+        m, c = statistics.median(times[i]) * 1000, statistics.median(cpu[i]) * 1000
+        print(f"{n + ' ' + cmd:<22} {m:>10.1f} {c:>8.1f} {peak[(n, cmd)]:>8} {m/gm:>15.2f}x {c/gmc:>14.2f}x")
 PY
