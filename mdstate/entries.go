@@ -145,13 +145,20 @@ func (r *EntryReader) Read(path string, data []byte) *State {
 		r.parsePieces(path, s, pending)
 	}
 	st := &State{Src: s, partial: true}
-	for _, p := range pieces {
-		kind := r.headingKinds[string(p.Heading)]
-		if !r.kinds[kind] {
-			continue
+	found := make([][]pieceEntry, len(pieces))
+	n := 0
+	for i, p := range pieces {
+		if r.kinds[r.headingKinds[string(p.Heading)]] {
+			found[i] = r.pieces[string(p.Heading)][string(s.Data[s.LineStart(p.Start):s.LineNext(p.End)])]
+			n += len(found[i])
 		}
-		for _, e := range r.pieces[string(p.Heading)][string(s.Data[s.LineStart(p.Start):s.LineNext(p.End)])] {
-			en := &Entry{Text: e.text, Line: p.Start + e.line}
+	}
+	slab := make([]Entry, 0, n) // one allocation for the version's entries
+	for i, p := range pieces {
+		kind := r.headingKinds[string(p.Heading)]
+		for _, e := range found[i] {
+			slab = append(slab, Entry{Text: e.text, Line: p.Start + e.line})
+			en := &slab[len(slab)-1]
 			switch kind {
 			case "decisions":
 				st.Decisions = append(st.Decisions, en)
