@@ -108,7 +108,11 @@ func (r *EntryReader) Read(path string, data []byte) *State {
 	// The pieces of every H2 section whose title is of a wanted kind, or
 	// that the scan cannot classify surely (ParseState then decides), in
 	// file order: a section is cut before each top-level bullet item.
-	var pieces, pending []piece
+	// entries[i] are pieces[i]'s entries once known; pending are the
+	// indexes of the pieces not seen before.
+	pieces := make([]piece, 0, s.Lines())
+	var entries [][]pieceEntry
+	var pending []int
 	for i, c := range cuts {
 		if c.level != 2 {
 			continue
@@ -134,29 +138,45 @@ func (r *EntryReader) Read(path string, data []byte) *State {
 				continue
 			}
 			p := piece{heading, start, ln - 1}
-			pieces = append(pieces, p)
-			if _, ok := known[string(s.Data[s.LineStart(p.Start):s.LineNext(p.End)])]; !ok {
-				pending = append(pending, p)
+			es, ok := known[string(s.Data[s.LineStart(p.Start):s.LineNext(p.End)])]
+			if !ok {
+				pending = append(pending, len(pieces))
 			}
+			pieces = append(pieces, p)
+			entries = append(entries, es)
 			start = ln
 		}
 	}
 	if len(pending) > 0 {
-		r.parsePieces(path, s, pending)
-	}
-	st := &State{Src: s, partial: true}
-	found := make([][]pieceEntry, len(pieces))
-	n := 0
-	for i, p := range pieces {
-		if r.kinds[r.headingKinds[string(p.Heading)]] {
-			found[i] = r.pieces[string(p.Heading)][string(s.Data[s.LineStart(p.Start):s.LineNext(p.End)])]
-			n += len(found[i])
+		todo := make([]piece, len(pending))
+		for k, i := range pending {
+			todo[k] = pieces[i]
+		}
+		r.parsePieces(path, s, todo)
+		for _, i := range pending {
+			p := pieces[i]
+			entries[i] = r.pieces[string(p.Heading)][string(s.Data[s.LineStart(p.Start):s.LineNext(p.End)])]
 		}
 	}
-	slab := make([]Entry, 0, n) // one allocation for the version's entries
+	st := &State{Src: s, partial: true}
+	counts := map[string]int{}
+	n := 0
 	for i, p := range pieces {
 		kind := r.headingKinds[string(p.Heading)]
-		for _, e := range found[i] {
+		if !r.kinds[kind] {
+			entries[i] = nil
+		}
+		counts[kind] += len(entries[i])
+		n += len(entries[i])
+	}
+	slab := make([]Entry, 0, n) // one allocation for the version's entries
+	st.Decisions = make([]*Entry, 0, counts["decisions"])
+	st.Attempts = make([]*Entry, 0, counts["attempts"])
+	st.Timeline = make([]*Entry, 0, counts["timeline"])
+	st.Effects = make([]*Entry, 0, counts["effects"])
+	for i, p := range pieces {
+		kind := r.headingKinds[string(p.Heading)]
+		for _, e := range entries[i] {
 			slab = append(slab, Entry{Text: e.text, Line: p.Start + e.line})
 			en := &slab[len(slab)-1]
 			switch kind {

@@ -10,7 +10,8 @@
 # `wf checkpoint` in a loop until the history holds the given number of
 # checkpoints (each pause checkpoints too, so two per turn; the timeline
 # grows by two lines a turn). The repository is reused while it holds that
-# many. Then hyperfine times the commands alternately: every round runs
+# many; with GC=1 the commands run in a copy packed by git gc (deltas).
+# Then hyperfine times the commands alternately: every round runs
 # each command RUNS/ROUNDS times, ROUNDS (default 5) times over, so a
 # change of load hits all of them alike; medians over all rounds, the
 # ratio to git's, and the load before and after.
@@ -54,9 +55,17 @@ if [ ! -d "$R/.git" ]; then
   )
   mv "$R.tmp" "$R"
 fi
+if [ -n "${GC:-}" ]; then
+  # The same history packed, as a repository is after git gc: the
+  # versions of workflow-state.md become chains of deltas.
+  rm -rf "$WORK/repo-gc"
+  cp -r "$R" "$WORK/repo-gc"
+  (cd "$WORK/repo-gc" && git gc -q)
+  R=$WORK/repo-gc
+fi
 cd "$R"
-printf 'repository: %s commits, %s checkpoints, workflow-state.md %s bytes, %s versions of it\n' \
-  "$(git rev-list --count HEAD)" "$(count)" "$(wc -c <workflow-state.md)" \
+printf 'repository %s: %s commits, %s checkpoints, workflow-state.md %s bytes, %s versions of it\n' \
+  "$(basename "$R")" "$(git rev-list --count HEAD)" "$(count)" "$(wc -c <workflow-state.md)" \
   "$(git rev-list HEAD -- workflow-state.md | wc -l)"
 printf '%s, %s CPUs, %s, %s\n' "$(go version | cut -d' ' -f3-)" "$(nproc)" "$(uname -sr)" "$(git --version)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
