@@ -194,23 +194,27 @@ func stateVersions300() [][]byte {
 func BenchmarkParseStateVersions300(b *testing.B) {
 	vs := stateVersions300()
 	b.ReportAllocs()
-	for b.Loop() {
-		for _, v := range vs {
-			ParseState("workflow-state.md", v)
+	reportCPU(b, func() {
+		for b.Loop() {
+			for _, v := range vs {
+				ParseState("workflow-state.md", v)
+			}
 		}
-	}
+	})
 }
 
 func BenchmarkEntryReaderVersions300(b *testing.B) {
 	vs := stateVersions300()
 	b.ReportAllocs()
-	for b.Loop() {
-		r, err := NewEntryReader("timeline", "attempts", "decisions")
-		if err != nil {
-			b.Fatal(err)
+	reportCPU(b, func() {
+		for b.Loop() {
+			r, err := NewEntryReader("timeline", "attempts", "decisions")
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, v := range vs {
+				r.Read("workflow-state.md", v)
+			}
 		}
-		for _, v := range vs {
-			r.Read("workflow-state.md", v)
-		}
-	}
+	})
 }
