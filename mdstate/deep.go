@@ -85,14 +85,15 @@ func nesting(line []byte) int {
 // findDeepLines returns the lines of s (from offset base on, after the
 // front matter) that nest deeper than MaxNesting, and how many lines open
 // or stay in a container at all (nesting above 0): no more list items can
-// start than that, which sizes the outline's slices. A line that starts
-// before base+FrontMatter is not read: the BOM's line, and front matter,
-// which goldmark sees blanked.
+// start than that, which sizes the outline's slices. Front matter, which
+// goldmark sees blanked, is not read; the first line is read after its
+// byte order mark (before, a BOM let a line 1 of thousands of list markers
+// through to goldmark: 5.5 s for 4,000).
 func findDeepLines(s *Source, base int) (deep []DeepLine, containers int) {
 	from := base + s.FrontMatter
 	for ln := s.LineOf(from); ln <= s.Lines(); ln++ {
-		start, end := s.LineStart(ln), s.LineEnd(ln)
-		if start < from || end <= start {
+		start, end := max(s.LineStart(ln), from), s.LineEnd(ln)
+		if end <= start {
 			continue
 		}
 		d := nesting(s.Data[start:end])
@@ -112,7 +113,7 @@ func findDeepLines(s *Source, base int) (deep []DeepLine, containers int) {
 // line ending, so offsets still map straight back to the file.
 func blankLines(s *Source, view []byte, base int, deep []DeepLine) {
 	for _, d := range deep {
-		for i := s.LineStart(d.Line) - base; i < s.LineEnd(d.Line)-base; i++ {
+		for i := max(s.LineStart(d.Line)-base, 0); i < s.LineEnd(d.Line)-base; i++ {
 			view[i] = ' '
 		}
 	}
