@@ -1,6 +1,7 @@
 package mdstate
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -29,30 +30,49 @@ func BenchmarkGoldmarkRawRich5000(b *testing.B) {
 	p := goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
 	b.SetBytes(int64(len(todoRich5000)))
 	b.ReportAllocs()
-	for b.Loop() {
-		p.Parse(text.NewReader(todoRich5000))
-	}
+	reportCPU(b, func() {
+		for b.Loop() {
+			p.Parse(text.NewReader(todoRich5000))
+		}
+	})
+}
+
+// BenchmarkOutlineParserRich5000 is goldmark alone as wf's outline runs
+// it (newParser: blocks only, list items' paragraphs raw), on the same
+// bytes as BenchmarkGoldmarkRawRich5000.
+func BenchmarkOutlineParserRich5000(b *testing.B) {
+	b.SetBytes(int64(len(todoRich5000)))
+	b.ReportAllocs()
+	reportCPU(b, func() {
+		for b.Loop() {
+			newParser().Parse(text.NewReader(todoRich5000))
+		}
+	})
 }
 
 func BenchmarkParseTodoRich5000(b *testing.B) {
 	b.SetBytes(int64(len(todoRich5000)))
 	b.ReportAllocs()
-	for b.Loop() {
-		if t := ParseTodo("TODO.md", todoRich5000); len(t.Items) != 5000 {
-			b.Fatalf("%d items, want 5000", len(t.Items))
+	reportCPU(b, func() {
+		for b.Loop() {
+			if t := ParseTodo("TODO.md", todoRich5000); len(t.Items) != 5000 {
+				b.Fatalf("%d items, want 5000", len(t.Items))
+			}
 		}
-	}
+	})
 }
 
 func BenchmarkTodoDoneRich5000(b *testing.B) {
 	b.SetBytes(int64(len(todoRich5000)))
 	b.ReportAllocs()
-	for b.Loop() {
-		t := ParseTodo("TODO.md", todoRich5000)
-		if _, _, err := t.SetMark(2500, Done, "20260222-1130-api-routes", ""); err != nil {
-			b.Fatal(err)
+	reportCPU(b, func() {
+		for b.Loop() {
+			t := ParseTodo("TODO.md", todoRich5000)
+			if _, _, err := t.SetMark(2500, Done, "20260222-1130-api-routes", ""); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
 }
 
 func BenchmarkGoldmarkRaw5000(b *testing.B) {
@@ -131,7 +151,8 @@ func TestBlockOnlyOutline(t *testing.T) {
 		"  - [ ] sub <b>x</b>", "    - [-] deep (skipped: r)", "| a | b |", "|---|---|", "| `x|y` | \\| |",
 		"```", "~~~", "    code", "> - [ ] q", "<div>", "</div>", "[ref]: /url", "[ref]", "text **bold",
 		"===", "---", "", "", "1. [ ] one", "2) x", "- [ ] a\\", "* [ ] b  ", "\t- [ ] tab", "<!-- c -->",
-		"- ![img](x.png) `", "***", "- [ ] <-- CURRENT", "Title", "- [ ] x [a]: b"}
+		"- ![img](x.png) `", "***", "- [ ] <-- CURRENT", "Title", "- [ ] x [a]: b",
+		"- [x]: /url", "[x]: /url \"t\"", "[ ]: /u", "- [-]:", "  [X]: <u>", "- [ ]\t[r]: /u", "    - [x] deep code?"}
 	seed := uint64(1)
 	rnd := func(n int) int {
 		seed = seed*6364136223846793005 + 1442695040888963407
@@ -148,4 +169,52 @@ func TestBlockOnlyOutline(t *testing.T) {
 		}
 		check(b)
 	}
+}
+
+// stateVersions300 are 300 versions of a workflow-state.md whose timeline
+// grows by two lines a version and whose last-checkpoint field changes
+// every time, as in the history of bench/stats/run.sh.
+func stateVersions300() [][]byte {
+	head := "# Workflow State: Stats bench\n\n**Current phase**: Planning\n**Status**: running\n**Last checkpoint**: 2026-12-01 09:00 +00:00 (%d)\n\n" +
+		"## Phase Status\n| Phase | Status | Entered | Completed |\n|---|---|---|---|\n| Planning | PENDING | -- | -- |\n\n" +
+		"## Blocking Issues\n(none)\n\n## Waiting\n(none)\n\n## Decisions Log\n(none)\n\n## Settings\n- commit: branch\n\n## Timeline\n"
+	var vs [][]byte
+	timeline := ""
+	for i := range 300 {
+		timeline += fmt.Sprintf("- 2026-12-01 %02d:%02d +00:00: status running -> paused by agent: break %d\n", i/60%24, i%60, i)
+		timeline += fmt.Sprintf("- 2026-12-01 %02d:%02d +00:00: status paused -> running by agent: back %d\n", i/60%24, i%60, i)
+		vs = append(vs, []byte(fmt.Sprintf(head, i)+timeline))
+	}
+	return vs
+}
+
+// BenchmarkParseStateVersions300 parses 300 versions whole, as wf stats
+// did; BenchmarkEntryReaderVersions300 reads their timeline, attempts and
+// decisions with one EntryReader, as wf stats does now.
+func BenchmarkParseStateVersions300(b *testing.B) {
+	vs := stateVersions300()
+	b.ReportAllocs()
+	reportCPU(b, func() {
+		for b.Loop() {
+			for _, v := range vs {
+				ParseState("workflow-state.md", v)
+			}
+		}
+	})
+}
+
+func BenchmarkEntryReaderVersions300(b *testing.B) {
+	vs := stateVersions300()
+	b.ReportAllocs()
+	reportCPU(b, func() {
+		for b.Loop() {
+			r, err := NewEntryReader("timeline", "attempts", "decisions")
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, v := range vs {
+				r.Read("workflow-state.md", v)
+			}
+		}
+	})
 }

@@ -9,6 +9,11 @@
 // written. Bytes outside the edited span never change, and the file keeps its
 // line endings (LF or CRLF), its byte order mark and its final-newline state.
 //
+// Many versions of one workflow-state.md (its history, for `wf stats`)
+// are read with an [EntryReader], which parses each distinct piece of
+// them once and returns only the entries of some list sections, in a State
+// that refuses edits.
+//
 // The package also owns the state files' durable I/O: [ReadFile] refuses
 // input that is not a text file, [WriteFileAtomic] replaces a file with a
 // temp-file-and-rename that will not overwrite a concurrent hand edit, and

@@ -103,13 +103,13 @@ func ReadFile(root, path string) ([]byte, os.FileInfo, error) {
 	// Stat is still refused without reading all of it. An editor that
 	// saves in place (truncate, then write) can be caught halfway: the
 	// file is read again until two reads agree.
-	data, err := readLimited(f)
+	data, err := readLimited(f, fi.Size())
 	for i := 0; err == nil && len(data) <= MaxFileSize; i++ {
 		var again []byte
 		if _, err = f.Seek(0, io.SeekStart); err != nil {
 			break
 		}
-		if again, err = readLimited(f); err != nil || bytes.Equal(again, data) {
+		if again, err = readLimited(f, int64(len(data))); err != nil || bytes.Equal(again, data) {
 			break
 		}
 		if i == 8 {
@@ -132,8 +132,26 @@ func ReadFile(root, path string) ([]byte, os.FileInfo, error) {
 
 // readLimited reads f from its offset to its end, at most one byte past
 // [MaxFileSize].
-func readLimited(f *os.File) ([]byte, error) {
-	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+// size is the file's size as Stat saw it: the buffer starts one byte
+// larger, so that reading a file that has not changed takes one
+// allocation and the read that sees its end, where io.ReadAll would grow
+// its buffer (and copy) about twenty times for 500 KB.
+func readLimited(f *os.File, size int64) ([]byte, error) {
+	r := io.LimitReader(f, MaxFileSize+1)
+	buf := make([]byte, 0, min(max(size, 0), MaxFileSize)+1)
+	for {
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // grow: the file grew since Stat
+		}
+	}
 }
 
 // statError turns an error from Lstat, Stat or Open into a *FileError.

@@ -56,18 +56,27 @@ type outline struct {
 	// and HTML blocks, by line number.
 	code, html map[int]bool
 	// deep are the lines goldmark never saw because they nest deeper than
-	// [MaxNesting] (see blankDeepLines).
+	// [MaxNesting] (see findDeepLines).
 	deep []DeepLine
 }
 
 // newParser returns a goldmark parser for the outline. It parses blocks
 // only: the outline needs block structure and the lines of each block,
 // never inline content (emphasis, links, code spans), which is about half
-// of goldmark's parse time; with no inline parsers goldmark still runs its
-// inline pass, but it only makes one text node per line. The block parsers
-// and paragraph transformers (link reference definitions, GFM tables) are
-// goldmark's defaults, so the blocks are the ones
-// goldmark.New(goldmark.WithExtensions(extension.Table)) finds.
+// of goldmark's parse time. The block parsers and paragraph transformers
+// (link reference definitions, GFM tables) are goldmark's defaults, so the
+// blocks are the ones goldmark.New(goldmark.WithExtensions(extension.Table))
+// finds. Three changes leave goldmark's blocks as they are and save it work
+// whose result the outline never reads:
+//
+//   - no inline parsers;
+//   - the paragraphs of list items become raw blocks when their list
+//     closes (rawListParser), so that goldmark's inline pass, which still
+//     runs without inline parsers and makes a text node for every line, skips
+//     them: in a TODO.md they are nearly every line;
+//   - the link reference definition transformer is not run on a paragraph
+//     that starts with a task box ("[ ] ", "[x]"), which can never start a
+//     definition (skipBoxParagraphs).
 //
 // Each parse gets a parser of its own rather than sharing a package-level
 // one: a goldmark parser finishes its set-up on its first Parse and can be
@@ -78,8 +87,8 @@ type outline struct {
 // wf process.
 func newParser() parser.Parser {
 	return parser.NewParser(
-		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
-		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+		parser.WithBlockParsers(outlineBlockParsers()...),
+		parser.WithParagraphTransformers(outlineParagraphTransformers()...),
 		// What extension.Table adds to a goldmark.Markdown's parser; its
 		// HTML renderer is not needed.
 		parser.WithParagraphTransformers(util.Prioritized(extension.NewTableParagraphTransformer(), 200)),
@@ -87,23 +96,146 @@ func newParser() parser.Parser {
 	)
 }
 
+// outlineBlockParsers returns goldmark's default block parsers with the
+// list parser wrapped in a rawListParser.
+func outlineBlockParsers() []util.PrioritizedValue {
+	blocks := parser.DefaultBlockParsers()
+	list := parser.NewListParser()
+	for i, b := range blocks {
+		if b.Value == list {
+			blocks[i].Value = rawListParser{list}
+		}
+	}
+	return blocks
+}
+
+// outlineParagraphTransformers returns goldmark's default paragraph
+// transformers with the link reference definition one wrapped in a
+// skipBoxParagraphs.
+func outlineParagraphTransformers() []util.PrioritizedValue {
+	transformers := parser.DefaultParagraphTransformers()
+	for i, t := range transformers {
+		if t.Value == parser.LinkReferenceParagraphTransformer {
+			transformers[i].Value = skipBoxParagraphs{parser.LinkReferenceParagraphTransformer}
+		}
+	}
+	return transformers
+}
+
+// rawText is the first paragraph (or any paragraph) of a list item once
+// its list is closed: the same lines, but raw, so that goldmark's inline
+// pass leaves it alone. The outline reads it as it reads an ast.Paragraph
+// or ast.TextBlock.
+type rawText struct{ ast.BaseBlock }
+
+// kindRawText is rawText's node kind (a number goldmark hands out once).
+var kindRawText = ast.NewNodeKind("WfRawText")
+
+func (n *rawText) Kind() ast.NodeKind { return kindRawText }
+
+// IsRaw makes goldmark's inline pass skip the node.
+func (n *rawText) IsRaw() bool { return true }
+
+func (n *rawText) Dump(source []byte, level int) { ast.DumpHelper(n, source, level, nil, nil) }
+
+// isText reports whether n is a paragraph for the outline: an
+// ast.Paragraph, an ast.TextBlock (a paragraph of a tight list) or a
+// rawText.
+func isText(n ast.Node) bool {
+	k := n.Kind()
+	return k == ast.KindParagraph || k == ast.KindTextBlock || k == kindRawText
+}
+
+// rawListParser is goldmark's list parser, which, when it closes a list,
+// replaces every paragraph directly inside its items with a rawText of the
+// same lines. A closed list's items and their children are all
+// closed (goldmark closes blocks innermost first), and goldmark's block
+// parsers only look at the types of open blocks, so the block structure
+// stays what goldmark's own list parser makes of it; TestBlockOnlyOutline
+// checks it against the full parser.
+type rawListParser struct{ parser.BlockParser }
+
+// Close implements parser.BlockParser.
+//
+// The paragraphs are replaced before goldmark's Close runs: it decides
+// whether the list is tight from the items' children's positions and
+// blank-line flags, which a rawText keeps, and then has no ast.Paragraph
+// left to turn into an ast.TextBlock (a node per item saved).
+func (b rawListParser) Close(node ast.Node, reader text.Reader, pc parser.Context) {
+	for item := node.FirstChild(); item != nil; item = item.NextSibling() {
+		for c := item.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			if k := c.Kind(); k == ast.KindParagraph || k == ast.KindTextBlock {
+				r := &rawText{}
+				r.SetLines(c.Lines())
+				r.SetBlankPreviousLines(c.HasBlankPreviousLines())
+				r.SetPos(c.Pos())
+				item.ReplaceChild(item, c, r)
+			}
+			c = next
+		}
+	}
+	b.BlockParser.Close(node, reader, pc)
+}
+
+// skipBoxParagraphs runs a paragraph transformer (goldmark's link
+// reference definitions) except on a paragraph whose first line starts,
+// after blanks, with "[", one of ' ', 'x', 'X', '-', "]" and then anything
+// but ":". A definition starts with a link label directly followed by ":"
+// (CommonMark 0.31.2, §4.7 Link reference definitions); such a line's
+// label is "[ ]", which is blank and so no label, or one character long
+// and not followed by ":". The transformer would try, fail on the first
+// line and leave the paragraph unchanged.
+type skipBoxParagraphs struct{ parser.ParagraphTransformer }
+
+// Transform implements parser.ParagraphTransformer.
+func (t skipBoxParagraphs) Transform(node *ast.Paragraph, reader text.Reader, pc parser.Context) {
+	if l := node.Lines(); l.Len() > 0 {
+		if first := l.At(0); boxNotLabel(first.Value(reader.Source())) {
+			return
+		}
+	}
+	t.ParagraphTransformer.Transform(node, reader, pc)
+}
+
+// boxNotLabel reports whether line starts, after spaces and tabs, with a
+// task box that cannot be the label of a link reference definition.
+func boxNotLabel(line []byte) bool {
+	t := bytes.TrimLeft(line, " \t")
+	if len(t) < 3 || t[0] != '[' || t[2] != ']' {
+		return false
+	}
+	switch t[1] {
+	case ' ', 'x', 'X', '-':
+		return len(t) == 3 || t[3] != ':'
+	}
+	return false
+}
+
 // buildOutline returns the outline of s as newParser's parser sees it.
 func buildOutline(s *Source) *outline { return outlineWith(newParser(), s) }
 
 // outlineWith returns the outline of s as parser p sees it.
 func outlineWith(p parser.Parser, s *Source) *outline {
-	// goldmark parses a copy in which the BOM is skipped and front matter is
+	// goldmark parses the bytes after the BOM; when there is front matter
+	// or a line nesting past MaxNesting, it parses a copy in which they are
 	// blanked (same length, newlines kept), so offsets map straight back.
+	// goldmark never writes to its source.
 	base := s.BOM
-	view := make([]byte, len(s.Data)-base)
-	copy(view, s.Data[base:])
-	for i := 0; i < s.FrontMatter; i++ {
-		if view[i] != '\n' && view[i] != '\r' {
-			view[i] = ' '
-		}
-	}
 	o := &outline{src: s, code: map[int]bool{}, html: map[int]bool{}}
-	o.deep = blankDeepLines(s, view, base)
+	deep, containers := findDeepLines(s, base)
+	o.deep = deep
+	o.items = make([]listItem, 0, containers)
+	view := s.Data[base:]
+	if s.FrontMatter > 0 || len(deep) > 0 {
+		view = bytes.Clone(view)
+		for i := 0; i < s.FrontMatter; i++ {
+			if view[i] != '\n' && view[i] != '\r' {
+				view[i] = ' '
+			}
+		}
+		blankLines(s, view, base, deep)
+	}
 	doc := p.Parse(text.NewReader(view))
 	line := func(off int) int { return s.LineOf(off + base) }
 	var walk func(n ast.Node, depth int, parent int)
@@ -136,7 +268,7 @@ func outlineWith(p parser.Parser, s *Source) *outline {
 				walk(c, depth, parent)
 			case *ast.ListItem:
 				it := listItem{Depth: depth, Parent: parent, TopLevel: depth == 0 && n.Parent() != nil && n.Parent().Kind() == ast.KindDocument}
-				if p := c.FirstChild(); p != nil && (p.Kind() == ast.KindParagraph || p.Kind() == ast.KindTextBlock) && p.Lines().Len() > 0 {
+				if p := c.FirstChild(); p != nil && isText(p) && p.Lines().Len() > 0 {
 					it.HasPara = true
 					it.ParaStart = p.Lines().At(0).Start + base
 					it.Line = line(p.Lines().At(0).Start)
@@ -164,7 +296,7 @@ func outlineWith(p parser.Parser, s *Source) *outline {
 					t.Rows = rows - 1
 					o.tables = append(o.tables, t)
 				}
-			case *ast.Paragraph, *ast.TextBlock:
+			case *ast.Paragraph, *ast.TextBlock, *rawText:
 				if c.Lines().Len() > 0 {
 					o.paragraphs = append(o.paragraphs, paragraph{
 						Line:    line(c.Lines().At(0).Start),

@@ -38,6 +38,20 @@ func TestDeepNestingNotParsed(t *testing.T) {
 		{"mixed", strings.Repeat("> * 2) ", 10000) + "[ ] deep"},
 		{"indented", strings.Repeat(" ", 200) + "- [ ] deep"},
 	} {
+		// The same line first in a file that starts with a byte order
+		// mark: the BOM once kept line 1 from being checked.
+		t.Run(tc.name+"-bom-line1", func(t *testing.T) {
+			data := []byte("\xef\xbb\xbf" + tc.line + "\n- [ ] after\n")
+			var td *Todo
+			var st *State
+			hangGuard(t, 30*time.Second, func() { td, st = parseBoth(data) })
+			if len(td.Deep) != 1 || td.Deep[0].Line != 1 || len(st.Deep) != 1 {
+				t.Fatalf("Deep = %+v (state %+v), want line 1", td.Deep, st.Deep)
+			}
+			if len(td.Items) != 1 || td.Items[0].Text != "after" {
+				t.Fatalf("items = %+v", td.Items)
+			}
+		})
 		t.Run(tc.name, func(t *testing.T) {
 			data := []byte("# TODO\n\n## Planning\n- [ ] before\n" + tc.line + "\n- [ ] after\n")
 			var td *Todo

@@ -41,6 +41,9 @@ type State struct {
 	Deep []DeepLine
 	// tables by header line, for phase-cell edits
 	phaseCols map[string]int
+	// partial is set on a State an EntryReader read: it holds some
+	// sections' entries only, and refuses edits.
+	partial bool
 }
 
 // Field is one "key: value" header line.
@@ -205,7 +208,7 @@ func ParseState(path string, data []byte) *State {
 		text := joinLines(string(s.Data[li.ParaStart:s.LineEnd(li.ParaEnd)]))
 		sec.lastEntryEnd = s.LineNext(li.EndLine)
 		sec.prefix = string(s.Data[s.LineStart(li.Line):li.ParaStart])
-		if isNone([]byte(text)) {
+		if isNoneText(text) {
 			sec.none = span{s.LineStart(li.Line), s.LineNext(li.EndLine)}
 			continue
 		}
@@ -300,9 +303,19 @@ func (st *State) addField(s *Source, ln int, re *regexp.Regexp, front bool) bool
 	return true
 }
 
-func isNone(b []byte) bool {
-	t := strings.ToLower(strings.Trim(strings.TrimSpace(string(b)), "()_*.- "))
-	return t == "none" || t == "nothing" || t == "n/a"
+// isNone reports whether b is a placeholder for an empty section: "none",
+// "nothing" or "n/a" in any case, after trimming white space and then
+// "()_*.- " around it ("(none)", "- *Nothing.*").
+func isNone(b []byte) bool { return isNoneText(string(b)) }
+
+// isNoneText is isNone on a string. It allocates nothing: the words are
+// ASCII and no longer than 7 bytes, and only ASCII letters lower-case to
+// their letters (strings.EqualFold's extra foldings, 'ſ' to 's' and the
+// Kelvin sign to 'k', touch none of them), so a longer trimmed text can
+// never match.
+func isNoneText(text string) bool {
+	t := strings.Trim(strings.TrimSpace(text), "()_*.- ")
+	return len(t) <= 7 && (strings.EqualFold(t, "none") || strings.EqualFold(t, "nothing") || strings.EqualFold(t, "n/a"))
 }
 
 // splitRow returns the cell spans of a table line, split on unescaped

@@ -43,6 +43,9 @@ func (st *State) sig() stateSig {
 }
 
 func (st *State) apply(edits []Edit, mutate func(g *stateSig)) ([]byte, *State, error) {
+	if st.partial {
+		return nil, nil, fmt.Errorf("%s: read for some sections' entries only (mdstate.EntryReader), not for editing: parse it with ParseState", st.Src.Path)
+	}
 	out, err := Splice(st.Src, edits)
 	if err != nil {
 		return nil, nil, err

@@ -109,7 +109,6 @@ type Note struct {
 }
 
 var (
-	boxRe        = regexp.MustCompile(`^\[([ xX-])\](?:[ \t]|$)`)
 	currentRe    = regexp.MustCompile(`(?i)[ \t]*<--?[ \t]*CURRENT\b`)
 	checkpointRe = regexp.MustCompile(`[ \t]+\(([0-9]{8}-[0-9]{4,6}(?:-[A-Za-z0-9._-]+)?)\)[ \t]*$`)
 	skipRe       = regexp.MustCompile(`[ \t]+\(skipped: (.*)\)[ \t]*$`)
@@ -139,31 +138,34 @@ func ParseTodo(path string, data []byte) *Todo {
 			}
 		}
 	}
-	byOutline := make(map[int]*Item)
+	// byOutline[i] is the Item read from o.items[i], nil if none. The
+	// Items live in one slab (its capacity is never exceeded, so the
+	// pointers stay put), and their prefixes, which are few distinct
+	// strings ("- ", "  - "), are shared.
+	byOutline := make([]*Item, len(o.items))
+	slab := make([]Item, 0, len(o.items))
+	prefixes := map[string]string{}
 	for oi, li := range o.items {
 		if !li.HasPara {
 			continue
 		}
-		after := s.Data[li.ParaStart:s.LineEnd(s.LineOf(li.ParaStart))]
-		m := boxRe.FindSubmatchIndex(after)
-		if m == nil {
+		after := s.Data[li.ParaStart:s.LineEnd(li.Line)]
+		mark, n, ok := readBox(after)
+		if !ok {
 			continue // a box wf does not know is a Suspect
 		}
-		it := &Item{Line: li.Line, Depth: li.Depth, box: li.ParaStart + 1, endLine: li.EndLine}
-		it.Mark = Mark(after[1])
-		if it.Mark == 'X' {
-			it.Mark = Done
+		slab = append(slab, Item{Line: li.Line, Depth: li.Depth, box: li.ParaStart + 1, endLine: li.EndLine, Mark: mark})
+		it := &slab[len(slab)-1]
+		prefix := s.Data[s.LineStart(li.Line):li.ParaStart]
+		if it.prefix, ok = prefixes[string(prefix)]; !ok {
+			it.prefix = string(prefix)
+			prefixes[it.prefix] = it.prefix
 		}
-		lineStart := s.LineStart(li.Line)
-		it.prefix = string(s.Data[lineStart:li.ParaStart])
-		it.textStart = li.ParaStart + m[1]
-		if m[1] == 3 { // "[ ]" at end of line
-			it.textStart = li.ParaStart + 3
-		}
+		it.textStart = li.ParaStart + n
 		it.paraEnd = s.LineEnd(li.ParaEnd)
 		parseItemText(s, it)
 		for p := li.Parent; p >= 0; p = o.items[p].Parent {
-			if pi, ok := byOutline[p]; ok {
+			if pi := byOutline[p]; pi != nil {
 				it.Parent = pi
 				break
 			}
@@ -196,6 +198,34 @@ func ParseTodo(path string, data []byte) *Todo {
 	t.Deep = o.deep
 	t.Suspects = findSuspects(t, o)
 	return t
+}
+
+// readBox reads the checkbox at the start of line, the rest of a line
+// from an item's first paragraph on: "[", one of ' ', 'x', 'X' or '-',
+// "]", then a blank (space or tab) or the end of the line, the task-list
+// item of GitHub Flavored Markdown (https://github.github.com/gfm/#task-list-items-extension-)
+// with wf's skip mark '-'. It returns the mark ('X' reads as [Done]) and
+// the length of the box with the blank after it (4, or 3 at the end of
+// the line); ok is false when line does not start with such a box.
+func readBox(line []byte) (mark Mark, n int, ok bool) {
+	if len(line) < 3 || line[0] != '[' || line[2] != ']' {
+		return 0, 0, false
+	}
+	switch line[1] {
+	case ' ', 'x', '-':
+		mark = Mark(line[1])
+	case 'X':
+		mark = Done
+	default:
+		return 0, 0, false
+	}
+	if len(line) == 3 {
+		return mark, 3, true
+	}
+	if line[3] != ' ' && line[3] != '\t' {
+		return 0, 0, false
+	}
+	return mark, 4, true
 }
 
 // parseItemText reads the item's text and its trailing annotations from
@@ -382,7 +412,7 @@ func formatFailures(fs []Failure) string {
 
 // joinLines turns a paragraph's lines into one line of text.
 func joinLines(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
+	if strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\r') < 0 {
 		return strings.TrimSpace(s) // one line, as most items are
 	}
 	fields := strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' })
@@ -457,9 +487,13 @@ func (t *Todo) AllDone() bool { return t.NextOpen() == nil && len(t.Suspects) ==
 func (t *Todo) PhaseNames() []string {
 	var out []string
 	seen := map[string]bool{}
+	last := ""
 	for _, it := range t.Items {
-		k := strings.ToLower(it.Phase)
-		if it.Phase != "" && !seen[k] {
+		if it.Phase == "" || it.Phase == last { // runs of items share a phase
+			continue
+		}
+		last = it.Phase
+		if k := strings.ToLower(it.Phase); !seen[k] {
 			seen[k] = true
 			out = append(out, it.Phase)
 		}

@@ -100,27 +100,25 @@ func (t *Todo) inlineReparse(out []byte, edits []Edit) *Todo {
 		secs[sec] = &c
 		n.Sections = append(n.Sections, &c)
 	}
-	items := make(map[*Item]*Item, len(t.Items))
-	for _, it := range t.Items {
-		c := *it
+	slab := make([]Item, len(t.Items)) // one allocation for the copies
+	for i, it := range t.Items {
+		c := &slab[i]
+		*c = *it
 		c.box = shift(it.box)
 		c.textStart = shift(it.textStart)
 		c.paraEnd = shiftBy(it.paraEnd, true)
 		c.textEnd = shift(it.textEnd)
 		if touched[it] {
 			// The box and the text after it are read as ParseTodo reads them.
-			m := boxRe.FindIndex(out[c.box-1 : n.Src.LineEnd(it.Line)])
-			if m == nil {
+			mark, w, ok := readBox(out[c.box-1 : n.Src.LineEnd(it.Line)])
+			if !ok {
 				return nil
 			}
-			c.textStart = c.box - 1 + m[1]
-			c.Mark = Mark(out[c.box])
-			if c.Mark == 'X' {
-				c.Mark = Done
-			}
+			c.textStart = c.box - 1 + w
+			c.Mark = mark
 			c.Current, c.Checkpoint, c.Reason, c.Failures, c.BlockID = false, "", "", nil, ""
 			c.current, c.annot, c.reason, c.failures, c.blockID = span{}, span{}, span{}, span{}, span{}
-			parseItemText(n.Src, &c)
+			parseItemText(n.Src, c)
 		} else {
 			c.current = span{shift(it.current.Start), shift(it.current.End)}
 			c.annot = span{shift(it.annot.Start), shift(it.annot.End)}
@@ -130,14 +128,13 @@ func (t *Todo) inlineReparse(out []byte, edits []Edit) *Todo {
 		}
 		if it.Section != nil {
 			c.Section = secs[it.Section]
-			c.Section.Items = append(c.Section.Items, &c)
+			c.Section.Items = append(c.Section.Items, c)
 		}
-		items[it] = &c
-		n.Items = append(n.Items, &c)
+		n.Items = append(n.Items, c)
 	}
 	for _, c := range n.Items {
-		if c.Parent != nil {
-			c.Parent = items[c.Parent]
+		if p := c.Parent; p != nil { // Items[i].N == i+1
+			c.Parent = &slab[p.N-1]
 		}
 	}
 	return n

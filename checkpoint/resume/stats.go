@@ -16,7 +16,8 @@ import (
 // (zero for all) drops what happened before it. Outside git it counts
 // the work tree's version only.
 func Stats(w *workspace.Workspace, now, since time.Time) (lifecycle.Stats, error) {
-	sn, vs, err := Versions(w, false)
+	// ComputeStats reads these three sections of committed versions.
+	sn, vs, err := Versions(w, false, "timeline", "attempts", "decisions")
 	if err != nil {
 		return lifecycle.Stats{}, err
 	}
@@ -31,11 +32,22 @@ func Stats(w *workspace.Workspace, now, since time.Time) (lifecycle.Stats, error
 // workflow-state.md in the work tree (first) and in every checkpoint
 // commit of history (outside git, the work tree's only); with reflogs,
 // also the checkpoints only the reflogs of HEAD and the checkpoint ref
-// still hold (after a reset).
-func Versions(w *workspace.Workspace, reflogs bool) (*workspace.Snapshot, []lifecycle.Version, error) {
+// still hold (after a reset). The work tree's version is read whole; of
+// the committed ones, only the entries of the sections of kinds (see
+// [mdstate.EntryReader], which parses the pieces the versions share
+// once), or everything when kinds is empty.
+func Versions(w *workspace.Workspace, reflogs bool, kinds ...string) (*workspace.Snapshot, []lifecycle.Version, error) {
 	sn, err := w.Read()
 	if err != nil {
 		return nil, nil, err
+	}
+	parse := mdstate.ParseState
+	if len(kinds) > 0 {
+		r, err := mdstate.NewEntryReader(kinds...)
+		if err != nil {
+			return nil, nil, err
+		}
+		parse = r.Read
 	}
 	vs := []lifecycle.Version{{State: sn.State}}
 	if w.Repo != nil {
@@ -56,7 +68,7 @@ func Versions(w *workspace.Workspace, reflogs bool) (*workspace.Snapshot, []life
 			if err != nil {
 				continue // a checkpoint of another state root
 			}
-			vs = append(vs, lifecycle.Version{State: mdstate.ParseState(path, data), Commit: e.Commit, ID: e.ID, Time: e.Time})
+			vs = append(vs, lifecycle.Version{State: parse(path, data), Commit: e.Commit, ID: e.ID, Time: e.Time})
 		}
 	}
 	return sn, vs, nil
@@ -67,7 +79,7 @@ func Versions(w *workspace.Workspace, reflogs bool) (*workspace.Snapshot, []life
 // reset to an older checkpoint, or a line deleted by hand, does not make
 // it look unfired); false when none has it.
 func FiredEffect(w *workspace.Workspace, key string) (lifecycle.Effect, bool, error) {
-	_, vs, err := Versions(w, true)
+	_, vs, err := Versions(w, true, "effects")
 	if err != nil {
 		return lifecycle.Effect{}, false, err
 	}

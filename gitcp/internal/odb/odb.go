@@ -310,6 +310,11 @@ type Reader struct {
 	buf []byte // object content of the last read
 	lb  []byte // loose file bytes
 	tmp []byte // delta scratch
+	// bases is the delta-base cache (basecache.go), baseBytes its size;
+	// baseLimit, when set, replaces baseCacheLimit (for tests).
+	bases     map[baseKey]cachedBase
+	baseBytes int
+	baseLimit int
 }
 
 const maxDeltaChain = 10000
@@ -510,6 +515,7 @@ func (r *Reader) readPacked(p *packFile, off int64, depth int) (plumbing.ObjectT
 	}
 	var bt plumbing.ObjectType
 	var base []byte
+	cached := false // base is the delta-base cache's: not a buffer to reuse
 	if t == plumbing.OFSDeltaObject {
 		d := p.data
 		if pos >= int64(len(d)) {
@@ -529,7 +535,7 @@ func (r *Reader) readPacked(p *packFile, off int64, depth int) (plumbing.ObjectT
 		if rel <= 0 || rel > off {
 			return plumbing.InvalidObject, nil, fmt.Errorf("%s at %d: bad delta offset", p.path, off)
 		}
-		bt, base, err = r.readPacked(p, off-rel, depth+1)
+		bt, base, cached, err = r.readBase(p, off-rel, depth+1)
 	} else {
 		if pos+20 > int64(len(p.data)) {
 			return plumbing.InvalidObject, nil, fmt.Errorf("%s at %d: truncated", p.path, off)
@@ -538,7 +544,7 @@ func (r *Reader) readPacked(p *packFile, off int64, depth int) (plumbing.ObjectT
 		copy(bh[:], p.data[pos:pos+20])
 		pos += 20
 		if boff, ok := p.find(&bh); ok {
-			bt, base, err = r.readPacked(p, boff, depth+1)
+			bt, base, cached, err = r.readBase(p, boff, depth+1)
 		} else {
 			bt, base, err = r.read(bh, depth+1)
 		}
@@ -560,7 +566,11 @@ func (r *Reader) readPacked(p *packFile, off int64, depth int) (plumbing.ObjectT
 	if err != nil {
 		return plumbing.InvalidObject, nil, fmt.Errorf("%s at %d: %w", p.path, off, err)
 	}
-	r.tmp, r.buf = base[:0], out // swap: the old base buffer becomes scratch
+	if cached {
+		r.buf = out
+	} else {
+		r.tmp, r.buf = base[:0], out // swap: the old base buffer becomes scratch
+	}
 	return bt, out, nil
 }
 
