@@ -43,7 +43,7 @@ func (r *Repo) DiffStat(from, to Hash) ([]FileStat, error) {
 		if err != nil {
 			return nil, err
 		}
-		snap, err := r.scan(idx)
+		snap, err := r.scan(idx, false)
 		if err != nil {
 			return nil, err
 		}

@@ -113,8 +113,11 @@ commit_case("checkpoint 1+1", 1, 1, 0)
 commit_case("checkpoint 10+2", 10, 2, 0)
 commit_case("checkpoint 100+500", 100, 0, 500)
 pair_case("log", None, [wf, "log"], ["git", "log", "--grep=Wf-Checkpoint", "--format=%H"])
-solo_case("show latest", [wf, "show", "latest"])
-solo_case("resume", [wf, "resume"])
+# git's nearest commands, for ratios in the same pairs: the diffstat of
+# the latest checkpoint (HEAD after the checkpoint cases), and the scan of
+# the work tree for uncommitted changes that resume makes.
+pair_case("show latest", None, [wf, "show", "latest"], ["git", "show", "--stat", "HEAD"])
+pair_case("resume", None, [wf, "resume"], ["git", "status", "--porcelain"])
 solo_case("status", [wf, "status"])
 
 load2 = open("/proc/loadavg").read().split()[:3]
