@@ -18,8 +18,10 @@
 #                       work-tree scan for uncommitted changes)
 #   status              wf alone (no git equivalent), timed
 # Prints, per case, the median wall time of each side, the median of the
-# per-pair ratios wf/git with their p10–p90 spread, and the peak resident
-# memory (the "Maximum resident set size" of /usr/bin/time -v) of each.
+# per-pair ratios wf/git with their p10–p90 spread, the median of the
+# per-pair ratios of CPU time (user + system, /usr/bin/time -v: steadier
+# than wall time on a loaded machine), and the peak resident memory (the
+# "Maximum resident set size" of /usr/bin/time -v) of each.
 # Writes the table as Markdown to $WORK/result.md as well, naming the
 # repository, its commit and the machine's load.
 set -euo pipefail
