@@ -28,12 +28,13 @@ import (
 // computed afresh on every walk, as without the cache, so .gitignore
 // edits, index changes and file edits need no invalidation of their own.
 //
-// Racy folders: a folder whose mtime or ctime is not a second older than
-// the start of the walk that lists it is not recorded, because a change
-// made during or right after the listing could leave the recorded times
-// as they were (file system timestamps come from a coarse clock); git
-// has the same hole and closes it by treating entries not older than the
-// index file as racily clean.
+// Racy folders: a folder whose mtime or ctime is not dirRacyMargin older
+// than the start of the walk that lists it is not recorded, because a
+// change made during or right after the listing could leave the recorded
+// times as they were (file system timestamps come from a coarse clock,
+// and some file systems keep 2-second times); git has the same hole and
+// closes it by treating entries not older than the index file as racily
+// clean.
 //
 // Only [Repo.Commit] writes the cache (best effort: a failure to write it
 // is ignored); every walk reads it. A cache that does not parse is not
@@ -49,8 +50,9 @@ const dirCacheMagic = "WFDC\x01"
 const dirCacheMaxSize = 256 << 20
 
 // dirRacyMargin is how much older than the walk's start a folder's mtime
-// and ctime must be for its listing to be recorded.
-const dirRacyMargin = time.Second
+// and ctime must be for its listing to be recorded: more than the 2
+// seconds of FAT's times.
+const dirRacyMargin = 3 * time.Second
 
 // cachedDir is one folder's recorded listing.
 type cachedDir struct {
