@@ -51,7 +51,7 @@ func (r *Repo) DiffStat(from, to Hash) ([]FileStat, error) {
 		if err != nil {
 			return nil, err
 		}
-		changes, contents, entries = p.changes, snap.contents, idx.Entries
+		changes, contents, entries = p.changes, snap.contents, snap.entries
 	} else {
 		toTree, err := r.commitTree(to)
 		if err != nil {
