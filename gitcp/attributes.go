@@ -51,6 +51,19 @@ type conversion struct {
 // (in the work tree or as an index entry).
 func (r *Repo) newConversion(entries []index.Entry, sawAttrFile bool) *conversion {
 	cfg := r.convertConfig()
+	c, found := r.newAttrStack(entries, sawAttrFile)
+	if !found && !cfg.Active() {
+		return nil
+	}
+	c.conv = convert.New(r.TopLevel, cfg)
+	return c
+}
+
+// newAttrStack returns a conversion without converter, for attribute
+// lookups alone, and whether any attribute file can apply (sawAttrFile, or
+// the system, global or info/attributes file exists). entries is the index
+// as read (nil: none), for skip-worktree .gitattributes.
+func (r *Repo) newAttrStack(entries []index.Entry, sawAttrFile bool) (*conversion, bool) {
 	c := &conversion{r: r, fold: r.cfg.Bool("core.ignorecase", false), inTree: sawAttrFile, idx: entries}
 	c.base = (*attr.Stack)(nil).Push(attr.Builtin)
 	found := sawAttrFile
@@ -73,12 +86,39 @@ func (r *Repo) newConversion(entries []index.Entry, sawAttrFile bool) *conversio
 	if f := c.readFile(filepath.Join(r.CommonDir, "info", "attributes"), "", true); f != nil {
 		c.info, found = f, true
 	}
-	if !found && !cfg.Active() {
-		return nil
-	}
-	c.conv = convert.New(r.TopLevel, cfg)
 	c.dirs = map[string]*attr.Stack{}
-	return c
+	return c, found
+}
+
+// diffBinary tells, for a path, what git's diff attribute says of its
+// content (gitattributes(5), "Generating diff text"; git's
+// diff_filespec_is_binary): 1 when it is binary whatever it holds ("-diff",
+// the "binary" macro, or diff=DRIVER with diff.DRIVER.binary true), -1
+// when it is text ("diff" set, or diff.DRIVER.binary false), 0 when its
+// content decides.
+func (c *conversion) diffBinary(path string) int8 {
+	s := c.stack(dirOf(path))
+	if c.info != nil {
+		s = s.Push(c.info)
+	}
+	v := s.Lookup(path, c.fold).Get("diff")
+	switch v.State {
+	case attr.Set:
+		return -1
+	case attr.Unset:
+		return 1
+	case attr.Valued:
+		key := "diff." + v.Text + ".binary"
+		if _, ok := c.r.cfg.Get(key); ok {
+			if c.r.cfg.Bool(key, false) {
+				return 1
+			}
+			if !c.r.cfg.Bool(key, true) {
+				return -1
+			}
+		}
+	}
+	return 0
 }
 
 // boolEnv reads an environment variable as git_env_bool does.

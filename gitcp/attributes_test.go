@@ -48,7 +48,7 @@ func TestConversionOnlyWhenNeeded(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			snap, err := r.scan(idx)
+			snap, err := r.scan(idx, false)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package gitcp
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -133,11 +134,17 @@ func (s *snapshot) refusal() error {
 
 // scan compares the work tree with the index and hashes what changed. It
 // consumes idx.entries (the snapshot's entries reuse their storage; nil
-// afterwards).
-func (r *Repo) scan(idx *index.File) (*snapshot, error) {
-	res, err := r.walkWorktree(idx)
+// afterwards). With record, the walk's folder listings replace the
+// folder-listing cache (dircache.go; best effort, a failed write leaves
+// no cache or the old one, which is validated folder by folder).
+func (r *Repo) scan(idx *index.File, record bool) (*snapshot, error) {
+	res, err := r.walkWorktree(idx, record)
 	if err != nil {
 		return nil, err
+	}
+	if res.listing != nil {
+		_ = r.writeDirCache(res.listing)
+		res.listing = nil
 	}
 	s := &snapshot{idx: idx, contents: map[string][]byte{}, embedded: res.embedded(), unborn: res.unborn, outside: res.outside}
 	s.conv = r.newConversion(idx.Entries, res.sawAttrFile)
@@ -157,6 +164,7 @@ func (r *Repo) hashDirty(s *snapshot, idx *index.File, res *walkResult) error {
 	removed := map[int]bool{}
 	var added []index.Entry
 	core := r.coreModes()
+	var rbuf []byte
 	for _, f := range res.dirty {
 		if f.deleted {
 			removed[f.idx] = true
@@ -186,7 +194,9 @@ func (r *Repo) hashDirty(s *snapshot, idx *index.File, res *walkResult) error {
 		// A symlink entry checked out as a plain file (core.symlinks
 		// off) is read as the file it is.
 		regular := f.st.mode.Type() == 0
-		data, err := readWorktreeFile(filepath.Join(r.TopLevel, f.path), readMode(mode, regular))
+		// Read into one reused buffer: most files read here (touched,
+		// same content) are only hashed; the kept ones are copied.
+		data, err := readWorktreeFileInto(filepath.Join(r.TopLevel, f.path), readMode(mode, regular), rbuf)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				if f.idx >= 0 {
@@ -196,6 +206,7 @@ func (r *Repo) hashDirty(s *snapshot, idx *index.File, res *walkResult) error {
 			}
 			return err
 		}
+		rbuf = data[:0]
 		if s.conv != nil && regular {
 			if data, err = s.conv.blob(f.path, data, prev); err != nil {
 				return err
@@ -207,11 +218,11 @@ func (r *Repo) hashDirty(s *snapshot, idx *index.File, res *walkResult) error {
 			ne.Name = prev.Name
 			ne.XFlags = prev.XFlags &^ index.XFlagIntentToAdd
 			if prev.Hash != h || prev.Mode != mode || prev.Stage() != 0 || prev.IntentToAdd() {
-				s.contents[f.path] = data
+				s.contents[f.path] = bytes.Clone(data)
 			}
 			repl[f.idx] = &ne
 		} else {
-			s.contents[f.path] = data
+			s.contents[f.path] = bytes.Clone(data)
 			added = append(added, ne)
 		}
 	}
@@ -382,7 +393,7 @@ func (r *Repo) Changes(paths []string) ([]Change, error) {
 			return nil, err
 		}
 	}
-	snap, err := r.scan(idx)
+	snap, err := r.scan(idx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -480,7 +491,7 @@ func (r *Repo) Commit(opts CommitOptions) (*CommitResult, error) {
 	if opts.Paths != nil {
 		oldEntries = slices.Clone(idx.Entries)
 	}
-	snap, err := r.scan(idx)
+	snap, err := r.scan(idx, true)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,37 @@ func readWorktreeFile(abs string, mode uint32) ([]byte, error) {
 	return os.ReadFile(abs)
 }
 
+// readWorktreeFileInto is readWorktreeFile reading a regular file into
+// buf's storage (grown when too small), for callers that hash many files
+// and keep few; the result may share buf's storage.
+func readWorktreeFileInto(abs string, mode uint32, buf []byte) ([]byte, error) {
+	if mode == modeSymlink {
+		return readWorktreeFile(abs, mode)
+	}
+	f, err := os.Open(abs)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Size() < 1<<40 && int64(cap(buf)) < fi.Size()+1 {
+		buf = make([]byte, 0, fi.Size()+1) // +1: the read that sees EOF
+	}
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
 // hasObject reports whether the object database (alternates included)
 // holds h: the own mapped indexes and loose objects first, go-git's
 // storage only when they cannot be sure (packs the own reader does not

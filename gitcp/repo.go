@@ -61,6 +61,9 @@ type Repo struct {
 	objMu   sync.Mutex
 	objDB   *odb.DB
 	objRd   *odb.Reader
+	// fallbackMu serialises the go-git fallback reads of goroutines that
+	// read with readers of their own (fileStats).
+	fallbackMu sync.Mutex
 }
 
 // allowedExtensions lists the repository extensions this package understands.

@@ -48,7 +48,7 @@ func (s *Staged) DiffStat(since Hash) ([]FileStat, error) {
 		}
 		changes = d.changes
 	}
-	return s.r.fileStats(changes, s.p.snap.contents)
+	return s.r.fileStats(changes, s.p.snap.contents, s.p.snap.entries)
 }
 
 // restat reads paths (slash-separated, from the top level) from the work

@@ -25,6 +25,9 @@ type dirStatter struct{ dir string }
 
 func newDirStatter(_ *os.File, dir string) dirStatter { return dirStatter{dir: dir} }
 
+// pathStatter lstats the entries of the folder dir by their paths.
+func pathStatter(dir string) dirStatter { return dirStatter{dir: dir} }
+
 // lstat returns the stat data of name inside the folder.
 func (d dirStatter) lstat(name string) (fileStat, error) {
 	return lstat(filepath.Join(d.dir, name))

@@ -5,7 +5,6 @@ package gitcp
 import (
 	"errors"
 	"io/fs"
-	"os"
 
 	"golang.org/x/sys/unix"
 )
@@ -19,14 +18,22 @@ func lstat(path string) (fileStat, error) {
 	return fromUnixStat(&st), nil
 }
 
-// dirStatter lstats the entries of one open folder (fstatat on its file
-// descriptor, so no path is built or resolved again).
-type dirStatter struct{ fd int }
+// dirStatter lstats the entries of one folder: fstatat on its open file
+// descriptor, so no path is built or resolved again, or by path when the
+// folder is not open (a listing from the folder cache).
+type dirStatter struct {
+	fd  int
+	dir string // used when fd < 0
+}
 
-func newDirStatter(f *os.File, _ string) dirStatter { return dirStatter{fd: int(f.Fd())} }
+// pathStatter lstats the entries of the folder dir by their paths.
+func pathStatter(dir string) dirStatter { return dirStatter{fd: -1, dir: dir} }
 
 // lstat returns the stat data of name inside the folder.
 func (d dirStatter) lstat(name string) (fileStat, error) {
+	if d.fd < 0 {
+		return lstat(d.dir + "/" + name)
+	}
 	var st unix.Stat_t
 	if err := unix.Fstatat(d.fd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 		return fileStat{}, &fs.PathError{Op: "fstatat", Path: name, Err: err}
@@ -53,13 +60,6 @@ func fromUnixStat(st *unix.Stat_t) fileStat {
 		dev: uint64(st.Dev), ino: uint64(st.Ino),
 		uid: st.Uid, gid: st.Gid,
 	}
-}
-
-// openDirNoFollow opens the folder path for reading its entries, failing
-// (ELOOP or ENOTDIR) when its last component is a symlink: a folder the
-// walk met may have been replaced by a link since.
-func openDirNoFollow(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_DIRECTORY, 0)
 }
 
 // isSymlinkLoop reports the error of opening a symlink with O_NOFOLLOW.

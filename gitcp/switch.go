@@ -171,7 +171,7 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 			return err
 		}
 	}
-	snap, err := r.scan(idx)
+	snap, err := r.scan(idx, false)
 	if err != nil {
 		return err
 	}

@@ -2,16 +2,17 @@ package gitcp
 
 import (
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/wf-tool/wf/gitcp/internal/config"
 	"github.com/wf-tool/wf/gitcp/internal/ignore"
@@ -47,6 +48,9 @@ type walkResult struct {
 	// outside are untracked paths outside the sparse checkout: git add -A
 	// leaves them out and fails.
 	outside []string
+	// listing is the folder-listing cache this walk recorded (nil unless
+	// asked for).
+	listing dirCache
 }
 
 type walker struct {
@@ -80,6 +84,20 @@ type walker struct {
 	// sparse are the sparse-checkout patterns when core.sparseCheckout
 	// is on, nil otherwise.
 	sparse []ignore.Rule
+	// cache holds folder listings of an earlier walk (dircache.go), read
+	// only; nil when there is none.
+	cache dirCache
+	// record asks for the listings of this walk, per goroutine, to be
+	// written as the next cache; start is when the walk began.
+	record   bool
+	start    time.Time
+	recorded [][]recordedDir
+}
+
+// recordedDir is a folder listing of this walk for the next cache.
+type recordedDir struct {
+	rel string
+	d   *cachedDir
 }
 
 type dirJob struct {
@@ -91,19 +109,27 @@ type dirJob struct {
 // walkWorktree compares the work tree with the index: a parallel walk that
 // lstats tracked files (hashing nothing), reads .gitignore files on the way,
 // skips ignored and nested-repository folders, and collects untracked files.
-func (r *Repo) walkWorktree(idx *index.File) (*walkResult, error) {
+// Folders whose stat data matches the folder-listing cache are not read
+// (dircache.go); with record, the result carries this walk's listings for
+// the next cache.
+func (r *Repo) walkWorktree(idx *index.File, record bool) (*walkResult, error) {
 	w := &walker{
-		top:  r.TopLevel,
-		idx:  idx,
-		dirs: map[string]int{"": 0},
-		seen: make([]bool, len(idx.Entries)),
-		base: r.baseIgnores(),
-		core: r.coreModes(),
+		start:  time.Now(),
+		record: record && dirCacheSupported,
+		top:    r.TopLevel,
+		idx:    idx,
+		dirs:   map[string]int{"": 0},
+		seen:   make([]bool, len(idx.Entries)),
+		base:   r.baseIgnores(),
+		core:   r.coreModes(),
 	}
 	if idx.Exists {
 		w.racyS, w.racyN = idx.ModTime.Unix(), int64(idx.ModTime.Nanosecond())
 	}
 	w.sparse = r.sparsePatterns()
+	if dirCacheSupported {
+		w.cache = r.readDirCache()
+	}
 	lastDir := ""
 	for i := range idx.Entries {
 		if isAttrFile(idx.Entries[i].Name) {
@@ -133,6 +159,7 @@ func (r *Repo) walkWorktree(idx *index.File) (*walkResult, error) {
 	w.pending = 1
 	workers := min(runtime.GOMAXPROCS(0), 4)
 	w.out = make([][]wtFile, workers)
+	w.recorded = make([][]recordedDir, workers)
 	var wg sync.WaitGroup
 	for k := range workers {
 		wg.Add(1)
@@ -146,6 +173,14 @@ func (r *Repo) walkWorktree(idx *index.File) (*walkResult, error) {
 		return nil, w.err
 	}
 	res := &walkResult{sawAttrFile: w.sawAttr.Load(), unborn: w.unborn, outside: w.outside}
+	if w.record {
+		res.listing = dirCache{}
+		for _, rs := range w.recorded {
+			for _, rd := range rs {
+				res.listing[rd.rel] = rd.d
+			}
+		}
+	}
 	sort.Strings(res.unborn)
 	sort.Strings(res.outside)
 	for _, o := range w.out {
@@ -189,6 +224,7 @@ func dirOf(p string) string {
 
 func (w *walker) work(k int) {
 	var buf []byte
+	var dl dirLister
 	for {
 		w.mu.Lock()
 		for len(w.queue) == 0 && w.pending > 0 {
@@ -204,7 +240,7 @@ func (w *walker) work(k int) {
 
 		var jobs []dirJob
 		var err error
-		jobs, buf, err = w.dir(k, j, buf)
+		jobs, buf, err = w.dir(k, j, buf, &dl)
 
 		w.mu.Lock()
 		if err != nil && w.err == nil {
@@ -217,29 +253,33 @@ func (w *walker) work(k int) {
 	}
 }
 
-// dir processes one folder and returns its sub-folders to walk.
-func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
+// dirEntry is one name of a folder listing with its type as the listing
+// gives it: 0 (regular file), fs.ModeDir, fs.ModeSymlink, or
+// fs.ModeIrregular for anything else or unknown (the walk lstats it).
+type dirEntry struct {
+	name string
+	typ  fs.FileMode
+}
+
+// dir processes one folder and returns its sub-folders to walk; dl is the
+// calling goroutine's folder lister.
+func (w *walker) dir(k int, j dirJob, buf []byte, dl *dirLister) ([]dirJob, []byte, error) {
 	abs := w.top
 	if j.rel != "" {
 		abs = filepath.Join(w.top, j.rel)
 	}
-	f, err := openDirNoFollow(abs)
+	sd, ents, done, err := w.listDir(k, j.rel, abs, dl)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || isSymlinkLoop(err) {
 			return nil, buf, nil // raced with a deletion: the fallback lstat handles it
 		}
 		return nil, buf, err
 	}
-	defer f.Close()
-	ents, err := f.ReadDir(-1)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, buf, err
-	}
-	sd := newDirStatter(f, abs)
+	defer done()
 	ign := j.ign
 	if !j.ignored {
 		for _, de := range ents {
-			if de.Name() == ".gitignore" && !de.IsDir() {
+			if de.name == ".gitignore" && de.typ != fs.ModeDir {
 				if data, err := os.ReadFile(filepath.Join(abs, ".gitignore")); err == nil {
 					ign = &ignore.List{Parent: ign, Rules: ignore.ParseFold(data, j.rel, w.folded != nil)}
 				}
@@ -261,7 +301,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 	}
 	var jobs []dirJob
 	for _, de := range ents {
-		name := de.Name()
+		name := de.name
 		if name == ".git" {
 			continue
 		}
@@ -274,7 +314,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 			buf = append(buf, '/')
 		}
 		buf = append(buf, name...)
-		typ := de.Type()
+		typ := de.typ
 		var st fileStat
 		haveSt := false
 		// First entry (lowest stage) with this name, if tracked.
@@ -366,6 +406,34 @@ func (w *walker) dir(k int, j dirJob, buf []byte) ([]dirJob, []byte, error) {
 		w.out[k] = append(w.out[k], wtFile{path: string(buf), idx: -1, st: st})
 	}
 	return jobs, buf, nil
+}
+
+// listDir returns the entries of the folder rel (at abs) and a statter for
+// them: the cached listing when the folder's stat data still matches it
+// (the statter then works by path), else the folder read with dl (the
+// statter on its open descriptor, which done closes). A listing that is
+// not racy is recorded when the walk records.
+func (w *walker) listDir(k int, rel, abs string, dl *dirLister) (dirStatter, []dirEntry, func(), error) {
+	if cd := w.cache[rel]; cd != nil {
+		if st, err := lstat(abs); err == nil && sameDirStat(&st, &cd.st) {
+			if w.record && !racyDir(&st, w.start) {
+				w.recorded[k] = append(w.recorded[k], recordedDir{rel: rel, d: cd})
+			}
+			return pathStatter(abs), cd.ents, func() {}, nil
+		}
+	}
+	var st *fileStat
+	if w.record {
+		st = &fileStat{}
+	}
+	sd, ents, done, err := dl.list(abs, st)
+	if err != nil {
+		return sd, nil, nil, err
+	}
+	if w.record && !racyDir(st, w.start) {
+		w.recorded[k] = append(w.recorded[k], recordedDir{rel: rel, d: &cachedDir{st: *st, ents: slices.Clone(ents)}})
+	}
+	return sd, ents, done, nil
 }
 
 // markSeen marks entry i and the other stages of the same path.

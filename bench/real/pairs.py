@@ -10,7 +10,8 @@ A, B = os.path.join(work, "wf"), os.path.join(work, "git")
 
 
 def run(cwd, argv):
-    """Runs argv under /usr/bin/time -v in cwd; returns (seconds, peak KB)."""
+    """Runs argv under /usr/bin/time -v in cwd; returns (seconds, peak KB,
+    CPU seconds: user + system of the process and its children)."""
     t0 = time.perf_counter()
     p = subprocess.run(["/usr/bin/time", "-v"] + argv, cwd=cwd,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -20,7 +21,9 @@ def run(cwd, argv):
         sys.exit(f"{' '.join(argv)} in {cwd} failed:\n{err[-2000:]}")
     kb = next(int(l.split(":")[1]) for l in p.stderr.splitlines()
               if "Maximum resident set size" in l)
-    return dt, kb
+    cpu = sum(float(l.split(":")[1]) for l in p.stderr.splitlines()
+              if "User time (seconds)" in l or "System time (seconds)" in l)
+    return dt, kb, cpu
 
 
 # Files to change: tracked regular files, the same list on both twins.
@@ -63,7 +66,7 @@ rows = []
 
 
 def pair_case(name, prep, wf_argv, git_argv):
-    wt, gt, wm, gm, ratios = [], [], [], [], []
+    wt, gt, wm, gm, ratios, cpus = [], [], [], [], [], []
     for i in range(pairs):
         if prep:
             prep()
@@ -76,20 +79,22 @@ def pair_case(name, prep, wf_argv, git_argv):
         wt.append(got["wf"][0]); gt.append(got["git"][0])
         wm.append(got["wf"][1]); gm.append(got["git"][1])
         ratios.append(got["wf"][0] / got["git"][0])
+        cpus.append(got["wf"][2] / max(got["git"][2], 1e-3))
     rows.append((name, statistics.median(wt), statistics.median(gt),
                  statistics.median(ratios), pct(ratios, .1), pct(ratios, .9),
-                 max(wm) / 1024, max(gm) / 1024))
+                 max(wm) / 1024, max(gm) / 1024, statistics.median(cpus)))
     print(f"{name:22} wf {statistics.median(wt)*1000:7.1f} ms  git {statistics.median(gt)*1000:7.1f} ms  "
           f"ratio {statistics.median(ratios):.2f} ({pct(ratios,.1):.2f}-{pct(ratios,.9):.2f})  "
+          f"CPU ratio {statistics.median(cpus):.2f}  "
           f"peak {max(wm)/1024:.1f} / {max(gm)/1024:.1f} MB", flush=True)
 
 
 def solo_case(name, argv):
     ts, ms = [], []
     for _ in range(pairs):
-        t, m = run(A, argv)
+        t, m, _ = run(A, argv)
         ts.append(t); ms.append(m)
-    rows.append((name, statistics.median(ts), None, None, None, None, max(ms) / 1024, None))
+    rows.append((name, statistics.median(ts), None, None, None, None, max(ms) / 1024, None, None))
     print(f"{name:22} wf {statistics.median(ts)*1000:7.1f} ms  (p90 {pct(ts,.9)*1000:.1f})  peak {max(ms)/1024:.1f} MB", flush=True)
 
 
@@ -113,18 +118,21 @@ commit_case("checkpoint 1+1", 1, 1, 0)
 commit_case("checkpoint 10+2", 10, 2, 0)
 commit_case("checkpoint 100+500", 100, 0, 500)
 pair_case("log", None, [wf, "log"], ["git", "log", "--grep=Wf-Checkpoint", "--format=%H"])
-solo_case("show latest", [wf, "show", "latest"])
-solo_case("resume", [wf, "resume"])
+# git's nearest commands, for ratios in the same pairs: the diffstat of
+# the latest checkpoint (HEAD after the checkpoint cases), and the scan of
+# the work tree for uncommitted changes that resume makes.
+pair_case("show latest", None, [wf, "show", "latest"], ["git", "show", "--stat", "HEAD"])
+pair_case("resume", None, [wf, "resume"], ["git", "status", "--porcelain"])
 solo_case("status", [wf, "status"])
 
 load2 = open("/proc/loadavg").read().split()[:3]
 with open(os.path.join(work, "result.md"), "w") as fh:
     fh.write(f"{os.path.basename(repo)} at {head[:12]} ({nfiles} files, {commits} commits), "
              f"{pairs} pairs, load {' '.join(load)} → {' '.join(load2)}\n\n")
-    fh.write("| case | wf | git | wf/git (median of pairs) | p10–p90 | peak MB wf / git |\n|---|---|---|---|---|---|\n")
-    for name, w, g, r, lo, hi, mw, mg in rows:
+    fh.write("| case | wf | git | wf/git (median of pairs) | p10–p90 | CPU wf/git | peak MB wf / git |\n|---|---|---|---|---|---|---|\n")
+    for name, w, g, r, lo, hi, mw, mg, c in rows:
         if g is None:
-            fh.write(f"| {name} | {w*1000:.1f} ms | — | — | — | {mw:.1f} / — |\n")
+            fh.write(f"| {name} | {w*1000:.1f} ms | — | — | — | — | {mw:.1f} / — |\n")
         else:
-            fh.write(f"| {name} | {w*1000:.1f} ms | {g*1000:.1f} ms | {r:.2f} | {lo:.2f}–{hi:.2f} | {mw:.1f} / {mg:.1f} |\n")
+            fh.write(f"| {name} | {w*1000:.1f} ms | {g*1000:.1f} ms | {r:.2f} | {lo:.2f}–{hi:.2f} | {c:.2f} | {mw:.1f} / {mg:.1f} |\n")
 print(open(os.path.join(work, "result.md")).read())

@@ -13,10 +13,15 @@
 #   checkpoint 100+500  100 modified, 500 more only touched (mtime)
 #                       wf checkpoint -m T   vs   git add -A && git commit -qm T
 #   log                 wf log   vs   git log --grep=Wf-Checkpoint --format=%H
-#   show latest, resume, status   wf alone (no git equivalent), timed
+#   show latest         wf show latest   vs   git show --stat HEAD
+#   resume              wf resume   vs   git status --porcelain (the same
+#                       work-tree scan for uncommitted changes)
+#   status              wf alone (no git equivalent), timed
 # Prints, per case, the median wall time of each side, the median of the
-# per-pair ratios wf/git with their p10–p90 spread, and the peak resident
-# memory (the "Maximum resident set size" of /usr/bin/time -v) of each.
+# per-pair ratios wf/git with their p10–p90 spread, the median of the
+# per-pair ratios of CPU time (user + system, /usr/bin/time -v: steadier
+# than wall time on a loaded machine), and the peak resident memory (the
+# "Maximum resident set size" of /usr/bin/time -v) of each.
 # Writes the table as Markdown to $WORK/result.md as well, naming the
 # repository, its commit and the machine's load.
 set -euo pipefail

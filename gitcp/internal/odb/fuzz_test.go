@@ -58,10 +58,18 @@ func FuzzIdx(f *testing.F) {
 		}
 		var h [20]byte
 		copy(h[:], key)
-		p.find(&h)
+		look := func() {
+			off, ok := p.find(&h)
+			// The pread lookup answers as the mapping does.
+			aoff, aok, err := p.findAt(bytes.NewReader(idx), &h)
+			if err != nil || aoff != off || aok != ok {
+				t.Fatalf("%x: findAt %d %v %v, find %d %v", h, aoff, aok, err, off, ok)
+			}
+		}
+		look()
 		for i := 0; i < p.n && i < 64; i++ {
 			copy(h[:], p.name(i))
-			p.find(&h)
+			look()
 		}
 	})
 }

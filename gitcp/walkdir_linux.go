@@ -1,0 +1,110 @@
+package gitcp
+
+import (
+	"io/fs"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// dirLister lists folders for one walk goroutine with raw open(2) and
+// getdents64(2) into a reused buffer. Go's os.File costs four fcntl(2)
+// calls and an epoll_ctl(2) per folder on top of the open, getdents64 and
+// close that git's opendir/readdir make (strace -c of a walk over
+// terraform's 2,566 folders: 10,706 fcntl and 2,679 epoll_ctl calls).
+type dirLister struct {
+	buf  []byte
+	ents []dirEntry
+}
+
+// dirCacheSupported tells whether walks use and record the folder-listing
+// cache (dircache.go): on Linux, where lstat gives every field it
+// compares.
+const dirCacheSupported = true
+
+// list opens the folder abs without following a symlink in its last
+// component (ELOOP or ENOTDIR, as openDirNoFollow), lists its entries
+// but "." and "..", and returns them with a statter on the open folder;
+// done closes it. The entries are valid until the next call. When st is
+// not nil it receives the folder's stat data, taken before the listing.
+func (l *dirLister) list(abs string, st *fileStat) (dirStatter, []dirEntry, func(), error) {
+	var fd int
+	var err error
+	for {
+		fd, err = unix.Open(abs, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return dirStatter{}, nil, nil, &fs.PathError{Op: "open", Path: abs, Err: err}
+	}
+	done := func() { unix.Close(fd) }
+	if st != nil {
+		var ust unix.Stat_t
+		if err := unix.Fstat(fd, &ust); err != nil {
+			done()
+			return dirStatter{}, nil, nil, &fs.PathError{Op: "fstat", Path: abs, Err: err}
+		}
+		*st = fromUnixStat(&ust)
+	}
+	if l.buf == nil {
+		l.buf = make([]byte, 32<<10)
+	}
+	l.ents = l.ents[:0]
+	for {
+		n, err := unix.Getdents(fd, l.buf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			done()
+			return dirStatter{}, nil, nil, &fs.PathError{Op: "getdents64", Path: abs, Err: err}
+		}
+		if n <= 0 {
+			break
+		}
+		l.ents = appendDirents(l.ents, l.buf[:n])
+	}
+	return dirStatter{fd: fd}, l.ents, done, nil
+}
+
+// appendDirents appends the entries of a getdents64 buffer (struct
+// linux_dirent64: inode, offset, record length, type, NUL-terminated
+// name), leaving out ".", ".." and entries with inode 0 (deleted, as
+// Go's os.File.ReadDir skips them). A type of DT_UNKNOWN (file systems
+// that do not fill it) becomes fs.ModeIrregular, which the walk lstats.
+func appendDirents(ents []dirEntry, b []byte) []dirEntry {
+	const nameOff = int(unsafe.Offsetof(unix.Dirent{}.Name))
+	for len(b) >= nameOff {
+		d := (*unix.Dirent)(unsafe.Pointer(&b[0]))
+		rec := int(d.Reclen)
+		if rec < nameOff || rec > len(b) {
+			break
+		}
+		name := b[nameOff:rec]
+		for i, c := range name {
+			if c == 0 {
+				name = name[:i]
+				break
+			}
+		}
+		ino, typ := d.Ino, d.Type
+		b = b[rec:]
+		if ino == 0 || string(name) == "." || string(name) == ".." {
+			continue
+		}
+		var m fs.FileMode
+		switch typ {
+		case unix.DT_REG:
+		case unix.DT_DIR:
+			m = fs.ModeDir
+		case unix.DT_LNK:
+			m = fs.ModeSymlink
+		default:
+			m = fs.ModeIrregular
+		}
+		ents = append(ents, dirEntry{name: string(name), typ: m})
+	}
+	return ents
+}

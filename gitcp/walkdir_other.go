@@ -1,0 +1,45 @@
+//go:build !linux
+
+package gitcp
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+)
+
+// dirLister lists folders with os.File.ReadDir on platforms without
+// getdents64.
+type dirLister struct{ ents []dirEntry }
+
+// dirCacheSupported is false: the folder-listing cache (dircache.go) is
+// used on Linux only.
+const dirCacheSupported = false
+
+// list opens the folder abs without following a symlink in its last
+// component, lists its entries and returns them with a statter on the
+// open folder; done closes it. A type the listing does not know is
+// fs.ModeIrregular, which the walk lstats. st is not filled here (no
+// cache is recorded on this platform).
+func (l *dirLister) list(abs string, _ *fileStat) (dirStatter, []dirEntry, func(), error) {
+	f, err := openDirNoFollow(abs)
+	if err != nil {
+		return dirStatter{}, nil, nil, err
+	}
+	des, err := f.ReadDir(-1)
+	if err != nil && !errors.Is(err, io.EOF) {
+		f.Close()
+		return dirStatter{}, nil, nil, err
+	}
+	l.ents = l.ents[:0]
+	for _, de := range des {
+		t := de.Type()
+		switch t {
+		case 0, fs.ModeDir, fs.ModeSymlink:
+		default:
+			t = fs.ModeIrregular
+		}
+		l.ents = append(l.ents, dirEntry{name: de.Name(), typ: t})
+	}
+	return newDirStatter(f, abs), l.ents, func() { f.Close() }, nil
+}
