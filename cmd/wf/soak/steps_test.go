@@ -478,29 +478,53 @@ var saveNames = []string{"in-place", "temp-and-rename", "rename-original-then-wr
 // HTML comment) that must survive every later wf command; some edits tick
 // an item or add one, as people do.
 func (w *world) stepHandEdit() {
-	file := []string{"TODO.md", "workflow-state.md"}[w.rng.Intn(2)]
-	how := w.rng.Intn(3)
-	marker := "<!-- " + w.uniq("hand") + " -->"
-	path := filepath.Join(w.top, file)
 	var concurrent *bgProc
-	if w.rng.Intn(3) == 0 {
-		args := [][]string{
+	var args []string
+	if w.rng.Intn(2) == 0 {
+		args = [][]string{
 			{"todo", "add", w.uniq("during-hand-edit")},
 			{"decide", w.uniq("decided-during-hand-edit")},
 			{"todo", "next"},
 			{"todo", "done", w.itemRef(w.top)},
 			{"heartbeat"},
-		}[w.rng.Intn(5)]
+			{"checkpoint", "--json", "-m", "during a hand edit"},
+			{"checkpoint", "--json", "-m", "during a hand edit", "--on", "ref"},
+			{"pause", "--reason", "hand edit"},
+		}[w.rng.Intn(8)]
 		w.logf("  wf %s (running during the hand edit)", strings.Join(args, " "))
 		concurrent = w.startBG(w.top, "", w.bin, args...)
 		w.n["wf processes"]++
-		time.Sleep(time.Duration(w.rng.Intn(40)) * time.Millisecond)
 	}
+	for range 1 + w.rng.Intn(3) {
+		if concurrent != nil {
+			time.Sleep(time.Duration(w.rng.Intn(30000)) * time.Microsecond)
+		}
+		w.handSaveOnce()
+	}
+	if concurrent != nil {
+		code := w.waitBG(concurrent, "wf during a hand edit")
+		w.n["wf commands during hand edits"]++
+		r := res{args: append([]string{"wf"}, args...), code: code, out: concurrent.out.String(), err: concurrent.err.String()}
+		w.logf("  ... %s %s", r, strings.TrimSpace(r.err))
+		w.sane(r)
+		w.noteCheckpoint(r, "main")
+		w.checkHands("a wf command that ran during the hand edit")
+	}
+	// The next wf command must keep it: check right after one.
+	w.wf(w.top, "todo", "list")
+	w.checkHands("the wf command after the hand edit")
+}
+
+// handSaveOnce reads TODO.md or workflow-state.md, adds a marker line
+// (and in TODO.md sometimes ticks or adds an item) and saves it one of the
+// three ways.
+func (w *world) handSaveOnce() {
+	file := []string{"TODO.md", "workflow-state.md"}[w.rng.Intn(2)]
+	how := w.rng.Intn(3)
+	marker := "<!-- " + w.uniq("hand") + " -->"
+	path := filepath.Join(w.top, file)
 	b, err := os.ReadFile(path)
 	if err != nil {
-		if concurrent != nil {
-			w.waitBG(concurrent, "wf during a hand edit")
-		}
 		w.logf("  cannot read %s: %v", file, err)
 		return
 	}
@@ -519,15 +543,6 @@ func (w *world) stepHandEdit() {
 	w.n["hand edits"]++
 	w.n["hand edits "+saveNames[how]]++
 	w.logf("  hand edit %s (%s): %s", file, saveNames[how], marker)
-	if concurrent != nil {
-		code := w.waitBG(concurrent, "wf during a hand edit")
-		w.n["hand edits during a wf command"]++
-		w.logf("  ... -> %d %s", code, strings.TrimSpace(concurrent.err.String()))
-		w.sane(res{args: concurrent.cmd.Args, code: code, out: concurrent.out.String(), err: concurrent.err.String()})
-	}
-	// The next wf command must keep it: check right after one.
-	w.wf(w.top, "todo", "list")
-	w.checkHands("the wf command after the hand edit")
 }
 
 // --- kills ---
