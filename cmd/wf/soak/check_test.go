@@ -19,6 +19,10 @@ func (w *world) check() {
 	w.t.Helper()
 	w.n["invariant checks"]++
 	quiet := w.watch == nil // nothing of ours runs in the background
+	if quiet {
+		// First: the next wf command (lint, resume) may clean up.
+		w.checkLeftovers()
+	}
 	w.checkFsck()
 	w.checkForeign()
 	w.checkHands("the step")
@@ -27,7 +31,6 @@ func (w *world) check() {
 	w.checkLint(w.linked)
 	if quiet {
 		w.checkResume()
-		w.checkLeftovers()
 	}
 }
 

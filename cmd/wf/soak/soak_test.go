@@ -102,18 +102,41 @@ func TestSoak(t *testing.T) {
 	t.Logf("soak: %d seeds × %d steps in %s\n%s", len(seeds), steps, time.Since(start).Round(time.Second), total)
 }
 
-// buildWF builds cmd/wf once into a temporary folder and returns the
-// binary's path.
+// built is the wf binary TestMain built for the run ("" when the build
+// failed; buildErr says why).
+var built, buildErr string
+
+// TestMain builds cmd/wf once for every test of the package, into a
+// temporary folder removed at the end.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "wf-soak-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if !testing.Short() {
+		bin := filepath.Join(dir, "wf")
+		cmd := exec.Command("go", "build", "-o", bin, "github.com/wf-tool/wf/cmd/wf")
+		cmd.Dir = "../../.."
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Sprintf("go build wf: %v\n%s", err, out)
+		} else {
+			built = bin
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// buildWF returns the binary TestMain built.
 func buildWF(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "wf")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/wf-tool/wf/cmd/wf")
-	cmd.Dir = "../../.."
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build wf: %v\n%s", err, out)
+	if built == "" {
+		t.Fatal(buildErr)
 	}
-	return bin
+	return built
 }
 
 // world is one seed's repository and everything the oracles remember
@@ -142,6 +165,9 @@ type world struct {
 	specs    map[string]string
 	nextID   int
 	hookFail bool
+	// onFail, when set, receives an invariant's failure instead of the
+	// test failing (the oracles' own test).
+	onFail func(msg string)
 }
 
 type hand struct{ file, marker string }
@@ -190,6 +216,10 @@ func (w *world) fail(format string, args ...any) {
 	tail := w.log
 	if len(tail) > 80 {
 		tail = tail[len(tail)-80:]
+	}
+	if w.onFail != nil {
+		w.onFail(msg)
+		return
 	}
 	w.t.Fatalf("seed %d, step %d: %s\nreplay: go test ./cmd/wf/soak -run TestSoak -v -soak.seed=%d -soak.steps=%d\nfull step log: %s\nlast steps:\n%s",
 		w.seed, w.step, msg, w.seed, w.step, p, strings.Join(tail, "\n"))
