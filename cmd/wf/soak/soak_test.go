@@ -90,14 +90,13 @@ func TestSoak(t *testing.T) {
 	total := counts{}
 	start := time.Now()
 	for _, seed := range seeds {
-		ok := t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+		// A failing seed does not stop the others: a long run reports
+		// every seed that fails.
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			w := newWorld(t, bin, seed)
 			defer func() { total.add(w.n) }()
 			w.run(steps)
 		})
-		if !ok {
-			break
-		}
 	}
 	t.Logf("soak: %d seeds × %d steps in %s\n%s", len(seeds), steps, time.Since(start).Round(time.Second), total)
 }
@@ -165,6 +164,8 @@ type world struct {
 	specs    map[string]string
 	nextID   int
 	hookFail bool
+	// touchedLinked is set by a step that ran wf in the linked worktree.
+	touchedLinked bool
 	// onFail, when set, receives an invariant's failure instead of the
 	// test failing (the oracles' own test).
 	onFail func(msg string)
@@ -210,16 +211,16 @@ func (w *world) fail(format string, args ...any) {
 	w.t.Helper()
 	w.stopBackground()
 	msg := fmt.Sprintf(format, args...)
+	if w.onFail != nil {
+		w.onFail(msg)
+		return
+	}
 	logText := strings.Join(w.log, "\n")
 	p := filepath.Join(os.TempDir(), fmt.Sprintf("wf-soak-seed-%d.log", w.seed))
 	_ = os.WriteFile(p, []byte(logText+"\nFAIL: "+msg+"\n"), 0o644)
 	tail := w.log
 	if len(tail) > 80 {
 		tail = tail[len(tail)-80:]
-	}
-	if w.onFail != nil {
-		w.onFail(msg)
-		return
 	}
 	w.t.Fatalf("seed %d, step %d: %s\nreplay: go test ./cmd/wf/soak -run TestSoak -v -soak.seed=%d -soak.steps=%d\nfull step log: %s\nlast steps:\n%s",
 		w.seed, w.step, msg, w.seed, w.step, p, strings.Join(tail, "\n"))
@@ -480,12 +481,12 @@ func (w *world) run(steps int) {
 		w.n["step "+s.name]++
 		s.run()
 		w.check()
+		w.n["steps"]++
 	}
 	w.step--
 	w.stopWatch()
 	w.releaseIndex()
 	w.check()
-	w.n["steps"] += steps
 	w.n["seeds"]++
 	w.t.Logf("seed %d: %d steps passed\n%s", w.seed, steps, w.n)
 }

@@ -205,6 +205,7 @@ func (w *world) stepRead() {
 	dir := w.top
 	if w.rng.Intn(5) == 0 {
 		dir = w.linked
+		w.touchedLinked = true
 	}
 	w.wf(dir, w.maybeJSON(args)...)
 }
@@ -619,6 +620,7 @@ func (w *world) stepConcurrent() {
 			jobs = append(jobs, job{w.linked, []string{"checkpoint", "--json", "-m", "linked " + w.word()}, ""})
 		}
 	}
+	w.touchedLinked = true
 	results := make([]res, len(jobs))
 	hung := make([]bool, len(jobs))
 	var wg sync.WaitGroup
