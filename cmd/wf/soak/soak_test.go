@@ -160,10 +160,12 @@ type world struct {
 	reported []reported  // checkpoints wf reported as made
 	foreign  []foreignLk // lock files that are not ours to remove
 	held     *exec.Cmd   // a live process holding .git/index.lock
-	watch    *bgProc     // wf watch, while it runs
-	specs    map[string]string
-	nextID   int
-	hookFail bool
+	// heldUntil is the step after which the soak releases it.
+	heldUntil int
+	watch     *bgProc // wf watch, while it runs
+	specs     map[string]string
+	nextID    int
+	hookFail  bool
 	// touchedLinked is set by a step that ran wf in the linked worktree.
 	touchedLinked bool
 	// onFail, when set, receives an invariant's failure instead of the
@@ -243,6 +245,11 @@ func (w *world) command(ctx context.Context, dir, stdin, name string, args ...st
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
 	cmd.Env = w.env
+	if w.held != nil {
+		// The foreign index.lock stays until the soak releases it: wf
+		// need not wait 20s for it each time.
+		cmd.Env = append(append([]string{}, w.env...), "WF_LOCK_WAIT=1s")
+	}
 	// A child that outlives its parent (a detached git gc) must not keep
 	// Wait waiting for the pipes.
 	cmd.WaitDelay = 10 * time.Second
@@ -482,6 +489,9 @@ func (w *world) run(steps int) {
 		s.run()
 		w.check()
 		w.n["steps"]++
+		if w.held != nil && w.step >= w.heldUntil {
+			w.releaseIndex()
+		}
 	}
 	w.step--
 	w.stopWatch()

@@ -752,6 +752,7 @@ func (w *world) stepForeignLock() {
 	}
 	f.Close()
 	w.held = cmd
+	w.heldUntil = w.step + 1 + w.rng.Intn(4)
 	w.foreign = append(w.foreign, foreignLk{path: p, content: content})
 	w.n["foreign index.lock held"]++
 	w.logf("  .git/index.lock held by pid %d", cmd.Process.Pid)
