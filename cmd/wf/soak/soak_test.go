@@ -162,10 +162,14 @@ type world struct {
 	held     *exec.Cmd   // a live process holding .git/index.lock
 	// heldUntil is the step after which the soak releases it.
 	heldUntil int
-	watch     *bgProc // wf watch, while it runs
-	specs     map[string]string
-	nextID    int
-	hookFail  bool
+	// watchUntil is the step after which the soak stops wf watch: the
+	// checks that need nothing running (resume, leftovers) run on most
+	// steps.
+	watchUntil int
+	watch      *bgProc // wf watch, while it runs
+	specs      map[string]string
+	nextID     int
+	hookFail   bool
 	// touchedLinked is set by a step that ran wf in the linked worktree.
 	touchedLinked bool
 	// onFail, when set, receives an invariant's failure instead of the
@@ -491,6 +495,10 @@ func (w *world) run(steps int) {
 		w.n["steps"]++
 		if w.held != nil && w.step >= w.heldUntil {
 			w.releaseIndex()
+		}
+		if w.watch != nil && w.step >= w.watchUntil {
+			w.stopWatch()
+			w.check()
 		}
 	}
 	w.step--

@@ -672,6 +672,7 @@ func (w *world) stepWatch() {
 			args = append(args, "--poll", "--poll-interval", "200ms")
 		}
 		w.watch = w.startBG(w.top, "", w.bin, args...)
+		w.watchUntil = w.step + 2 + w.rng.Intn(8)
 		w.n["wf processes"]++
 		w.n["watch runs"]++
 		w.logf("  wf %s (in the background)", strings.Join(args, " "))
