@@ -39,9 +39,25 @@ func (w *world) check() {
 	}
 }
 
+// checkFsck runs git fsck --strict. git fsck lists the objects first and
+// checks refs and reflogs against that list afterwards, so a commit that
+// wf watch makes meanwhile (objects, then ref, then reflog: git's own
+// order) shows as "missing" or "invalid reflog entry" although nothing is
+// wrong. With wf watch running, a failed fsck therefore stops the watch
+// and runs again: a real fault stays.
 func (w *world) checkFsck() {
-	r := w.git(w.top, "fsck", "--strict", "--no-dangling", "--no-progress")
-	if r.code != 0 || strings.Contains(r.out+r.err, "error") {
+	fsck := func() (res, bool) {
+		r := w.git(w.top, "fsck", "--strict", "--no-dangling", "--no-progress")
+		return r, r.code == 0 && !strings.Contains(r.out+r.err, "error")
+	}
+	r, ok := fsck()
+	if !ok && w.watch != nil {
+		w.logf("  git fsck failed with wf watch running; stopping it and running fsck again:\n%s%s", r.out, r.err)
+		w.n["git fsck rerun after a concurrent commit"]++
+		w.stopWatch()
+		r, ok = fsck()
+	}
+	if !ok {
 		w.fail("git fsck --strict: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 }

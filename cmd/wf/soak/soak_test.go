@@ -224,12 +224,17 @@ func (w *world) fail(format string, args ...any) {
 	logText := strings.Join(w.log, "\n")
 	p := filepath.Join(os.TempDir(), fmt.Sprintf("wf-soak-seed-%d.log", w.seed))
 	_ = os.WriteFile(p, []byte(logText+"\nFAIL: "+msg+"\n"), 0o644)
+	// Keep the repositories for a post-mortem (the test's own temp
+	// folder is removed when it ends).
+	keep := filepath.Join(os.TempDir(), fmt.Sprintf("wf-soak-seed-%d-repo", w.seed))
+	_ = os.RemoveAll(keep)
+	_ = exec.Command("cp", "-a", w.tmp, keep).Run()
 	tail := w.log
 	if len(tail) > 80 {
 		tail = tail[len(tail)-80:]
 	}
-	w.t.Fatalf("seed %d, step %d: %s\nreplay: go test ./cmd/wf/soak -run TestSoak -v -soak.seed=%d -soak.steps=%d\nfull step log: %s\nlast steps:\n%s",
-		w.seed, w.step, msg, w.seed, w.step, p, strings.Join(tail, "\n"))
+	w.t.Fatalf("seed %d, step %d: %s\nreplay: go test ./cmd/wf/soak -run TestSoak -v -soak.seed=%d -soak.steps=%d\nfull step log: %s\nrepositories kept in %s\nlast steps:\n%s",
+		w.seed, w.step, msg, w.seed, w.step, p, keep, strings.Join(tail, "\n"))
 }
 
 // res is one finished process.
@@ -487,7 +492,9 @@ func (w *world) run(steps int) {
 		}
 		w.logf("%s", s.name)
 		if w.step%100 == 0 {
-			w.t.Logf("seed %d: step %d of %d (%s)", w.seed, w.step, steps, time.Now().UTC().Format(time.TimeOnly))
+			// With the counts so far: a long run stopped early still
+			// says what it did.
+			w.t.Logf("seed %d: step %d of %d (%s)\n%s", w.seed, w.step, steps, time.Now().UTC().Format(time.TimeOnly), w.n)
 		}
 		w.n["step "+s.name]++
 		s.run()
