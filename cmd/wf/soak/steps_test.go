@@ -411,6 +411,9 @@ func (w *world) stepRecover() {
 		w.wf(w.top, "recover", "nosuchid", "--why", "nothing to recover")
 		return
 	}
+	// wf watch would checkpoint (and so clean the work tree) between
+	// git status and wf recover: the refusal below needs it stopped.
+	w.stopWatch()
 	c := w.reported[w.rng.Intn(len(w.reported))]
 	args := []string{"recover", c.id, "--json"}
 	if w.rng.Intn(6) != 0 {
