@@ -164,9 +164,25 @@ func (w *world) checkResume() {
 		}
 		Checkpoint *struct{ ID, Commit string }
 		Warnings   []struct{ Kind, Message string }
+		Omitted    []struct{ What string }
 	}
 	if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
 		w.fail("wf resume --json does not parse: %v\n%s", err, r.out)
+	}
+	warnings := doc.Warnings
+	for _, o := range doc.Omitted {
+		if o.What == "warnings" {
+			// The budget left some out (omitted says so): the
+			// uncommitted comparison needs them all.
+			var full struct {
+				Warnings []struct{ Kind, Message string }
+			}
+			f := w.wf(w.top, "resume", "--json", "--full")
+			if err := json.Unmarshal([]byte(f.out), &full); err != nil {
+				w.fail("wf resume --json --full does not parse: %v\n%s", err, f.out)
+			}
+			warnings = full.Warnings
+		}
 	}
 	if doc.Budget != budget || doc.Tokens > budget {
 		w.fail("wf resume --budget %d: budget %d, tokens %d", budget, doc.Budget, doc.Tokens)
@@ -198,7 +214,7 @@ func (w *world) checkResume() {
 	if doc.Git.Head != head || doc.Git.Branch != branch {
 		w.fail("wf resume says HEAD %s on %q; git says %s on %q", doc.Git.Head, doc.Git.Branch, head, branch)
 	}
-	w.checkUncommitted(doc.Checkpoint, doc.Warnings)
+	w.checkUncommitted(doc.Checkpoint, warnings)
 }
 
 func itoa(n int) string {
