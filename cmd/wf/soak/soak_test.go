@@ -19,6 +19,12 @@ import (
 	"time"
 
 	"github.com/wf-tool/wf/gitcp/gittest"
+
+	// The soak runs a wf it builds with go build, which go test's cache
+	// does not see: importing the verbs (and so every package below
+	// them) makes a change there run the soak again instead of
+	// reporting a cached pass. scripts/test.sh runs with -count=1.
+	_ "github.com/wf-tool/wf/cmd/wf/internal/verbs"
 )
 
 // The flags of a long run or a replay. Without them the test runs the
