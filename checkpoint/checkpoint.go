@@ -380,17 +380,25 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	if prev != nil {
 		res.Previous = prev.Trailers[history.TrailerCheckpoint]
 	}
-	msg := history.CommitMessage(title, o.Summary, id, phase, status, head.ShortBranch())
-	if mode == gitcp.ModeRef && !head.Unborn {
-		// Its parent is the previous checkpoint on the ref: record what
-		// HEAD was, so that one made on a commit that later leaves HEAD's
-		// history is known as orphaned.
-		msg += history.TrailerHead + ": " + head.Hash.String() + "\n"
+	// The Wf-Phase and Wf-Status trailers must say what the committed
+	// workflow-state.md says: stage reads the file again and, when a
+	// hand save changed them since this read, sets tr to the new values
+	// and redoes the commit with a message built from them.
+	tr := &trailerValues{phase: phase, status: status, mode: mode}
+	message := func() string {
+		msg := history.CommitMessage(title, o.Summary, id, tr.phase, tr.status, head.ShortBranch())
+		if mode == gitcp.ModeRef && !head.Unborn {
+			// Its parent is the previous checkpoint on the ref: record what
+			// HEAD was, so that one made on a commit that later leaves HEAD's
+			// history is known as orphaned.
+			msg += history.TrailerHead + ": " + head.Hash.String() + "\n"
+		}
+		if s := workspace.OneLine(o.Session); s != "" {
+			msg += history.TrailerSession + ": " + s + "\n"
+		}
+		return msg
 	}
 	orphanNotes := removeOrphanFiles(w)
-	if s := workspace.OneLine(o.Session); s != "" {
-		msg += history.TrailerSession + ": " + s + "\n"
-	}
 	ref, old := commitTarget(w, mode, head)
 	in := &journal.Intent{Version: 1, ID: id, Started: time.Now(), Mode: string(mode), Ref: ref, Request: o.request()}
 	in.PID, in.PIDStart = journal.Self()
@@ -415,10 +423,10 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 	dirWasMissing := errors.Is(statErr, fs.ErrNotExist)
 	for attempt := 0; ; attempt++ {
 		cr, err = repo.Commit(gitcp.CommitOptions{
-			Mode: mode, Message: msg, AllowSecret: allowSecret, AllowLarge: allowLarge,
+			Mode: mode, Message: message(), AllowSecret: allowSecret, AllowLarge: allowLarge,
 			AcceptedSecrets: acceptedSecrets(sn.State), AllowEmpty: true, Now: func() time.Time { commitTime = w.Now(); return commitTime },
 			Stage: func(s *gitcp.Staged) ([]string, error) {
-				return stage(w, s, in, res, prev, o, step)
+				return stage(w, s, in, res, prev, o, tr, step)
 			},
 			BeforeRefUpdate: func(h gitcp.Hash) error {
 				in.Commit = h.String()
@@ -442,7 +450,7 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 		if dirWasMissing && out.Kind != journal.Completed {
 			os.Remove(cpDir) // only when empty
 		}
-		if errors.Is(err, mdstate.ErrChanged) && attempt < 2 && out.Kind != journal.Completed {
+		if errors.Is(err, mdstate.ErrChanged) && attempt < 3 && out.Kind != journal.Completed {
 			// A hand edit landed meanwhile: redo on the new content.
 			res.Annotated, res.Files = []int{}, nil
 			in.Files, in.Commit, in.Locks = nil, "", nil
@@ -491,7 +499,7 @@ func checkpointLocked(w *workspace.Workspace, o CheckpointOptions) (*CheckpointR
 // the checkpoint from the changes, journals the old file contents, writes
 // the checkpoint file and the state files, and returns their paths for the
 // commit.
-func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *CheckpointResult, prev *gitcp.LogEntry, o CheckpointOptions, step func(string)) ([]string, error) {
+func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *CheckpointResult, prev *gitcp.LogEntry, o CheckpointOptions, tr *trailerValues, step func(string)) ([]string, error) {
 	since := s.Parent
 	if prev != nil {
 		since = prev.Hash
@@ -514,6 +522,18 @@ func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *Che
 	}
 	if err := sn.Conflicts(); err != nil {
 		return nil, err
+	}
+	if m := gitcp.Mode(strings.ToLower(sn.State.Setting("commit"))); o.Mode == "" && m != tr.mode && (m != "" || tr.mode != gitcp.ModeBranch) {
+		// The commit mode was chosen from the first read; the ref to move
+		// cannot change halfway.
+		return nil, fmt.Errorf("workflow-state.md's Settings: commit changed to %q while a %s-mode checkpoint was being made (a hand save?); nothing was committed: run wf checkpoint again", m, tr.mode)
+	}
+	if p, st := sn.State.Get("phase"), sn.State.Get("status"); p != tr.phase || st != tr.status {
+		// A hand save changed them since the message was built (or the
+		// first read caught an in-place save half done): the commit
+		// message would contradict the file it commits.
+		tr.phase, tr.status = p, st
+		return nil, fmt.Errorf("workflow-state.md changed while the checkpoint was being made: %w", mdstate.ErrChanged)
 	}
 	now := w.Now()
 	ts := now.Format(workspace.Timestamp)
@@ -608,6 +628,15 @@ func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *Che
 	paths = append(paths, w.RelTop(w.Path(workspace.StateFile)))
 	step("wrote-state")
 	return paths, nil
+}
+
+// trailerValues are the Current phase and Status a checkpoint's commit
+// message names (Wf-Phase, Wf-Status): those of the workflow-state.md it
+// commits.
+// mode is the commit mode the first read chose.
+type trailerValues struct {
+	phase, status string
+	mode          gitcp.Mode
 }
 
 // removeOrphanFiles removes from the work tree the files of orphaned

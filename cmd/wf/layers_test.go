@@ -54,6 +54,8 @@ var layers = map[string]int{
 	// the programs
 	"bench/state/benchdata": 11,
 	"bench/...":             12,
+	// the soak: a test that drives the built wf binary
+	"cmd/wf/soak": 11,
 }
 
 // rank returns the rank of a package path inside the module ("" prefix
