@@ -145,6 +145,24 @@ func TryGit(dir string, args ...string) (string, error) {
 	return strings.TrimRight(string(out), "\n"), err
 }
 
+// GitStdout is [Git] for output that is compared: only git's standard
+// output, without trailing newlines, so that what git says on stderr
+// (warnings, a failing filter's message when it re-reads a racily clean
+// entry) is not part of it. It fails the test when git exits non-zero,
+// with stderr in the message.
+func GitStdout(t testing.TB, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return strings.TrimRight(string(out), "\n")
+}
+
 // GitStdin is [Git] with stdin as git's standard input (git fast-import,
 // git hash-object --stdin).
 func GitStdin(t testing.TB, dir, stdin string, args ...string) string {
