@@ -549,9 +549,7 @@ func (w *world) stepTable() []step {
 		{"watch", wt(2), w.stepWatch},
 		{"foreign-lock", wt(2), w.stepForeignLock},
 		{"commit-mode", wt(2), w.stepCommitMode},
-		// MCP steps: add {"mcp", wt(6), w.stepMCP} once wf mcp is on main
-		// (issue 16 asks for the same verbs through wf mcp; the server is
-		// being built on branch mcp).
+		{"mcp", wt(6), w.stepMCP},
 	}
 }
 
