@@ -248,24 +248,24 @@ func (r *Repo) updateRef(name string, old, new Hash, who Signature, msg string, 
 		l.Rollback()
 		return err
 	}
-	if err := l.Commit(); err != nil {
-		return err
-	}
+	// git writes the reflog lines while it holds the ref's lock, before
+	// renaming the lock into place (refs/files-backend.c,
+	// files_transaction_finish: files_log_ref_write, then commit_ref):
+	// concurrent writers then cannot interleave their lines, and a crash
+	// leaves no ref move without its reflog line. A reflog that cannot be
+	// written fails the update, with the ref unchanged, as it fails git's.
 	line := refs.LogLine(old, new, who.String(), oneLine(msg))
-	if err := refs.AppendLog(r.refStore().LogFile(name), line); err != nil {
-		return fmt.Errorf("ref %s updated but reflog not written: %w", name, err)
-	}
-	for _, v := range via {
-		if err := refs.AppendLog(r.refStore().LogFile(v), line); err != nil {
-			return fmt.Errorf("ref %s updated but the reflog of %s not written: %w", name, v, err)
-		}
-	}
+	logs := append([]string{name}, via...)
 	if headToo && name != "HEAD" {
-		if err := refs.AppendLog(r.refStore().LogFile("HEAD"), line); err != nil {
-			return fmt.Errorf("ref %s updated but HEAD reflog not written: %w", name, err)
+		logs = append(logs, "HEAD")
+	}
+	for _, ref := range logs {
+		if err := refs.AppendLog(r.refStore().LogFile(ref), line); err != nil {
+			l.Rollback()
+			return fmt.Errorf("ref %s not updated: the reflog of %s cannot be written: %w", name, ref, err)
 		}
 	}
-	return nil
+	return l.Commit()
 }
 
 func oneLine(s string) string {
