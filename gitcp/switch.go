@@ -291,18 +291,21 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 		hl.Rollback()
 		return err
 	}
-	if err := hl.Commit(); err != nil {
-		return err
-	}
-	step("head")
+	// The reflog line is appended under HEAD.lock, before the rename, as
+	// git writes it (see updateRef).
 	from := head.ShortBranch()
 	if head.Detached {
 		from = head.Hash.String()
 	}
 	line := refs.LogLine(head.Hash, target, who.String(), "checkout: moving from "+from+" to "+branch)
 	if err := refs.AppendLog(r.refStore().LogFile("HEAD"), line); err != nil {
+		hl.Rollback()
 		return err
 	}
+	if err := hl.Commit(); err != nil {
+		return err
+	}
+	step("head")
 	return ilock.Commit()
 }
 
