@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -279,8 +280,26 @@ func Build(w *workspace.Workspace, o Options) (*Resume, error) {
 			return nil, fmt.Errorf("budget %d is below the minimum of %d tokens", budget, workspace.MinResumeBudget)
 		}
 	}
+	orderWarnings(r.Warnings)
 	d.fit(budget)
 	return r, nil
+}
+
+// orderWarnings moves the warnings that say work may be lost or
+// clobbered (a checkpoint a crash interrupted, work not checkpointed,
+// another session still working here) in front of the others, keeping
+// the order within each group. A small budget keeps only the first
+// warnings, so these are the last to go (the soak, docs/soak.md, saw a
+// budget that kept branch-changed and dropped uncommitted).
+func orderWarnings(ws []Warning) {
+	first := func(kind string) bool {
+		switch kind {
+		case "checkpoint-interrupted", "uncommitted", "live-session":
+			return true
+		}
+		return false
+	}
+	sort.SliceStable(ws, func(i, j int) bool { return first(ws[i].Kind) && !first(ws[j].Kind) })
 }
 
 // lastCheckpointField returns the id in workflow-state.md's Last

@@ -404,3 +404,20 @@ func TestResumeNoCheckpointYet(t *testing.T) {
 		t.Errorf("git: %+v", r.Git)
 	}
 }
+
+// TestOrderWarnings checks that the warnings saying work may be lost come
+// first, each group in its own order, so a budget that keeps only the
+// first warnings keeps them.
+func TestOrderWarnings(t *testing.T) {
+	ws := []Warning{{Kind: "branch-changed"}, {Kind: "checkpoint-orphaned"}, {Kind: "uncommitted"},
+		{Kind: "waiting"}, {Kind: "live-session"}, {Kind: "checkpoint-interrupted"}}
+	orderWarnings(ws)
+	var got []string
+	for _, w := range ws {
+		got = append(got, w.Kind)
+	}
+	want := "uncommitted live-session checkpoint-interrupted branch-changed checkpoint-orphaned waiting"
+	if strings.Join(got, " ") != want {
+		t.Errorf("order %q, want %q", strings.Join(got, " "), want)
+	}
+}
