@@ -9,5 +9,7 @@
 // The package has no code besides its test: go test ./cmd/wf/soak runs
 // the short mode (a few seeds of a few dozen steps, well under 3 minutes
 // on two cores); the flags -soak.seed, -soak.seeds and -soak.steps run
-// it long or replay one seed exactly. It must not be imported.
+// it long or replay one seed exactly. It must not be imported. Its test
+// files build on Linux only: they use Pdeathsig, flock(2) and signals to
+// kill and watch wf, and the cross-builds of CI vet the rest.
 package soak
