@@ -164,7 +164,14 @@ func (s *Server) handler(t tool) sdk.ToolHandler {
 		if err != nil {
 			return errorResult(err, notes), nil
 		}
-		return okResult(out, notes)
+		res, err = okResult(out, notes)
+		if v, ok := out.(*verbs.SpecVerifyResult); ok && res != nil && !v.OK {
+			// wf spec verify prints the same document and exits 5 when
+			// the contract is broken (docs/exit-codes.md): a tool error
+			// that carries the document.
+			res.IsError = true
+		}
+		return res, err
 	}
 }
 

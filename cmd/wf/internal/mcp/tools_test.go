@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -383,6 +384,20 @@ func TestSpecTool(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameJSON(t, "spec verify", got, want2)
+	// A change outside the spec's scope breaks the contract: the CLI
+	// prints the document and exits 5; the tool returns it as an error.
+	gittest.Write(t, f.dir, "other.go", "package api\n")
+	res, err := f.cs.CallTool(context.Background(), &sdk.CallToolParams{Name: "spec", Arguments: map[string]any{"action": "verify", "name": "auth-api"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var broken verbs.SpecVerifyResult
+	if err := json.Unmarshal([]byte(res.Content[0].(*sdk.TextContent).Text), &broken); err != nil || !res.IsError || broken.OK || len(broken.OutOfScope) == 0 {
+		t.Errorf("spec verify with other.go out of scope: isError %v, %+v (%v)", res.IsError, broken, err)
+	}
+	if err := os.Remove(filepath.Join(f.dir, "other.go")); err != nil {
+		t.Fatal(err)
+	}
 	f.fail("spec", map[string]any{"action": "result", "name": "auth-api", "body": "# nothing\n"}, "body is not a valid result", "body: no ## Changes section")
 
 	f.fail("spec", map[string]any{"action": "result", "name": "auth-api"}, "needs the result")
