@@ -181,8 +181,15 @@ func (e *env) waitCmd() *cli.Command {
 		if k == "command" {
 			flags = append(flags, &cli.DurationFlag{Name: "every", Usage: "run it at most this often (wf check)"})
 		}
+		usage := map[string]string{
+			"approval": "wait for a person's approval of SUBJECT (wf approve or wf reject resolves it)",
+			"until":    "wait until TIME (2026-12-01T09:00Z, or 2026-12-01 09:00 in local time); wf check wakes it",
+			"file":     "wait until PATH (in the repository) exists; wf check wakes it",
+			"signal":   "wait for the signal NAME (wf signal NAME resolves it)",
+			"command":  "wait until COMMAND exits 0; wf check runs it (at most --every)",
+		}[k]
 		subs = append(subs, &cli.Command{
-			Name: k, Usage: "wait for " + strings.ToLower(args), ArgsUsage: args, Flags: flags,
+			Name: k, Usage: usage, ArgsUsage: args, Flags: flags,
 			Action: e.act(1, -1, args, func(c *cli.Context, ve verbs.Env) error {
 				res, err := verbs.Wait(ve, verbs.WaitCmdOptions{Kind: k, Cond: strings.Join(c.Args().Slice(), " "), Every: c.Duration("every"), Actor: actor(c)})
 				if err != nil {
