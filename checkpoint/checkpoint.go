@@ -515,8 +515,9 @@ func stage(w *workspace.Workspace, s *gitcp.Staged, in *journal.Intent, res *Che
 		}
 	}
 	// A fresh read under the lock: a hand edit made since is kept, and
-	// WriteFileAtomic below refuses to overwrite one made after this.
-	sn, err := w.Read()
+	// WriteFileAtomic below refuses to overwrite one made after this; an
+	// empty moment of an in-place save is waited out.
+	sn, err := w.ReadSettled()
 	if err != nil {
 		return nil, err
 	}

@@ -363,6 +363,58 @@ func (w *Workspace) Read() (*Snapshot, error) {
 	return sn, nil
 }
 
+// EmptyStateError is the error of [Workspace.ReadSettled] when
+// workflow-state.md stays empty: wf does not build an edit on it.
+type EmptyStateError struct{ Path string }
+
+func (e *EmptyStateError) Error() string {
+	return fmt.Sprintf("%s is empty (0 bytes): wf does not edit or commit an empty state file", e.Path)
+}
+
+// Hint says what to do.
+func (e *EmptyStateError) Hint() string {
+	return "if an editor is saving it, run the command again; if it was emptied by mistake: git checkout -- " + e.Path
+}
+
+// settleWait and settleTries bound how long [Workspace.ReadSettled] waits
+// for an empty state file to be written: an editor that saves in place
+// truncates the file and then writes it, and wf must not read the moment
+// between (about 25 ms is far more than that moment, which is one write).
+const (
+	settleWait  = 5 * time.Millisecond
+	settleTries = 5
+)
+
+// ReadSettled is [Workspace.Read] for a command that will edit or commit
+// the files it reads (under the lock): a state file that exists but is
+// empty is read again after a short wait, because an editor saving it in
+// place empties it for a moment; an edit built on that moment would
+// replace the whole file, and the byte check before the rename cannot
+// tell one empty moment from the next save's (the soak, docs/soak.md,
+// lost a workflow-state.md that way). A workflow-state.md still empty
+// after the waits is refused with an [*EmptyStateError]; a TODO.md still
+// empty is taken as empty.
+func (w *Workspace) ReadSettled() (*Snapshot, error) {
+	for try := 0; ; try++ {
+		sn, err := w.Read()
+		if err != nil {
+			return nil, err
+		}
+		stateEmpty := len(sn.stateRaw) == 0
+		todoEmpty := len(sn.todoRaw) == 0 && !sn.TodoMissing
+		if !stateEmpty && !todoEmpty {
+			return sn, nil
+		}
+		if try == settleTries {
+			if stateEmpty {
+				return nil, &EmptyStateError{Path: w.Rel(StateFile)}
+			}
+			return sn, nil
+		}
+		time.Sleep(settleWait << try)
+	}
+}
+
 // Conflicts returns a [*mdstate.ConflictError] for the first state file
 // that holds unresolved git conflict markers (workflow-state.md, then
 // TODO.md), nil when neither does. Every edit and every checkpoint
@@ -401,7 +453,7 @@ func (w *Workspace) Update(change Change) (*Snapshot, error) {
 	}
 	defer release()
 	for attempt := 0; ; attempt++ {
-		sn, err := w.Read()
+		sn, err := w.ReadSettled()
 		if err != nil {
 			return nil, err
 		}
