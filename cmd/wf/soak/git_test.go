@@ -61,7 +61,9 @@ func (w *world) stepGit() {
 		}
 		w.logf("  %s", w.git(sub, "commit", "-q", "-am", "sub change"))
 	case x == 8 && w.feat.hook:
-		w.hookFail = !w.hookFail
+		// The file decides, not a flag: a git stash -u that failed on
+		// the foreign index.lock removed it once (seed 29, step 753).
+		w.hookFail = !w.hookFailing()
 		if w.hookFail {
 			w.write("HOOKFAIL", "the pre-commit hook refuses while this exists\n")
 		} else if err := os.Remove(filepath.Join(w.top, "HOOKFAIL")); err != nil {
@@ -236,4 +238,16 @@ func (w *world) stepSpec() {
 			w.noteCheckpoint(r, "main")
 		}
 	}
+}
+
+// hookFailing reports whether the seed's pre-commit hook refuses now: it
+// does while HOOKFAIL exists in the work tree. git operations move that
+// file too (stash -u, a failed stash, a checkout), so the oracle asks
+// the file, never what the soak last did to it.
+func (w *world) hookFailing() bool {
+	if !w.feat.hook {
+		return false
+	}
+	_, err := os.Lstat(filepath.Join(w.top, "HOOKFAIL"))
+	return err == nil
 }

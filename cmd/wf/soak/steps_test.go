@@ -259,7 +259,7 @@ func (w *world) stepCheckpoint() {
 		stateBefore = map[string]string{"workflow-state.md": w.read(w.top, "workflow-state.md"), "TODO.md": w.read(w.top, "TODO.md"), "checkpoints/": w.listDir("checkpoints")}
 	}
 	r := w.wf(w.top, args...)
-	hookFails := mode == "branch" && w.hookFail && !contains(args, "--no-verify")
+	hookFails := mode == "branch" && w.hookFailing() && !contains(args, "--no-verify")
 	if r.code == 0 && hookFails && oracle {
 		w.fail("%s succeeded although the pre-commit hook fails", r)
 	}
