@@ -117,21 +117,28 @@ func checkDir(w *workspace.Workspace) error {
 // Load reads spec name. It returns a [*NotFoundError] when there is no
 // such file, and a [*NameError] for a bad name.
 func Load(w *workspace.Workspace, name string) (*Spec, error) {
+	_, _, s, err := load(w, name)
+	return s, err
+}
+
+// load is [Load] that also returns the spec file's path and bytes, for
+// an edit of them.
+func load(w *workspace.Workspace, name string) (string, []byte, *Spec, error) {
 	if err := ValidateName(name); err != nil {
-		return nil, err
+		return "", nil, nil, err
 	}
 	if err := checkDir(w); err != nil {
-		return nil, err
+		return "", nil, nil, err
 	}
 	p := SpecPath(w, name)
 	data, _, err := mdstate.ReadFile(w.Root, p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &NotFoundError{Name: name, Path: w.RelWD(p)}
+		return "", nil, nil, &NotFoundError{Name: name, Path: w.RelWD(p)}
 	}
 	if err != nil {
-		return nil, err
+		return "", nil, nil, err
 	}
-	return Parse(name, w.RelWD(p), data), nil
+	return p, data, Parse(name, w.RelWD(p), data), nil
 }
 
 // LoadResult reads and validates the result of spec name; nil, nil when
@@ -255,21 +262,10 @@ func SetFields(w *workspace.Workspace, name string, check func(s *Spec) ([][2]st
 }
 
 func setFieldsLocked(w *workspace.Workspace, name string, check func(s *Spec) ([][2]string, error)) (*Spec, error) {
-	if err := ValidateName(name); err != nil {
-		return nil, err
-	}
-	if err := checkDir(w); err != nil {
-		return nil, err
-	}
-	p := SpecPath(w, name)
-	data, _, err := mdstate.ReadFile(w.Root, p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &NotFoundError{Name: name, Path: w.RelWD(p)}
-	}
+	p, data, s, err := load(w, name)
 	if err != nil {
 		return nil, err
 	}
-	s := Parse(name, w.RelWD(p), data)
 	set, err := check(s)
 	if err != nil {
 		return nil, err
