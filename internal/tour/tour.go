@@ -230,8 +230,9 @@ var (
 // Normalize replaces what varies from run to run with placeholders:
 // checkpoint ids with <id>, times and dates with <time>, <date> and
 // <clock>, commit hashes with <hash>, ages with <age>, durations with
-// <duration> and token counts with <n> tokens; runs of blanks become one
-// space, because column widths follow the lengths of what was replaced.
+// <duration> and token counts with <n> tokens; an age alone in
+// parentheses is dropped; runs of blanks become one space, because
+// column widths follow the lengths of what was replaced.
 func Normalize(s string) string {
 	s = idRE.ReplaceAllString(s, "<id>")
 	s = rfc3339RE.ReplaceAllString(s, "<time>")
@@ -240,6 +241,10 @@ func Normalize(s string) string {
 	s = clockRE.ReplaceAllString(s, "<clock>")
 	s = hashRE.ReplaceAllString(s, "<hash>")
 	s = ageRE.ReplaceAllString(s, "<age>")
+	// An age on its own in parentheses is printed only once it is worth
+	// saying ("since 09:49 (49s ago)"), so whether it is there at all
+	// depends on how fast the run was.
+	s = strings.ReplaceAll(s, " (<age>)", "")
 	s = durationRE.ReplaceAllString(s, "<duration>")
 	s = tokensRE.ReplaceAllString(s, "<n> tokens")
 	s = spacesRE.ReplaceAllString(s, " ")

@@ -61,6 +61,9 @@ func TestNormalize(t *testing.T) {
 	if Normalize(a) != Normalize(b) {
 		t.Errorf("\n%s\n%s", Normalize(a), Normalize(b))
 	}
+	if Normalize("since 09:49 (49s ago) · resolve") != Normalize("since 11:46 · resolve") {
+		t.Errorf("an age alone in parentheses is not optional: %q", Normalize("since 09:49 (49s ago) · resolve"))
+	}
 	if Normalize("1 [x] Write the plan") == Normalize("1 [x] Write the code") {
 		t.Errorf("Normalize hides text")
 	}
