@@ -132,6 +132,8 @@ func (r *Repo) fileStat(rd *odb.Reader, c *Change, contents map[string][]byte, f
 		fs.Binary = true
 		return fs, nil
 	}
+	// The old side is copied out of rd's buffer; the new side is read
+	// last and counted before rd reads again, so it may stay there.
 	side := func(mode FileMode, h Hash, work bool) ([]byte, error) {
 		switch {
 		case h.IsZero():
@@ -143,7 +145,7 @@ func (r *Repo) fileStat(rd *odb.Reader, c *Change, contents map[string][]byte, f
 				return b, nil
 			}
 		}
-		return r.readBlobWith(rd, h)
+		return r.readBlobWith(rd, h, !work)
 	}
 	a, err := side(c.OldMode, c.OldHash, false)
 	if err != nil {
@@ -172,16 +174,20 @@ func (r *Repo) blobReader() *odb.Reader {
 
 // readBlobWith reads the blob h with rd (a reader owned by the calling
 // goroutine), falling back to readObject for objects rd cannot reach
-// (alternates nested too deep, packs it could not map). The bytes are the
-// caller's.
-func (r *Repo) readBlobWith(rd *odb.Reader, h Hash) ([]byte, error) {
+// (alternates nested too deep, packs it could not map). With keep, the
+// bytes are the caller's; without, they may be rd's buffer, valid until
+// rd reads again.
+func (r *Repo) readBlobWith(rd *odb.Reader, h Hash, keep bool) ([]byte, error) {
 	if rd != nil {
 		typ, data, err := rd.Read(h)
 		if err == nil {
 			if typ != plumbing.BlobObject {
 				return nil, fmt.Errorf("read %s %s: object is a %s", plumbing.BlobObject, h, typ)
 			}
-			return bytes.Clone(data), nil
+			if keep {
+				data = bytes.Clone(data)
+			}
+			return data, nil
 		}
 		if !errors.Is(err, odb.ErrNotHere) {
 			return nil, fmt.Errorf("read %s %s: %w", plumbing.BlobObject, h, err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp/internal/odb"
+	"github.com/wf-tool/wf/gitcp/internal/rawio"
 	"github.com/wf-tool/wf/gitcp/internal/tree"
 )
 
@@ -28,33 +29,14 @@ func readWorktreeFile(abs string, mode uint32) ([]byte, error) {
 
 // readWorktreeFileInto is readWorktreeFile reading a regular file into
 // buf's storage (grown when too small), for callers that hash many files
-// and keep few; the result may share buf's storage.
+// and keep few; the result may share buf's storage. A regular file that
+// became a symbolic link since the walk's lstat is not read through (the
+// read fails with ELOOP).
 func readWorktreeFileInto(abs string, mode uint32, buf []byte) ([]byte, error) {
 	if mode == modeSymlink {
 		return readWorktreeFile(abs, mode)
 	}
-	f, err := os.Open(abs)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Size() < 1<<40 && int64(cap(buf)) < fi.Size()+1 {
-		buf = make([]byte, 0, fi.Size()+1) // +1: the read that sees EOF
-	}
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
+	return rawio.ReadFile(abs, buf, true)
 }
 
 // hasObject reports whether the object database (alternates included)
@@ -114,6 +96,23 @@ func (r *Repo) writeObject(t plumbing.ObjectType, data []byte, want Hash) (Hash,
 
 // readObject returns the raw content of an object of the expected type.
 func (r *Repo) readObject(t plumbing.ObjectType, h Hash) ([]byte, error) {
+	var out []byte
+	err := r.viewObject(t, h, func(data []byte, own bool) error {
+		if own {
+			out = data
+		} else {
+			out = bytes.Clone(data) // data is the reader's buffer
+		}
+		return nil
+	})
+	return out, err
+}
+
+// viewObject calls fn with the raw content of the object h, which must be
+// of type t, and returns fn's error. When own is false, data is the
+// shared reader's buffer: fn must not keep it (it runs under the reader's
+// lock, so it must not read objects either).
+func (r *Repo) viewObject(t plumbing.ObjectType, h Hash, fn func(data []byte, own bool) error) error {
 	// The own reader first: mmapped packs with their .idx, deltas
 	// resolved, and loose objects. go-git's storage decodes every pack
 	// index into memory and caches objects, several times slower for the
@@ -123,36 +122,34 @@ func (r *Repo) readObject(t plumbing.ObjectType, h Hash) ([]byte, error) {
 	if r.objRd != nil {
 		typ, data, err := r.objRd.Read(h)
 		if err == nil {
+			defer r.objMu.Unlock()
 			if typ != t {
-				r.objMu.Unlock()
-				return nil, fmt.Errorf("read %s %s: object is a %s", t, h, typ)
+				return fmt.Errorf("read %s %s: object is a %s", t, h, typ)
 			}
-			out := bytes.Clone(data) // data is the reader's buffer
-			r.objMu.Unlock()
-			return out, nil
+			return fn(data, false)
 		}
 		if !errors.Is(err, odb.ErrNotHere) {
 			r.objMu.Unlock()
-			return nil, fmt.Errorf("read %s %s: %w", t, h, err)
+			return fmt.Errorf("read %s %s: %w", t, h, err)
 		}
 	}
 	r.objMu.Unlock()
 	// Alternates, v1 pack indexes, packs the reader could not map.
 	obj, err := r.storage().EncodedObject(t, h.toPlumbing())
 	if err != nil {
-		return nil, fmt.Errorf("read %s %s: %w", t, h, err)
+		return fmt.Errorf("read %s %s: %w", t, h, err)
 	}
 	rd, err := obj.Reader()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rd.Close()
 	buf := make([]byte, 0, obj.Size())
 	b := bytes.NewBuffer(buf)
 	if _, err := io.Copy(b, rd); err != nil {
-		return nil, err
+		return err
 	}
-	return b.Bytes(), nil
+	return fn(b.Bytes(), true)
 }
 
 // readTree reads and parses a tree; the zero hash is the empty tree.
@@ -160,11 +157,13 @@ func (r *Repo) readTree(h Hash) ([]tree.Entry, error) {
 	if h.IsZero() {
 		return nil, nil
 	}
-	data, err := r.readObject(plumbing.TreeObject, h)
-	if err != nil {
-		return nil, err
-	}
-	return tree.Parse(data)
+	var ents []tree.Entry
+	err := r.viewObject(plumbing.TreeObject, h, func(data []byte, _ bool) error {
+		var err error
+		ents, err = tree.Parse(data) // Parse copies what it keeps
+		return err
+	})
+	return ents, err
 }
 
 // commitTree returns the tree hash of a commit by scanning its header.

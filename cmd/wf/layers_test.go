@@ -19,6 +19,7 @@ const module = "github.com/wf-tool/wf"
 var layers = map[string]int{
 	// core
 	"gitcp/internal/mmap":  0,
+	"gitcp/internal/rawio": 0,
 	"gitcp/internal/...":   1,
 	"mdstate/sections":     0,
 	"templates":            0,

@@ -2,7 +2,6 @@ package odb
 
 import (
 	"bytes"
-	"compress/zlib"
 	"crypto/sha1"
 	"encoding/binary"
 	"encoding/hex"
@@ -17,8 +16,11 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"compress/zlib"
+
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp/internal/mmap"
+	"github.com/wf-tool/wf/gitcp/internal/rawio"
 )
 
 // DB reads raw objects straight from the pack files (mapped .idx and
@@ -472,37 +474,22 @@ func (r *Reader) read(h [20]byte, depth int) (plumbing.ObjectType, []byte, error
 
 func (r *Reader) readLoose(h [20]byte) (plumbing.ObjectType, []byte, error) {
 	id := hex.EncodeToString(h[:])
-	var f *os.File
 	for _, d := range r.db.dirs {
-		var err error
-		f, err = os.Open(filepath.Join(d, id[:2], id[2:]))
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
+		data, err := rawio.ReadFile(filepath.Join(d, id[:2], id[2:]), r.lb, false)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
 			return plumbing.InvalidObject, nil, err
 		}
+		r.lb = data[:0]
+		t, out, err := r.decodeLoose(data)
+		if err != nil {
+			return plumbing.InvalidObject, nil, fmt.Errorf("loose object %s: %w", id, err)
+		}
+		return t, out, nil
 	}
-	if f == nil {
-		return plumbing.InvalidObject, nil, ErrNotHere
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return plumbing.InvalidObject, nil, err
-	}
-	if int64(cap(r.lb)) < fi.Size() {
-		r.lb = make([]byte, fi.Size())
-	}
-	n, err := io.ReadFull(f, r.lb[:fi.Size()])
-	if err != nil {
-		return plumbing.InvalidObject, nil, err
-	}
-	t, out, err := r.decodeLoose(r.lb[:n])
-	if err != nil {
-		return plumbing.InvalidObject, nil, fmt.Errorf("loose object %s: %w", id, err)
-	}
-	return t, out, nil
+	return plumbing.InvalidObject, nil, ErrNotHere
 }
 
 // maxInflate bounds the size a zlib stream of n bytes can inflate to:

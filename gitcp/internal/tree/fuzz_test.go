@@ -1,10 +1,13 @@
 package tree
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -57,6 +60,63 @@ func FuzzCompare(f *testing.F) {
 		want := strings.Compare(key(a, aTree), key(b, bTree))
 		if got := Compare(a, aTree, b, bTree); got != want {
 			t.Fatalf("Compare(%q, %v, %q, %v) = %d, want %d", a, aTree, b, bTree, got, want)
+		}
+	})
+}
+
+// parseReference is Parse as it was written first, one allocation per
+// name and strconv for the mode: FuzzParseReference holds Parse to it.
+func parseReference(data []byte) ([]Entry, error) {
+	var out []Entry
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		if sp < 0 {
+			return nil, &FormatError{Reason: "entry without a space after its mode"}
+		}
+		mode, err := strconv.ParseUint(string(data[:sp]), 8, 32)
+		if err != nil {
+			return nil, &FormatError{Reason: "mode " + strconv.Quote(string(data[:sp])) + " is not octal"}
+		}
+		data = data[sp+1:]
+		nul := bytes.IndexByte(data, 0)
+		if nul < 0 || len(data) < nul+21 {
+			return nil, &FormatError{Reason: "entry cut short"}
+		}
+		e := Entry{Mode: uint32(mode), Name: string(data[:nul])}
+		copy(e.ID[:], data[nul+1:nul+21])
+		data = data[nul+21:]
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// FuzzParseReference checks that Parse returns what parseReference does,
+// entries and error alike, and that the entries do not change when the
+// input bytes are overwritten afterwards (the object reader reuses its
+// buffer).
+func FuzzParseReference(f *testing.F) {
+	paths, _ := filepath.Glob("testdata/*.tree")
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("40000000000 x\x00aaaaaaaaaaaaaaaaaaaa"))
+	f.Add([]byte("37777777777 x\x00aaaaaaaaaaaaaaaaaaaa"))
+	f.Add([]byte("0100644 x\x00aaaaaaaaaaaaaaaaaaaa"))
+	f.Add([]byte(" x\x00aaaaaaaaaaaaaaaaaaaa"))
+	f.Add([]byte("+1 x\x00aaaaaaaaaaaaaaaaaaaa"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		want, wantErr := parseReference(data)
+		buf := bytes.Clone(data)
+		got, err := Parse(buf)
+		for i := range buf {
+			buf[i] = 'z'
+		}
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) || !slices.Equal(got, want) {
+			t.Fatalf("%q: Parse %v %v, reference %v %v", data, got, err, want, wantErr)
 		}
 	})
 }
