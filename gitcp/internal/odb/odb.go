@@ -16,7 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"compress/zlib"
+	"github.com/klauspost/compress/zlib"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp/internal/mmap"
