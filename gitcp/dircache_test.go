@@ -3,6 +3,7 @@ package gitcp
 import (
 	"bytes"
 	"crypto/sha1"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -116,6 +117,12 @@ func TestDirCacheWalkMatchesGit(t *testing.T) {
 		"swap/dir/inside.txt":    "i\n",
 		"untracked-parent/t.txt": "t\n",
 	}
+	// Folders of pathOpenMin names or more are statted through an O_PATH
+	// descriptor when their listing comes from the cache.
+	for i := 0; i < pathOpenMin+4; i++ {
+		files[fmt.Sprintf("many/f%02d.txt", i)] = fmt.Sprintf("%d\n", i)
+		files[fmt.Sprintf("many2/f%02d.txt", i)] = fmt.Sprintf("%d\n", i)
+	}
 	for p, c := range files {
 		gittest.Write(t, dir, p, c)
 	}
@@ -129,7 +136,7 @@ func TestDirCacheWalkMatchesGit(t *testing.T) {
 	gittest.Write(t, dir, "fresh.txt", "a new name in the top folder\n")
 	res := commit(t, dir, CommitOptions{})
 	cache := discover(t, dir).readDirCache()
-	for _, want := range []string{"a", "a/b", "a/b/c", "gone", "ign", "swap", "swap/dir", "untracked-parent"} {
+	for _, want := range []string{"a", "a/b", "a/b/c", "gone", "ign", "swap", "swap/dir", "untracked-parent", "many", "many2"} {
 		if cache[want] == nil {
 			t.Fatalf("folder %q not in the recorded cache (%d folders)", want, len(cache))
 		}
@@ -152,6 +159,9 @@ func TestDirCacheWalkMatchesGit(t *testing.T) {
 	mustRemove(t, dir, "swap/dir") // folder becomes symlink
 	mustSymlink(t, dir, "../a", "swap/dir")
 	gittest.Write(t, dir, "untracked-parent/new/deep/u.txt", "u\n") // untracked folders
+	gittest.Write(t, dir, "many/f03.txt", "3\nthree\n")             // many names, edited in place
+	mustRemove(t, dir, "many2/f05.txt")                             // many names, one removed
+	mustSymlink(t, dir, "f00.txt", "many2/f05.txt")                 // and back as a symlink
 
 	r := discover(t, dir)
 	got, err := r.DiffStat(res.Hash, Hash{})

@@ -410,16 +410,21 @@ func (w *walker) dir(k int, j dirJob, buf []byte, dl *dirLister) ([]dirJob, []by
 
 // listDir returns the entries of the folder rel (at abs) and a statter for
 // them: the cached listing when the folder's stat data still matches it
-// (the statter then works by path), else the folder read with dl (the
-// statter on its open descriptor, which done closes). A listing that is
+// (the statter then works by path, or on the folder opened with O_PATH
+// when it holds many names), else the folder read with dl (the statter on
+// its open descriptor). done releases the descriptor. A listing that is
 // not racy is recorded when the walk records.
 func (w *walker) listDir(k int, rel, abs string, dl *dirLister) (dirStatter, []dirEntry, func(), error) {
 	if cd := w.cache[rel]; cd != nil {
-		if st, err := lstat(abs); err == nil && sameDirStat(&st, &cd.st) {
+		sd, st, done, err := cachedDirStatter(abs, len(cd.ents))
+		if err == nil && sameDirStat(&st, &cd.st) {
 			if w.record && !racyDir(&st, w.start) {
 				w.recorded[k] = append(w.recorded[k], recordedDir{rel: rel, d: cd})
 			}
-			return pathStatter(abs), cd.ents, func() {}, nil
+			return sd, cd.ents, done, nil
+		}
+		if err == nil {
+			done()
 		}
 	}
 	var st *fileStat

@@ -108,3 +108,42 @@ func appendDirents(ents []dirEntry, b []byte) []dirEntry {
 	}
 	return ents
 }
+
+// pathOpenMin is the number of names from which a folder whose listing
+// comes from the cache is opened with O_PATH to lstat its entries with
+// fstatat: one openat(2) and one close(2) more, but the kernel no longer
+// resolves the folder's path once per name. On a clone of tldr (38,547
+// files in 369 folders) the lstats took 25-40% less time so; on
+// terraform (5,513 files in 2,295 folders, most of them small) it made
+// no difference (a throwaway program timing both ways, three rounds).
+const pathOpenMin = 8
+
+// cachedDirStatter returns the stat data of the folder abs, whose cached
+// listing has n names, a statter for those names and a function that
+// releases what the statter holds. From pathOpenMin names on, the folder
+// is opened with O_PATH|O_NOFOLLOW (no read permission needed, nothing
+// listed, a symlink refused as lstat would report it) and statted with
+// fstat(2); below, it is lstatted and its names statted by path.
+func cachedDirStatter(abs string, n int) (dirStatter, fileStat, func(), error) {
+	if n < pathOpenMin {
+		st, err := lstat(abs)
+		return pathStatter(abs), st, func() {}, err
+	}
+	var fd int
+	var err error
+	for {
+		fd, err = unix.Open(abs, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return dirStatter{}, fileStat{}, nil, &fs.PathError{Op: "open", Path: abs, Err: err}
+	}
+	var ust unix.Stat_t
+	if err := unix.Fstat(fd, &ust); err != nil {
+		unix.Close(fd)
+		return dirStatter{}, fileStat{}, nil, &fs.PathError{Op: "fstat", Path: abs, Err: err}
+	}
+	return dirStatter{fd: fd}, fromUnixStat(&ust), func() { unix.Close(fd) }, nil
+}
