@@ -41,6 +41,7 @@ func TestLazyHelpSameOutput(t *testing.T) {
 		{"--dir", dir, "status", "--bogus"}, {"--dir", dir, "status", "extra"}, {"--dir", dir, "status", "-x"},
 		{"--generate-bash-completion"}, {"todo", "--generate-bash-completion"}, {"todo", "done", "--generate-bash-completion"},
 		{"--dir", dir, "status", "--help=false"},
+		{"completion", "bash"}, {"completion", "zsh"}, {"completion", "fish"},
 	}
 	var walk func(cs []*cli.Command, parent []string)
 	walk = func(cs []*cli.Command, parent []string) {
