@@ -3,6 +3,7 @@ package mdstate
 import (
 	"fmt"
 	"regexp"
+	"sync"
 )
 
 // SetText replaces item n's text with text (made one line), keeping its
@@ -35,7 +36,7 @@ func (t *Todo) SetText(n int, text string) ([]byte, *Todo, error) {
 
 // itemMarkerRe is an item line's prefix up to its box: blanks and quote
 // markers, then one list marker.
-var itemMarkerRe = regexp.MustCompile(`^[ \t>]*(?:[-+*]|[0-9]{1,9}[.)])[ \t]+$`)
+var itemMarkerRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[ \t>]*(?:[-+*]|[0-9]{1,9}[.)])[ \t]+$`) })
 
 // Remove deletes item n with its sub-items: the lines from its box line
 // to its last line. It refuses an item whose line also holds another
@@ -46,7 +47,7 @@ func (t *Todo) Remove(n int) ([]byte, *Todo, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if !itemMarkerRe.MatchString(it.prefix) {
+	if !itemMarkerRe().MatchString(it.prefix) {
 		return nil, nil, fmt.Errorf("%s:%d: the item shares its line with other Markdown (%q); edit the file by hand", t.Src.Path, it.Line, it.prefix)
 	}
 	s := t.Src

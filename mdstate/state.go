@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // State is a parsed workflow-state.md. Everything wf recognises carries
@@ -104,17 +105,23 @@ var sectionKinds = map[string]string{
 	"timeline": "timeline", "side effects": "effects", "effects": "effects",
 }
 
+// The regexps are compiled on first use, not at every start of wf
+// (issue 12).
 var (
-	boldFieldRe  = regexp.MustCompile(`^([ \t]*(?:[-+*][ \t]+)?\*\*([^*\r\n]{1,40}?)(?::\*\*|\*\*[ \t]*:)[ \t]*)([^\r]*?)[ \t]*\r?$`)
-	plainFieldRe = regexp.MustCompile(`^([ \t]*([A-Za-z][A-Za-z0-9 _-]{0,30}?)[ \t]*:[ \t]*)(\S[^\r]*?)[ \t]*\r?$`)
-	numberingRe  = regexp.MustCompile(`^[\s§#]*(?:\d+(?:\.\d+)*[.)]?\s+)?`)
-	settingRe    = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9 _.-]*?)\s*[:=]\s*([^\r]*)$`)
+	boldFieldRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([ \t]*(?:[-+*][ \t]+)?\*\*([^*\r\n]{1,40}?)(?::\*\*|\*\*[ \t]*:)[ \t]*)([^\r]*?)[ \t]*\r?$`)
+	})
+	plainFieldRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([ \t]*([A-Za-z][A-Za-z0-9 _-]{0,30}?)[ \t]*:[ \t]*)(\S[^\r]*?)[ \t]*\r?$`)
+	})
+	numberingRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\s§#]*(?:\d+(?:\.\d+)*[.)]?\s+)?`) })
+	settingRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z][A-Za-z0-9 _.-]*?)\s*[:=]\s*([^\r]*)$`) })
 )
 
 // sectionKind classifies an H2 title.
 func sectionKind(title string) string {
 	t := strings.ToLower(strings.TrimSpace(title))
-	t = numberingRe.ReplaceAllString(t, "")
+	t = numberingRe().ReplaceAllString(t, "")
 	t = strings.TrimRight(t, ": ")
 	return sectionKinds[t]
 }
@@ -130,7 +137,7 @@ func ParseState(path string, data []byte) *State {
 		first := s.LineOf(s.BOM)
 		last := s.LineOf(s.BOM + s.FrontMatter - 1)
 		for ln := first + 1; ln < last; ln++ {
-			st.addField(s, ln, plainFieldRe, true)
+			st.addField(s, ln, plainFieldRe(), true)
 		}
 	}
 	var secs []*StateSection
@@ -194,8 +201,8 @@ func ParseState(path string, data []byte) *State {
 			continue
 		}
 		for ln := p.Line; ln <= p.EndLine; ln++ {
-			if !st.addField(s, ln, boldFieldRe, false) && sec == nil && !p.InList {
-				st.addField(s, ln, plainFieldRe, false)
+			if !st.addField(s, ln, boldFieldRe(), false) && sec == nil && !p.InList {
+				st.addField(s, ln, plainFieldRe(), false)
 			}
 		}
 	}
@@ -230,7 +237,7 @@ func ParseState(path string, data []byte) *State {
 			line := s.Line(li.Line)
 			valStart := li.ParaStart
 			raw := string(bytes.TrimRight(s.Data[valStart:s.LineEnd(li.Line)], " \t"))
-			if m := settingRe.FindStringSubmatchIndex(raw); m != nil {
+			if m := settingRe().FindStringSubmatchIndex(raw); m != nil {
 				st.Settings = append(st.Settings, &Setting{Key: raw[m[2]:m[3]], Value: raw[m[4]:m[5]], Line: li.Line, value: span{valStart + m[4], valStart + m[5]}})
 			} else {
 				st.Notes = append(st.Notes, Note{li.Line, "setting " + strings.TrimSpace(string(line)) + " is not \"key: value\""})

@@ -223,7 +223,7 @@ func (st *State) AppendEntry(kind, text string) ([]byte, *State, error) {
 		case "effects":
 			g.Effects = append(g.Effects, e)
 		case "settings":
-			if m := settingRe.FindStringSubmatch(text); m != nil {
+			if m := settingRe().FindStringSubmatch(text); m != nil {
 				g.Settings = append(g.Settings, m[1]+"="+m[2])
 			}
 		}

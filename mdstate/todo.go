@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Todo is a parsed TODO.md.
@@ -108,10 +109,14 @@ type Note struct {
 	Msg  string
 }
 
+// The regexps are compiled on first use, not at every start of wf
+// (issue 12).
 var (
-	currentRe    = regexp.MustCompile(`(?i)[ \t]*<--?[ \t]*CURRENT\b`)
-	checkpointRe = regexp.MustCompile(`[ \t]+\(([0-9]{8}-[0-9]{4,6}(?:-[A-Za-z0-9._-]+)?)\)[ \t]*$`)
-	skipRe       = regexp.MustCompile(`[ \t]+\(skipped: (.*)\)[ \t]*$`)
+	currentRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)[ \t]*<--?[ \t]*CURRENT\b`) })
+	checkpointRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`[ \t]+\(([0-9]{8}-[0-9]{4,6}(?:-[A-Za-z0-9._-]+)?)\)[ \t]*$`)
+	})
+	skipRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[ \t]+\(skipped: (.*)\)[ \t]*$`) })
 )
 
 // ParseTodo parses a TODO.md. It never fails on Markdown: what it does not
@@ -235,7 +240,7 @@ func parseItemText(s *Source, it *Item) {
 	// Each regexp below runs only when the literal text it must match is
 	// there: unanchored, they would try every offset of every item.
 	if bytes.Contains(raw, []byte("<-")) {
-		if loc := currentRe.FindIndex(raw); loc != nil {
+		if loc := currentRe().FindIndex(raw); loc != nil {
 			it.Current = true
 			it.current = span{it.textStart + loc[0], it.textStart + loc[1]}
 		}
@@ -266,7 +271,7 @@ func parseItemText(s *Source, it *Item) {
 		for from > 0 && (body[from-1] == ' ' || body[from-1] == '\t') {
 			from--
 		}
-		if m := checkpointRe.FindStringSubmatchIndex(body[from:]); m != nil {
+		if m := checkpointRe().FindStringSubmatchIndex(body[from:]); m != nil {
 			for i := range m {
 				if m[i] >= 0 {
 					m[i] += from
@@ -276,7 +281,7 @@ func parseItemText(s *Source, it *Item) {
 			it.annot = span{mapOff(m[0]), mapOff(m[3]) + 1} // up to ")": trailing blanks stay
 			body = body[:m[0]]
 		} else if strings.Contains(body, "(skipped: ") {
-			if m := skipRe.FindStringSubmatchIndex(body); m != nil {
+			if m := skipRe().FindStringSubmatchIndex(body); m != nil {
 				it.Reason = body[m[2]:m[3]]
 				it.reason = span{mapOff(m[0]), mapOff(m[3]) + 1}
 				body = body[:m[0]]

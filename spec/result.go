@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/wf-tool/wf/mdstate/sections"
 )
@@ -100,9 +101,13 @@ func (p Problem) String() string {
 	return s
 }
 
+// The regexps are compiled on first use, not at every start of wf
+// (issue 12).
 var (
-	bucketRe = regexp.MustCompile(`(?i)\bbucket:\s*([a-z0-9][a-z0-9_-]*)`)
-	countsRe = regexp.MustCompile(`\(\s*\+(\d+)\s*(?:,|/)?\s*-(\d+)\s*\)|\+(\d+)\s*(?:,|/)?\s*-(\d+)`)
+	bucketRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\bbucket:\s*([a-z0-9][a-z0-9_-]*)`) })
+	countsRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\(\s*\+(\d+)\s*(?:,|/)?\s*-(\d+)\s*\)|\+(\d+)\s*(?:,|/)?\s*-(\d+)`)
+	})
 )
 
 // ParseResult reads and validates a result file's bytes; path names it in
@@ -132,11 +137,11 @@ func ParseResult(name, path string, data []byte) (*Result, error) {
 		switch word {
 		case Complete, Partial, Failed:
 			r.Status = word
-			if m := bucketRe.FindStringSubmatch(text); m != nil {
+			if m := bucketRe().FindStringSubmatch(text); m != nil {
 				r.Bucket = strings.ToLower(m[1])
 			}
 			all := strings.Fields(first + " " + rest)
-			sum := bucketRe.ReplaceAllString(strings.Join(all[1:], " "), "")
+			sum := bucketRe().ReplaceAllString(strings.Join(all[1:], " "), "")
 			r.Summary = strings.Trim(strings.TrimLeft(sum, ":-–— "), ",;. ")
 		default:
 			line := s.TextLine
@@ -182,7 +187,7 @@ func parseChange(t string) (Change, bool) {
 		return Change{}, false
 	}
 	c := Change{Path: strings.TrimSuffix(ref.Path, ":"), Note: ref.Note}
-	if m := countsRe.FindStringSubmatchIndex(t); m != nil {
+	if m := countsRe().FindStringSubmatchIndex(t); m != nil {
 		var a, dl string
 		if m[2] >= 0 {
 			a, dl = t[m[2]:m[3]], t[m[4]:m[5]]

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/mdstate"
@@ -248,12 +249,14 @@ func mergeSessionStart(path string, data []byte, sources []string, matched func(
 // assignments or a quote (`bash -c "wf resume"`), and with wf given by any
 // path (`/usr/local/bin/wf`, `"$CLAUDE_PROJECT_DIR"/bin/wf`, `wf.exe`).
 // "wf" must start a word or follow a "/", so "mywf resume" is not wf's.
-var resumeRe = regexp.MustCompile(`(?:^|[\s;&|()"'` + "`" + `/=])wf(?:\.exe)?["']?[ \t]+resume(?:[\s;&|)"'` + "`" + `]|$)`)
+var resumeRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[\s;&|()"'` + "`" + `/=])wf(?:\.exe)?["']?[ \t]+resume(?:[\s;&|)"'` + "`" + `]|$)`)
+})
 
 // isResumeCommand reports whether a hook command runs `wf resume` (with
 // or without flags, with or without a path to wf, anywhere in the shell
 // command).
-func isResumeCommand(cmd string) bool { return resumeRe.MatchString(cmd) }
+func isResumeCommand(cmd string) bool { return resumeRe().MatchString(cmd) }
 
 // claudeMatched returns the session sources a SessionStart matcher
 // matches: all of them when it is absent, empty or "*"; else those it

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -15,7 +16,9 @@ import (
 const IDTime = "20060102-150405"
 
 // idRe matches a checkpoint id: time, 4 random hex digits, slug.
-var idRe = regexp.MustCompile(`^\d{8}-\d{6}-[0-9a-f]{4}(-[a-z0-9]+(-[a-z0-9]+)*)?$`)
+var idRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\d{8}-\d{6}-[0-9a-f]{4}(-[a-z0-9]+(-[a-z0-9]+)*)?$`)
+})
 
 // NewID makes a checkpoint id "YYYYMMDD-HHMMSS-rrrr-slug": the UTC time to
 // the second (ids sort by time), 16 random bits (two checkpoints made in
@@ -34,7 +37,7 @@ func NewID(now time.Time, title string) string {
 }
 
 // ValidID reports whether s has the shape of a checkpoint id.
-func ValidID(s string) bool { return idRe.MatchString(s) }
+func ValidID(s string) bool { return idRe().MatchString(s) }
 
 // ShortID is the id without its slug: "20260222-113005-a3f9", unique on
 // its own.

@@ -2,7 +2,6 @@ package lifecycle
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -176,8 +175,6 @@ func (e *PhaseStateError) Hint() string { return e.HintText }
 // to write new times in the shape the table already uses.
 var timeLayouts = []string{workspace.Timestamp, "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02", "15:04"}
 
-var tzRe = regexp.MustCompile(` [+-]\d\d:\d\d$`)
-
 // cellTime formats now in the shape of the table's filled Entered and
 // Completed cells (DESIGN.md §3.1 writes "09:45"); wf's timestamp when
 // none is filled.
@@ -186,7 +183,7 @@ func cellTime(st *mdstate.State, now time.Time) string {
 		for _, c := range []string{p.Entered, p.Completed} {
 			c = strings.TrimSpace(c)
 			for _, l := range timeLayouts {
-				if _, err := time.Parse(l, c); err == nil || (l == workspace.Timestamp && tzRe.MatchString(c)) && len(c) == len(l) {
+				if _, err := time.Parse(l, c); err == nil || (l == workspace.Timestamp && hasZoneSuffix(c)) && len(c) == len(l) {
 					return now.Format(l)
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wf-tool/wf/checkpoint/workspace"
@@ -25,8 +26,6 @@ import (
 func DefaultRetryLimits() map[string]int {
 	return map[string]int{"test-fail": 3, "build-fail": 2, "tool-error": 5}
 }
-
-var bucketRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 // Retry is one bucket's policy: the attempts it allows, and the time a
 // retry must wait after a failure (0: none).
@@ -58,7 +57,7 @@ func RetryPolicy(st *mdstate.State) (map[string]Retry, error) {
 		k = strings.ToLower(strings.TrimSpace(k))
 		n, back, hasBack := strings.Cut(strings.TrimSpace(n), "/")
 		limit, err := strconv.Atoi(strings.TrimSpace(n))
-		if !ok || !bucketRe.MatchString(k) || err != nil || limit < 1 {
+		if !ok || !validBucket(k) || err != nil || limit < 1 {
 			return nil, fmt.Errorf("retry setting %q: %q is not bucket=N or bucket=N/backoff (N at least 1)", v, part)
 		}
 		r := Retry{Limit: limit}
@@ -301,7 +300,11 @@ type Attempt struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-var attemptRe = regexp.MustCompile(`^(.*?): TODO item "(.*)"(?: \((.*?)\))?: ([a-z0-9][a-z0-9-]*) (\d+)/(\d+)(?:: (.*))?$`)
+// attemptRe matches a Failed Attempts line; compiled on first use, not
+// at start-up (issue 12).
+var attemptRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(.*?): TODO item "(.*)"(?: \((.*?)\))?: ([a-z0-9][a-z0-9-]*) (\d+)/(\d+)(?:: (.*))?$`)
+})
 
 // FormatAttempt writes the Failed Attempts line of a failed attempt on it.
 func FormatAttempt(when string, it *mdstate.Item, bucket string, count, limit int, reason string) string {
@@ -319,7 +322,7 @@ func FormatAttempt(when string, it *mdstate.Item, bucket string, count, limit in
 // ParseAttempt reads a Failed Attempts line; ok is false for a line in
 // another shape (written by hand), which callers show as it is.
 func ParseAttempt(s string) (a Attempt, ok bool) {
-	m := attemptRe.FindStringSubmatch(s)
+	m := attemptRe().FindStringSubmatch(s)
 	if m == nil {
 		return a, false
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -23,12 +22,10 @@ import (
 // sessionFile, in the runtime folder, holds "<id>\n<source>\n<RFC 3339>".
 const sessionFile = "session"
 
-var sessionRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$`)
-
 // ValidSession reports whether id can be recorded: letters, digits and
 // ". _ : -", at most 128 (a UUID fits; nothing a trailer or a shell would
 // misread does).
-func ValidSession(id string) bool { return sessionRe.MatchString(id) }
+func ValidSession(id string) bool { return validSessionID(id) }
 
 // SessionFromHookInput returns the session_id of a hook's JSON input, ""
 // when it has none (or it is not JSON, or not a valid id).

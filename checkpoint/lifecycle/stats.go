@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wf-tool/wf/checkpoint/workspace"
@@ -113,7 +114,10 @@ type StaleStat struct {
 
 // recoveredRe is the decision wf recover writes (checkpoint/recover.go):
 // "<timestamp>: Recovered from checkpoint <id>: <why>".
-var recoveredRe = regexp.MustCompile(`^(\d{4}-\d\d-\d\d \d\d:\d\d(?: [+-]\d\d:\d\d)?): Recovered from checkpoint (\S+): `)
+// Compiled on first use, not at start-up (issue 12).
+var recoveredRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d{4}-\d\d-\d\d \d\d:\d\d(?: [+-]\d\d:\d\d)?): Recovered from checkpoint (\S+): `)
+})
 
 type dated struct {
 	Change
@@ -169,7 +173,7 @@ func ComputeStats(vs []Version, todo *mdstate.Todo, now, since time.Time, stale 
 			attempts[e.Text] = true
 		}
 		for _, e := range v.State.Decisions {
-			if m := recoveredRe.FindStringSubmatch(e.Text); m != nil && !recovered[e.Text] {
+			if m := recoveredRe().FindStringSubmatch(e.Text); m != nil && !recovered[e.Text] {
 				recovered[e.Text] = true
 				recoveries = append(recoveries, m)
 			}

@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/wf-tool/wf/checkpoint/workspace"
 	"github.com/wf-tool/wf/mdstate"
@@ -50,7 +51,11 @@ func (c Change) Phase() string {
 	return ""
 }
 
-var changeRe = regexp.MustCompile(`^(\d{4}-\d\d-\d\d \d\d:\d\d(?: [+-]\d\d:\d\d)?): (status|mode|phase .+?|wait w\d+) (\S+) -> (\S+) by (\S+)(?:: (.*))?$`)
+// changeRe matches a timeline line; compiled on first use, not at
+// start-up (issue 12).
+var changeRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d{4}-\d\d-\d\d \d\d:\d\d(?: [+-]\d\d:\d\d)?): (status|mode|phase .+?|wait w\d+) (\S+) -> (\S+) by (\S+)(?:: (.*))?$`)
+})
 
 // Who normalises an actor name for the timeline: one word (blanks become
 // "_"); empty is [ActorAgent].
@@ -82,7 +87,7 @@ func orDashes(s string) string {
 // ParseChange reads a timeline line; ok is false for a line in another
 // shape (written by hand), which wf keeps and ignores.
 func ParseChange(s string) (c Change, ok bool) {
-	m := changeRe.FindStringSubmatch(s)
+	m := changeRe().FindStringSubmatch(s)
 	if m == nil {
 		return c, false
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -61,14 +60,12 @@ type Wait struct {
 	index  int    // 1-based position among the Waiting entries
 }
 
-var waitIDRe = regexp.MustCompile(`^w([1-9][0-9]{0,8})$`)
-
 // ParseWait reads one Waiting entry. A line in another shape gives a wait
 // with Parsed false and the line as its condition.
 func ParseWait(text string) Wait {
 	wt := Wait{Text: text, Cond: text, Kind: "", Resolve: "wf approve"}
 	parts := strings.Split(text, " · ")
-	if len(parts) < 2 || !waitIDRe.MatchString(parts[0]) {
+	if len(parts) < 2 || !isWaitID(parts[0]) {
 		return wt
 	}
 	kind, cond, ok := strings.Cut(parts[1], ": ")
@@ -147,8 +144,8 @@ func Waits(st *mdstate.State) []Wait {
 func nextWaitID(st *mdstate.State) string {
 	hi := 0
 	see := func(id string) {
-		if m := waitIDRe.FindStringSubmatch(id); m != nil {
-			if n, _ := strconv.Atoi(m[1]); n > hi {
+		if digits, ok := waitIDNumber(id); ok {
+			if n, _ := strconv.Atoi(digits); n > hi {
 				hi = n
 			}
 		}
@@ -239,7 +236,7 @@ func CheckWaitCond(w *workspace.Workspace, kind, cond string) (string, error) {
 		}
 		cond = ps[0]
 	case "signal":
-		if !bucketRe.MatchString(cond) {
+		if !validBucket(cond) {
 			return "", fmt.Errorf("signal name %q: use lower-case letters, digits and dashes (ci-green)", cond)
 		}
 	case "approval", "command":

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/wf-tool/wf/checkpoint/lifecycle"
 	"github.com/wf-tool/wf/mdstate"
@@ -33,7 +34,7 @@ type NextAction struct {
 
 // derivedRef matches the next actions wf writes itself when a checkpoint
 // is given none: "alpha (TODO item 1, in progress)", "beta (TODO item 2)".
-var derivedRef = regexp.MustCompile(`^(.*) \(TODO item (\d+)(, in progress)?\)$`)
+var derivedRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.*) \(TODO item (\d+)(, in progress)?\)$`) })
 
 // itemKey is an item's identity: what stays when numbers move.
 type itemKey struct{ text, phase, checkpoint string }
@@ -113,7 +114,7 @@ func (d *resumeData) nextActions(cpNext []string) {
 		if strings.HasPrefix(a, "(none") {
 			continue
 		}
-		m := derivedRef.FindStringSubmatch(a)
+		m := derivedRef().FindStringSubmatch(a)
 		if m == nil {
 			r.NextActions = append(r.NextActions, NextAction{Text: a, Source: "checkpoint"})
 			continue
@@ -241,7 +242,9 @@ func (d *resumeData) closing() string {
 
 // decisionTime matches the time wf writes before a decision:
 // "2026-11-30 03:35 +00:00: text".
-var decisionTime = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::\d{2})?(?: ?([+-]\d{2}:?\d{2}|Z|UTC))?: (.*)$`)
+var decisionTime = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::\d{2})?(?: ?([+-]\d{2}:?\d{2}|Z|UTC))?: (.*)$`)
+})
 
 type compactDecision struct{ day, text string }
 
@@ -254,7 +257,7 @@ func compactTimes(es []*mdstate.Entry) []compactDecision {
 	offsets := map[string]map[string]bool{}
 	ms := make([][]string, len(es))
 	for i, e := range es {
-		ms[i] = decisionTime.FindStringSubmatch(e.Text)
+		ms[i] = decisionTime().FindStringSubmatch(e.Text)
 		if m := ms[i]; m != nil {
 			if offsets[m[1]] == nil {
 				offsets[m[1]] = map[string]bool{}
@@ -283,14 +286,14 @@ func compactTimes(es []*mdstate.Entry) []compactDecision {
 
 // itemInText matches the item references wf writes into blockers:
 // `TODO item 35 "text"`.
-var itemInText = regexp.MustCompile(`TODO item (\d+) ("(?:[^"\\]|\\.)*")`)
+var itemInText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`TODO item (\d+) ("(?:[^"\\]|\\.)*")`) })
 
 // renumber rewrites the item references in a blocker or a wait with the
 // item's number in TODO.md as it is now ("#36 "text""), or says that the
 // item is gone: the number in the entry was copied when it was written.
 func (d *resumeData) renumber(s string) string {
-	return itemInText.ReplaceAllStringFunc(s, func(m string) string {
-		sm := itemInText.FindStringSubmatch(m)
+	return itemInText().ReplaceAllStringFunc(s, func(m string) string {
+		sm := itemInText().FindStringSubmatch(m)
 		text, err := strconv.Unquote(sm[2])
 		if err != nil {
 			return m

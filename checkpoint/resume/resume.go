@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wf-tool/wf/checkpoint"
@@ -302,18 +303,20 @@ func orderWarnings(ws []Warning) {
 	sort.SliceStable(ws, func(i, j int) bool { return first(ws[i].Kind) && !first(ws[j].Kind) })
 }
 
+// idInText finds a checkpoint id in a field; compiled on first use, not
+// at start-up (issue 12), like every regexp of this package.
+var idInText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\d{8}-\d{4,6}(?:-[0-9a-f]{4})?(?:-[a-z0-9-]+)?`) })
+
 // lastCheckpointField returns the id in workflow-state.md's Last
 // checkpoint field ("2026-02-22 11:30 (20260222-113005-a3f9-api)").
-var idInText = regexp.MustCompile(`\d{8}-\d{4,6}(?:-[0-9a-f]{4})?(?:-[a-z0-9-]+)?`)
-
 func lastCheckpointField(st *mdstate.State) string {
 	v := st.Get("last checkpoint")
 	if i := strings.LastIndexByte(v, '('); i >= 0 {
-		if m := idInText.FindString(v[i:]); m != "" {
+		if m := idInText().FindString(v[i:]); m != "" {
 			return m
 		}
 	}
-	return idInText.FindString(v)
+	return idInText().FindString(v)
 }
 
 // resumeGit checks the repository: the latest checkpoint against history,
@@ -926,7 +929,7 @@ func (d *resumeData) state(now time.Time) {
 			r.Summary = append(r.Summary, line)
 		}
 		for _, it := range checkpoint.ListItems(b.Sections[checkpoint.SecContext]) {
-			for _, m := range backticked.FindAllStringSubmatch(it, -1) {
+			for _, m := range backticked().FindAllStringSubmatch(it, -1) {
 				p := m[1]
 				if p == workspace.StateFile || p == workspace.TodoFile || strings.HasSuffix(p, "/"+workspace.StateFile) || strings.HasSuffix(p, "/"+workspace.TodoFile) ||
 					strings.Contains(p, workspace.CheckpointsDir+"/") || p == "CLAUDE.md" || p == "AGENTS.md" || slices.Contains(d.extraRead, p) || len(d.extraRead) == 5 {
@@ -1046,7 +1049,8 @@ func (d *resumeData) noTodo() {
 	r.Warnings = append(r.Warnings, wn)
 }
 
-var backticked = regexp.MustCompile("`([^`\\s]+)`")
+// backticked finds the `code` spans of a line.
+var backticked = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("`([^`\\s]+)`") })
 
 // derivedSummary matches the summary lines wf writes itself.
 func derivedSummary(s string) bool {

@@ -343,7 +343,7 @@ func TestResumeBudgetProperty(t *testing.T) {
 			// The JSON lists hold what the text kept, no more.
 			var decisions, next []string
 			for _, x := range r.Decisions {
-				if m := decisionTime.FindStringSubmatch(x); m != nil {
+				if m := decisionTime().FindStringSubmatch(x); m != nil {
 					x = m[4] // the time is printed apart, the day once
 				}
 				decisions = append(decisions, x)

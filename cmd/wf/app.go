@@ -46,18 +46,33 @@ func runClock(args []string, stdin io.Reader, stdout, stderr io.Writer, onStep f
 	defer out.Flush()
 	defer errOut.Flush()
 	e := &env{stdin: stdin, stdout: out, stderr: errOut, now: now, onStep: onStep}
-	app := e.newApp()
+	return e.runApp(e.newAppFor(args), args)
+}
+
+// runApp runs args with app and returns the exit code, the error printed
+// on e's stderr.
+func (e *env) runApp(app *cli.App, args []string) int {
 	args, err := reorderArgs(app, args)
 	if err == nil {
 		err = app.Run(args)
 	}
 	if err != nil {
-		printError(errOut, err)
+		printError(e.stderr, err)
 	}
 	return exitCode(err)
 }
 
+// newApp is the whole command line with its help: the command tree of
+// newBareApp and decorateHelp's categories, examples and templates.
 func (e *env) newApp() *cli.App {
+	app := e.newBareApp()
+	decorateHelp(app)
+	return app
+}
+
+// newBareApp is the command tree, its flags (the help flag on every
+// command) and usage handlers, without the help texts' decoration.
+func (e *env) newBareApp() *cli.App {
 	app := &cli.App{
 		Name:                 "wf",
 		Usage:                "keep long-running agent work in Markdown state files, checkpointed with git",
@@ -120,7 +135,7 @@ func (e *env) newApp() *cli.App {
 	for _, c := range app.Commands {
 		setUsageHandlers(c, "")
 	}
-	decorateHelp(app)
+	addHelpFlags(app)
 	return app
 }
 

@@ -161,20 +161,39 @@ func examplesSection(examples []string) string {
 	return b.String()
 }
 
-// decorateHelp gives app and its commands their help: the categories and
-// examples of helpCatalog, the template of `wf --help` with its help
-// topics, and the help flag at the top (urfave/cli adds it only when the
-// app has no command named help) and on every command (so that
+// addHelpFlags puts the help flag at the top (urfave/cli adds it only
+// when the app has no command named help) and on every command (so that
 // reorderArgs knows it as the command's own).
+func addHelpFlags(app *cli.App) {
+	app.Flags = append(app.Flags, cli.HelpFlag)
+	var walk func(cmds []*cli.Command)
+	walk = func(cmds []*cli.Command) {
+		for _, c := range cmds {
+			if !hasFlagValue(c.Flags, cli.HelpFlag) {
+				c.Flags = append(c.Flags, cli.HelpFlag)
+			}
+			walk(c.Subcommands)
+		}
+	}
+	walk(app.Commands)
+}
+
+// decorateHelp gives app and its commands their help texts: the
+// categories and examples of helpCatalog, and the template of `wf --help`
+// with its help topics. Only a run that may print a help text needs them
+// (helpMayPrint): they cost more than the rest of the command tree.
 func decorateHelp(app *cli.App) {
 	catalog := helpCatalog()
-	app.Flags = append(app.Flags, cli.HelpFlag)
 	app.CustomAppHelpTemplate = appHelpTemplate
 	app.ExtraInfo = func() map[string]string {
 		m := categoryExamples()
 		m["topics"] = topicList()
 		return m
 	}
+	// The category's number is for ordering wf --help only.
+	const category = "{{if .Category}}\n\nCATEGORY:\n   {{.Category}}{{end}}"
+	commandBase := strings.Replace(cli.CommandHelpTemplate, category, "", 1)
+	subcommandBase := strings.Replace(cli.SubcommandHelpTemplate, category, "", 1)
 	var walk func(cmds []*cli.Command, parent string)
 	walk = func(cmds []*cli.Command, parent string) {
 		for _, c := range cmds {
@@ -183,16 +202,11 @@ func decorateHelp(app *cli.App) {
 			if parent == "" && c.Category == "" {
 				c.Category = entry.category
 			}
-			if !hasFlagValue(c.Flags, cli.HelpFlag) {
-				c.Flags = append(c.Flags, cli.HelpFlag)
-			}
 			if c.CustomHelpTemplate == "" {
-				base := cli.CommandHelpTemplate
+				base := commandBase
 				if len(c.Subcommands) > 0 {
-					base = cli.SubcommandHelpTemplate
+					base = subcommandBase
 				}
-				// The category's number is for ordering wf --help only.
-				base = strings.Replace(base, "{{if .Category}}\n\nCATEGORY:\n   {{.Category}}{{end}}", "", 1)
 				c.CustomHelpTemplate = base + examplesSection(entry.examples)
 			}
 			walk(c.Subcommands, path)
