@@ -10,5 +10,5 @@
 # TestReadmeTour (cmd/wf/readme_test.go).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-go build -o ./wf ./cmd/wf
+CGO_ENABLED=0 go build -o ./wf ./cmd/wf
 go run ./internal/tour/demo -wf ./wf -readme README.md

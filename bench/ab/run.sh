@@ -31,8 +31,8 @@ export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
 rm -rf "$WORK/base"
 git -C "$ROOT" worktree add -q --detach "$WORK/base" "$BASE"
 trap 'git -C "$ROOT" worktree remove --force "$WORK/base" 2>/dev/null || true' EXIT
-(cd "$WORK/base" && go build -o "$WORK/bin/wf-a" ./cmd/wf)
-(cd "$ROOT" && go build -o "$WORK/bin/wf-b" ./cmd/wf && go build -o "$WORK/bin/stategen" ./bench/state/gen &&
+(cd "$WORK/base" && CGO_ENABLED=0 go build -o "$WORK/bin/wf-a" ./cmd/wf)
+(cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/bin/wf-b" ./cmd/wf && go build -o "$WORK/bin/stategen" ./bench/state/gen &&
   go build -o "$WORK/bin/resumegen" ./bench/resume/gen)
 A=$WORK/bin/wf-a
 B=$WORK/bin/wf-b

@@ -15,7 +15,7 @@ RUNS=${1:-5}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${WORK:-/tmp/wf-checkpoint-bench}
 mkdir -p "$WORK/home"
-(cd "$ROOT" && go build -o "$WORK/wf" ./cmd/wf)
+(cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/wf" ./cmd/wf)
 export GIT_CONFIG_NOSYSTEM=1 HOME=$WORK/home TZ=UTC
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
 export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com

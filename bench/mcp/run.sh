@@ -22,7 +22,7 @@ BACKLOG_VERSION=${BACKLOG_VERSION:-1.52.0}
 TASKMASTER_VERSION=${TASKMASTER_VERSION:-0.43.1}
 mkdir -p "$WORK/bin" "$WORK/home" "$PEERS"
 # Build first, with the caller's HOME (and so Go's module cache).
-(cd "$ROOT" && go build -o "$WORK/bin/wf" ./cmd/wf && go build -o "$WORK/bin/mcpbench" ./bench/mcp)
+(cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/bin/wf" ./cmd/wf && go build -o "$WORK/bin/mcpbench" ./bench/mcp)
 export HOME=$WORK/home GIT_CONFIG_NOSYSTEM=1 TZ=UTC
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
 export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com

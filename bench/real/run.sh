@@ -32,7 +32,7 @@ WORK=${WORK:-/tmp/wf-real-bench}
 REPO=$(cd "$REPO" && pwd)
 rm -rf "$WORK" && mkdir -p "$WORK/bin" "$WORK/home"
 # Build first, with the caller's HOME (and so Go's module cache).
-(cd "$ROOT" && go build -o "$WORK/bin/wf" ./cmd/wf)
+(cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/bin/wf" ./cmd/wf)
 export GIT_CONFIG_NOSYSTEM=1 HOME=$WORK/home TZ=UTC
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
 export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com

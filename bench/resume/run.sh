@@ -28,7 +28,7 @@ WORK=${WORK:-/tmp/wf-resume-bench}
 RESUME=${RESUME:-resume}
 GNU_TIME=${GNU_TIME:-/usr/bin/time}
 mkdir -p "$WORK/bin"
-(cd "$ROOT" && go build -o "$WORK/bin/wf" ./cmd/wf && go build -o "$WORK/bin/gen" ./bench/resume/gen &&
+(cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/bin/wf" ./cmd/wf && go build -o "$WORK/bin/gen" ./bench/resume/gen &&
   go build -o "$WORK/bin/tokens" ./bench/resume/tokens)
 WF=$WORK/bin/wf
 R=$WORK/repo

@@ -27,7 +27,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${WORK:-/tmp/wf-bench-state-rich}
 ITEM=${ITEM:-2500}
 mkdir -p "$WORK/bin" "$WORK/repo"
-(cd "$ROOT" && go build -o "$WORK/bin/wf" ./cmd/wf && go build -o "$WORK/bin/gen" ./bench/state/gen)
+(cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/bin/wf" ./cmd/wf && go build -o "$WORK/bin/gen" ./bench/state/gen)
 WF=$WORK/bin/wf
 cd "$WORK/repo"
 [ -d .git ] || git init -q -b main .

@@ -22,7 +22,7 @@ ROUNDS=${ROUNDS:-5}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${WORK:-/tmp/wf-stats-bench}
 mkdir -p "$WORK/bin"
-(cd "$ROOT" && go build -o "$WORK/bin/wf" ./cmd/wf)
+(cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/bin/wf" ./cmd/wf)
 WF=$WORK/bin/wf
 R=$WORK/repo
 count() { (cd "$R" && git log --oneline --grep=Wf-Checkpoint | wc -l); }
