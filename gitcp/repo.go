@@ -14,6 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/wf-tool/wf/gitcp/internal/config"
+	"github.com/wf-tool/wf/gitcp/internal/index"
 	"github.com/wf-tool/wf/gitcp/internal/odb"
 	"github.com/wf-tool/wf/gitcp/internal/refs"
 )
@@ -64,6 +65,13 @@ type Repo struct {
 	// fallbackMu serialises the go-git fallback reads of goroutines that
 	// read with readers of their own (fileStats).
 	fallbackMu sync.Mutex
+
+	// idxKept is the index readIndexShared read last from idxPath, whose
+	// stat data was then idxStat; readIndexFile takes it (idxMu).
+	idxMu   sync.Mutex
+	idxKept *index.File
+	idxPath string
+	idxStat fileStat
 }
 
 // allowedExtensions lists the repository extensions this package understands.

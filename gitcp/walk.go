@@ -570,7 +570,7 @@ func (res *walkResult) embedded() []string {
 // register as a submodule's path: embedded repositories committed as
 // gitlinks, whose files clones of this repository will not have.
 func (r *Repo) EmbeddedGitlinks() ([]string, error) {
-	idx, err := r.readIndexFile(indexPath(r))
+	idx, err := r.readIndexShared(indexPath(r))
 	if err != nil {
 		return nil, err
 	}
