@@ -299,6 +299,12 @@ func (w *walker) dir(k int, j dirJob, buf []byte, dl *dirLister) ([]dirJob, []by
 			hi = 0
 		}
 	}
+	// A listing in name order (the cache records it so) is matched with
+	// the index entries in one forward pass: each name's entry is at or
+	// after the previous one's. Any other order (a fresh getdents64
+	// listing) is searched name by name.
+	sorted := slices.IsSortedFunc(ents, compareDirEntries)
+	from := lo
 	var jobs []dirJob
 	for _, de := range ents {
 		name := de.name
@@ -318,14 +324,12 @@ func (w *walker) dir(k int, j dirJob, buf []byte, dl *dirLister) ([]dirJob, []by
 		var st fileStat
 		haveSt := false
 		// First entry (lowest stage) with this name, if tracked.
-		i, n := lo, hi
-		for i < n {
-			m := int(uint(i+n) >> 1)
-			if es[m].Name < string(buf) {
-				i = m + 1
-			} else {
-				n = m
-			}
+		var i int
+		if sorted {
+			i = searchFrom(es, from, hi, string(buf))
+			from = i
+		} else {
+			i = searchFrom(es, lo, hi, string(buf))
 		}
 		tracked := i < hi && es[i].Name == string(buf)
 		if tracked || !typ.IsDir() {
@@ -419,7 +423,13 @@ func (w *walker) listDir(k int, rel, abs string, dl *dirLister) (dirStatter, []d
 		sd, st, done, err := cachedDirStatter(abs, len(cd.ents))
 		if err == nil && sameDirStat(&st, &cd.st) {
 			if w.record && !racyDir(&st, w.start) {
-				w.recorded[k] = append(w.recorded[k], recordedDir{rel: rel, d: cd})
+				rec := cd
+				if !slices.IsSortedFunc(cd.ents, compareDirEntries) {
+					// Recorded by a wf that kept getdents64's order.
+					rec = &cachedDir{st: cd.st, ents: slices.Clone(cd.ents)}
+					slices.SortFunc(rec.ents, compareDirEntries)
+				}
+				w.recorded[k] = append(w.recorded[k], recordedDir{rel: rel, d: rec})
 			}
 			return sd, cd.ents, done, nil
 		}
@@ -436,9 +446,49 @@ func (w *walker) listDir(k int, rel, abs string, dl *dirLister) (dirStatter, []d
 		return sd, nil, nil, err
 	}
 	if w.record && !racyDir(st, w.start) {
-		w.recorded[k] = append(w.recorded[k], recordedDir{rel: rel, d: &cachedDir{st: *st, ents: slices.Clone(ents)}})
+		rec := slices.Clone(ents)
+		slices.SortFunc(rec, compareDirEntries)
+		w.recorded[k] = append(w.recorded[k], recordedDir{rel: rel, d: &cachedDir{st: *st, ents: rec}})
 	}
 	return sd, ents, done, nil
+}
+
+// compareDirEntries orders listing entries by name, bytewise: the order
+// of their paths in the index.
+func compareDirEntries(a, b dirEntry) int { return strings.Compare(a.name, b.name) }
+
+// searchFrom returns the position of the first entry of es[from:hi]
+// whose name is not less than name (hi when there is none), given that
+// es is sorted by name and es[from-1], if in range, is less than name. It
+// probes from, from+1, from+3, from+7, ... and then searches the last
+// step by halves: a name just after the previous one costs one
+// comparison, and any name at most twice the logarithm of its distance.
+func searchFrom(es []index.Entry, from, hi int, name string) int {
+	if from >= hi || es[from].Name >= name {
+		return from
+	}
+	lo, step := from, 1 // es[lo].Name < name
+	for {
+		probe := lo + step
+		if probe >= hi {
+			break
+		}
+		if es[probe].Name >= name {
+			hi = probe
+			break
+		}
+		lo, step = probe, step<<1
+	}
+	lo++ // the answer is in [lo, hi]
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if es[m].Name < name {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // markSeen marks entry i and the other stages of the same path.
