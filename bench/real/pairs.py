@@ -80,13 +80,15 @@ def pair_case(name, prep, wf_argv, git_argv):
         wm.append(got["wf"][1]); gm.append(got["git"][1])
         ratios.append(got["wf"][0] / got["git"][0])
         cpus.append(got["wf"][2] / max(got["git"][2], 1e-3))
+    mems = [m / max(n, 1) for m, n in zip(wm, gm)]
     rows.append((name, statistics.median(wt), statistics.median(gt),
                  statistics.median(ratios), pct(ratios, .1), pct(ratios, .9),
-                 max(wm) / 1024, max(gm) / 1024, statistics.median(cpus)))
+                 max(wm) / 1024, max(gm) / 1024, statistics.median(cpus),
+                 statistics.median(mems)))
     print(f"{name:22} wf {statistics.median(wt)*1000:7.1f} ms  git {statistics.median(gt)*1000:7.1f} ms  "
           f"ratio {statistics.median(ratios):.2f} ({pct(ratios,.1):.2f}-{pct(ratios,.9):.2f})  "
           f"CPU ratio {statistics.median(cpus):.2f}  "
-          f"peak {max(wm)/1024:.1f} / {max(gm)/1024:.1f} MB", flush=True)
+          f"peak {max(wm)/1024:.1f} / {max(gm)/1024:.1f} MB (per pair {statistics.median(mems):.2f})", flush=True)
 
 
 def solo_case(name, argv):
@@ -94,7 +96,7 @@ def solo_case(name, argv):
     for _ in range(pairs):
         t, m, _ = run(A, argv)
         ts.append(t); ms.append(m)
-    rows.append((name, statistics.median(ts), None, None, None, None, max(ms) / 1024, None, None))
+    rows.append((name, statistics.median(ts), None, None, None, None, max(ms) / 1024, None, None, None))
     print(f"{name:22} wf {statistics.median(ts)*1000:7.1f} ms  (p90 {pct(ts,.9)*1000:.1f})  peak {max(ms)/1024:.1f} MB", flush=True)
 
 
@@ -129,10 +131,10 @@ load2 = open("/proc/loadavg").read().split()[:3]
 with open(os.path.join(work, "result.md"), "w") as fh:
     fh.write(f"{os.path.basename(repo)} at {head[:12]} ({nfiles} files, {commits} commits), "
              f"{pairs} pairs, load {' '.join(load)} → {' '.join(load2)}\n\n")
-    fh.write("| case | wf | git | wf/git (median of pairs) | p10–p90 | CPU wf/git | peak MB wf / git |\n|---|---|---|---|---|---|---|\n")
-    for name, w, g, r, lo, hi, mw, mg, c in rows:
+    fh.write("| case | wf | git | wf/git (median of pairs) | p10–p90 | CPU wf/git | peak MB wf / git (largest) | peak wf/git (median of pairs) |\n|---|---|---|---|---|---|---|---|\n")
+    for name, w, g, r, lo, hi, mw, mg, c, pm in rows:
         if g is None:
-            fh.write(f"| {name} | {w*1000:.1f} ms | — | — | — | — | {mw:.1f} / — |\n")
+            fh.write(f"| {name} | {w*1000:.1f} ms | — | — | — | — | {mw:.1f} / — | — |\n")
         else:
-            fh.write(f"| {name} | {w*1000:.1f} ms | {g*1000:.1f} ms | {r:.2f} | {lo:.2f}–{hi:.2f} | {c:.2f} | {mw:.1f} / {mg:.1f} |\n")
+            fh.write(f"| {name} | {w*1000:.1f} ms | {g*1000:.1f} ms | {r:.2f} | {lo:.2f}–{hi:.2f} | {c:.2f} | {mw:.1f} / {mg:.1f} | {pm:.2f} |\n")
 print(open(os.path.join(work, "result.md")).read())

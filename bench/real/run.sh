@@ -21,7 +21,8 @@
 # per-pair ratios wf/git with their p10–p90 spread, the median of the
 # per-pair ratios of CPU time (user + system, /usr/bin/time -v: steadier
 # than wall time on a loaded machine), and the peak resident memory (the
-# "Maximum resident set size" of /usr/bin/time -v) of each.
+# "Maximum resident set size" of /usr/bin/time -v) of each: the largest
+# run of each side, and the median of the per-pair ratios.
 # Writes the table as Markdown to $WORK/result.md as well, naming the
 # repository, its commit and the machine's load.
 set -euo pipefail
