@@ -103,6 +103,9 @@ func FuzzParseDirCache(f *testing.F) {
 // sees with git: git add -A into a scratch index, then git diff --cached.
 // The same walk without the cache must agree too.
 func TestDirCacheWalkMatchesGit(t *testing.T) {
+	if !dirCacheSupported {
+		t.Skip("the folder cache is used on Linux only")
+	}
 	dir := gittest.NewRepo(t)
 	files := map[string]string{
 		"README.md":              "# r\n",
@@ -195,6 +198,9 @@ func TestDirCacheWalkMatchesGit(t *testing.T) {
 // soon as it changes: a listing edited to hide a file hides it until a
 // name is added to the folder.
 func TestDirCacheTrustsStatData(t *testing.T) {
+	if !dirCacheSupported {
+		t.Skip("the folder cache is used on Linux only")
+	}
 	dir := gittest.NewRepo(t)
 	gittest.Write(t, dir, "top.txt", "t\n")
 	gittest.Write(t, dir, "sub/a.txt", "a\n")

@@ -453,6 +453,15 @@ func (w *walker) listDir(k int, rel, abs string, dl *dirLister) (dirStatter, []d
 	return sd, ents, done, nil
 }
 
+// pathOpenMin is the number of names from which a folder whose listing
+// comes from the cache (Linux only: the cache is not used elsewhere) is opened with O_PATH to lstat its entries with
+// fstatat: one openat(2) and one close(2) more, but the kernel no longer
+// resolves the folder's path once per name. On a clone of tldr (38,547
+// files in 369 folders) the lstats took 25-40% less time so; on
+// terraform (5,513 files in 2,295 folders, most of them small) it made
+// no difference (a throwaway program timing both ways, three rounds).
+const pathOpenMin = 8
+
 // compareDirEntries orders listing entries by name, bytewise: the order
 // of their paths in the index.
 func compareDirEntries(a, b dirEntry) int { return strings.Compare(a.name, b.name) }

@@ -49,6 +49,9 @@ func TestSearchFromMatchesSortSearch(t *testing.T) {
 // listings in name order, also a cached listing an older wf recorded in
 // getdents64's order, and that the walk gives the same result either way.
 func TestDirCacheRecordedInNameOrder(t *testing.T) {
+	if !dirCacheSupported {
+		t.Skip("the folder cache is used on Linux only")
+	}
 	dir := gittest.NewRepo(t)
 	for i := 0; i < pathOpenMin+2; i++ {
 		gittest.Write(t, dir, fmt.Sprintf("many/f%02d.txt", i), "x\n")

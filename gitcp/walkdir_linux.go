@@ -109,15 +109,6 @@ func appendDirents(ents []dirEntry, b []byte) []dirEntry {
 	return ents
 }
 
-// pathOpenMin is the number of names from which a folder whose listing
-// comes from the cache is opened with O_PATH to lstat its entries with
-// fstatat: one openat(2) and one close(2) more, but the kernel no longer
-// resolves the folder's path once per name. On a clone of tldr (38,547
-// files in 369 folders) the lstats took 25-40% less time so; on
-// terraform (5,513 files in 2,295 folders, most of them small) it made
-// no difference (a throwaway program timing both ways, three rounds).
-const pathOpenMin = 8
-
 // cachedDirStatter returns the stat data of the folder abs, whose cached
 // listing has n names, a statter for those names and a function that
 // releases what the statter holds. From pathOpenMin names on, the folder
