@@ -28,14 +28,7 @@ const dirCacheSupported = true
 // done closes it. The entries are valid until the next call. When st is
 // not nil it receives the folder's stat data, taken before the listing.
 func (l *dirLister) list(abs string, st *fileStat) (dirStatter, []dirEntry, func(), error) {
-	var fd int
-	var err error
-	for {
-		fd, err = unix.Open(abs, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-		if err != unix.EINTR {
-			break
-		}
-	}
+	fd, err := openRetrying(abs, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC)
 	if err != nil {
 		return dirStatter{}, nil, nil, &fs.PathError{Op: "open", Path: abs, Err: err}
 	}
@@ -120,14 +113,7 @@ func cachedDirStatter(abs string, n int) (dirStatter, fileStat, func(), error) {
 		st, err := lstat(abs)
 		return pathStatter(abs), st, func() {}, err
 	}
-	var fd int
-	var err error
-	for {
-		fd, err = unix.Open(abs, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-		if err != unix.EINTR {
-			break
-		}
-	}
+	fd, err := openRetrying(abs, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC)
 	if err != nil {
 		return dirStatter{}, fileStat{}, nil, &fs.PathError{Op: "open", Path: abs, Err: err}
 	}
@@ -137,4 +123,15 @@ func cachedDirStatter(abs string, n int) (dirStatter, fileStat, func(), error) {
 		return dirStatter{}, fileStat{}, nil, &fs.PathError{Op: "fstat", Path: abs, Err: err}
 	}
 	return dirStatter{fd: fd}, fromUnixStat(&ust), func() { unix.Close(fd) }, nil
+}
+
+// openRetrying is open(2) of path with flags, tried again while a signal
+// interrupts it (EINTR).
+func openRetrying(path string, flags int) (int, error) {
+	for {
+		fd, err := unix.Open(path, flags, 0)
+		if err != unix.EINTR {
+			return fd, err
+		}
+	}
 }

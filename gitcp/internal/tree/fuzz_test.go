@@ -15,14 +15,7 @@ import (
 // FuzzParse checks that Parse never panics, and that what it accepts
 // encodes to bytes that parse to the same entries.
 func FuzzParse(f *testing.F) {
-	paths, _ := filepath.Glob("testdata/*.tree")
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	addTreeSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		entries, err := Parse(data)
 		if err != nil {
@@ -95,14 +88,7 @@ func parseReference(data []byte) ([]Entry, error) {
 // input bytes are overwritten afterwards (the object reader reuses its
 // buffer).
 func FuzzParseReference(f *testing.F) {
-	paths, _ := filepath.Glob("testdata/*.tree")
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	addTreeSeeds(f)
 	f.Add([]byte("40000000000 x\x00aaaaaaaaaaaaaaaaaaaa"))
 	f.Add([]byte("37777777777 x\x00aaaaaaaaaaaaaaaaaaaa"))
 	f.Add([]byte("0100644 x\x00aaaaaaaaaaaaaaaaaaaa"))
@@ -119,4 +105,16 @@ func FuzzParseReference(f *testing.F) {
 			t.Fatalf("%q: Parse %v %v, reference %v %v", data, got, err, want, wantErr)
 		}
 	})
+}
+
+// addTreeSeeds adds the tree vectors of testdata to f's corpus.
+func addTreeSeeds(f *testing.F) {
+	paths, _ := filepath.Glob("testdata/*.tree")
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
 }
