@@ -204,6 +204,9 @@ func (r *Repo) hashDirty(s *snapshot, idx *index.File, res *walkResult) error {
 				}
 				continue
 			}
+			if isSymlinkLoop(err) && regular {
+				return &ChangedDuringScanError{Path: f.path}
+			}
 			return err
 		}
 		rbuf = data[:0]

@@ -45,6 +45,23 @@ func (e *UnsafeStateError) Error() string {
 	return fmt.Sprintf("a git %s is in progress", e.Op)
 }
 
+// ChangedDuringScanError is returned when a work-tree file that the scan
+// lstat'ed as a regular file is a symbolic link by the time it is read:
+// something replaced it meanwhile, and wf reads neither through the link
+// nor a state it did not scan.
+type ChangedDuringScanError struct {
+	Path string // from the top level, slash-separated
+}
+
+func (e *ChangedDuringScanError) Error() string {
+	return e.Path + " changed while wf was reading the work tree (it is now a symbolic link)"
+}
+
+// Hint says what the user can do.
+func (e *ChangedDuringScanError) Hint() string {
+	return "run the command again once nothing is replacing " + e.Path
+}
+
 // LockBusyError is returned when a git lock file stays in place longer than
 // the wait allows.
 type LockBusyError struct {

@@ -30,8 +30,8 @@ func readWorktreeFile(abs string, mode uint32) ([]byte, error) {
 // readWorktreeFileInto is readWorktreeFile reading a regular file into
 // buf's storage (grown when too small), for callers that hash many files
 // and keep few; the result may share buf's storage. A regular file that
-// became a symbolic link since the walk's lstat is not read through (the
-// read fails with ELOOP).
+// became a symbolic link since the walk's lstat is not read through: on
+// Unix systems its open fails with ELOOP (rawio.ReadFile's noFollow).
 func readWorktreeFileInto(abs string, mode uint32, buf []byte) ([]byte, error) {
 	if mode == modeSymlink {
 		return readWorktreeFile(abs, mode)

@@ -1,10 +1,14 @@
 package gitcp
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/wf-tool/wf/gitcp/gittest"
 )
 
 // TestCachedDirStatterMatchesLstat checks that a folder statted through
@@ -60,5 +64,49 @@ func TestCachedDirStatterMatchesLstat(t *testing.T) {
 	}
 	if _, _, _, err := cachedDirStatter(filepath.Join(dir, "via"), pathOpenMin); err == nil {
 		t.Errorf("a symlink to a folder was opened as the folder")
+	}
+}
+
+// TestFileReplacedByLinkDuringScan replaces a file the walk lstat'ed as
+// regular by a symlink before it is hashed: the scan refuses with
+// ChangedDuringScanError and its hint, and reads nothing through the
+// link.
+func TestFileReplacedByLinkDuringScan(t *testing.T) {
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "a.txt", "a\n")
+	gittest.Git(t, dir, "add", "-A")
+	gittest.Git(t, dir, "commit", "-q", "-m", "a")
+	gittest.Write(t, dir, "a.txt", "edited\n")
+	outside := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(outside, []byte("not ours\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := discover(t, dir)
+	idx, err := r.readIndexFile(indexPath(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.walkWorktree(idx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "a.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "a.txt")); err != nil {
+		t.Fatal(err)
+	}
+	s := &snapshot{idx: idx, contents: map[string][]byte{}}
+	s.conv = r.newConversion(idx.Entries, res.sawAttrFile)
+	err = r.hashDirty(s, idx, res)
+	s.conv.done()
+	var ce *ChangedDuringScanError
+	if !errors.As(err, &ce) || ce.Path != "a.txt" || ce.Hint() == "" {
+		t.Fatalf("hashDirty: %v, want a ChangedDuringScanError for a.txt", err)
+	}
+	for p, c := range s.contents {
+		if strings.Contains(string(c), "not ours") {
+			t.Errorf("%s was read through the link", p)
+		}
 	}
 }

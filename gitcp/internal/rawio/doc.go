@@ -9,7 +9,8 @@
 // openat(2), fstat(2), read(2) until end of file, and close(2) only: a
 // checkpoint that hashes 600 files, or a diffstat that reads 300 loose
 // objects, makes thousands of system calls fewer (BENCHMARKS.md, issue
-// 12). On other systems it uses the os package.
+// 12). The same calls serve every Unix system (build tag unix); Windows
+// uses the os package.
 //
 // It imports nothing of the module (rank 0, below the other gitcp/internal
 // packages that use it).

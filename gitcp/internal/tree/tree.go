@@ -37,8 +37,9 @@ func Parse(data []byte) ([]Entry, error) {
 	if len(data) == 0 {
 		return nil, nil
 	}
-	// An entry is at least 28 bytes: 6 for the usual mode, a space, a
-	// name of one byte, a NUL and the 20-byte id.
+	// An entry is at least 28 bytes: 5 for the shortest mode (40000), a
+	// space, a name of one byte, a NUL and the 20-byte id; a capacity
+	// hint only.
 	out := make([]Entry, 0, len(data)/28+1)
 	s := string(data)
 	for len(s) > 0 {
