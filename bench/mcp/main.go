@@ -37,8 +37,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
-	tiktoken "github.com/pkoukk/tiktoken-go"
-	tiktokenloader "github.com/pkoukk/tiktoken-go-loader"
+	"github.com/wf-tool/wf/internal/bpetest"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -204,15 +203,14 @@ func (c *recordingConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 // that order), each text encoded on its own as an agent host puts a page
 // of the list in the model's context, whatever its framing.
 func count(texts [][]byte) ([2]int, error) {
-	tiktoken.SetBpeLoader(tiktokenloader.NewOfflineLoader())
 	var n [2]int
+	encs, err := bpetest.Encodings()
+	if err != nil {
+		return n, err
+	}
 	for i, name := range []string{"o200k_base", "cl100k_base"} {
-		enc, err := tiktoken.GetEncoding(name)
-		if err != nil {
-			return n, fmt.Errorf("%s: %w", name, err)
-		}
 		for _, t := range texts {
-			n[i] += len(enc.Encode(string(t), nil, nil))
+			n[i] += len(encs[name].Encode(string(t), nil, nil))
 		}
 	}
 	return n, nil

@@ -6,40 +6,26 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"unicode/utf8"
 
 	tiktoken "github.com/pkoukk/tiktoken-go"
-	tiktokenloader "github.com/pkoukk/tiktoken-go-loader"
 	"github.com/wf-tool/wf/gitcp/gittest"
+	"github.com/wf-tool/wf/internal/bpetest"
 )
 
 // The calibration below uses github.com/pkoukk/tiktoken-go with the
-// offline BPE ranks of github.com/pkoukk/tiktoken-go-loader: test-only
-// dependencies (no download, no network); wf itself never imports them.
-
-var encodings = sync.OnceValues(func() (map[string]*tiktoken.Tiktoken, error) {
-	tiktoken.SetBpeLoader(tiktokenloader.NewOfflineLoader())
-	m := map[string]*tiktoken.Tiktoken{}
-	for _, name := range []string{"cl100k_base", "o200k_base"} {
-		enc, err := tiktoken.GetEncoding(name)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		m[name] = enc
-	}
-	return m, nil
-})
+// offline BPE ranks of github.com/pkoukk/tiktoken-go-loader, loaded by
+// internal/bpetest: test-only dependencies (no download, no network); wf
+// itself never imports them.
 
 func encodingsFor(t testing.TB) (names []string, encs map[string]*tiktoken.Tiktoken) {
 	t.Helper()
-	encs, err := encodings()
+	encs, err := bpetest.Encodings()
 	if err != nil {
 		t.Fatalf("loading BPE ranks: %v", err)
 	}
-	names = []string{"cl100k_base", "o200k_base"}
-	return names, encs
+	return bpetest.Names, encs
 }
 
 type sample struct{ name, text string }

@@ -26,6 +26,7 @@ var layers = map[string]int{
 	"checkpoint/tokens":    0,
 	"docs":                 0,  // the reference pages, embedded for wf help TOPIC
 	"internal/tour":        0,  // the README's tour: parsing, normalising, running
+	"internal/bpetest":     0,  // the real BPE tokenizers for tests and bench tools
 	"internal/tour/demo":   11, // scripts/demo.sh's runner of the tour
 	"gitcp":                2,
 	"mdstate":              2,
@@ -114,6 +115,10 @@ func TestLayers(t *testing.T) {
 			}
 			if dep == "gitcp/gittest" {
 				t.Errorf("%s imports gitcp/gittest, which is for tests only", pkg)
+				continue
+			}
+			if dep == "internal/bpetest" && !strings.HasPrefix(pkg, "bench/") {
+				t.Errorf("%s imports internal/bpetest, which is for tests and bench tools only", pkg)
 				continue
 			}
 			dr, ok := rank(dep)

@@ -2,14 +2,11 @@ package mcp
 
 import (
 	"context"
-	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	tiktoken "github.com/pkoukk/tiktoken-go"
-	tiktokenloader "github.com/pkoukk/tiktoken-go-loader"
+	"github.com/wf-tool/wf/internal/bpetest"
 )
 
 // The budgets of the whole tools/list response, in tokens of the larger
@@ -21,30 +18,12 @@ const (
 	budgetAll     = 3000
 )
 
-// bpeEncodings loads the real BPE tokenizers offline (test-only; as in
-// checkpoint/resume's tests).
-var bpeEncodings = sync.OnceValues(func() (map[string]*tiktoken.Tiktoken, error) {
-	tiktoken.SetBpeLoader(tiktokenloader.NewOfflineLoader())
-	m := map[string]*tiktoken.Tiktoken{}
-	for _, name := range []string{"cl100k_base", "o200k_base"} {
-		enc, err := tiktoken.GetEncoding(name)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		m[name] = enc
-	}
-	return m, nil
-})
-
 // bpeTokens is text's token count: the larger of cl100k_base and
 // o200k_base.
 func bpeTokens(t testing.TB, text string) int {
 	t.Helper()
-	encs, err := bpeEncodings()
-	if err != nil {
-		t.Fatalf("loading BPE ranks: %v", err)
-	}
-	return max(len(encs["cl100k_base"].Encode(text, nil, nil)), len(encs["o200k_base"].Encode(text, nil, nil)))
+	cl, o := bpetest.Counts(t, text)
+	return max(cl, o)
 }
 
 // toolsListWire is the tools/list response as the server sent it to a
