@@ -1,7 +1,8 @@
 // Package gitcp is wf's git layer: repository discovery, change detection,
 // tree and commit writing, ref updates and history queries. It uses go-git
 // only for its object layer (reading objects that the fast paths below do
-// not cover, writing loose objects through the storer); refs, reflogs, the
+// not cover); loose objects are written here as git writes them (loose.go);
+// refs, reflogs, the
 // index, ignore rules and config are handled here, following git's on-disk
 // formats and lock protocol. It never calls go-git's worktree porcelain and
 // never runs the git CLI. The only programs it runs are the ones git commit

@@ -41,8 +41,6 @@ func (h Hash) String() string { return hex.EncodeToString(h[:]) }
 // object" (a ref that does not exist yet, in a reflog line).
 func (h Hash) IsZero() bool { return h == Hash{} }
 
-// toPlumbing and fromPlumbing convert at the boundary with go-git's
-// object layer; both are the same 20 bytes.
+// toPlumbing converts at the boundary with go-git's object layer; both
+// are the same 20 bytes.
 func (h Hash) toPlumbing() plumbing.Hash { return plumbing.Hash(h) }
-
-func fromPlumbing(h plumbing.Hash) Hash { return Hash(h) }

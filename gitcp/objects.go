@@ -62,36 +62,22 @@ func (r *Repo) objectDB() *odb.DB {
 	return r.objDB
 }
 
-// writeObject stores data as a loose object (zlib, written to a temporary
-// file and renamed into place by the go-git storer) unless it exists.
+// writeObject stores data as a loose object ([Repo.writeLoose]) unless it
+// exists, and returns its id; want, when not zero, is the id the caller
+// expects, checked against the content before anything is written.
 func (r *Repo) writeObject(t plumbing.ObjectType, data []byte, want Hash) (Hash, error) {
-	if want.IsZero() {
-		want = odb.HashObject(t, data)
+	got := odb.HashObject(t, data)
+	if !want.IsZero() && got != want {
+		return Hash{}, fmt.Errorf("object hash mismatch: %s holds %s, expected %s", t, got, want)
 	}
+	want = got
 	if r.hasObject(want) {
 		return want, nil
 	}
-	st := r.storage()
-	obj := st.NewEncodedObject()
-	obj.SetType(t)
-	obj.SetSize(int64(len(data)))
-	w, err := obj.Writer()
-	if err != nil {
+	if err := r.writeLoose(t, data, want); err != nil {
 		return Hash{}, err
 	}
-	if _, err := w.Write(data); err != nil {
-		return Hash{}, err
-	}
-	w.Close()
-	ph, err := st.SetEncodedObject(obj)
-	if err != nil {
-		return Hash{}, err
-	}
-	got := fromPlumbing(ph)
-	if got != want {
-		return Hash{}, fmt.Errorf("object hash mismatch: wrote %s, expected %s", got, want)
-	}
-	return got, nil
+	return want, nil
 }
 
 // readObject returns the raw content of an object of the expected type.
