@@ -269,13 +269,7 @@ func (d *storedDiff) diff(a, b Hash, prefix string) error {
 					return err
 				}
 			case o.Mode != n.Mode || o.ID != n.ID:
-				kind := Modified
-				if fileType(o.Mode) != fileType(n.Mode) {
-					kind = TypeChanged
-				}
-				d.changes = append(d.changes, Change{Path: prefix + o.Name, Kind: kind,
-					OldMode: FileMode(o.Mode), NewMode: FileMode(n.Mode),
-					OldHash: o.ID, NewHash: n.ID})
+				d.changes = append(d.changes, changedEntry(prefix+o.Name, o.Mode, n.Mode, o.ID, n.ID))
 			}
 		}
 	}

@@ -218,13 +218,7 @@ func (d *treeDiff) diff(old Hash, n *treeNode, prefix string) error {
 				}
 				d.added(prefix, nw)
 			case o.Mode != nw.mode || o.ID != nw.hash:
-				kind := Modified
-				if fileType(o.Mode) != fileType(nw.mode) {
-					kind = TypeChanged
-				}
-				d.changes = append(d.changes, Change{Path: prefix + o.Name, Kind: kind,
-					OldMode: FileMode(o.Mode), NewMode: FileMode(nw.mode),
-					OldHash: o.ID, NewHash: nw.hash})
+				d.changes = append(d.changes, changedEntry(prefix+o.Name, o.Mode, nw.mode, o.ID, nw.hash))
 			}
 		}
 	}
@@ -232,6 +226,18 @@ func (d *treeDiff) diff(old Hash, n *treeNode, prefix string) error {
 }
 
 func fileType(m uint32) uint32 { return m & 0o170000 }
+
+// changedEntry is the change of a path present on both sides with another
+// mode or content: Modified, or TypeChanged when the file type differs
+// (a file became a symlink or a gitlink), as git diff's M and T.
+func changedEntry(path string, oldMode, newMode uint32, oldHash, newHash Hash) Change {
+	kind := Modified
+	if fileType(oldMode) != fileType(newMode) {
+		kind = TypeChanged
+	}
+	return Change{Path: path, Kind: kind, OldMode: FileMode(oldMode), NewMode: FileMode(newMode),
+		OldHash: oldHash, NewHash: newHash}
+}
 
 func (d *treeDiff) removed(prefix string, e tree.Entry) error {
 	if !e.IsTree() {
