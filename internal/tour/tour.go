@@ -69,14 +69,21 @@ type segment struct {
 func Parse(readme []byte) (*Doc, error) {
 	s := string(readme)
 	b := strings.Index(s, Begin)
-	e := strings.Index(s, End)
-	if b < 0 || e < 0 || e < b {
-		return nil, fmt.Errorf("README.md: the tour markers %s and %s are missing or out of order", Begin, End)
+	if b < 0 {
+		return nil, fmt.Errorf("README.md: the tour marker %s is missing", Begin)
 	}
+	// The tour starts on the line after the begin marker, and the end
+	// marker is looked for from there: a begin and an end on one line
+	// leave no line for the tour.
 	bodyStart := b + len(Begin)
 	if i := strings.IndexByte(s[bodyStart:], '\n'); i >= 0 {
 		bodyStart += i + 1
 	}
+	e := strings.Index(s[bodyStart:], End)
+	if e < 0 {
+		return nil, fmt.Errorf("README.md: no %s on a line after %s", End, Begin)
+	}
+	e += bodyStart
 	d := &Doc{src: readme, head: s[:bodyStart], tail: s[e:]}
 	lineNo := strings.Count(s[:bodyStart], "\n") + 1
 	lines := strings.SplitAfter(s[bodyStart:e], "\n")

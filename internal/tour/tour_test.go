@@ -88,9 +88,32 @@ func TestBindings(t *testing.T) {
 	}
 }
 
+// TestParseMarkers checks the markers' errors: the end marker counts only
+// on a line after the begin marker (the fuzz target found a panic when
+// both were on one line).
+func TestParseMarkers(t *testing.T) {
+	for _, s := range []string{
+		"no markers\n",
+		Begin + End + "\n",
+		Begin + " " + End,
+		End + "\n" + Begin + "\n",
+		Begin + "\n",
+	} {
+		if _, err := Parse([]byte(s)); err == nil {
+			t.Errorf("Parse(%q) = nil error", s)
+		}
+	}
+	d, err := Parse([]byte(End + "\n" + Begin + "\n```\n$ true\n```\n" + End + "\n"))
+	if err != nil || len(d.Steps) != 1 {
+		t.Fatalf("an end marker before the begin marker: %v, %d steps", err, len(d.Steps))
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	f.Add(sample)
 	f.Add(Begin + "\n```\n$ a\\\n")
+	f.Add(Begin + End + "\n")
+	f.Add(End + "\n" + Begin + "\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		d, err := Parse([]byte(s))
 		if err != nil {
