@@ -94,3 +94,49 @@ func TestDeltaChainsMatchGit(t *testing.T) {
 	check(small, reversed)
 	check(small, ids)
 }
+
+// TestBaseCacheEvictsLeastRecentlyUsed checks the cache's eviction order:
+// a base used since it was kept outlives one kept after it but not used,
+// as in git's delta base cache; a base larger than the limit is not kept;
+// and the cache never holds more bytes than its limit.
+func TestBaseCacheEvictsLeastRecentlyUsed(t *testing.T) {
+	r := &Reader{baseLimit: 300}
+	key := func(off int64) baseKey { return baseKey{off: off} }
+	base := func(off int64) []byte { return bytes.Repeat([]byte{byte(off)}, 100) }
+	get := func(off int64) bool {
+		t.Helper()
+		e, ok := r.bases[key(off)]
+		if ok {
+			if !bytes.Equal(e.data, base(off)) {
+				t.Fatalf("base %d holds %q", off, e.data[:4])
+			}
+			r.touch(key(off), e)
+		}
+		return ok
+	}
+	for off := int64(1); off <= 3; off++ {
+		r.keep(key(off), 3, base(off))
+	}
+	if !get(1) { // 1 is now the most recently used; 2 the least
+		t.Fatal("base 1 was not kept")
+	}
+	r.keep(key(4), 3, base(4))
+	if get(2) || !get(1) || !get(3) || !get(4) {
+		t.Fatalf("after keeping a fourth base: %v, want 2 evicted and 1, 3, 4 kept", r.bases)
+	}
+	r.keep(key(5), 3, make([]byte, 301))
+	if _, ok := r.bases[key(5)]; ok {
+		t.Fatal("a base larger than the limit was kept")
+	}
+	// Many uses and keeps: the marks stay bounded and the size under the
+	// limit, and every base read back holds its own bytes.
+	for i := int64(0); i < 5000; i++ {
+		off := 10 + i%7
+		if !get(off) {
+			r.keep(key(off), 3, base(off))
+		}
+		if r.baseBytes > 300 || len(r.order) > 2*len(r.bases)+65 {
+			t.Fatalf("step %d: %d bytes, %d marks for %d bases", i, r.baseBytes, len(r.order), len(r.bases))
+		}
+	}
+}

@@ -442,10 +442,17 @@ type Reader struct {
 	buf []byte // object content of the last read
 	lb  []byte // loose file bytes
 	tmp []byte // delta scratch
-	// bases is the delta-base cache (basecache.go), baseBytes its size;
-	// baseLimit, when set, replaces baseCacheLimit (for tests).
-	bases     map[baseKey]cachedBase
+	// spare is the buffer the next delta is applied into; it and buf
+	// trade places after each delta.
+	spare []byte
+	// The delta-base cache (basecache.go): bases, its use order (oldest
+	// first, with stale marks; see touch), its size in bytes, and buffers
+	// of evicted bases kept for the next ones. baseLimit, when set,
+	// replaces baseCacheLimit (for tests).
+	bases     map[baseKey]*cachedBase
+	order     []useMark
 	baseBytes int
+	free      [][]byte
 	baseLimit int
 }
 
@@ -669,8 +676,10 @@ func (r *Reader) readPacked(p *packFile, off int64, depth int) (plumbing.ObjectT
 	if err != nil {
 		return plumbing.InvalidObject, nil, err
 	}
-	// base lives in r.buf; inflate the delta into r.tmp, then apply into a
-	// fresh buffer that becomes r.buf.
+	// base lives in r.buf or in the cache; inflate the delta into r.tmp,
+	// then apply it into r.spare, which becomes r.buf: the buffers rotate
+	// instead of one being allocated per delta (a walk over history
+	// resolves one delta per version it reads).
 	if err := r.resetZ(p.data[pos:]); err != nil {
 		return plumbing.InvalidObject, nil, fmt.Errorf("%s at %d: %w", p.path, off, err)
 	}
@@ -679,14 +688,14 @@ func (r *Reader) readPacked(p *packFile, off int64, depth int) (plumbing.ObjectT
 		return plumbing.InvalidObject, nil, fmt.Errorf("%s at %d: %w", p.path, off, err)
 	}
 	r.tmp = delta
-	out, err := applyDelta(nil, base, delta)
+	out, err := applyDelta(r.spare[:0], base, delta)
 	if err != nil {
 		return plumbing.InvalidObject, nil, fmt.Errorf("%s at %d: %w", p.path, off, err)
 	}
 	if cached {
-		r.buf = out
+		r.spare, r.buf = r.buf[:0], out // the cache's base stays the cache's
 	} else {
-		r.tmp, r.buf = base[:0], out // swap: the old base buffer becomes scratch
+		r.spare, r.buf = base[:0], out // the old base buffer is the next output's
 	}
 	return bt, out, nil
 }
