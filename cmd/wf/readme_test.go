@@ -1,11 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wf-tool/wf/gitcp/gittest"
 	"github.com/wf-tool/wf/internal/tour"
@@ -34,6 +36,29 @@ func TestReadmeTour(t *testing.T) {
 			t.Fatalf("the tour runs its commands with bash in a git repository: %v", err)
 		}
 	}
+	day := time.Now().UTC().Format(time.DateOnly)
+	ran, failure := runTour(t, doc)
+	if failure != "" && time.Now().UTC().Format(time.DateOnly) != day {
+		// wf resume groups decisions by their UTC date: a run that
+		// crossed midnight prints one group more than the README. Once
+		// more, on one date.
+		t.Logf("the run crossed midnight UTC and failed; running the tour again:\n%s", failure)
+		ran, failure = runTour(t, doc)
+	}
+	if failure != "" {
+		t.Fatal(failure)
+	}
+	if *update {
+		if err := os.WriteFile(readme, doc.Render(ran), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// runTour runs the tour's steps in a new scratch repository and returns
+// the steps as they ran (with -update) and the first failure, "" if none.
+func runTour(t *testing.T, doc *tour.Doc) (ran []tour.Step, failure string) {
+	t.Helper()
 	root := t.TempDir()
 	repo := filepath.Join(root, "search-api")
 	if err := os.Mkdir(repo, 0o755); err != nil {
@@ -54,16 +79,15 @@ func TestReadmeTour(t *testing.T) {
 		t.Fatalf("git init: %v\n%s", err, out)
 	}
 	r := &tour.Runner{Dir: repo, Env: env}
-	var ran []tour.Step
 	for _, st := range doc.Steps {
 		res, err := r.Run(st)
 		if err != nil {
-			t.Fatalf("README.md:%d: %v", st.Line, err)
+			return ran, fmt.Sprintf("README.md:%d: %v", st.Line, err)
 		}
 		// The scratch folder is shown as the README's reader would have it.
 		out := strings.ReplaceAll(res.Out, root+string(filepath.Separator), "~/")
 		if res.Exit != st.Exit {
-			t.Fatalf("README.md:%d: %s\nexited with %d, the README says %d; it printed:\n%s", st.Line, res.Cmd, res.Exit, st.Exit, out)
+			return ran, fmt.Sprintf("README.md:%d: %s\nexited with %d, the README says %d; it printed:\n%s", st.Line, res.Cmd, res.Exit, st.Exit, out)
 		}
 		if *update {
 			r.Bind.Match(st.Want, out) // for the bindings only
@@ -72,15 +96,11 @@ func TestReadmeTour(t *testing.T) {
 			continue
 		}
 		if d := r.Bind.Match(st.Want, out); d != "" {
-			t.Fatalf("README.md:%d: %s\nprints another output than the README's %s\n(if the change is right: go test ./cmd/wf -run TestReadmeTour -update, and review the diff)\nit printed:\n%s",
+			return ran, fmt.Sprintf("README.md:%d: %s\nprints another output than the README's %s\n(if the change is right: go test ./cmd/wf -run TestReadmeTour -update, and review the diff)\nit printed:\n%s",
 				st.Line, res.Cmd, d, out)
 		}
 	}
-	if *update {
-		if err := os.WriteFile(readme, doc.Render(ran), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	return ran, ""
 }
 
 // checkTourCovers fails when the tour leaves out a stage the README
