@@ -23,6 +23,17 @@ var _ = addRecipes(
 			gittest.Write(t, dir, "text/"+n, "one\ntwo\n")
 		}
 	}},
+	recipe{name: "diff driver names are case-sensitive", setup: func(t *testing.T, dir, home string) {
+		// git matches diff=Upper with [diff "Upper"] only, never with
+		// [diff "upper"] (git-config(1): subsections are case-sensitive).
+		gitConfig(t, dir, "diff.Upper.binary", "true")
+		gitConfig(t, dir, "diff.upper.binary", "false")
+		gittest.Write(t, dir, ".gitattributes", "*.up diff=Upper\n*.low diff=upper\n*.mixed diff=UPPER\n")
+		for _, n := range []string{"a.up", "b.low", "c.mixed"} {
+			gittest.Write(t, dir, n, "one\x00\ntwo\n")
+			gittest.Write(t, dir, "text/"+n, "one\ntwo\n")
+		}
+	}},
 	recipe{name: "many changes across nested folders", setup: func(t *testing.T, dir, home string) {
 		for i := range 40 {
 			gittest.Write(t, dir, fmt.Sprintf("pkg/p%d/q%d/f%d.go", i%5, i%3, i), strings.Repeat("line\n", i+1))

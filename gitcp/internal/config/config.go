@@ -26,15 +26,28 @@ type Config struct {
 // New returns an empty Config.
 func New() *Config { return &Config{vals: map[string][]string{}} }
 
-// Get returns the last value of key (matched without regard to the case of
-// its section and name) and whether it is set. A key given without "=" ("[core]
-// bare") has the value "".
+// Get returns the last value of key and whether it is set. As in git
+// (git-config(1), "Syntax"), the section and the variable name are matched
+// without regard to case and a subsection exactly: "diff.Hex.binary" is
+// "[diff \"Hex\"] binary", never "[diff \"hex\"]". A key given without
+// "=" ("[core] bare") has the value "".
 func (c *Config) Get(key string) (string, bool) {
-	v := c.vals[strings.ToLower(key)]
+	v := c.vals[canonicalKey(key)]
 	if len(v) == 0 {
 		return "", false
 	}
 	return v[len(v)-1], true
+}
+
+// canonicalKey returns key as the parser stores it: "section.name" lower
+// case, and in "section.subsection.name" the section and name lower case
+// and the subsection as it is (it may hold dots).
+func canonicalKey(key string) string {
+	i, j := strings.IndexByte(key, '.'), strings.LastIndexByte(key, '.')
+	if i < 0 || i == j {
+		return strings.ToLower(key)
+	}
+	return strings.ToLower(key[:i]) + key[i:j] + strings.ToLower(key[j:])
 }
 
 // Bool returns key's last value read as a git boolean (true, yes, on, 1
@@ -54,14 +67,10 @@ func (c *Config) Bool(key string, def bool) bool {
 	return def
 }
 
-// GetAll returns every value of key, in the order read: key as
-// [Config.Keys] lists it (the subsection's case kept), else lower-cased.
+// GetAll returns every value of key, in the order read, matched as
+// [Config.Get] matches it.
 func (c *Config) GetAll(key string) []string {
-	v, ok := c.vals[key]
-	if !ok {
-		v = c.vals[strings.ToLower(key)]
-	}
-	return append([]string(nil), v...)
+	return append([]string(nil), c.vals[canonicalKey(key)]...)
 }
 
 // Keys returns every key set, as [Config.Get] matches them, sorted.
@@ -153,11 +162,9 @@ func (c *Config) parse(data []byte, include func(val, cond string, conditional b
 				section = name + "." + sub
 			} else {
 				hdr = strings.TrimSpace(hdr)
-				if i := strings.IndexByte(hdr, '.'); i >= 0 {
-					section = strings.ToLower(hdr[:i]) + "." + hdr[i+1:]
-				} else {
-					section = strings.ToLower(hdr)
-				}
+				// "[section]", or the deprecated "[section.subsection]",
+				// whose subsection git lower-cases too (git-config(1)).
+				section = strings.ToLower(hdr)
 			}
 			if strings.HasPrefix(section, ".") {
 				// No section name ("[.x]", "[\"x\"]"): git refuses the
@@ -269,8 +276,7 @@ func XDGConfigHome() string {
 
 // GetKey returns the last value of a key exactly as [Config.Keys] lists
 // it (section and name lower-cased, the subsection in its own case), and
-// whether it is set. Get lower-cases the whole key, so it cannot find a
-// key whose subsection has upper-case letters ("filter.LFS.clean").
+// whether it is set: [Config.Get] for a key already in that form.
 func (c *Config) GetKey(key string) (string, bool) {
 	v := c.vals[key]
 	if len(v) == 0 {

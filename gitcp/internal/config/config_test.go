@@ -1,8 +1,10 @@
 package config
 
 import (
+	"errors"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -194,6 +196,36 @@ func TestIncludeIfAsksCond(t *testing.T) {
 	c.ReadFile(main, 0)
 	if v, _ := c.Get("user.name"); v != "a" {
 		t.Errorf("user.name %q without Cond", v)
+	}
+}
+
+// TestGetMatchesSubsectionExactly checks Get against git config --get on
+// the same file: section and name in any case, the subsection exactly
+// (lower-cased by the deprecated "[section.subsection]" header).
+func TestGetMatchesSubsectionExactly(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "config")
+	data := "[diff \"Hex\"]\n\tbinary = true\n[diff \"hex\"]\n\tbinary = false\n[Diff \"a.B\"]\n\tBinary = yes\n[core]\n\tbare = no\n[Foo.BAR]\n\tX = 1\n"
+	if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := New()
+	c.Parse([]byte(data), nil)
+	for _, key := range []string{"diff.Hex.binary", "DIFF.Hex.BINARY", "diff.hex.binary", "diff.HEX.binary", "diff.a.B.binary", "diff.a.b.binary", "Core.Bare", "core.bare", "foo.BAR.x", "foo.bar.x"} {
+		want, err := exec.Command("git", "config", "--file", file, "--get", key).Output()
+		wantOK := err == nil
+		if err != nil {
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+				t.Fatalf("git config --get %s: %v", key, err)
+			}
+		}
+		got, ok := c.Get(key)
+		if ok != wantOK || got != strings.TrimSuffix(string(want), "\n") {
+			t.Errorf("Get(%q) = %q, %v; git config --get: %q, %v", key, got, ok, want, wantOK)
+		}
+		if all := c.GetAll(key); (len(all) > 0) != wantOK {
+			t.Errorf("GetAll(%q) = %q; git config --get found it: %v", key, all, wantOK)
+		}
 	}
 }
 
