@@ -83,6 +83,12 @@ func Recover(w *workspace.Workspace, ref string, o RecoverOptions) (*RecoverResu
 		if errors.As(err, &unsafe) {
 			return nil, &UnsafeError{unsafe}
 		}
+		var conv *gitcp.CheckoutConversionError
+		if errors.As(err, &conv) {
+			// git's switch converts, and a checkpoint then records what
+			// wf recover would have.
+			conv.Command += fmt.Sprintf(" && wf checkpoint -m %q", "recovered from "+history.ShortID(e.ID))
+		}
 		return nil, err
 	}
 	cp, err := checkpointLocked(w, CheckpointOptions{

@@ -40,7 +40,11 @@ type conversion struct {
 	// or the index; without one no folder is read.
 	inTree bool
 	dirs   map[string]*attr.Stack // per folder: base plus the folders' files down to it
-	idx    []index.Entry          // the index as read, for skip-worktree .gitattributes and CRLF blobs
+	// fromTree, when set, holds the .gitattributes files of a tree (path
+	// to blob), read in place of the work tree's: the attributes a
+	// checkout of that tree applies.
+	fromTree map[string]Hash
+	idx      []index.Entry // the index as read, for skip-worktree .gitattributes and CRLF blobs
 	// Warnings are git's warnings for lines it drops and conversions it
 	// warns about, in the order met.
 	Warnings []string
@@ -161,6 +165,8 @@ func (r *Repo) convertConfig() convert.Config {
 		switch rest[i+1:] {
 		case "clean":
 			d.Clean = v
+		case "smudge":
+			d.Smudge = v
 		case "process":
 			d.Process = v
 		case "required":
@@ -209,7 +215,19 @@ func (c *conversion) stack(dir string) *attr.Stack {
 		parent = c.stack(dirOf(dir))
 	}
 	s := parent
-	if c.inTree {
+	if c.fromTree != nil {
+		rel := attrFileName
+		if dir != "" {
+			rel = dir + "/" + attrFileName
+		}
+		var f *attr.File
+		if id, ok := c.fromTree[rel]; ok {
+			if data, err := c.r.readObject(plumbing.BlobObject, id); err == nil {
+				f = c.parse(data, rel, dir, dir == "")
+			}
+		}
+		s = s.Push(f)
+	} else if c.inTree {
 		rel := attrFileName
 		if dir != "" {
 			rel = dir + "/" + attrFileName

@@ -116,7 +116,8 @@ type SwitchHooks struct {
 // commits. Paths marked skip-worktree (sparse checkout) are not written.
 // Ignored files in the way of a path to write, and symlinked leading
 // folders, are refused ([InTheWayError]): nothing is written through a
-// link.
+// link. So is a switch that writes a file git's checkout would convert
+// ([*CheckoutConversionError]): wf writes blobs as they are.
 //
 // On its own it is not crash-safe: killed while writing files, the work
 // tree holds a mix of both commits with HEAD still on the old branch. A
@@ -195,6 +196,9 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 		old[snap.entries[i].Name] = &snap.entries[i]
 	}
 	if err := r.checkInTheWay(changes, old); err != nil {
+		return err
+	}
+	if err := r.checkSwitchConversion(changes, old, snap.entries, targetTree, "git switch -c "+branch+" "+target.String()); err != nil {
 		return err
 	}
 	oldHead, err := os.ReadFile(filepath.Join(r.GitDir, "HEAD"))

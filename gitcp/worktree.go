@@ -63,9 +63,11 @@ func (r *Repo) PlanWorktree(path, branch string) (Worktree, error) {
 // [Repo.PlanWorktree].
 //
 // It refuses: a path that exists and is not an empty folder, a branch that
-// exists, an admin folder that exists, and work-tree conversions it does
-// not apply (core.autocrlf=true, or a .gitattributes file in target's
-// tree): the files would differ from what git checks out.
+// exists, an admin folder that exists, and a commit some of whose files
+// git's checkout would convert ([*CheckoutConversionError]: wf does not
+// apply conversions, and the files would differ from what git checks
+// out). A .gitattributes that converts none of them is no reason to
+// refuse.
 func (r *Repo) AddWorktree(wt Worktree, target Hash, now time.Time) error {
 	branch := strings.TrimPrefix(wt.Branch, "refs/heads/")
 	if !ValidBranchName(branch) {
@@ -84,9 +86,6 @@ func (r *Repo) AddWorktree(wt Worktree, target Hash, now time.Time) error {
 	if _, err := os.Lstat(wt.AdminDir); err == nil {
 		return fmt.Errorf("%s exists already", wt.AdminDir)
 	}
-	if v, ok := r.cfg.Get("core.autocrlf"); ok && strings.EqualFold(strings.TrimSpace(v), "true") {
-		return fmt.Errorf("core.autocrlf=true: wf does not convert line endings when it writes a worktree; use git worktree add")
-	}
 	targetTree, err := r.commitTree(target)
 	if err != nil {
 		return err
@@ -95,9 +94,14 @@ func (r *Repo) AddWorktree(wt Worktree, target Hash, now time.Time) error {
 		path string
 		e    tree.Entry
 	}
+	var writes []blobToWrite
+	attrFiles := map[string]Hash{}
 	err = r.flattenTree(targetTree, "", func(p string, e tree.Entry) error {
-		if p == ".gitattributes" || strings.HasSuffix(p, "/.gitattributes") {
-			return fmt.Errorf("%s in the commit: wf does not apply attributes when it writes a worktree; use git worktree add", p)
+		if isAttrFile(p) && e.Mode != modeSymlink {
+			attrFiles[p] = e.ID
+		}
+		if e.Mode != modeGitlink && e.Mode != modeSymlink {
+			writes = append(writes, blobToWrite{path: p, id: e.ID})
 		}
 		files = append(files, struct {
 			path string
@@ -106,6 +110,14 @@ func (r *Repo) AddWorktree(wt Worktree, target Hash, now time.Time) error {
 		return nil
 	})
 	if err != nil {
+		return err
+	}
+	// git worktree add converts what it checks out (line endings, smudge
+	// filters, ident, encodings) as the commit's .gitattributes and the
+	// configuration say; wf writes blobs as they are, so it refuses a
+	// commit any of whose files git would convert.
+	base, _ := r.newAttrStack(nil, false)
+	if err := r.checkoutConversion(base, attrFiles, writes, "git worktree add -b "+branch+" "+wt.Path+" "+target.String()); err != nil {
 		return err
 	}
 	who, err := r.identity("committer", now)

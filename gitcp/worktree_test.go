@@ -1,7 +1,9 @@
 package gitcp
 
 import (
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -117,23 +119,107 @@ func TestRemovePartialWorktree(t *testing.T) {
 	gittest.Git(t, dir, "fsck", "--strict", "--no-progress")
 }
 
-// TestAddWorktreeRefusesAttributes: a .gitattributes in the commit could
-// make git check out different bytes, so wf refuses and writes nothing.
-func TestAddWorktreeRefusesAttributes(t *testing.T) {
-	dir, _ := worktreeRepo(t)
-	gittest.Write(t, dir, "sub/.gitattributes", "*.go text eol=crlf\n")
-	gittest.Git(t, dir, "add", "-A")
-	gittest.Git(t, dir, "commit", "-q", "-m", "attrs")
-	head := NewHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD")))
-	r := discover(t, dir)
-	path := filepath.Join(t.TempDir(), "attrs")
-	wt, _ := r.PlanWorktree(path, "wf/spec/attrs")
-	if err := r.AddWorktree(wt, head, fixedNow()); err == nil || !strings.Contains(err.Error(), "sub/.gitattributes") {
-		t.Fatalf("got %v", err)
-	}
-	for _, p := range []string{path, wt.AdminDir} {
-		if _, err := os.Lstat(p); err == nil {
-			t.Errorf("%s was made", p)
-		}
+// TestAddWorktreeConversionDifferential checks AddWorktree against git
+// worktree add on commits with attributes and settings: where git's
+// checkout would write some file otherwise than its blob, wf refuses with a
+// *CheckoutConversionError naming exactly the files whose bytes differ in
+// git's checkout, and writes nothing; elsewhere (attributes that convert
+// nothing on checkout) it writes the worktree, byte for byte as git does.
+func TestAddWorktreeConversionDifferential(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		attrs  map[string]string // .gitattributes files to commit
+		config [][2]string       // git config key, value
+		refuse []string          // files git converts, "" for none
+	}{
+		{name: "eol=crlf in a folder", attrs: map[string]string{"sub/.gitattributes": "*.go text eol=crlf\n"}, refuse: []string{"sub/deep/b.go"}},
+		{name: "core.autocrlf=true", config: [][2]string{{"core.autocrlf", "true"}}, refuse: []string{"a.txt", "run.sh", "sub/deep/b.go"}},
+		{name: "text=auto and core.eol=crlf", attrs: map[string]string{".gitattributes": "* text=auto\n"}, config: [][2]string{{"core.eol", "crlf"}}, refuse: []string{".gitattributes", "a.txt", "run.sh", "sub/deep/b.go"}},
+		{name: "a smudge filter", attrs: map[string]string{".gitattributes": "*.txt filter=up\n"}, config: [][2]string{{"filter.up.smudge", "tr a-z A-Z"}, {"filter.up.clean", "tr A-Z a-z"}}, refuse: []string{"a.txt"}},
+		{name: "attributes that convert nothing", attrs: map[string]string{".gitattributes": "*.png binary\n*.go linguist-generated diff=golang\n*.txt text eol=lf\n", "sub/.gitattributes": "*.sh -text\n"}},
+		{name: "a clean filter alone", attrs: map[string]string{".gitattributes": "*.txt filter=low\n"}, config: [][2]string{{"filter.low.clean", "cat"}}},
+		{name: "core.autocrlf=input", config: [][2]string{{"core.autocrlf", "input"}}},
+		{name: "ident without $Id$", attrs: map[string]string{".gitattributes": "*.txt ident\n"}},
+		{name: "ident with $Id$", attrs: map[string]string{".gitattributes": "*.go ident\n", "sub/deep/b.go": "package b // $Id$\n"}, refuse: []string{"sub/deep/b.go"}},
+		{name: "working-tree-encoding", attrs: map[string]string{".gitattributes": "*.txt working-tree-encoding=UTF-16LE\n"}, refuse: []string{"a.txt"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, _ := worktreeRepo(t)
+			for p, a := range tc.attrs {
+				gittest.Write(t, dir, p, a)
+			}
+			if len(tc.attrs) > 0 {
+				gittest.Git(t, dir, "add", "-A")
+				gittest.Git(t, dir, "commit", "-q", "-m", "attributes")
+			}
+			for _, kv := range tc.config {
+				gittest.Git(t, dir, "config", kv[0], kv[1])
+			}
+			head := NewHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD")))
+			// git's checkout of the same commit, and the files whose
+			// bytes differ from their blobs there.
+			gitPath := filepath.Join(t.TempDir(), "git")
+			gittest.Git(t, dir, "worktree", "add", "-q", "-b", "git-side", gitPath, head.String())
+			var differ []string
+			for _, line := range strings.Split(strings.TrimSpace(gittest.Git(t, dir, "ls-tree", "-r", head.String())), "\n") {
+				f := strings.Fields(line)
+				if f[0] == "120000" {
+					continue
+				}
+				path := line[strings.IndexByte(line, '\t')+1:]
+				blob, err := exec.Command("git", "-C", dir, "cat-file", "blob", f[2]).Output()
+				if err != nil {
+					t.Fatal(err)
+				}
+				onDisk, err := os.ReadFile(filepath.Join(gitPath, path))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(onDisk) != string(blob) {
+					differ = append(differ, path)
+				}
+			}
+			if got, want := strings.Join(differ, ","), strings.Join(tc.refuse, ","); got != want {
+				t.Fatalf("the test's premise: git converts %q, the case says %q", got, want)
+			}
+			r := discover(t, dir)
+			path := filepath.Join(t.TempDir(), "wf")
+			wt, err := r.PlanWorktree(path, "wf/spec/attrs")
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = r.AddWorktree(wt, head, fixedNow())
+			if len(tc.refuse) > 0 {
+				var ce *CheckoutConversionError
+				if !errors.As(err, &ce) || strings.Join(ce.Paths, ",") != strings.Join(tc.refuse, ",") {
+					t.Fatalf("AddWorktree: %v; want a CheckoutConversionError naming %v", err, tc.refuse)
+				}
+				if !strings.Contains(ce.Hint(), "git worktree add -b wf/spec/attrs "+path+" "+head.String()) {
+					t.Errorf("hint %q", ce.Hint())
+				}
+				for _, p := range []string{path, wt.AdminDir} {
+					if _, err := os.Lstat(p); err == nil {
+						t.Errorf("%s was made", p)
+					}
+				}
+				if _, err := gittest.TryGit(dir, "rev-parse", "--verify", "-q", "refs/heads/wf/spec/attrs"); err == nil {
+					t.Error("the branch was made")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("AddWorktree: %v", err)
+			}
+			for _, line := range strings.Split(strings.TrimSpace(gittest.Git(t, dir, "ls-tree", "-r", "--name-only", head.String())), "\n") {
+				a, errA := os.ReadFile(filepath.Join(path, line))
+				b, errB := os.ReadFile(filepath.Join(gitPath, line))
+				if errA != nil || errB != nil || string(a) != string(b) {
+					t.Errorf("%s: wf wrote %q (%v), git %q (%v)", line, a, errA, b, errB)
+				}
+			}
+			if st := gittest.Git(t, path, "status", "--porcelain"); st != "" {
+				t.Errorf("git status in wf's worktree:\n%s", st)
+			}
+		})
 	}
 }

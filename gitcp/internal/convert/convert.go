@@ -37,6 +37,7 @@ var Names = []string{"text", "crlf", "eol", "ident", "filter", "working-tree-enc
 type Driver struct {
 	Name     string
 	Clean    string // filter.<name>.clean, a shell command
+	Smudge   string // filter.<name>.smudge, a shell command (checkout)
 	Process  string // filter.<name>.process, a long-running shell command
 	Required bool   // filter.<name>.required
 }
@@ -331,4 +332,43 @@ func identToGit(src []byte) []byte {
 		return src
 	}
 	return append(dst, rest...)
+}
+
+// ToWorktreeChanges tells whether git's checkout would write other bytes
+// than the blob for a path with attributes a (convert.c's
+// convert_to_working_tree), and why: "" when it writes the blob as it is.
+// It does not convert; wf refuses to write such a file rather than write
+// it otherwise than git. The conversions, in git's order:
+//   - ident, when the blob holds "$Id" (git expands "$Id$" to the blob's
+//     id);
+//   - the end-of-line conversion, when it would turn LF into CRLF
+//     (will_convert_lf_to_crlf: text with eol=crlf, core.eol=crlf or
+//     core.autocrlf=true; for text=auto only blobs with no CR and no
+//     binary content);
+//   - a working-tree-encoding other than UTF-8;
+//   - a filter driver with a smudge command or a process (whose
+//     capabilities only running it would tell).
+func (c *Config) ToWorktreeChanges(a *Attrs, blob []byte) string {
+	if a.Ident.State == Set && bytes.Contains(blob, []byte("$Id")) {
+		return "ident expands $Id$"
+	}
+	act := c.action(a)
+	if act == crlfAuto && c.textEOLIsCRLF() {
+		act = crlfAutoCRLF // convert.c's output_eol for CRLF_AUTO
+	}
+	if act == crlfTextCRLF || act == crlfAutoCRLF {
+		s := gather(blob)
+		if willConvertLFToCRLF(&s, act) {
+			return "the end-of-line conversion writes CRLF"
+		}
+	}
+	if e := a.Encoding; e.State == Valued && e.Value != "" && !isUTF8(e.Value) {
+		return "working-tree-encoding=" + e.Value
+	}
+	if a.Filter.State == Valued {
+		if d := c.Drivers[a.Filter.Value]; d != nil && (d.Smudge != "" || d.Process != "") {
+			return "filter=" + a.Filter.Value + " smudges it"
+		}
+	}
+	return ""
 }

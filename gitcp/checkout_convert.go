@@ -1,0 +1,151 @@
+package gitcp
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/wf-tool/wf/gitcp/internal/convert"
+	"github.com/wf-tool/wf/gitcp/internal/index"
+	"github.com/wf-tool/wf/gitcp/internal/tree"
+)
+
+// CheckoutConversionError is returned by [Repo.CreateBranch] and
+// [Repo.AddWorktree] before they write anything, when git's checkout
+// would write some of the files otherwise than as their blobs hold them:
+// an end-of-line conversion to CRLF, a smudge filter, ident or a
+// working-tree-encoding (gitattributes(5), core.autocrlf, core.eol). wf
+// writes blobs as they are; rather than leave files that differ from
+// what git would have written, it refuses, and the hint gives the git
+// command that does the same with the conversion.
+type CheckoutConversionError struct {
+	Paths   []string // from the top level, sorted
+	Reasons []string // why git converts each of Paths
+	// Command is the git command that writes the same files with git's
+	// conversion.
+	Command string
+}
+
+func (e *CheckoutConversionError) Error() string {
+	what := e.Paths[0] + ": " + e.Reasons[0]
+	if len(e.Paths) > 1 {
+		what += fmt.Sprintf(", and %d more", len(e.Paths)-1)
+	}
+	return fmt.Sprintf("git converts %d of the files to write when it checks them out (%s); wf writes files as their blobs hold them and will not write them otherwise than git", len(e.Paths), what)
+}
+
+// Hint says what the user can do.
+func (e *CheckoutConversionError) Hint() string {
+	return e.Command + " does the same with git's conversion"
+}
+
+// blobToWrite is a file a checkout writes: its path from the top and its
+// blob.
+type blobToWrite struct {
+	path string
+	id   Hash
+}
+
+// checkoutConversion returns a [*CheckoutConversionError] naming the files
+// of writes that git's checkout would convert, with attributes looked up
+// in c (and, when fromTree holds .gitattributes files, also as those
+// files say: a checkout that changes them applies the new ones), or nil.
+// Symlinks and gitlinks are never converted and are not in writes.
+func (r *Repo) checkoutConversion(c *conversion, fromTree map[string]Hash, writes []blobToWrite, command string) error {
+	cfg := r.convertConfig()
+	stacks := []*conversion{c}
+	if len(fromTree) > 0 {
+		t, _ := r.newAttrStack(nil, true)
+		t.fromTree = fromTree
+		stacks = append(stacks, t)
+	}
+	e := &CheckoutConversionError{Command: command}
+	for _, w := range writes {
+		var blob []byte
+		for _, s := range stacks {
+			a := s.attrs(w.path)
+			if !mayConvertOnCheckout(&cfg, &a) {
+				continue
+			}
+			if blob == nil {
+				data, err := r.readObject(plumbing.BlobObject, w.id)
+				if err != nil {
+					return err
+				}
+				blob = data
+			}
+			if why := cfg.ToWorktreeChanges(&a, blob); why != "" {
+				e.Paths, e.Reasons = append(e.Paths, w.path), append(e.Reasons, why)
+				break
+			}
+		}
+	}
+	if len(e.Paths) == 0 {
+		return nil
+	}
+	sort.Sort(byPath{e})
+	return e
+}
+
+// mayConvertOnCheckout is a cheap test before the blob is read: false
+// when no attribute or setting of a can convert anything on checkout.
+func mayConvertOnCheckout(cfg *convert.Config, a *convert.Attrs) bool {
+	return cfg.ToWorktreeChanges(a, []byte("$Id\n")) != ""
+}
+
+// byPath sorts a CheckoutConversionError's paths with their reasons.
+type byPath struct{ e *CheckoutConversionError }
+
+func (b byPath) Len() int           { return len(b.e.Paths) }
+func (b byPath) Less(i, j int) bool { return b.e.Paths[i] < b.e.Paths[j] }
+func (b byPath) Swap(i, j int) {
+	b.e.Paths[i], b.e.Paths[j] = b.e.Paths[j], b.e.Paths[i]
+	b.e.Reasons[i], b.e.Reasons[j] = b.e.Reasons[j], b.e.Reasons[i]
+}
+
+// checkSwitchConversion is [Repo.checkoutConversion] for a switch to
+// targetTree that writes changes: the attributes are those of the work
+// tree (entries is the index), and also those of targetTree when the
+// switch changes a .gitattributes. Deleted files, gitlinks, symlinks and
+// skip-worktree paths (old gives their index entries) are not written.
+func (r *Repo) checkSwitchConversion(changes []Change, old map[string]*index.Entry, entries []index.Entry, targetTree Hash, command string) error {
+	var writes []blobToWrite
+	attrChanged := false
+	for _, c := range changes {
+		if isAttrFile(c.Path) {
+			attrChanged = true
+		}
+		if m := uint32(c.NewMode); c.NewHash.IsZero() || m == modeGitlink || m == modeSymlink {
+			continue
+		}
+		if o := old[c.Path]; o != nil && o.SkipWorktree() {
+			continue
+		}
+		writes = append(writes, blobToWrite{path: c.Path, id: c.NewHash})
+	}
+	if len(writes) == 0 {
+		return nil
+	}
+	var fromTree map[string]Hash
+	if attrChanged {
+		var err error
+		if fromTree, err = r.treeAttrFiles(targetTree); err != nil {
+			return err
+		}
+	}
+	c, _ := r.newAttrStack(entries, true)
+	return r.checkoutConversion(c, fromTree, writes, command)
+}
+
+// treeAttrFiles returns the .gitattributes files of tree t by path, for
+// [Repo.checkoutConversion]'s fromTree.
+func (r *Repo) treeAttrFiles(t Hash) (map[string]Hash, error) {
+	out := map[string]Hash{}
+	err := r.flattenTree(t, "", func(p string, e tree.Entry) error {
+		if isAttrFile(p) && e.Mode != modeSymlink {
+			out[p] = e.ID
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,115 @@
+package gitcp
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wf-tool/wf/gitcp/gittest"
+)
+
+// TestCreateBranchConversionDifferential checks the switch of CreateBranch
+// (wf recover) against git switch -c on twin copies of one repository:
+// where git's checkout writes some of the switched files otherwise than
+// their blobs, wf refuses with a *CheckoutConversionError naming exactly
+// those files and changes nothing; elsewhere it switches and writes the
+// same bytes as git.
+func TestCreateBranchConversionDifferential(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		baseAttrs  string      // .gitattributes of the checked-out commit ("" none)
+		valueAttrs string      // .gitattributes of the target commit
+		config     [][2]string // git config key, value, set after both commits
+		refuse     []string    // switched files git converts
+	}{
+		{name: "eol=crlf", baseAttrs: "*.txt text eol=crlf\n", valueAttrs: "*.txt text eol=crlf\n", refuse: []string{"notes/a.txt"}},
+		{name: "core.autocrlf=true", config: [][2]string{{"core.autocrlf", "true"}}, refuse: []string{"notes/a.txt", "src/b.go"}},
+		{name: "the target's .gitattributes converts", valueAttrs: "*.go text eol=crlf\n", refuse: []string{"src/b.go"}},
+		{name: "a smudge filter", baseAttrs: "*.go filter=up\n", valueAttrs: "*.go filter=up\n", config: [][2]string{{"filter.up.smudge", "tr a-z A-Z"}, {"filter.up.clean", "tr A-Z a-z"}}, refuse: []string{"src/b.go"}},
+		{name: "attributes that convert nothing", baseAttrs: "*.txt text eol=lf\n*.go diff=golang\n", valueAttrs: "*.txt text eol=lf\n*.go diff=golang linguist-generated\n"},
+		{name: "no attributes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := gittest.NewRepo(t)
+			write := func(attrs string, files map[string]string) string {
+				if attrs != "" {
+					gittest.Write(t, dir, ".gitattributes", attrs)
+				} else {
+					os.Remove(filepath.Join(dir, ".gitattributes"))
+				}
+				for p, c := range files {
+					gittest.Write(t, dir, p, c)
+				}
+				gittest.Git(t, dir, "add", "-A")
+				gittest.Git(t, dir, "commit", "-q", "--allow-empty", "-m", "x")
+				return strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD"))
+			}
+			base := write(tc.baseAttrs, map[string]string{"notes/a.txt": "one\n", "src/b.go": "package b\n", "same.txt": "same\n"})
+			target := write(tc.valueAttrs, map[string]string{"notes/a.txt": "one\ntwo\n", "src/b.go": "package b\n\nvar X = 1\n"})
+			gittest.Git(t, dir, "reset", "-q", "--hard", base)
+			for _, kv := range tc.config {
+				gittest.Git(t, dir, "config", kv[0], kv[1])
+			}
+			twin := filepath.Join(t.TempDir(), "twin")
+			if out, err := exec.Command("cp", "-a", dir, twin).CombinedOutput(); err != nil {
+				t.Fatalf("cp: %v\n%s", err, out)
+			}
+			gittest.Git(t, twin, "switch", "-q", "-c", "rec", target)
+			var differ []string
+			for _, p := range []string{"notes/a.txt", "src/b.go"} {
+				blob, err := exec.Command("git", "-C", twin, "cat-file", "blob", target+":"+p).Output()
+				if err != nil {
+					t.Fatal(err)
+				}
+				onDisk, err := os.ReadFile(filepath.Join(twin, p))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(blob) != string(onDisk) {
+					differ = append(differ, p)
+				}
+			}
+			if got, want := strings.Join(differ, ","), strings.Join(tc.refuse, ","); got != want {
+				t.Fatalf("the test's premise: git converts %q, the case says %q", got, want)
+			}
+
+			r := discover(t, dir)
+			err := r.CreateBranch("rec", NewHash(target), true, fixedNow())
+			if len(tc.refuse) > 0 {
+				var ce *CheckoutConversionError
+				if !errors.As(err, &ce) || strings.Join(ce.Paths, ",") != strings.Join(tc.refuse, ",") {
+					t.Fatalf("CreateBranch: %v; want a CheckoutConversionError naming %v", err, tc.refuse)
+				}
+				if ce.Command != "git switch -c rec "+target {
+					t.Errorf("command %q", ce.Command)
+				}
+				if head := strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD")); head != base {
+					t.Errorf("HEAD moved to %s", head)
+				}
+				if _, err := gittest.TryGit(dir, "rev-parse", "--verify", "-q", "refs/heads/rec"); err == nil {
+					t.Error("the branch was made")
+				}
+				if st := gittest.Git(t, dir, "status", "--porcelain"); st != "" {
+					t.Errorf("the work tree changed:\n%s", st)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("CreateBranch: %v", err)
+			}
+			for _, p := range []string{"notes/a.txt", "src/b.go", "same.txt", ".gitattributes"} {
+				a, errA := os.ReadFile(filepath.Join(dir, p))
+				b, errB := os.ReadFile(filepath.Join(twin, p))
+				if string(a) != string(b) || (errA == nil) != (errB == nil) {
+					t.Errorf("%s: wf wrote %q (%v), git %q (%v)", p, a, errA, b, errB)
+				}
+			}
+			if st := gittest.Git(t, dir, "status", "--porcelain"); st != "" {
+				t.Errorf("git status after wf's switch:\n%s", st)
+			}
+		})
+	}
+}
