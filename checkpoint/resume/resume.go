@@ -1089,14 +1089,8 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// age says how long ago t was, coarsely.
-func age(now, t time.Time) string {
-	d := now.Sub(t)
-	if d < 2*time.Second {
-		return "just now"
-	}
-	return fmtDuration(d) + " ago"
-}
+// age says how long ago t was, coarsely ([Age]).
+func age(now, t time.Time) string { return Age(now.Sub(t)) }
 
 func fmtDuration(d time.Duration) string {
 	switch {

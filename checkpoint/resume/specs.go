@@ -61,16 +61,13 @@ func openSpecs(w *workspace.Workspace) []string {
 // OpenSpecs is [openSpecs] for the status view.
 func OpenSpecs(w *workspace.Workspace) []string { return openSpecs(w) }
 
-// Age says how long ago something was, coarsely: "just now", "5m ago",
-// "3h ago", "2d ago".
+// Age says how long ago something was, d before now, coarsely and as
+// the resume context says it everywhere: "just now" under 2 seconds, then
+// "40s ago", "5m ago", "3h 20m ago" (under 10 hours), "30h ago" (under
+// two days), "2d ago".
 func Age(d time.Duration) string {
-	switch {
-	case d < time.Minute:
+	if d < 2*time.Second {
 		return "just now"
-	case d < time.Hour:
-		return fmt.Sprintf("%dm ago", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh ago", int(d/time.Hour))
 	}
-	return fmt.Sprintf("%dd ago", int(d/(24*time.Hour)))
+	return fmtDuration(d) + " ago"
 }
