@@ -58,23 +58,7 @@ func TestCreateBranchConversionDifferential(t *testing.T) {
 				t.Fatalf("cp: %v\n%s", err, out)
 			}
 			gittest.Git(t, twin, "switch", "-q", "-c", "rec", target)
-			var differ []string
-			for _, p := range []string{"notes/a.txt", "src/b.go"} {
-				blob, err := exec.Command("git", "-C", twin, "cat-file", "blob", target+":"+p).Output()
-				if err != nil {
-					t.Fatal(err)
-				}
-				onDisk, err := os.ReadFile(filepath.Join(twin, p))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if string(blob) != string(onDisk) {
-					differ = append(differ, p)
-				}
-			}
-			if got, want := strings.Join(differ, ","), strings.Join(tc.refuse, ","); got != want {
-				t.Fatalf("the test's premise: git converts %q, the case says %q", got, want)
-			}
+			checkGitConverts(t, twin, twin, target, []string{"notes/a.txt", "src/b.go"}, tc.refuse)
 
 			r := discover(t, dir)
 			err := r.CreateBranch("rec", NewHash(target), true, fixedNow())
@@ -111,5 +95,29 @@ func TestCreateBranchConversionDifferential(t *testing.T) {
 				t.Errorf("git status after wf's switch:\n%s", st)
 			}
 		})
+	}
+}
+
+// checkGitConverts is the premise of a conversion case: of paths, the
+// files of commit (in the repository at repo) whose bytes in git's
+// checkout at checkout differ from their blobs must be exactly want.
+func checkGitConverts(t *testing.T, repo, checkout, commit string, paths, want []string) {
+	t.Helper()
+	var differ []string
+	for _, p := range paths {
+		blob, err := exec.Command("git", "-C", repo, "cat-file", "blob", commit+":"+p).Output()
+		if err != nil {
+			t.Fatalf("git cat-file blob %s:%s: %v", commit, p, err)
+		}
+		onDisk, err := os.ReadFile(filepath.Join(checkout, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(blob) != string(onDisk) {
+			differ = append(differ, p)
+		}
+	}
+	if got, want := strings.Join(differ, ","), strings.Join(want, ","); got != want {
+		t.Fatalf("the test's premise: git converts %q, the case says %q", got, want)
 	}
 }
