@@ -201,17 +201,23 @@ func parseDirCache(data []byte) (dirCache, error) {
 	return c, nil
 }
 
-// validCacheDir accepts "" and clean slash-separated relative paths.
+// validCacheDir accepts "" and clean slash-separated relative paths. It
+// runs for every folder of the cache that each walk reads, so it splits
+// nothing.
 func validCacheDir(rel string) bool {
 	if rel == "" {
 		return true
 	}
-	for _, part := range strings.Split(rel, "/") {
+	for rest := rel; ; {
+		part, more, found := strings.Cut(rest, "/")
 		if part == "" || part == "." || part == ".." || strings.IndexByte(part, 0) >= 0 {
 			return false
 		}
+		if !found {
+			return true
+		}
+		rest = more
 	}
-	return true
 }
 
 // cacheParser reads the fields of a dir-cache body, keeping the first

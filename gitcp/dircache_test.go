@@ -251,3 +251,17 @@ func TestDirCacheTrustsStatData(t *testing.T) {
 		t.Errorf("after the folder changed: %v", got)
 	}
 }
+
+// TestValidCacheDir checks the folder paths a cache may name: "" and clean
+// slash-separated relative paths, nothing else.
+func TestValidCacheDir(t *testing.T) {
+	for p, want := range map[string]bool{
+		"": true, "a": true, "a/b": true, "a.b/c..d/.e": true,
+		"/": false, "/a": false, "a/": false, "a//b": false, ".": false, "..": false,
+		"a/./b": false, "a/..": false, "../a": false, "a\x00b": false, "a/b\x00": false,
+	} {
+		if got := validCacheDir(p); got != want {
+			t.Errorf("validCacheDir(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
