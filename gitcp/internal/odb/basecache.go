@@ -5,13 +5,13 @@ import "github.com/go-git/go-git/v5/plumbing"
 // baseCacheLimit is how many bytes of delta bases a Reader keeps (4 MiB).
 // git keeps up to core.deltaBaseCacheLimit, 96 MiB by default (git-config(1)),
 // for the same purpose; wf reads far fewer objects per command. The
-// versions of one state file share their chains, and 4 MiB holds them
-// (wf stats on 300 packed checkpoints is as fast as with 16 MiB); a
-// checkpoint that reads the old versions of 100 unrelated files reuses
-// almost nothing and, with 16 MiB, peaked 2 MB higher on terraform. Any
-// base up to the whole limit is kept, evicting the least recently used
-// bases until it fits, so the versions of a file of 1 to 4 MiB share their
-// chain too.
+// versions of one state file share their chains, and 4 MiB holds them. In
+// the cache that emptied itself when full (before fde292a), wf stats on
+// 300 packed checkpoints was as fast with 4 MiB as with 16, and a
+// checkpoint that reads the old versions of 100 unrelated files, reusing
+// almost nothing, peaked 2 MB higher on terraform with 16. Any base up to
+// the whole limit is kept, evicting the least recently used bases until it
+// fits, so the versions of a file of 1 to 4 MiB share their chain too.
 const baseCacheLimit = 4 << 20
 
 // baseKey names a delta base by where it is: a pack and an offset in it.
@@ -88,8 +88,11 @@ func (r *Reader) touch(k baseKey, e *cachedBase) {
 
 // keep copies data, the base at k, into the cache, first evicting the
 // least recently used bases until it fits under the limit; a base larger
-// than the whole limit is not kept. The evicted bases' buffers hold the
-// copies of the next ones.
+// than the whole limit is not kept. The limit bounds the memory the cache
+// holds: baseBytes counts the capacity of each base's buffer, and the
+// buffers of evicted bases, kept to hold the next ones, count against a
+// quarter of the limit. A buffer is reused only for a base of at least
+// half its size, so a small base never pins a large buffer.
 func (r *Reader) keep(k baseKey, t plumbing.ObjectType, data []byte) {
 	limit := baseCacheLimit
 	if r.baseLimit > 0 {
@@ -101,28 +104,47 @@ func (r *Reader) keep(k baseKey, t plumbing.ObjectType, data []byte) {
 	if r.bases == nil {
 		r.bases = map[baseKey]*cachedBase{}
 	}
-	for r.baseBytes+len(data) > limit && len(r.order) > 0 {
-		m := r.order[0]
-		r.order = r.order[1:]
-		if b, ok := r.bases[m.k]; ok && b.use == m.use {
-			delete(r.bases, m.k)
-			r.baseBytes -= len(b.data)
-			if len(r.free) < 16 {
-				r.free = append(r.free, b.data[:0])
-			}
-		}
+	for r.baseBytes+len(data) > limit && r.evict(limit) {
 	}
 	var buf []byte
 	for i, f := range r.free {
-		if cap(f) >= len(data) {
+		if cap(f) >= len(data) && cap(f) <= 2*len(data)+64 {
 			buf = f
 			r.free[i] = r.free[len(r.free)-1]
 			r.free = r.free[:len(r.free)-1]
+			r.freeBytes -= cap(f)
 			break
 		}
+	}
+	if buf == nil {
+		buf = make([]byte, 0, len(data))
+	}
+	for r.baseBytes+cap(buf) > limit && r.evict(limit) {
 	}
 	e := &cachedBase{t: t, data: append(buf, data...), use: r.uses()}
 	r.bases[k] = e
 	r.order = append(r.order, useMark{k, e.use})
-	r.baseBytes += len(data)
+	r.baseBytes += cap(e.data)
+}
+
+// evict drops the least recently used base, keeping its buffer for the
+// next bases while the free buffers stay under a quarter of limit; false
+// when the cache is empty.
+func (r *Reader) evict(limit int) bool {
+	for len(r.order) > 0 {
+		m := r.order[0]
+		r.order = r.order[1:]
+		b, ok := r.bases[m.k]
+		if !ok || b.use != m.use {
+			continue // a stale mark
+		}
+		delete(r.bases, m.k)
+		r.baseBytes -= cap(b.data)
+		if r.freeBytes+cap(b.data) <= limit/4 {
+			r.free = append(r.free, b.data[:0])
+			r.freeBytes += cap(b.data)
+		}
+		return true
+	}
+	return false
 }

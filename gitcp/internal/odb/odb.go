@@ -446,13 +446,15 @@ type Reader struct {
 	// trade places after each delta.
 	spare []byte
 	// The delta-base cache (basecache.go): bases, its use order (oldest
-	// first, with stale marks; see touch), its size in bytes, and buffers
-	// of evicted bases kept for the next ones. baseLimit, when set,
-	// replaces baseCacheLimit (for tests).
+	// first, with stale marks; see touch), the capacity of the bases'
+	// buffers in bytes, and buffers of evicted bases kept for the next
+	// ones with their capacity. baseLimit, when set, replaces
+	// baseCacheLimit (for tests).
 	bases     map[baseKey]*cachedBase
 	order     []useMark
 	baseBytes int
 	free      [][]byte
+	freeBytes int
 	baseLimit int
 }
 
