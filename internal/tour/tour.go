@@ -76,9 +76,11 @@ func Parse(readme []byte) (*Doc, error) {
 	// marker is looked for from there: a begin and an end on one line
 	// leave no line for the tour.
 	bodyStart := b + len(Begin)
-	if i := strings.IndexByte(s[bodyStart:], '\n'); i >= 0 {
-		bodyStart += i + 1
+	i := strings.IndexByte(s[bodyStart:], '\n')
+	if i < 0 {
+		return nil, fmt.Errorf("README.md: no line after %s: the tour and %s come on the lines after it", Begin, End)
 	}
+	bodyStart += i + 1
 	e := strings.Index(s[bodyStart:], End)
 	if e < 0 {
 		return nil, fmt.Errorf("README.md: no %s on a line after %s", End, Begin)

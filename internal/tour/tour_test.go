@@ -96,11 +96,12 @@ func TestParseMarkers(t *testing.T) {
 		"no markers\n",
 		Begin + End + "\n",
 		Begin + " " + End,
+		Begin + " " + End + " text",
 		End + "\n" + Begin + "\n",
 		Begin + "\n",
 	} {
-		if _, err := Parse([]byte(s)); err == nil {
-			t.Errorf("Parse(%q) = nil error", s)
+		if _, err := Parse([]byte(s)); err == nil || !strings.Contains(err.Error(), "tour:") {
+			t.Errorf("Parse(%q) = %v, want an error naming a marker", s, err)
 		}
 	}
 	d, err := Parse([]byte(End + "\n" + Begin + "\n```\n$ true\n```\n" + End + "\n"))
