@@ -529,8 +529,12 @@ func (d *resumeData) lost(head gitcp.HeadInfo, cp *history.LogEntry) {
 		if err != nil || tr[history.TrailerCheckpoint] == "" {
 			continue // pruned, or not wf's
 		}
-		if cp != nil && tr[history.TrailerCheckpoint] <= cp.ID {
-			return // ids sort by time: not newer than the latest in history
+		if cp != nil && idSecond(tr[history.TrailerCheckpoint]) < idSecond(cp.ID) {
+			// Made before the latest in history (ids start with their UTC
+			// second). Within one second the reflog's order, newest
+			// first, says it is newer: the random part of two ids made
+			// in the same second says nothing.
+			return
 		}
 		if e.New == head.Hash {
 			continue
@@ -547,6 +551,15 @@ func (d *resumeData) lost(head gitcp.HeadInfo, cp *history.LogEntry) {
 			Details: []string{"git show " + history.Short(e.New.String()) + " shows it; wf recover " + history.ShortID(id) + " --why \"...\" continues from it on a new branch"}})
 		return
 	}
+}
+
+// idSecond is the UTC second a checkpoint id starts with
+// ("YYYYMMDD-HHMMSS"), or the whole id when it is shorter.
+func idSecond(id string) string {
+	if len(id) < 15 {
+		return id
+	}
+	return id[:15]
 }
 
 // resumeDetached warns about a detached HEAD, except during a git
