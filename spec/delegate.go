@@ -171,6 +171,15 @@ func Delegate(w *workspace.Workspace, o DelegateOptions) (*Delegation, error) {
 			return nil, fmt.Errorf("%w (and undoing it: %v; the intent %s is kept)", err, rerr, ip)
 		}
 		os.Remove(ip)
+		var conv *gitcp.CheckoutConversionError
+		if errors.As(err, &conv) {
+			// git makes the worktree with the conversion; the spec is
+			// then delegated without one (docs/specs.md, "Worktrees").
+			conv.Command += " && wf spec delegate " + o.Name
+			if o.Agent != "" {
+				conv.Command += fmt.Sprintf(" --agent %q", o.Agent)
+			}
+		}
 		return nil, err
 	}
 	step("worktree")
