@@ -41,9 +41,13 @@ type conversion struct {
 	inTree bool
 	dirs   map[string]*attr.Stack // per folder: base plus the folders' files down to it
 	// fromTree, when set, holds the .gitattributes files of a tree (path
-	// to blob), read in place of the work tree's: the attributes a
-	// checkout of that tree applies.
+	// to blob): the attributes a checkout of that tree applies. As git's
+	// checkout reads them (GIT_ATTR_CHECKOUT: the new index first), a
+	// folder's file comes from the tree, and from the work tree only when
+	// the tree has none there, inTree is set and the checkout does not
+	// delete it (gone).
 	fromTree map[string]Hash
+	gone     map[string]bool
 	idx      []index.Entry // the index as read, for skip-worktree .gitattributes and CRLF blobs
 	// Warnings are git's warnings for lines it drops and conversions it
 	// warns about, in the order met.
@@ -138,7 +142,18 @@ func boolEnv(k string) bool {
 // filter.<driver>.* drivers.
 func (r *Repo) convertConfig() convert.Config {
 	cfg := convert.Config{Drivers: map[string]*convert.Driver{}}
-	cfg.AutoCRLF, _ = r.cfg.Get("core.autocrlf")
+	// core.autocrlf is "input" or a boolean, read as git reads booleans
+	// (a bare key is true, an integer is true unless 0).
+	if v, ok := r.cfg.Get("core.autocrlf"); ok {
+		switch {
+		case strings.EqualFold(strings.TrimSpace(v), "input"):
+			cfg.AutoCRLF = "input"
+		case r.cfg.Bool("core.autocrlf", false):
+			cfg.AutoCRLF = "true"
+		default:
+			cfg.AutoCRLF = "false"
+		}
+	}
 	cfg.EOL, _ = r.cfg.Get("core.eol")
 	if v, ok := r.cfg.Get("core.safecrlf"); ok {
 		cfg.SafeCRLF = v
@@ -225,6 +240,8 @@ func (c *conversion) stack(dir string) *attr.Stack {
 			if data, err := c.r.readObject(plumbing.BlobObject, id); err == nil {
 				f = c.parse(data, rel, dir, dir == "")
 			}
+		} else if c.inTree && !c.gone[rel] {
+			f = c.readFile(filepath.Join(c.r.TopLevel, filepath.FromSlash(rel)), dir, dir == "")
 		}
 		s = s.Push(f)
 	} else if c.inTree {

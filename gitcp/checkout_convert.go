@@ -48,36 +48,22 @@ type blobToWrite struct {
 
 // checkoutConversion returns a [*CheckoutConversionError] naming the files
 // of writes that git's checkout would convert, with attributes looked up
-// in c (and, when fromTree holds .gitattributes files, also as those
-// files say: a checkout that changes them applies the new ones), or nil.
+// in c (set up by the caller as the checkout reads them), or nil.
 // Symlinks and gitlinks are never converted and are not in writes.
-func (r *Repo) checkoutConversion(c *conversion, fromTree map[string]Hash, writes []blobToWrite, command string) error {
+func (r *Repo) checkoutConversion(c *conversion, writes []blobToWrite, command string) error {
 	cfg := r.convertConfig()
-	stacks := []*conversion{c}
-	if len(fromTree) > 0 {
-		t, _ := r.newAttrStack(nil, true)
-		t.fromTree = fromTree
-		stacks = append(stacks, t)
-	}
 	e := &CheckoutConversionError{Command: command}
 	for _, w := range writes {
-		var blob []byte
-		for _, s := range stacks {
-			a := s.attrs(w.path)
-			if !mayConvertOnCheckout(&cfg, &a) {
-				continue
-			}
-			if blob == nil {
-				data, err := r.readObject(plumbing.BlobObject, w.id)
-				if err != nil {
-					return err
-				}
-				blob = data
-			}
-			if why := cfg.ToWorktreeChanges(&a, blob); why != "" {
-				e.Paths, e.Reasons = append(e.Paths, w.path), append(e.Reasons, why)
-				break
-			}
+		a := c.attrs(w.path)
+		if !mayConvertOnCheckout(&cfg, &a) {
+			continue
+		}
+		blob, err := r.readObject(plumbing.BlobObject, w.id)
+		if err != nil {
+			return err
+		}
+		if why := cfg.ToWorktreeChanges(&a, blob); why != "" {
+			e.Paths, e.Reasons = append(e.Paths, w.path), append(e.Reasons, why)
 		}
 	}
 	if len(e.Paths) == 0 {
@@ -104,16 +90,17 @@ func (b byPath) Swap(i, j int) {
 }
 
 // checkSwitchConversion is [Repo.checkoutConversion] for a switch to
-// targetTree that writes changes: the attributes are those of the work
-// tree (entries is the index), and also those of targetTree when the
-// switch changes a .gitattributes. Deleted files, gitlinks, symlinks and
+// targetTree that writes changes. The attributes are read as git's
+// checkout reads them: each folder's .gitattributes from targetTree, or,
+// where it has none, from the work tree unless the switch deletes it
+// (entries is the index). Deleted files, gitlinks, symlinks and
 // skip-worktree paths (old gives their index entries) are not written.
 func (r *Repo) checkSwitchConversion(changes []Change, old map[string]*index.Entry, entries []index.Entry, targetTree Hash, command string) error {
 	var writes []blobToWrite
-	attrChanged := false
+	gone := map[string]bool{}
 	for _, c := range changes {
-		if isAttrFile(c.Path) {
-			attrChanged = true
+		if isAttrFile(c.Path) && c.NewHash.IsZero() {
+			gone[c.Path] = true
 		}
 		if m := uint32(c.NewMode); c.NewHash.IsZero() || m == modeGitlink || m == modeSymlink {
 			continue
@@ -126,23 +113,22 @@ func (r *Repo) checkSwitchConversion(changes []Change, old map[string]*index.Ent
 	if len(writes) == 0 {
 		return nil
 	}
-	var fromTree map[string]Hash
-	if attrChanged {
-		var err error
-		if fromTree, err = r.treeAttrFiles(targetTree); err != nil {
-			return err
-		}
+	fromTree, err := r.treeAttrFiles(targetTree)
+	if err != nil {
+		return err
 	}
 	c, _ := r.newAttrStack(entries, true)
-	return r.checkoutConversion(c, fromTree, writes, command)
+	c.fromTree, c.gone = fromTree, gone
+	return r.checkoutConversion(c, writes, command)
 }
 
 // treeAttrFiles returns the .gitattributes files of tree t by path, for
-// [Repo.checkoutConversion]'s fromTree.
+// a conversion's fromTree. A symlink is included: git reads attributes
+// from the index by blob, and a link's blob is its target's text.
 func (r *Repo) treeAttrFiles(t Hash) (map[string]Hash, error) {
 	out := map[string]Hash{}
 	err := r.flattenTree(t, "", func(p string, e tree.Entry) error {
-		if isAttrFile(p) && e.Mode != modeSymlink {
+		if isAttrFile(p) && e.Mode != modeGitlink {
 			out[p] = e.ID
 		}
 		return nil

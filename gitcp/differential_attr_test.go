@@ -63,6 +63,18 @@ var _ = addRecipes(
 		gittest.Write(t, dir, "ctrl.txt", "\x01\x02\x03\x04\r\n")
 		gittest.Write(t, dir, "mixed.txt", "lf\ncrlf\r\n")
 	}},
+	recipe{name: "attr core.autocrlf as a bare key is true", setup: func(t *testing.T, dir, home string) {
+		// git reads "[core] autocrlf" (no "=") as true (review of
+		// 9fc3f32: wf read it as false).
+		f, err := os.OpenFile(filepath.Join(dir, ".git", "config"), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString("[core]\n\tautocrlf\n")
+		f.Close()
+		gittest.Write(t, dir, "w.md", "p\r\nq\r\n")
+		gittest.Write(t, dir, "sub/v.txt", "a\r\nb\r\n")
+	}},
 	recipe{name: "attr text=auto keeps CRLF already in the index (safer autocrlf)", setup: func(t *testing.T, dir, home string) {
 		gittest.Write(t, dir, "old.txt", "a\r\nb\r\n")
 		gittest.Write(t, dir, "lf.txt", "a\nb\n")

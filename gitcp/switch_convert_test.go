@@ -31,6 +31,10 @@ func TestCreateBranchConversionDifferential(t *testing.T) {
 		{name: "a smudge filter", baseAttrs: "*.go filter=up\n", valueAttrs: "*.go filter=up\n", config: [][2]string{{"filter.up.smudge", "tr a-z A-Z"}, {"filter.up.clean", "tr A-Z a-z"}}, refuse: []string{"src/b.go"}},
 		{name: "attributes that convert nothing", baseAttrs: "*.txt text eol=lf\n*.go diff=golang\n", valueAttrs: "*.txt text eol=lf\n*.go diff=golang linguist-generated\n"},
 		{name: "no attributes"},
+		// git reads the new commit's .gitattributes first (review of
+		// 9fc3f32: these two were refused).
+		{name: "recover to before a converting .gitattributes", baseAttrs: "*.txt text eol=crlf\n*.go text eol=crlf\n"},
+		{name: "the target turns the conversion off", baseAttrs: "*.txt text eol=crlf\n", valueAttrs: "*.txt -text\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := gittest.NewRepo(t)

@@ -97,8 +97,8 @@ func (r *Repo) AddWorktree(wt Worktree, target Hash, now time.Time) error {
 	var writes []blobToWrite
 	attrFiles := map[string]Hash{}
 	err = r.flattenTree(targetTree, "", func(p string, e tree.Entry) error {
-		if isAttrFile(p) && e.Mode != modeSymlink {
-			attrFiles[p] = e.ID
+		if isAttrFile(p) && e.Mode != modeGitlink {
+			attrFiles[p] = e.ID // a symlink's too: git reads its blob
 		}
 		if e.Mode != modeGitlink && e.Mode != modeSymlink {
 			writes = append(writes, blobToWrite{path: p, id: e.ID})
@@ -116,8 +116,9 @@ func (r *Repo) AddWorktree(wt Worktree, target Hash, now time.Time) error {
 	// filters, ident, encodings) as the commit's .gitattributes and the
 	// configuration say; wf writes blobs as they are, so it refuses a
 	// commit any of whose files git would convert.
-	base, _ := r.newAttrStack(nil, false)
-	if err := r.checkoutConversion(base, attrFiles, writes, "git worktree add -b "+branch+" "+wt.Path+" "+target.String()); err != nil {
+	c, _ := r.newAttrStack(nil, false)
+	c.fromTree = attrFiles
+	if err := r.checkoutConversion(c, writes, "git worktree add -b "+branch+" "+wt.Path+" "+target.String()); err != nil {
 		return err
 	}
 	who, err := r.identity("committer", now)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -15,6 +16,10 @@ import (
 // lookups.
 type Config struct {
 	vals map[string][]string
+	// bare marks the keys whose last value was written without "=" ("[core]
+	// autocrlf"): git reads such a key as true, and an empty value ("x =")
+	// as false (git-config(1), "Values", boolean).
+	bare map[string]bool
 	// Cond, when set, decides includeIf conditions for [Config.ReadFile]:
 	// it gets the condition as written after "includeIf " (for example
 	// "gitdir:~/work/" or "onbranch:feature/") and the path of the file
@@ -24,7 +29,7 @@ type Config struct {
 }
 
 // New returns an empty Config.
-func New() *Config { return &Config{vals: map[string][]string{}} }
+func New() *Config { return &Config{vals: map[string][]string{}, bare: map[string]bool{}} }
 
 // Get returns the last value of key and whether it is set. As in git
 // (git-config(1), "Syntax"), the section and the variable name are matched
@@ -50,19 +55,32 @@ func canonicalKey(key string) string {
 	return strings.ToLower(key[:i]) + key[i:j] + strings.ToLower(key[j:])
 }
 
-// Bool returns key's last value read as a git boolean (true, yes, on, 1
-// or an empty value; false, no, off, 0; any case), or def when key is not
-// set or its value is none of these.
+// Bool returns key's last value read as a git boolean, as git's
+// git_config_bool reads it: a key with no "=" is true, an empty value
+// false; true, yes, on and false, no, off in any case; an integer (with an
+// optional k, m or g suffix) is true unless it is 0. A key that is not set,
+// or a value that is none of these (git dies on it), gives def.
 func (c *Config) Bool(key string, def bool) bool {
+	k := canonicalKey(key)
 	v, ok := c.Get(key)
 	if !ok {
 		return def
 	}
-	switch strings.ToLower(v) {
-	case "true", "yes", "on", "1", "":
+	if c.bare[k] {
 		return true
-	case "false", "no", "off", "0":
+	}
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "yes", "on":
+		return true
+	case "false", "no", "off", "":
 		return false
+	}
+	n := strings.TrimSpace(v)
+	if l := len(n); l > 0 && strings.ContainsRune("kKmMgG", rune(n[l-1])) {
+		n = n[:l-1]
+	}
+	if i, err := strconv.ParseInt(n, 0, 64); err == nil {
+		return i != 0
 	}
 	return def
 }
@@ -189,6 +207,7 @@ func (c *Config) parse(data []byte, include func(val, cond string, conditional b
 		}
 		full := section + "." + strings.ToLower(key)
 		c.vals[full] = append(c.vals[full], val)
+		c.bare[full] = !hasVal
 		if include != nil && val != "" {
 			if full == "include.path" {
 				include(val, "", false)

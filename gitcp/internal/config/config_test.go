@@ -148,6 +148,20 @@ func TestBool(t *testing.T) {
 	if !c.Bool("b.unset", true) || c.Bool("B.F1", true) {
 		t.Error("default or case-insensitive lookup")
 	}
+	// git is the oracle for the names' t and f.
+	file := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(file, a.Files[0].Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range c.Keys() {
+		out, err := exec.Command("git", "config", "--file", file, "--type=bool", "--get", k).Output()
+		if err != nil {
+			t.Fatalf("git config --type=bool --get %s: %v", k, err)
+		}
+		if got, want := c.Bool(k, false), strings.TrimSpace(string(out)) == "true"; got != want {
+			t.Errorf("Bool(%s) = %v, git config --type=bool: %s", k, got, out)
+		}
+	}
 }
 
 func TestGetKeyKeepsSubsectionCase(t *testing.T) {
