@@ -518,6 +518,16 @@ func (d *resumeData) lost(head gitcp.HeadInfo, cp *history.LogEntry) {
 	if err != nil {
 		return
 	}
+	// The reflog orders checkpoints of one second only when it holds the
+	// latest one's own commit entry: one made in another worktree and
+	// reached by a reset or merge has none here.
+	cpInReflog := false
+	for _, e := range entries {
+		if cp != nil && e.New.String() == cp.Commit && strings.Contains(e.Message, "checkpoint: ") {
+			cpInReflog = true
+			break
+		}
+	}
 	for _, e := range entries {
 		if !strings.Contains(e.Message, "checkpoint: ") {
 			continue // resets, checkouts, other commits
@@ -529,12 +539,17 @@ func (d *resumeData) lost(head gitcp.HeadInfo, cp *history.LogEntry) {
 		if err != nil || tr[history.TrailerCheckpoint] == "" {
 			continue // pruned, or not wf's
 		}
-		if cp != nil && idSecond(tr[history.TrailerCheckpoint]) < idSecond(cp.ID) {
-			// Made before the latest in history (ids start with their UTC
-			// second). Within one second the reflog's order, newest
-			// first, says it is newer: the random part of two ids made
-			// in the same second says nothing.
-			return
+		if cp != nil {
+			// Ids start with their UTC second: one made in an earlier
+			// second is older. Within one second the reflog's order,
+			// newest first, says it is newer, if the reflog holds the
+			// latest's entry; the random part of two ids says nothing.
+			switch sec, cpSec := idSecond(tr[history.TrailerCheckpoint]), idSecond(cp.ID); {
+			case sec < cpSec:
+				return
+			case sec == cpSec && !cpInReflog:
+				continue
+			}
 		}
 		if e.New == head.Hash {
 			continue
