@@ -76,7 +76,7 @@ func (r *Repo) checkoutConversion(c *conversion, writes []blobToWrite, command s
 // mayConvertOnCheckout is a cheap test before the blob is read: false
 // when no attribute or setting of a can convert anything on checkout.
 func mayConvertOnCheckout(cfg *convert.Config, a *convert.Attrs) bool {
-	return cfg.ToWorktreeChanges(a, []byte("$Id\n")) != ""
+	return cfg.ToWorktreeChanges(a, []byte("$Id$\n")) != ""
 }
 
 // byPath sorts a CheckoutConversionError's paths with their reasons.

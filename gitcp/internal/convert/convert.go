@@ -349,7 +349,7 @@ func identToGit(src []byte) []byte {
 //   - a filter driver with a smudge command or a process (whose
 //     capabilities only running it would tell).
 func (c *Config) ToWorktreeChanges(a *Attrs, blob []byte) string {
-	if a.Ident.State == Set && bytes.Contains(blob, []byte("$Id")) {
+	if a.Ident.State == Set && countIdent(blob) > 0 {
 		return "ident expands $Id$"
 	}
 	act := c.action(a)
@@ -362,13 +362,53 @@ func (c *Config) ToWorktreeChanges(a *Attrs, blob []byte) string {
 			return "the end-of-line conversion writes CRLF"
 		}
 	}
-	if e := a.Encoding; e.State == Valued && e.Value != "" && !isUTF8(e.Value) {
+	if e := a.Encoding; e.State == Valued && e.Value != "" && !isUTF8(e.Value) && len(blob) > 0 {
 		return "working-tree-encoding=" + e.Value
 	}
 	if a.Filter.State == Valued {
-		if d := c.Drivers[a.Filter.Value]; d != nil && (d.Smudge != "" || d.Process != "") {
+		d := c.Drivers[a.Filter.Value]
+		switch {
+		case d == nil:
+		case d.Smudge != "" || d.Process != "":
 			return "filter=" + a.Filter.Value + " smudges it"
+		case d.Required:
+			return "filter=" + a.Filter.Value + " is required and has no smudge command, so git's checkout fails"
 		}
 	}
 	return ""
+}
+
+// countIdent is convert.c's count_ident: how many "$Id$" and "$Id: … $"
+// (closed on the same line) blob holds; ident rewrites each on checkout.
+func countIdent(blob []byte) int {
+	n := 0
+	for {
+		i := bytes.IndexByte(blob, '$')
+		if i < 0 || len(blob)-i-1 < 3 {
+			return n
+		}
+		blob = blob[i+1:]
+		if blob[0] != 'I' || blob[1] != 'd' {
+			continue
+		}
+		ch := blob[2]
+		blob = blob[3:]
+		if ch == '$' {
+			n++
+			continue
+		}
+		if ch != ':' {
+			continue
+		}
+		for len(blob) > 0 {
+			ch, blob = blob[0], blob[1:]
+			if ch == '$' {
+				n++
+				break
+			}
+			if ch == '\n' {
+				break
+			}
+		}
+	}
 }

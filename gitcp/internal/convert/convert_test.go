@@ -265,3 +265,39 @@ func FuzzReadText(f *testing.F) {
 		}
 	})
 }
+
+// TestCountIdent checks countIdent against convert.c's count_ident: only
+// "$Id$" and "$Id: … $" closed on the same line count.
+func TestCountIdent(t *testing.T) {
+	for s, want := range map[string]int{
+		"": 0, "$Id$": 1, "a $Id$ b $Id$": 2, "$Id: 1234 $": 1, "$Id: foreign text $\n": 1,
+		"$Idx": 0, "$Id": 0, "$Id:": 0, "$Id: open\n$": 0, "$$Id$": 1, "$I$Id$": 1,
+	} {
+		if got := countIdent([]byte(s)); got != want {
+			t.Errorf("countIdent(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// TestToWorktreeChangesFilters checks the filter cases of
+// ToWorktreeChanges: a smudge command or a process converts, a required
+// driver with neither makes git's checkout fail, a clean command alone
+// converts nothing on checkout.
+func TestToWorktreeChangesFilters(t *testing.T) {
+	c := &Config{Drivers: map[string]*Driver{
+		"smudge":   {Name: "smudge", Smudge: "tr a-z A-Z"},
+		"process":  {Name: "process", Process: "git-lfs filter-process"},
+		"required": {Name: "required", Clean: "cat", Required: true},
+		"clean":    {Name: "clean", Clean: "cat"},
+	}}
+	for name, want := range map[string]bool{"smudge": true, "process": true, "required": true, "clean": false, "undefined": false} {
+		a := Attrs{Filter: Attr{State: Valued, Value: name}}
+		if got := c.ToWorktreeChanges(&a, []byte("x\n")) != ""; got != want {
+			t.Errorf("filter=%s: converts %v, want %v", name, got, want)
+		}
+	}
+	enc := Attrs{Encoding: Attr{State: Valued, Value: "UTF-16LE"}}
+	if c.ToWorktreeChanges(&enc, nil) != "" || c.ToWorktreeChanges(&enc, []byte("x")) == "" {
+		t.Error("working-tree-encoding: an empty blob is written as it is, any other is converted")
+	}
+}
