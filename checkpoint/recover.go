@@ -87,7 +87,8 @@ func Recover(w *workspace.Workspace, ref string, o RecoverOptions) (*RecoverResu
 		if errors.As(err, &conv) {
 			// git's switch converts, and a checkpoint then records what
 			// wf recover would have.
-			conv.Command += fmt.Sprintf(" && wf checkpoint -m %q", "recovered from "+history.ShortID(e.ID))
+			conv.Command += " && wf checkpoint -m " + gitcp.ShellArg("recovered from "+history.ShortID(e.ID)) +
+				" --decision " + gitcp.ShellArg(fmt.Sprintf("Recovered from checkpoint %s: %s", e.ID, why))
 		}
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package gitcp
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/wf-tool/wf/gitcp/internal/convert"
@@ -37,6 +38,24 @@ func (e *CheckoutConversionError) Error() string {
 // Hint says what the user can do.
 func (e *CheckoutConversionError) Hint() string {
 	return e.Command + " does the same with git's conversion"
+}
+
+// ShellArg returns s as one word for a POSIX shell, for the commands that
+// hints print: as it is when it holds only letters, digits and
+// "%+,-./:=@_", else in single quotes, each single quote inside closed,
+// escaped with a backslash and reopened (git's sq_quote_buf).
+func ShellArg(s string) string {
+	safe := s != ""
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("%+,-./:=@_", c)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // blobToWrite is a file a checkout writes: its path from the top and its

@@ -198,7 +198,7 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 	if err := r.checkInTheWay(changes, old); err != nil {
 		return err
 	}
-	if err := r.checkSwitchConversion(changes, old, snap.entries, targetTree, "git switch -c "+branch+" "+target.String()); err != nil {
+	if err := r.checkSwitchConversion(changes, old, snap.entries, targetTree, "git switch -c "+ShellArg(branch)+" "+target.String()); err != nil {
 		return err
 	}
 	oldHead, err := os.ReadFile(filepath.Join(r.GitDir, "HEAD"))

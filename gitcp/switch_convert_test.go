@@ -125,3 +125,17 @@ func checkGitConverts(t *testing.T, repo, checkout, commit string, paths, want [
 		t.Fatalf("the test's premise: git converts %q, the case says %q", got, want)
 	}
 }
+
+// TestShellArg runs each quoted argument through sh and checks it comes
+// back as one word, unchanged.
+func TestShellArg(t *testing.T) {
+	for _, s := range []string{"plain", "wf/recover-1", "/tmp/my proj.spec-a", "it's", "$HOME; rm -rf x", "", "a\"b\\c", "new\nline", "--why"} {
+		got, err := exec.Command("sh", "-c", "set -- "+ShellArg(s)+`; printf '%s|%s' "$#" "$1"`).Output()
+		if err != nil {
+			t.Fatalf("sh for %q: %v", s, err)
+		}
+		if want := "1|" + s; string(got) != want {
+			t.Errorf("ShellArg(%q) = %s: sh reads %q", s, ShellArg(s), got)
+		}
+	}
+}

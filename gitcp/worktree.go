@@ -118,7 +118,7 @@ func (r *Repo) AddWorktree(wt Worktree, target Hash, now time.Time) error {
 	// commit any of whose files git would convert.
 	c, _ := r.newAttrStack(nil, false)
 	c.fromTree = attrFiles
-	if err := r.checkoutConversion(c, writes, "git worktree add -b "+branch+" "+wt.Path+" "+target.String()); err != nil {
+	if err := r.checkoutConversion(c, writes, "git worktree add -b "+ShellArg(branch)+" "+ShellArg(wt.Path)+" "+target.String()); err != nil {
 		return err
 	}
 	who, err := r.identity("committer", now)

@@ -175,9 +175,9 @@ func Delegate(w *workspace.Workspace, o DelegateOptions) (*Delegation, error) {
 		if errors.As(err, &conv) {
 			// git makes the worktree with the conversion; the spec is
 			// then delegated without one (docs/specs.md, "Worktrees").
-			conv.Command += " && wf spec delegate " + o.Name
+			conv.Command += " && wf spec delegate " + gitcp.ShellArg(o.Name)
 			if o.Agent != "" {
-				conv.Command += fmt.Sprintf(" --agent %q", o.Agent)
+				conv.Command += " --agent " + gitcp.ShellArg(o.Agent)
 			}
 		}
 		return nil, err
