@@ -176,7 +176,7 @@ func (c *Config) parse(data []byte, include func(val, cond string, conditional b
 			if q := strings.IndexByte(hdr, '"'); q >= 0 {
 				name := strings.ToLower(strings.TrimSpace(hdr[:q]))
 				sub := strings.TrimSuffix(hdr[q+1:], `"`)
-				sub = strings.NewReplacer(`\"`, `"`, `\\`, `\`).Replace(sub)
+				sub = unescapeSubsection(sub)
 				section = name + "." + sub
 			} else {
 				hdr = strings.TrimSpace(hdr)
@@ -216,6 +216,23 @@ func (c *Config) parse(data []byte, include func(val, cond string, conditional b
 			}
 		}
 	}
+}
+
+// unescapeSubsection reads a quoted subsection as git's config parser
+// does: a backslash takes the next character as it is (`\"` is `"`, `\\`
+// is `\`, and `\d` is `d`).
+func unescapeSubsection(sub string) string {
+	if !strings.Contains(sub, `\`) {
+		return sub
+	}
+	var b strings.Builder
+	for i := 0; i < len(sub); i++ {
+		if sub[i] == '\\' && i+1 < len(sub) {
+			i++
+		}
+		b.WriteByte(sub[i])
+	}
+	return b.String()
 }
 
 func unquoteConfigValue(v string) string {
