@@ -193,8 +193,9 @@ func isBareGitDir(d string) bool {
 
 // loadConfig reads system, global, repository and (with
 // extensions.worktreeConfig) per-worktree configuration, following
-// include.path and includeIf ([includeConds]), then checks the repository
-// format. When a hasconfig:remote.*.url: condition is met, the files are
+// include.path and includeIf ([includeConds]), then the configuration
+// given in the environment ([config.Config.ReadEnv]), and checks the
+// repository format. When a hasconfig:remote.*.url: condition is met, the files are
 // read twice, as git does: once to collect the remote URLs (hasconfig
 // conditions false), then with them.
 func (r *Repo) loadConfig() error {
@@ -225,6 +226,10 @@ func (r *Repo) loadConfig() error {
 			}
 		}
 		c = read()
+	}
+	// Then what the environment gives (git -c, GIT_CONFIG_COUNT), last.
+	if err := c.ReadEnv(os.Getenv); err != nil {
+		return err
 	}
 	r.cfg = c
 	return nil

@@ -179,7 +179,7 @@ func TestAddWorktreeConversionDifferential(t *testing.T) {
 				if !errors.As(err, &ce) || strings.Join(ce.Paths, ",") != strings.Join(tc.refuse, ",") {
 					t.Fatalf("AddWorktree: %v; want a CheckoutConversionError naming %v", err, tc.refuse)
 				}
-				if !strings.Contains(ce.Hint(), "git worktree add -b wf/spec/attrs "+path+" "+head.String()) {
+				if !strings.Contains(ce.Hint(), "git worktree add -b wf/spec/attrs "+ShellArg(path)+" "+head.String()) {
 					t.Errorf("hint %q", ce.Hint())
 				}
 				for _, p := range []string{path, wt.AdminDir} {

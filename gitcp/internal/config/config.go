@@ -3,6 +3,7 @@ package config
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -206,8 +207,7 @@ func (c *Config) parse(data []byte, include func(val, cond string, conditional b
 			val = unquoteConfigValue(val)
 		}
 		full := section + "." + strings.ToLower(key)
-		c.vals[full] = append(c.vals[full], val)
-		c.bare[full] = !hasVal
+		c.set(full, val, hasVal)
 		if include != nil && val != "" {
 			if full == "include.path" {
 				include(val, "", false)
@@ -215,6 +215,106 @@ func (c *Config) parse(data []byte, include func(val, cond string, conditional b
 				include(val, cond, true)
 			}
 		}
+	}
+}
+
+// set adds a value of key (in the form Keys lists); hasVal is false for a
+// key written without "=".
+func (c *Config) set(key, val string, hasVal bool) {
+	c.vals[key] = append(c.vals[key], val)
+	c.bare[key] = !hasVal
+}
+
+// ReadEnv adds the configuration given in the environment, as git reads it
+// after every file (its "command" scope; git-config(1), "ENVIRONMENT"):
+// GIT_CONFIG_COUNT with GIT_CONFIG_KEY_<n> and GIT_CONFIG_VALUE_<n>, then
+// GIT_CONFIG_PARAMETERS, the list of single-quoted 'key'='value' (or
+// 'key', or the older 'key=value') that git -c passes to the processes it
+// starts (hooks, aliases). getenv is os.Getenv in wf. A malformed entry is
+// an error, as git refuses to run with one.
+func (c *Config) ReadEnv(getenv func(string) string) error {
+	if v := getenv("GIT_CONFIG_COUNT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("GIT_CONFIG_COUNT=%q is not a count", v)
+		}
+		for i := range n {
+			key := getenv(fmt.Sprintf("GIT_CONFIG_KEY_%d", i))
+			if key == "" {
+				return fmt.Errorf("GIT_CONFIG_KEY_%d is missing (GIT_CONFIG_COUNT=%d)", i, n)
+			}
+			if err := c.setEnv(key, getenv(fmt.Sprintf("GIT_CONFIG_VALUE_%d", i)), true); err != nil {
+				return err
+			}
+		}
+	}
+	rest := getenv("GIT_CONFIG_PARAMETERS")
+	for {
+		rest = strings.TrimLeft(rest, " \t\n")
+		if rest == "" {
+			return nil
+		}
+		key, after, ok := sqDequote(rest)
+		if !ok {
+			return fmt.Errorf("GIT_CONFIG_PARAMETERS: bogus format near %q", rest)
+		}
+		var val string
+		hasVal := false
+		switch {
+		case strings.HasPrefix(after, "="): // 'key'='value'
+			if val, after, ok = sqDequote(after[1:]); !ok {
+				return fmt.Errorf("GIT_CONFIG_PARAMETERS: bogus value near %q", after)
+			}
+			hasVal = true
+		case after == "" || strings.ContainsRune(" \t\n", rune(after[0])): // 'key' or 'key=value'
+			if k, v, found := strings.Cut(key, "="); found {
+				key, val, hasVal = k, v, true
+			}
+		default:
+			return fmt.Errorf("GIT_CONFIG_PARAMETERS: bogus format near %q", after)
+		}
+		if err := c.setEnv(key, val, hasVal); err != nil {
+			return err
+		}
+		rest = after
+	}
+}
+
+// setEnv adds a key given in the environment, which must have a section
+// and a name.
+func (c *Config) setEnv(key, val string, hasVal bool) error {
+	i, j := strings.IndexByte(key, '.'), strings.LastIndexByte(key, '.')
+	if i <= 0 || j == len(key)-1 {
+		return fmt.Errorf("config key %q given in the environment has no section or no name", key)
+	}
+	c.set(canonicalKey(key), val, hasVal)
+	return nil
+}
+
+// sqDequote reads one single-quoted word at the start of s, as git's
+// sq_dequote_step does: inside quotes everything is literal, and a quote
+// or a "!" escaped with a backslash between two quoted parts stands for
+// itself. It returns the word, what follows it, and false when s does not
+// start with a quoted word.
+func sqDequote(s string) (word, rest string, ok bool) {
+	if !strings.HasPrefix(s, "'") {
+		return "", s, false
+	}
+	var b strings.Builder
+	s = s[1:]
+	for {
+		i := strings.IndexByte(s, '\'')
+		if i < 0 {
+			return "", s, false
+		}
+		b.WriteString(s[:i])
+		s = s[i+1:]
+		if len(s) >= 3 && s[0] == '\\' && (s[1] == '\'' || s[1] == '!') && s[2] == '\'' {
+			b.WriteByte(s[1])
+			s = s[3:]
+			continue
+		}
+		return b.String(), s, true
 	}
 }
 

@@ -250,3 +250,73 @@ func TestGetAllKeepsSubsectionCase(t *testing.T) {
 		t.Errorf("GetAll %q", got)
 	}
 }
+
+// TestReadEnvMatchesGit gives git and ReadEnv the same environment and
+// compares what each reads, key by key, with git config --get-all: git -c
+// passes GIT_CONFIG_PARAMETERS to the processes it starts (a hook, an
+// alias), and GIT_CONFIG_COUNT is read before it.
+func TestReadEnvMatchesGit(t *testing.T) {
+	for _, env := range [][]string{
+		{"GIT_CONFIG_PARAMETERS='core.autocrlf'='true'"},
+		{"GIT_CONFIG_PARAMETERS='core.autocrlf' 'Diff.Upper.Binary'='yes'"},
+		{"GIT_CONFIG_PARAMETERS='x.y=z' 'p.q'='it'\\''s' 'a.b'='!'\\!''"},
+		{"GIT_CONFIG_COUNT=2", "GIT_CONFIG_KEY_0=a.b", "GIT_CONFIG_VALUE_0=1", "GIT_CONFIG_KEY_1=Filter.LFS.clean", "GIT_CONFIG_VALUE_1=git-lfs clean -- %f", "GIT_CONFIG_PARAMETERS='a.b'='2'"},
+	} {
+		vars := map[string]string{}
+		for _, kv := range env {
+			k, v, _ := strings.Cut(kv, "=")
+			vars[k] = v
+		}
+		c := New()
+		if err := c.ReadEnv(func(k string) string { return vars[k] }); err != nil {
+			t.Fatalf("%v: %v", env, err)
+		}
+		for _, k := range c.Keys() {
+			cmd := exec.Command("git", "config", "--get-all", k)
+			cmd.Env = append(os.Environ(), env...)
+			cmd.Env = append(cmd.Env, "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "HOME="+t.TempDir())
+			cmd.Dir = t.TempDir()
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("%v: git config --get-all %s: %v", env, k, err)
+			}
+			if got, want := strings.Join(c.GetAll(k), "\n")+"\n", string(out); got != want {
+				t.Errorf("%v: %s = %q, git: %q", env, k, got, want)
+			}
+		}
+		if len(c.Keys()) == 0 {
+			t.Errorf("%v: nothing read", env)
+		}
+	}
+	for _, bad := range []map[string]string{
+		{"GIT_CONFIG_PARAMETERS": "'unclosed"},
+		{"GIT_CONFIG_PARAMETERS": "'nosection'='x'"},
+		{"GIT_CONFIG_COUNT": "1"},
+		{"GIT_CONFIG_COUNT": "x"},
+	} {
+		if err := New().ReadEnv(func(k string) string { return bad[k] }); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
+	}
+}
+
+func FuzzReadEnv(f *testing.F) {
+	f.Add("'a.b'='c' 'd.e' 'f.g=h'")
+	f.Add("'p.q'='it'\\''s'")
+	f.Fuzz(func(t *testing.T, params string) {
+		c := New()
+		if err := c.ReadEnv(func(k string) string {
+			if k == "GIT_CONFIG_PARAMETERS" {
+				return params
+			}
+			return ""
+		}); err != nil {
+			return
+		}
+		for _, k := range c.Keys() {
+			if !strings.Contains(k, ".") {
+				t.Fatalf("key %q without a section", k)
+			}
+		}
+	})
+}
