@@ -112,9 +112,10 @@ func (b byPath) Swap(i, j int) {
 // targetTree that writes changes. The attributes are read as git's
 // checkout reads them: each folder's .gitattributes from targetTree, or,
 // where it has none, from the work tree unless the switch deletes it
-// (entries is the index). Deleted files, gitlinks, symlinks and
-// skip-worktree paths (old gives their index entries) are not written.
-func (r *Repo) checkSwitchConversion(changes []Change, old map[string]*index.Entry, entries []index.Entry, targetTree Hash, command string) error {
+// (entries is the index). Deleted files, gitlinks, symlinks,
+// skip-worktree paths (old gives their index entries) and new paths the
+// sparse checkout leaves out (unwritten) are not written.
+func (r *Repo) checkSwitchConversion(changes []Change, old map[string]*index.Entry, unwritten map[string]bool, entries []index.Entry, targetTree Hash, command string) error {
 	var writes []blobToWrite
 	gone := map[string]bool{}
 	for _, c := range changes {
@@ -124,7 +125,7 @@ func (r *Repo) checkSwitchConversion(changes []Change, old map[string]*index.Ent
 		if m := uint32(c.NewMode); c.NewHash.IsZero() || m == modeGitlink || m == modeSymlink {
 			continue
 		}
-		if o := old[c.Path]; o != nil && o.SkipWorktree() {
+		if o := old[c.Path]; (o != nil && o.SkipWorktree()) || unwritten[c.Path] {
 			continue
 		}
 		writes = append(writes, blobToWrite{path: c.Path, id: c.NewHash})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/wf-tool/wf/gitcp/internal/ignore"
 	"github.com/wf-tool/wf/gitcp/internal/index"
 	"github.com/wf-tool/wf/gitcp/internal/odb"
 	"github.com/wf-tool/wf/gitcp/internal/refs"
@@ -198,7 +199,18 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 	if err := r.checkInTheWay(changes, old); err != nil {
 		return err
 	}
-	if err := r.checkSwitchConversion(changes, old, snap.entries, targetTree, "git switch -c "+ShellArg(branch)+" "+target.String()); err != nil {
+	// A path new to the index that the sparse-checkout patterns leave
+	// out is not written and gets skip-worktree, as git's checkout marks
+	// it (unpack_trees' mark_new_skip_worktree on added entries).
+	unwritten := map[string]bool{}
+	if sparse := r.sparsePatterns(); sparse != nil {
+		for _, c := range changes {
+			if !c.NewHash.IsZero() && old[c.Path] == nil && !ignore.InSparse(sparse, c.Path) {
+				unwritten[c.Path] = true
+			}
+		}
+	}
+	if err := r.checkSwitchConversion(changes, old, unwritten, snap.entries, targetTree, "git switch -c "+ShellArg(branch)+" "+target.String()); err != nil {
 		return err
 	}
 	oldHead, err := os.ReadFile(filepath.Join(r.GitDir, "HEAD"))
@@ -236,7 +248,7 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 	}
 	lead := newLeadingPaths(r.TopLevel)
 	for _, c := range changes {
-		if c.NewHash.IsZero() || uint32(c.NewMode) == modeGitlink {
+		if c.NewHash.IsZero() || uint32(c.NewMode) == modeGitlink || unwritten[c.Path] {
 			continue
 		}
 		if o := old[c.Path]; o != nil && o.SkipWorktree() {
@@ -265,6 +277,9 @@ func (r *Repo) CreateBranch(branch string, target Hash, switchTo bool, now time.
 			return nil
 		}
 		ne := index.Entry{Name: path, Mode: e.Mode, Hash: e.ID}
+		if unwritten[path] {
+			ne.XFlags = index.XFlagSkipWorktree
+		}
 		if o := old[path]; o != nil {
 			if o.Mode == e.Mode && o.Hash == e.ID {
 				ne = *o

@@ -139,3 +139,49 @@ func TestShellArg(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateBranchSparseDifferential: in a sparse checkout, a file the
+// switch adds outside the patterns is not written and gets skip-worktree,
+// as git switch -c does; a converting attribute on it is then no reason
+// to refuse. Compared with git on a twin copy: the files on disk, git
+// ls-files -t and a clean git status.
+func TestCreateBranchSparseDifferential(t *testing.T) {
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "in/a.txt", "a\n")
+	gittest.Write(t, dir, "out/b.txt", "b\n")
+	gittest.Write(t, dir, "top.txt", "top\n")
+	gittest.Git(t, dir, "add", "-A")
+	gittest.Git(t, dir, "commit", "-q", "-m", "base")
+	base := strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD"))
+	gittest.Write(t, dir, ".gitattributes", "out/** text eol=crlf\n")
+	gittest.Write(t, dir, "in/new.txt", "new in\n")
+	gittest.Write(t, dir, "out/new.txt", "new out\n")
+	gittest.Git(t, dir, "add", "-A")
+	gittest.Git(t, dir, "commit", "-q", "-m", "target")
+	target := strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD"))
+	gittest.Git(t, dir, "reset", "-q", "--hard", base)
+	gittest.Git(t, dir, "sparse-checkout", "set", "--no-cone", "/in/", "/top.txt", "/.gitattributes")
+	twin := filepath.Join(t.TempDir(), "twin")
+	if out, err := exec.Command("cp", "-a", dir, twin).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v\n%s", err, out)
+	}
+	gittest.Git(t, twin, "switch", "-q", "-c", "rec", target)
+
+	r := discover(t, dir)
+	if err := r.CreateBranch("rec", NewHash(target), true, fixedNow()); err != nil {
+		t.Fatalf("CreateBranch: %v", err)
+	}
+	for _, p := range []string{"in/a.txt", "in/new.txt", "out/b.txt", "out/new.txt", "top.txt", ".gitattributes"} {
+		a, errA := os.ReadFile(filepath.Join(dir, p))
+		b, errB := os.ReadFile(filepath.Join(twin, p))
+		if string(a) != string(b) || (errA == nil) != (errB == nil) {
+			t.Errorf("%s: wf %q (%v), git %q (%v)", p, a, errA, b, errB)
+		}
+	}
+	if got, want := gittest.Git(t, dir, "ls-files", "-t"), gittest.Git(t, twin, "ls-files", "-t"); got != want {
+		t.Errorf("git ls-files -t after wf:\n%s\nafter git:\n%s", got, want)
+	}
+	if st := gittest.Git(t, dir, "status", "--porcelain"); st != "" {
+		t.Errorf("git status after wf's switch:\n%s", st)
+	}
+}
