@@ -362,7 +362,7 @@ func (c *Config) ToWorktreeChanges(a *Attrs, blob []byte) string {
 			return "the end-of-line conversion writes CRLF"
 		}
 	}
-	if e := a.Encoding; e.State == Valued && e.Value != "" && !isUTF8(e.Value) && len(blob) > 0 {
+	if e := a.Encoding; e.State == Valued && e.Value != "" && !isUTF8(e.Value) && len(blob) > 0 && encodingChanges(e.Value, blob) {
 		return "working-tree-encoding=" + e.Value
 	}
 	if a.Filter.State == Valued {
@@ -411,4 +411,22 @@ func countIdent(blob []byte) int {
 			}
 		}
 	}
+}
+
+// encodingChanges tells whether git's checkout would write blob (UTF-8)
+// otherwise in the encoding enc (convert.c's encode_to_worktree): not when
+// the encoded bytes are the same (ASCII text in ISO-8859-1), nor when the
+// text cannot be encoded, for which git reports an error and writes the
+// blob. An encoding wf does not know counts as converting: git's iconv may
+// know it.
+func encodingChanges(enc string, blob []byte) bool {
+	e, err := lookupEncoding(enc)
+	if err != nil {
+		return true
+	}
+	out, err := e.NewEncoder().Bytes(blob)
+	if err != nil {
+		return false
+	}
+	return !bytes.Equal(out, blob)
 }
