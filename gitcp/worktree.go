@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/wf-tool/wf/gitcp/internal/config"
+	"github.com/wf-tool/wf/gitcp/internal/ignore"
 	"github.com/wf-tool/wf/gitcp/internal/index"
 	"github.com/wf-tool/wf/gitcp/internal/tree"
 )
@@ -67,7 +69,10 @@ func (r *Repo) PlanWorktree(path, branch string) (Worktree, error) {
 // git's checkout would convert ([*CheckoutConversionError]: wf does not
 // apply conversions, and the files would differ from what git checks
 // out). A .gitattributes that converts none of them is no reason to
-// refuse.
+// refuse. In a sparse checkout the new worktree gets this one's
+// info/sparse-checkout and config.worktree, as git worktree add copies
+// them, and the files outside the patterns are not written but marked
+// skip-worktree.
 func (r *Repo) AddWorktree(wt Worktree, target Hash, now time.Time) error {
 	branch := strings.TrimPrefix(wt.Branch, "refs/heads/")
 	if !ValidBranchName(branch) {
@@ -94,13 +99,24 @@ func (r *Repo) AddWorktree(wt Worktree, target Hash, now time.Time) error {
 		path string
 		e    tree.Entry
 	}
+	// In a sparse checkout the new worktree inherits the patterns, as git
+	// worktree add copies them (with config.worktree): files outside them
+	// are not written and get skip-worktree.
+	sparse := r.sparsePatterns()
+	var sparseFiles [][2]string // admin-folder name, content to copy
+	if sparse != nil {
+		if sparseFiles, err = r.sparseFilesToCopy(); err != nil {
+			return err
+		}
+	}
+	outside := func(p string) bool { return sparse != nil && !ignore.InSparse(sparse, p) }
 	var writes []blobToWrite
 	attrFiles := map[string]Hash{}
 	err = r.flattenTree(targetTree, "", func(p string, e tree.Entry) error {
 		if isAttrFile(p) && e.Mode != modeGitlink {
 			attrFiles[p] = e.ID // a symlink's too: git reads its blob
 		}
-		if e.Mode != modeGitlink && e.Mode != modeSymlink {
+		if e.Mode != modeGitlink && e.Mode != modeSymlink && !outside(p) {
 			writes = append(writes, blobToWrite{path: p, id: e.ID})
 		}
 		files = append(files, struct {
@@ -142,7 +158,12 @@ func (r *Repo) AddWorktree(wt Worktree, target Hash, now time.Time) error {
 		return err
 	}
 	dotGit := filepath.Join(wt.Path, ".git")
-	for _, f := range [][2]string{{"gitdir", dotGit + "\n"}, {"commondir", "../..\n"}, {"HEAD", "ref: " + wt.Branch + "\n"}} {
+	if len(sparseFiles) > 0 {
+		if err := os.Mkdir(filepath.Join(wt.AdminDir, "info"), 0o777); err != nil {
+			return err
+		}
+	}
+	for _, f := range append([][2]string{{"gitdir", dotGit + "\n"}, {"commondir", "../..\n"}, {"HEAD", "ref: " + wt.Branch + "\n"}}, sparseFiles...) {
 		if err := put(f[0], f[1]); err != nil {
 			return err
 		}
@@ -158,6 +179,10 @@ func (r *Repo) AddWorktree(wt Worktree, target Hash, now time.Time) error {
 	lead := newLeadingPaths(wt.Path)
 	for _, f := range files {
 		abs := filepath.Join(wt.Path, filepath.FromSlash(f.path))
+		if outside(f.path) {
+			entries = append(entries, index.Entry{Name: f.path, Mode: f.e.Mode, Hash: f.e.ID, XFlags: index.XFlagSkipWorktree})
+			continue
+		}
 		if f.e.Mode == modeGitlink {
 			if err := os.MkdirAll(abs, 0o777); err != nil {
 				return err
@@ -183,6 +208,42 @@ func (r *Repo) AddWorktree(wt Worktree, target Hash, now time.Time) error {
 		return err
 	}
 	return os.Remove(filepath.Join(wt.AdminDir, "locked"))
+}
+
+// sparseFilesToCopy returns what git worktree add copies into a new
+// worktree's admin folder from this one's, in a sparse checkout
+// (builtin/worktree.c's copy_sparse_checkout and
+// copy_filtered_worktree_config): info/sparse-checkout, and with
+// extensions.worktreeConfig the config.worktree that turns it on. A
+// config.worktree that sets core.bare or core.worktree, which git filters
+// out, is refused rather than rewritten.
+func (r *Repo) sparseFilesToCopy() ([][2]string, error) {
+	var out [][2]string
+	if data, err := os.ReadFile(filepath.Join(r.GitDir, "info", "sparse-checkout")); err == nil {
+		out = append(out, [2]string{filepath.Join("info", "sparse-checkout"), string(data)})
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if r.cfg.Bool("extensions.worktreeconfig", false) {
+		p := filepath.Join(r.GitDir, "config.worktree")
+		data, err := os.ReadFile(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, err
+		default:
+			wc := config.New()
+			wc.Parse(data, nil)
+			if _, bare := wc.Get("core.bare"); bare {
+				return nil, fmt.Errorf("%s sets core.bare, which git worktree add leaves out of the new worktree; wf does not rewrite it: use git worktree add", p)
+			}
+			if _, set := wc.Get("core.worktree"); set {
+				return nil, fmt.Errorf("%s sets core.worktree, which git worktree add leaves out of the new worktree; wf does not rewrite it: use git worktree add", p)
+			}
+			out = append(out, [2]string{"config.worktree", string(data)})
+		}
+	}
+	return out, nil
 }
 
 // RemovePartialWorktree takes away a worktree that [Repo.AddWorktree] did

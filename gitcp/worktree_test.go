@@ -3,6 +3,7 @@ package gitcp
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -207,5 +208,53 @@ func TestAddWorktreeConversionDifferential(t *testing.T) {
 				t.Errorf("git status in wf's worktree:\n%s", st)
 			}
 		})
+	}
+}
+
+// TestAddWorktreeSparseDifferential: in a sparse checkout, the new
+// worktree inherits the patterns as git worktree add gives them (its
+// info/sparse-checkout and config.worktree), its files outside them are
+// not written and have skip-worktree, and a converting attribute on them
+// is no reason to refuse. Compared with git worktree add on a twin copy.
+func TestAddWorktreeSparseDifferential(t *testing.T) {
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "in/a.txt", "a\n")
+	gittest.Write(t, dir, "out/b.txt", "b\n")
+	gittest.Write(t, dir, "top.txt", "top\n")
+	gittest.Write(t, dir, ".gitattributes", "out/** text eol=crlf\n")
+	gittest.Git(t, dir, "add", "-A")
+	gittest.Git(t, dir, "commit", "-q", "-m", "base")
+	head := strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD"))
+	gittest.Git(t, dir, "sparse-checkout", "set", "--no-cone", "/in/", "/top.txt", "/.gitattributes")
+	twin := filepath.Join(t.TempDir(), "twin")
+	if out, err := exec.Command("cp", "-a", dir, twin).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v\n%s", err, out)
+	}
+	parent := t.TempDir()
+	gitWT, wfWT := filepath.Join(parent, "git-wt"), filepath.Join(parent, "wf-wt")
+	gittest.Git(t, twin, "worktree", "add", "-q", "-b", "feat", gitWT, head)
+
+	r := discover(t, dir)
+	wt, err := r.PlanWorktree(wfWT, "feat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddWorktree(wt, NewHash(head), fixedNow()); err != nil {
+		t.Fatalf("AddWorktree: %v", err)
+	}
+	for _, p := range []string{"in/a.txt", "out/b.txt", "top.txt", ".gitattributes"} {
+		a, errA := os.ReadFile(filepath.Join(wfWT, p))
+		b, errB := os.ReadFile(filepath.Join(gitWT, p))
+		if string(a) != string(b) || (errA == nil) != (errB == nil) {
+			t.Errorf("%s: wf %q (%v), git %q (%v)", p, a, errA, b, errB)
+		}
+	}
+	for _, args := range [][]string{{"ls-files", "-t"}, {"sparse-checkout", "list"}, {"config", "--get", "core.sparseCheckout"}} {
+		if got, want := gittest.Git(t, wfWT, args...), gittest.Git(t, gitWT, args...); got != want {
+			t.Errorf("git %v in wf's worktree:\n%s\nin git's:\n%s", args, got, want)
+		}
+	}
+	if st := gittest.Git(t, wfWT, "status", "--porcelain"); st != "" {
+		t.Errorf("git status in wf's worktree:\n%s", st)
 	}
 }
