@@ -58,9 +58,7 @@ func TestCreateBranchConversionDifferential(t *testing.T) {
 				gittest.Git(t, dir, "config", kv[0], kv[1])
 			}
 			twin := filepath.Join(t.TempDir(), "twin")
-			if out, err := exec.Command("cp", "-a", dir, twin).CombinedOutput(); err != nil {
-				t.Fatalf("cp: %v\n%s", err, out)
-			}
+			copyTree(t, dir, twin)
 			gittest.Git(t, twin, "switch", "-q", "-c", "rec", target)
 			checkGitConverts(t, twin, twin, target, []string{"notes/a.txt", "src/b.go"}, tc.refuse)
 
@@ -88,13 +86,7 @@ func TestCreateBranchConversionDifferential(t *testing.T) {
 			if err != nil {
 				t.Fatalf("CreateBranch: %v", err)
 			}
-			for _, p := range []string{"notes/a.txt", "src/b.go", "same.txt", ".gitattributes"} {
-				a, errA := os.ReadFile(filepath.Join(dir, p))
-				b, errB := os.ReadFile(filepath.Join(twin, p))
-				if string(a) != string(b) || (errA == nil) != (errB == nil) {
-					t.Errorf("%s: wf wrote %q (%v), git %q (%v)", p, a, errA, b, errB)
-				}
-			}
+			checkSameFiles(t, dir, twin, []string{"notes/a.txt", "src/b.go", "same.txt", ".gitattributes"})
 			if st := gittest.Git(t, dir, "status", "--porcelain"); st != "" {
 				t.Errorf("git status after wf's switch:\n%s", st)
 			}
@@ -162,26 +154,31 @@ func TestCreateBranchSparseDifferential(t *testing.T) {
 	gittest.Git(t, dir, "reset", "-q", "--hard", base)
 	gittest.Git(t, dir, "sparse-checkout", "set", "--no-cone", "/in/", "/top.txt", "/.gitattributes")
 	twin := filepath.Join(t.TempDir(), "twin")
-	if out, err := exec.Command("cp", "-a", dir, twin).CombinedOutput(); err != nil {
-		t.Fatalf("cp: %v\n%s", err, out)
-	}
+	copyTree(t, dir, twin)
 	gittest.Git(t, twin, "switch", "-q", "-c", "rec", target)
 
 	r := discover(t, dir)
 	if err := r.CreateBranch("rec", NewHash(target), true, fixedNow()); err != nil {
 		t.Fatalf("CreateBranch: %v", err)
 	}
-	for _, p := range []string{"in/a.txt", "in/new.txt", "out/b.txt", "out/new.txt", "top.txt", ".gitattributes"} {
-		a, errA := os.ReadFile(filepath.Join(dir, p))
-		b, errB := os.ReadFile(filepath.Join(twin, p))
-		if string(a) != string(b) || (errA == nil) != (errB == nil) {
-			t.Errorf("%s: wf %q (%v), git %q (%v)", p, a, errA, b, errB)
-		}
-	}
+	checkSameFiles(t, dir, twin, []string{"in/a.txt", "in/new.txt", "out/b.txt", "out/new.txt", "top.txt", ".gitattributes"})
 	if got, want := gittest.Git(t, dir, "ls-files", "-t"), gittest.Git(t, twin, "ls-files", "-t"); got != want {
 		t.Errorf("git ls-files -t after wf:\n%s\nafter git:\n%s", got, want)
 	}
 	if st := gittest.Git(t, dir, "status", "--porcelain"); st != "" {
 		t.Errorf("git status after wf's switch:\n%s", st)
+	}
+}
+
+// checkSameFiles compares the files at paths in wf's checkout wfDir with
+// git's in gitDir: the same bytes, or missing from both.
+func checkSameFiles(t *testing.T, wfDir, gitDir string, paths []string) {
+	t.Helper()
+	for _, p := range paths {
+		a, errA := os.ReadFile(filepath.Join(wfDir, p))
+		b, errB := os.ReadFile(filepath.Join(gitDir, p))
+		if string(a) != string(b) || (errA == nil) != (errB == nil) {
+			t.Errorf("%s: wf wrote %q (%v), git %q (%v)", p, a, errA, b, errB)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package gitcp
 import (
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -197,13 +196,7 @@ func TestAddWorktreeConversionDifferential(t *testing.T) {
 			if err != nil {
 				t.Fatalf("AddWorktree: %v", err)
 			}
-			for _, line := range strings.Split(strings.TrimSpace(gittest.Git(t, dir, "ls-tree", "-r", "--name-only", head.String())), "\n") {
-				a, errA := os.ReadFile(filepath.Join(path, line))
-				b, errB := os.ReadFile(filepath.Join(gitPath, line))
-				if errA != nil || errB != nil || string(a) != string(b) {
-					t.Errorf("%s: wf wrote %q (%v), git %q (%v)", line, a, errA, b, errB)
-				}
-			}
+			checkSameFiles(t, path, gitPath, strings.Split(strings.TrimSpace(gittest.Git(t, dir, "ls-tree", "-r", "--name-only", head.String())), "\n"))
 			if st := gittest.Git(t, path, "status", "--porcelain"); st != "" {
 				t.Errorf("git status in wf's worktree:\n%s", st)
 			}
@@ -227,9 +220,7 @@ func TestAddWorktreeSparseDifferential(t *testing.T) {
 	head := strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD"))
 	gittest.Git(t, dir, "sparse-checkout", "set", "--no-cone", "/in/", "/top.txt", "/.gitattributes")
 	twin := filepath.Join(t.TempDir(), "twin")
-	if out, err := exec.Command("cp", "-a", dir, twin).CombinedOutput(); err != nil {
-		t.Fatalf("cp: %v\n%s", err, out)
-	}
+	copyTree(t, dir, twin)
 	parent := t.TempDir()
 	gitWT, wfWT := filepath.Join(parent, "git-wt"), filepath.Join(parent, "wf-wt")
 	gittest.Git(t, twin, "worktree", "add", "-q", "-b", "feat", gitWT, head)
@@ -242,13 +233,7 @@ func TestAddWorktreeSparseDifferential(t *testing.T) {
 	if err := r.AddWorktree(wt, NewHash(head), fixedNow()); err != nil {
 		t.Fatalf("AddWorktree: %v", err)
 	}
-	for _, p := range []string{"in/a.txt", "out/b.txt", "top.txt", ".gitattributes"} {
-		a, errA := os.ReadFile(filepath.Join(wfWT, p))
-		b, errB := os.ReadFile(filepath.Join(gitWT, p))
-		if string(a) != string(b) || (errA == nil) != (errB == nil) {
-			t.Errorf("%s: wf %q (%v), git %q (%v)", p, a, errA, b, errB)
-		}
-	}
+	checkSameFiles(t, wfWT, gitWT, []string{"in/a.txt", "out/b.txt", "top.txt", ".gitattributes"})
 	for _, args := range [][]string{{"ls-files", "-t"}, {"sparse-checkout", "list"}, {"config", "--get", "core.sparseCheckout"}} {
 		if got, want := gittest.Git(t, wfWT, args...), gittest.Git(t, gitWT, args...); got != want {
 			t.Errorf("git %v in wf's worktree:\n%s\nin git's:\n%s", args, got, want)
