@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/wf-tool/wf/gitcp/internal/convert"
 	"github.com/wf-tool/wf/gitcp/internal/index"
 	"github.com/wf-tool/wf/gitcp/internal/tree"
 )
@@ -74,7 +73,7 @@ func (r *Repo) checkoutConversion(c *conversion, writes []blobToWrite, command s
 	e := &CheckoutConversionError{Command: command}
 	for _, w := range writes {
 		a := c.attrs(w.path)
-		if !mayConvertOnCheckout(&cfg, &a) {
+		if !cfg.MayChangeOnCheckout(&a) {
 			continue
 		}
 		blob, err := r.readObject(plumbing.BlobObject, w.id)
@@ -90,12 +89,6 @@ func (r *Repo) checkoutConversion(c *conversion, writes []blobToWrite, command s
 	}
 	sort.Sort(byPath{e})
 	return e
-}
-
-// mayConvertOnCheckout is a cheap test before the blob is read: false
-// when no attribute or setting of a can convert anything on checkout.
-func mayConvertOnCheckout(cfg *convert.Config, a *convert.Attrs) bool {
-	return cfg.ToWorktreeChanges(a, []byte("$Id$\n")) != ""
 }
 
 // byPath sorts a CheckoutConversionError's paths with their reasons.

@@ -141,6 +141,7 @@ func TestAddWorktreeConversionDifferential(t *testing.T) {
 		{name: "ident without $Id$", attrs: map[string]string{".gitattributes": "*.txt ident\n"}},
 		{name: "ident with $Id$", attrs: map[string]string{".gitattributes": "*.go ident\n", "sub/deep/b.go": "package b // $Id$\n"}, refuse: []string{"sub/deep/b.go"}},
 		{name: "ident with $Idx only", attrs: map[string]string{".gitattributes": "*.go ident\n", "sub/deep/b.go": "package b // $Idx and $Id: open\n"}},
+		{name: "working-tree-encoding on non-ASCII text", attrs: map[string]string{".gitattributes": "*.txt working-tree-encoding=ISO-8859-1\n", "a.txt": "caf\u00e9\n"}, refuse: []string{"a.txt"}},
 		{name: "working-tree-encoding of the same bytes", attrs: map[string]string{".gitattributes": "*.txt working-tree-encoding=ISO-8859-1\n"}},
 		{name: "working-tree-encoding", attrs: map[string]string{".gitattributes": "*.txt working-tree-encoding=UTF-16LE\n"}, refuse: []string{"a.txt"}},
 	} {

@@ -349,6 +349,9 @@ func identToGit(src []byte) []byte {
 //   - a filter driver with a smudge command or a process (whose
 //     capabilities only running it would tell).
 func (c *Config) ToWorktreeChanges(a *Attrs, blob []byte) string {
+	if !c.MayChangeOnCheckout(a) {
+		return ""
+	}
 	if a.Ident.State == Set && countIdent(blob) > 0 {
 		return "ident expands $Id$"
 	}
@@ -411,6 +414,28 @@ func countIdent(blob []byte) int {
 			}
 		}
 	}
+}
+
+// MayChangeOnCheckout reports whether, for a path with attributes a, git's
+// checkout can write some blob otherwise than it is: what
+// [Config.ToWorktreeChanges] looks at, without the content. False means
+// no blob needs to be read to know.
+func (c *Config) MayChangeOnCheckout(a *Attrs) bool {
+	if a.Ident.State == Set {
+		return true
+	}
+	if act := c.action(a); act == crlfTextCRLF || act == crlfAutoCRLF || (act == crlfAuto && c.textEOLIsCRLF()) {
+		return true
+	}
+	if e := a.Encoding; e.State == Valued && e.Value != "" && !isUTF8(e.Value) {
+		return true
+	}
+	if a.Filter.State == Valued {
+		if d := c.Drivers[a.Filter.Value]; d != nil && (d.Smudge != "" || d.Process != "" || d.Required) {
+			return true
+		}
+	}
+	return false
 }
 
 // encodingChanges tells whether git's checkout would write blob (UTF-8)
