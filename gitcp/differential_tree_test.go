@@ -69,6 +69,18 @@ var _ = addRecipes(
 		gittest.Write(t, dir, "src/build/out.o", "obj\n")
 		gittest.Write(t, dir, "src/util/build/x.o", "obj\n")
 	}},
+	recipe{name: "tracked folder that is now ignored", setup: func(t *testing.T, dir, home string) {
+		// Only tracked entries of an ignored folder count, at any depth,
+		// and a .gitignore inside it cannot re-include a file (git's
+		// gitignore(5): not if a parent folder is excluded).
+		gittest.Write(t, dir, ".gitignore", "src/\n")
+		gittest.Write(t, dir, "src/main.go", "package main // changed\n")
+		gittest.Write(t, dir, "src/util/strings.go", "package util // changed\n")
+		gittest.Write(t, dir, "src/new.go", "untracked\n")
+		gittest.Write(t, dir, "src/util/.gitignore", "!deep.go\n")
+		gittest.Write(t, dir, "src/util/deep.go", "untracked\n")
+		gittest.Write(t, dir, "src/fresh/x.go", "untracked folder\n")
+	}},
 	recipe{name: "info/exclude and global excludes", setup: func(t *testing.T, dir, home string) {
 		gittest.Write(t, dir, ".git/info/exclude", "*.tmp\n")
 		gittest.Write(t, home, ".config/git/ignore", "secret/\n")

@@ -103,7 +103,30 @@ type recordedDir struct {
 type dirJob struct {
 	rel     string // "" for the top
 	ign     *ignore.List
-	ignored bool // folder is ignored: only tracked entries count
+	ignored *dirIgnored // nil for the top and for folders known not ignored
+}
+
+// dirIgnored says whether a tracked folder is ignored (then only its
+// tracked entries count, as in git). It is worked out on first use: most
+// tracked folders hold no untracked entry and no .gitignore, and never ask,
+// and matching every folder of a large tree against the rules cost a
+// twentieth of wf resume's CPU (terraform, 2,295 folders).
+type dirIgnored struct {
+	parent *dirIgnored
+	rel    string       // the folder
+	ign    *ignore.List // the rules of its parent folder
+	once   sync.Once
+	v      bool
+}
+
+// get reports whether the folder is ignored: its parent is, or a rule
+// matches it. A nil *dirIgnored is not ignored. Safe for concurrent use.
+func (d *dirIgnored) get() bool {
+	if d == nil {
+		return false
+	}
+	d.once.Do(func() { d.v = d.parent.get() || d.ign.Ignored(d.rel, true) })
+	return d.v
 }
 
 // walkWorktree compares the work tree with the index: a parallel walk that
@@ -277,14 +300,16 @@ func (w *walker) dir(k int, j dirJob, buf []byte, dl *dirLister) ([]dirJob, []by
 	}
 	defer done()
 	ign := j.ign
-	if !j.ignored {
-		for _, de := range ents {
-			if de.name == ".gitignore" && de.typ != fs.ModeDir {
-				if data, err := os.ReadFile(filepath.Join(abs, ".gitignore")); err == nil {
-					ign = &ignore.List{Parent: ign, Rules: ignore.ParseFold(data, j.rel, w.folded != nil)}
-				}
+	ignored := j.ignored.get
+	for _, de := range ents {
+		if de.name == ".gitignore" && de.typ != fs.ModeDir {
+			if ignored() {
 				break
 			}
+			if data, err := os.ReadFile(filepath.Join(abs, ".gitignore")); err == nil {
+				ign = &ignore.List{Parent: ign, Rules: ignore.ParseFold(data, j.rel, w.folded != nil)}
+			}
+			break
 		}
 	}
 	// The index entries under this folder: [lo, hi).
@@ -360,10 +385,10 @@ func (w *walker) dir(k int, j dirJob, buf []byte, dl *dirLister) ([]dirJob, []by
 				// file deleted; walk the folder for untracked content.
 			}
 			if _, ok := w.dirs[rel]; ok {
-				jobs = append(jobs, dirJob{rel: rel, ign: ign, ignored: j.ignored || ign.Ignored(rel, true)})
+				jobs = append(jobs, dirJob{rel: rel, ign: ign, ignored: &dirIgnored{parent: j.ignored, rel: rel, ign: ign}})
 				continue
 			}
-			if j.ignored || ign.Ignored(rel, true) {
+			if ignored() || ign.Ignored(rel, true) {
 				continue
 			}
 			if _, err := os.Lstat(filepath.Join(abs, name, ".git")); err == nil {
@@ -401,7 +426,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte, dl *dirLister) ([]dirJob, []by
 			}
 			continue
 		}
-		if j.ignored || ign.Ignored(string(buf), false) || IsWfTemp(name) || w.outsideSparse(string(buf)) {
+		if ignored() || ign.Ignored(string(buf), false) || IsWfTemp(name) || w.outsideSparse(string(buf)) {
 			continue
 		}
 		if w.folded != nil && w.folded[asciiLower(string(buf))] {
