@@ -117,6 +117,21 @@ func Orphans(w *workspace.Workspace) ([]LogEntry, error) {
 	return orphans, err
 }
 
+// Latest returns the newest checkpoint of this history ([Log] with limit
+// 1; nil when there is none) and the orphans among the newest
+// [orphanDepth] ([Orphans]), from one history walk: wf resume needs both.
+// It fails with [ErrNoRepo] outside git.
+func Latest(w *workspace.Workspace) (*LogEntry, []LogEntry, error) {
+	if w.Repo == nil {
+		return nil, nil, ErrNoRepo
+	}
+	es, orphans, err := logAll(w, orphanDepth)
+	if err != nil || len(es) == 0 {
+		return nil, orphans, err
+	}
+	return &es[0], orphans, nil
+}
+
 // orphanDepth is how many of the newest checkpoints [Orphans] looks at:
 // an aborted rebase orphans recent ones, and each distinct Wf-Head costs
 // a history walk.

@@ -364,15 +364,11 @@ func (d *resumeData) git(now time.Time) error {
 
 	// The latest checkpoint: the newest in HEAD's history and the
 	// checkpoint ref's.
-	es, err := history.Log(w, 1)
+	cp, orphans, err := history.Latest(w)
 	if err != nil {
 		return err
 	}
 	named := lastCheckpointField(st)
-	var cp *history.LogEntry
-	if len(es) > 0 {
-		cp = &es[0]
-	}
 	if named != "" && (cp == nil || !history.IDMatches(cp.ID, named)) {
 		all, err := history.Log(w, 0)
 		if err != nil {
@@ -390,7 +386,7 @@ func (d *resumeData) git(now time.Time) error {
 		}
 	}
 	d.lost(head, cp)
-	d.orphans()
+	d.orphans(orphans)
 	if cp == nil {
 		d.detached(head, nil)
 		d.workSince(head, nil)
@@ -489,16 +485,12 @@ func (d *resumeData) interrupted(rec *journal.Interrupted) {
 	}
 }
 
-// resumeLost looks in HEAD's reflog for a checkpoint commit newer than
-// the latest one in HEAD's history: after a reset, a rebase or a switch to
-// another branch, the newest checkpoint is no longer where resume looks,
-// and an agent would redo work that was done.
 // orphans warns of ref-mode checkpoints made on a commit that left HEAD's
-// history (a rebase that was aborted, a reset): they are not taken as the
-// latest, and wf checkpoint keeps their files out of commits.
-func (d *resumeData) orphans() {
-	os, err := history.Orphans(d.w)
-	if err != nil || len(os) == 0 {
+// history (a rebase that was aborted, a reset), given newest first by
+// [history.Latest]: they are not taken as the latest, and wf checkpoint
+// keeps their files out of commits.
+func (d *resumeData) orphans(os []history.LogEntry) {
+	if len(os) == 0 {
 		return
 	}
 	e := os[0]
@@ -511,6 +503,10 @@ func (d *resumeData) orphans() {
 		Details: []string{"git show " + e.Short() + " shows it; wf checkpoint removes its file from the work tree (the commit keeps it) so that it is never committed by accident"}})
 }
 
+// lost looks in HEAD's reflog for a checkpoint commit newer than
+// the latest one in HEAD's history: after a reset, a rebase or a switch to
+// another branch, the newest checkpoint is no longer where resume looks,
+// and an agent would redo work that was done.
 func (d *resumeData) lost(head gitcp.HeadInfo, cp *history.LogEntry) {
 	w := d.w
 	repo := w.Repo
