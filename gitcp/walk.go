@@ -109,8 +109,8 @@ type dirJob struct {
 // dirIgnored says whether a tracked folder is ignored (then only its
 // tracked entries count, as in git). It is worked out on first use: most
 // tracked folders hold no untracked entry and no .gitignore, and never ask,
-// and matching every folder of a large tree against the rules cost a
-// twentieth of wf resume's CPU (terraform, 2,295 folders).
+// and matching every folder of a large tree against the rules cost 6% of
+// wf resume's CPU (terraform, 2,295 folders).
 type dirIgnored struct {
 	parent *dirIgnored
 	rel    string       // the folder
