@@ -120,12 +120,22 @@ func Orphans(w *workspace.Workspace) ([]LogEntry, error) {
 // Latest returns the newest checkpoint of this history ([Log] with limit
 // 1; nil when there is none) and the orphans among the newest
 // [orphanDepth] ([Orphans]), from one history walk: wf resume needs both.
-// It fails with [ErrNoRepo] outside git.
+// When that walk fails, the latest comes from [Log] with limit 1 and no
+// orphans are returned. It fails with [ErrNoRepo] outside git, and with
+// Log's errors.
 func Latest(w *workspace.Workspace) (*LogEntry, []LogEntry, error) {
 	if w.Repo == nil {
 		return nil, nil, ErrNoRepo
 	}
 	es, orphans, err := logAll(w, orphanDepth)
+	if err != nil {
+		// A commit that cannot be read among the newest orphanDepth
+		// (a corrupt object, a shallow or partial clone) must not
+		// cost resume the latest checkpoint, which Log reads from the
+		// newest commits alone: the orphans are then not known.
+		es, err = Log(w, 1)
+		orphans = nil
+	}
 	if err != nil || len(es) == 0 {
 		return nil, orphans, err
 	}
@@ -205,7 +215,7 @@ func logEntries(w *workspace.Workspace, limit int) ([]LogEntry, error) {
 		refs, names = append(refs, w.Repo.CheckpointRef()), append(names, w.Repo.CheckpointRef())
 	}
 	seen := map[gitcp.Hash]bool{}
-	out := []LogEntry{}
+	lists := make([][]LogEntry, len(refs))
 	for i, ref := range refs {
 		es, err := w.Repo.LogWith(ref, gitcp.LogOptions{Limit: limit, Within: Within(w)})
 		if err != nil {
@@ -222,21 +232,51 @@ func logEntries(w *workspace.Workspace, limit int) ([]LogEntry, error) {
 			if len(e.Parents) > 0 {
 				le.Parent = e.Parents[0].String()
 			}
-			out = append(out, le)
+			lists[i] = append(lists[i], le)
 		}
 	}
-	if len(refs) > 1 {
-		slices.SortStableFunc(out, func(a, b LogEntry) int {
-			if c := b.Time.Compare(a.Time); c != 0 {
-				return c
-			}
-			return strings.Compare(b.ID, a.ID)
-		})
-	}
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
+	out := mergeNewestFirst(lists, limit)
 	return out, nil
+}
+
+// mergeNewestFirst merges lists of checkpoints, each newest first in its
+// history's walk order (a commit before its parents), into one list of up
+// to limit entries (0: all): it takes, each time, the list whose next
+// entry is the newest (by time, then id; the earlier list on a tie), as
+// git log's walk of several refs takes the newest commit it has reached.
+// No entry comes before one that its own list puts first, so the first n
+// entries depend only on the first n of each list: wf log, wf show latest
+// and wf resume agree on the latest checkpoint whatever limit each reads
+// with, even when a clock was set back or a rebase kept old author dates.
+// It consumes lists: their elements are resliced as entries are taken.
+func mergeNewestFirst(lists [][]LogEntry, limit int) []LogEntry {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	if limit > 0 {
+		n = min(n, limit)
+	}
+	out := make([]LogEntry, 0, n)
+	for len(out) < n {
+		best := -1
+		for i, l := range lists {
+			if len(l) == 0 {
+				continue
+			}
+			if best < 0 {
+				best = i
+				continue
+			}
+			a, b := l[0], lists[best][0]
+			if c := a.Time.Compare(b.Time); c > 0 || c == 0 && a.ID > b.ID {
+				best = i
+			}
+		}
+		out = append(out, lists[best][0])
+		lists[best] = lists[best][1:]
+	}
+	return out
 }
 
 // Within is the path of w's workflow-state.md from the top of the work
