@@ -110,7 +110,7 @@ type dirJob struct {
 // tracked entries count, as in git). It is worked out on first use: most
 // tracked folders hold no untracked entry and no .gitignore, and never ask,
 // and matching every folder of a large tree against the rules cost 6% of
-// wf resume's CPU (terraform, 2,295 folders).
+// wf resume's CPU (terraform: 2,571 tracked folders).
 type dirIgnored struct {
 	parent *dirIgnored
 	rel    string       // the folder

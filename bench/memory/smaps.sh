@@ -21,7 +21,9 @@
 set -euo pipefail
 DIR=${1:?usage: smaps.sh DIR CMD [ARGS...]}
 shift
-CMD=$(command -v "$1")
+# An absolute path, since the command runs in DIR.
+CMD=$(command -v "$1") || { echo "smaps.sh: $1: command not found" >&2; exit 2; }
+CMD=$(readlink -f "$CMD")
 shift
 cd "$DIR"
 strace -f -qq -o /dev/null -e trace=exit_group -e inject=exit_group:delay_enter=1500000 \
@@ -30,9 +32,12 @@ tracer=$!
 pid=""
 for _ in $(seq 100); do
 	pid=$(pgrep -P "$tracer" || true)
-	[ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$CMD")" ] && break
+	[ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$CMD" ] && break
+	pid=""
+	kill -0 "$tracer" 2>/dev/null || break
 	sleep 0.01
 done
+[ -n "$pid" ] || { echo "smaps.sh: $CMD did not start under strace" >&2; exit 1; }
 # Wait until one of its threads is held in exit_group (231 on x86-64,
 # 94 on arm64; a Go program calls it from whichever thread runs os.Exit).
 held=""
@@ -45,8 +50,7 @@ for _ in $(seq 6000); do
 	sleep 0.01
 done
 [ -n "$held" ] || { echo "smaps.sh: $CMD did not reach exit_group while watched" >&2; exit 1; }
-exe=$(readlink -f "$CMD")
-awk -v exe="$exe" '
+awk -v exe="$CMD" '
 	/^[0-9a-f]+-[0-9a-f]+ / { perm = $2; file = $6 }
 	/^Rss:/ {
 		if (file == exe && perm ~ /x/) k = "text"
