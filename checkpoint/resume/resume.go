@@ -181,9 +181,12 @@ type resumeData struct {
 	blockers  []*mdstate.Entry
 	cpMissing bool // the checkpoint file was read from its commit
 	cpCommit  string
-	limits    map[string]int // retry budgets
-	oldTodo   *mdstate.Todo  // TODO.md as the latest checkpoint committed it
-	full      bool           // --full: every section of the checkpoint
+	// rolledBack is the id of the checkpoint a crash interrupted and
+	// recovery rolled back, "" for none.
+	rolledBack string
+	limits     map[string]int // retry budgets
+	oldTodo    *mdstate.Todo  // TODO.md as the latest checkpoint committed it
+	full       bool           // --full: every section of the checkpoint
 }
 
 // Build assembles the re-entry context of w's workflow within the budget
@@ -243,6 +246,9 @@ func Build(w *workspace.Workspace, o Options) (*Resume, error) {
 	}
 	if rerr != nil {
 		r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-interrupted", Message: rerr.Error()})
+	}
+	if rec != nil {
+		d.rolledBack = rec.ID
 	}
 	if w.Repo != nil {
 		if err := d.git(now); err != nil {
@@ -534,6 +540,12 @@ func (d *resumeData) lost(head gitcp.HeadInfo, cp *history.LogEntry) {
 		tr, err := repo.CommitTrailers(e.New)
 		if err != nil || tr[history.TrailerCheckpoint] == "" {
 			continue // pruned, or not wf's
+		}
+		if d.rolledBack != "" && history.IDMatches(tr[history.TrailerCheckpoint], d.rolledBack) {
+			// Killed between its reflog entry and the ref's move, then
+			// rolled back: it never was in history, and the
+			// checkpoint-interrupted warning says how to finish it.
+			continue
 		}
 		if cp != nil {
 			// Ids start with their UTC second: one made in an earlier
