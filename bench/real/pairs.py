@@ -125,6 +125,14 @@ pair_case("log", None, [wf, "log"], ["git", "log", "--grep=Wf-Checkpoint", "--fo
 # the work tree for uncommitted changes that resume makes.
 pair_case("show latest", None, [wf, "show", "latest"], ["git", "show", "--stat", "HEAD"])
 pair_case("resume", None, [wf, "resume"], ["git", "status", "--porcelain"])
+# git's untracked cache (core.untrackedCache) is its counterpart of wf's
+# folder-listing cache: with it, git status reads no folder whose stat
+# data is unchanged either. Two untimed runs build it in the git twin's
+# index first.
+uc = ["git", "-c", "core.untrackedCache=true", "status", "--porcelain"]
+for _ in range(2):
+    subprocess.run(uc, cwd=B, stdout=subprocess.DEVNULL, check=True)
+pair_case("resume (git: cache on)", None, [wf, "resume"], uc)
 solo_case("status", [wf, "status"])
 
 load2 = open("/proc/loadavg").read().split()[:3]

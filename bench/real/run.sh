@@ -16,6 +16,9 @@
 #   show latest         wf show latest   vs   git show --stat HEAD
 #   resume              wf resume   vs   git status --porcelain (the same
 #                       work-tree scan for uncommitted changes)
+#   resume (git: cache on)  the same, with git's untracked cache
+#                       (core.untrackedCache, its counterpart of wf's
+#                       folder-listing cache) built and used
 #   status              wf alone (no git equivalent), timed
 # Prints, per case, the median wall time of each side, the median of the
 # per-pair ratios wf/git with their p10–p90 spread, the median of the
