@@ -110,11 +110,19 @@ func Log(w *workspace.Workspace, limit int) ([]LogEntry, error) {
 // first: they are no checkpoint of this history, so resume does not take
 // one as the latest, and their files are not committed (first-use/13).
 func Orphans(w *workspace.Workspace) ([]LogEntry, error) {
-	if w.Repo == nil {
+	if w.Repo == nil || !hasCheckpointRef(w) {
 		return nil, nil
 	}
 	_, orphans, err := logAll(w, orphanDepth)
 	return orphans, err
+}
+
+// hasCheckpointRef reports whether the worktree's checkpoint ref exists.
+// Only its checkpoints can be orphans: those of HEAD's history never are.
+// Without it the orphan check reads nothing, and a branch-mode workflow
+// (the default) pays no history walk for it.
+func hasCheckpointRef(w *workspace.Workspace) bool {
+	return !w.RefValue(w.Repo.CheckpointRef()).IsZero()
 }
 
 // Latest returns the newest checkpoint of this history ([Log] with limit
@@ -127,7 +135,11 @@ func Latest(w *workspace.Workspace) (*LogEntry, []LogEntry, error) {
 	if w.Repo == nil {
 		return nil, nil, ErrNoRepo
 	}
-	es, orphans, err := logAll(w, orphanDepth)
+	depth := orphanDepth
+	if !hasCheckpointRef(w) {
+		depth = 1 // no orphans to look for
+	}
+	es, orphans, err := logAll(w, depth)
 	if err != nil {
 		// A commit that cannot be read among the newest orphanDepth
 		// (a corrupt object, a shallow or partial clone) must not
