@@ -254,12 +254,13 @@ func logEntries(w *workspace.Workspace, limit int) ([]LogEntry, error) {
 // mergeNewestFirst merges lists of checkpoints, each newest first in its
 // history's walk order (a commit before its parents), into one list of up
 // to limit entries (0: all): it takes, each time, the list whose next
-// entry is the newest (by time, then id; the earlier list on a tie), as
-// git log's walk of several refs takes the newest commit it has reached.
-// No entry comes before one that its own list puts first, so the first n
-// entries depend only on the first n of each list: wf log, wf show latest
-// and wf resume agree on the latest checkpoint whatever limit each reads
-// with, even when a clock was set back or a rebase kept old author dates.
+// entry is the newest ([newer]; the earlier list on a tie), as git log's
+// walk of several refs takes the newest commit it has reached, though by
+// the checkpoints' ids rather than commit dates. No entry comes before
+// one that its own list puts first, so the first n entries depend only on
+// the first n of each list: wf log, wf show latest and wf resume agree on
+// the latest checkpoint whatever limit each reads with, even when a clock
+// was set back or a rebase kept old author dates.
 // It consumes lists: their elements are resliced as entries are taken.
 func mergeNewestFirst(lists [][]LogEntry, limit int) []LogEntry {
 	n := 0
@@ -280,8 +281,7 @@ func mergeNewestFirst(lists [][]LogEntry, limit int) []LogEntry {
 				best = i
 				continue
 			}
-			a, b := l[0], lists[best][0]
-			if c := a.Time.Compare(b.Time); c > 0 || c == 0 && a.ID > b.ID {
+			if newer(&l[0], &lists[best][0]) {
 				best = i
 			}
 		}
@@ -289,6 +289,21 @@ func mergeNewestFirst(lists [][]LogEntry, limit int) []LogEntry {
 		lists[best] = lists[best][1:]
 	}
 	return out
+}
+
+// newer reports whether checkpoint a was made after b. Ids say it when
+// both are wf's: wf checkpoint makes each id sort after the newest
+// checkpoint the worktree can see, on HEAD or the checkpoint ref, even
+// when the clock was set back, so the ids' order is the order they were
+// made in. Otherwise the later date, then the greater id.
+func newer(a, b *LogEntry) bool {
+	if ValidID(a.ID) && ValidID(b.ID) {
+		return a.ID > b.ID
+	}
+	if c := a.Time.Compare(b.Time); c != 0 {
+		return c > 0
+	}
+	return a.ID > b.ID
 }
 
 // Within is the path of w's workflow-state.md from the top of the work

@@ -64,3 +64,19 @@ func ids(es []LogEntry) []string {
 	}
 	return out
 }
+
+// TestNewerByID: wf's ids give the order checkpoints were made in, even
+// against their dates (a clock set back between two of them); dates only
+// decide when an id is not wf's.
+func TestNewerByID(t *testing.T) {
+	at := func(h, m int) time.Time { return time.Date(2026, 11, 30, h, m, 0, 0, time.UTC) }
+	z := LogEntry{CheckpointRef: CheckpointRef{ID: "20261130-130000-bbbb-z", Time: at(13, 0)}}
+	b := LogEntry{CheckpointRef: CheckpointRef{ID: "20261130-130001-aaaa-b", Time: at(12, 30)}}
+	if !newer(&b, &z) || newer(&z, &b) {
+		t.Errorf("b (id one second after z, dated half an hour before) is not newer than z")
+	}
+	hand := LogEntry{CheckpointRef: CheckpointRef{ID: "by hand", Time: at(12, 45)}}
+	if !newer(&z, &hand) || newer(&hand, &z) {
+		t.Errorf("with an id that is not wf's, the later date is not the newer")
+	}
+}
