@@ -480,10 +480,13 @@ func removeTemps(w *workspace.Workspace, in *Intent) {
 // rollback, says so and can finish it (wf checkpoint
 // --resume-interrupted).
 type Interrupted struct {
-	ID      string    `json:"id"`
-	Note    string    `json:"note"`
-	When    time.Time `json:"when"`
-	Request *Request  `json:"request,omitempty"`
+	ID   string    `json:"id"`
+	Note string    `json:"note"`
+	When time.Time `json:"when"`
+	// Commit is the checkpoint's commit when the crash came after it was
+	// written (the ref may or may not have moved to it), "" otherwise.
+	Commit  string   `json:"commit,omitempty"`
+	Request *Request `json:"request,omitempty"`
 }
 
 func interruptedPath(w *workspace.Workspace) string {
@@ -496,7 +499,7 @@ func KeepInterrupted(w *workspace.Workspace, out *Outcome, now time.Time) error 
 	if out == nil || (out.Kind != RolledBack && out.Kind != Moved) {
 		return nil
 	}
-	data, err := json.Marshal(&Interrupted{ID: out.ID, Note: out.Note(), When: now.UTC(), Request: out.Request})
+	data, err := json.Marshal(&Interrupted{ID: out.ID, Note: out.Note(), When: now.UTC(), Commit: out.Commit, Request: out.Request})
 	if err != nil {
 		return err
 	}

@@ -181,9 +181,9 @@ type resumeData struct {
 	blockers  []*mdstate.Entry
 	cpMissing bool // the checkpoint file was read from its commit
 	cpCommit  string
-	// rolledBack is the id of the checkpoint a crash interrupted and
-	// recovery rolled back, "" for none.
-	rolledBack string
+	// rolledBack is the record of the checkpoint a crash interrupted and
+	// recovery rolled back or found moved on, nil for none.
+	rolledBack *journal.Interrupted
 	limits     map[string]int // retry budgets
 	oldTodo    *mdstate.Todo  // TODO.md as the latest checkpoint committed it
 	full       bool           // --full: every section of the checkpoint
@@ -247,9 +247,7 @@ func Build(w *workspace.Workspace, o Options) (*Resume, error) {
 	if rerr != nil {
 		r.Warnings = append(r.Warnings, Warning{Kind: "checkpoint-interrupted", Message: rerr.Error()})
 	}
-	if rec != nil {
-		d.rolledBack = rec.ID
-	}
+	d.rolledBack = rec
 	if w.Repo != nil {
 		if err := d.git(now); err != nil {
 			// A session must still start: say what could not be checked.
@@ -530,7 +528,7 @@ func (d *resumeData) lost(head gitcp.HeadInfo, cp *history.LogEntry) {
 			break
 		}
 	}
-	for _, e := range entries {
+	for i, e := range entries {
 		if !strings.Contains(e.Message, "checkpoint: ") {
 			continue // resets, checkouts, other commits
 		}
@@ -541,7 +539,7 @@ func (d *resumeData) lost(head gitcp.HeadInfo, cp *history.LogEntry) {
 		if err != nil || tr[history.TrailerCheckpoint] == "" {
 			continue // pruned, or not wf's
 		}
-		if d.rolledBack != "" && history.IDMatches(tr[history.TrailerCheckpoint], d.rolledBack) {
+		if neverMoved(d.rolledBack, tr[history.TrailerCheckpoint], entries[:i], e) {
 			// Killed between its reflog entry and the ref's move, then
 			// rolled back: it never was in history, and the
 			// checkpoint-interrupted warning says how to finish it.
@@ -574,6 +572,26 @@ func (d *resumeData) lost(head gitcp.HeadInfo, cp *history.LogEntry) {
 			Details: []string{"git show " + history.Short(e.New.String()) + " shows it; wf recover " + history.ShortID(id) + " --why \"...\" continues from it on a new branch"}})
 		return
 	}
+}
+
+// neverMoved reports whether the reflog entry e (of checkpoint id, with
+// newer the entries after it, newest first) is the line that the
+// interrupted checkpoint rec wrote before a crash stopped it from moving
+// the ref: git, and wf, write a ref's reflog line under its lock before
+// renaming the lock into place. It is when e names rec's own commit and
+// id, and no later entry moved HEAD away from that commit (a reset after
+// the ref did move makes one, and then the checkpoint is lost, not
+// rolled back).
+func neverMoved(rec *journal.Interrupted, id string, newer []gitcp.ReflogEntry, e gitcp.ReflogEntry) bool {
+	if rec == nil || rec.Commit == "" || id != rec.ID || e.New.String() != rec.Commit {
+		return false
+	}
+	for _, n := range newer {
+		if n.Old == e.New {
+			return false
+		}
+	}
+	return true
 }
 
 // idSecond is the UTC second a checkpoint id starts with
