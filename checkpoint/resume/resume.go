@@ -565,13 +565,53 @@ func (d *resumeData) lost(head gitcp.HeadInfo, cp *history.LogEntry) {
 		}
 		id := tr[history.TrailerCheckpoint]
 		msg := fmt.Sprintf("checkpoint %s (commit %s, %s) is newer than the latest in HEAD's history but no longer in it: a reset, rebase or branch switch since?", history.ShortID(id), history.Short(e.New.String()), age(w.Now(), e.Time))
+		detail := "git show " + history.Short(e.New.String()) + " shows it; wf recover " + history.ShortID(id) + " --why \"...\" continues from it on a new branch"
 		if b := tr[history.TrailerBranch]; b != "" {
 			msg += " It was made on branch " + b + "."
+			if onBranch(repo, b, e.New) {
+				// Nothing is lost: the branch still has it.
+				msg += " That branch still has it."
+				detail = "git switch " + gitcp.ShellArg(b) + " goes back to it; git show " + history.Short(e.New.String()) + " shows it"
+			}
 		}
-		d.r.Warnings = append(d.r.Warnings, Warning{Kind: "checkpoint-lost", Message: msg,
-			Details: []string{"git show " + history.Short(e.New.String()) + " shows it; wf recover " + history.ShortID(id) + " --why \"...\" continues from it on a new branch"}})
+		d.r.Warnings = append(d.r.Warnings, Warning{Kind: "checkpoint-lost", Message: msg, Details: []string{detail}})
 		return
 	}
+}
+
+// onBranch reports whether the local branch named by a checkpoint's
+// Wf-Branch trailer exists and has commit c in its history. A name that
+// is not a plain branch name (the trailer is text anyone can write) is
+// not looked up.
+func onBranch(repo *gitcp.Repo, branch string, c gitcp.Hash) bool {
+	if !plainBranchName(branch) {
+		return false
+	}
+	tip, err := repo.ResolveRef("refs/heads/" + branch)
+	if err != nil || tip.IsZero() {
+		return false
+	}
+	_, reached, err := repo.RevCount(tip, c)
+	return err == nil && reached
+}
+
+// plainBranchName accepts names made of letters, digits and "._/-" that
+// git check-ref-format would accept as a branch: no "..", no "//", no
+// leading "-", "." or "/", no trailing "/" or "." and no ".lock" ending,
+// no component that starts with ".", and not "HEAD".
+func plainBranchName(b string) bool {
+	if b == "" || b == "HEAD" || len(b) > 255 || strings.Contains(b, "..") || strings.Contains(b, "//") || strings.Contains(b, "/.") ||
+		strings.HasPrefix(b, "-") || strings.HasPrefix(b, ".") || strings.HasPrefix(b, "/") ||
+		strings.HasSuffix(b, "/") || strings.HasSuffix(b, ".") || strings.HasSuffix(b, ".lock") {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '/' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // neverMoved reports whether the reflog entry e (of checkpoint id, with
