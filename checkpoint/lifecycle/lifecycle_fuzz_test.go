@@ -40,7 +40,7 @@ func FuzzParseWait(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line, cond, every string) {
 		ParseWait(line)
 		cond = strings.Join(strings.Fields(cond), " ")
-		if cond == "" || strings.Contains(cond, " · ") || strings.Contains(every, " · ") || strings.ContainsAny(every, "\r\n") {
+		if cond == "" || strings.Contains(" "+cond+" ", " · ") || strings.Contains(every, " · ") || strings.ContainsAny(every, "\r\n") {
 			return
 		}
 		for _, k := range WaitKinds() {

@@ -221,8 +221,10 @@ func CheckWaitCond(w *workspace.Workspace, kind, cond string) (string, error) {
 	if cond == "" {
 		return "", ErrEmptyText
 	}
-	if strings.Contains(cond, " · ") {
-		return "", fmt.Errorf("the %s condition %q holds \" · \", which separates a wait's fields", kind, cond)
+	if strings.Contains(" "+cond+" ", " · ") {
+		// Also "·" alone or at either end: next to the " · " that
+		// FormatWait puts around the condition it reads as one more.
+		return "", fmt.Errorf("the %s condition %q holds \"·\" as a word, which separates a wait's fields: write it without one", kind, cond)
 	}
 	switch kind {
 	case "until":
