@@ -116,11 +116,12 @@ func MergeMCPServersJSON(path string, data []byte, withType bool) (out []byte, r
 			continue
 		}
 		seen[s.key] = true
-		var e struct {
-			Command string   `json:"command"`
-			Args    []string `json:"args"`
+		if s.key == "" {
+			continue // a server with no name is no server to name
 		}
-		if json.Unmarshal(s.val, &e) == nil && isMCPCommand(e.Command, e.Args) {
+		var cmd string
+		var args []string
+		if jsField(s.val, "command", &cmd) && jsField(s.val, "args", &args) && isMCPCommand(cmd, args) {
 			return data, MCPResult{Server: s.key}, nil
 		}
 	}
@@ -142,18 +143,17 @@ func MergeMCPServersJSON(path string, data []byte, withType bool) (out []byte, r
 
 // describeJSONServer says in a few words what a server entry runs.
 func describeJSONServer(raw json.RawMessage) string {
-	var e struct {
-		Command string   `json:"command"`
-		Args    []string `json:"args"`
-		URL     string   `json:"url"`
-		HTTPURL string   `json:"httpUrl"`
-	}
-	_ = json.Unmarshal(raw, &e)
+	var cmd, url, httpURL string
+	var args []string
+	jsField(raw, "command", &cmd)
+	jsField(raw, "args", &args)
+	jsField(raw, "url", &url)
+	jsField(raw, "httpUrl", &httpURL)
 	switch {
-	case e.Command != "":
-		return "command " + strconvQuote(strings.Join(append([]string{e.Command}, e.Args...), " "))
-	case e.URL != "" || e.HTTPURL != "":
-		return "url " + strconvQuote(e.URL+e.HTTPURL)
+	case cmd != "":
+		return "command " + strconvQuote(strings.Join(append([]string{cmd}, args...), " "))
+	case url != "" || httpURL != "":
+		return "url " + strconvQuote(url+httpURL)
 	}
 	return "not wf mcp"
 }

@@ -296,3 +296,30 @@ func TestSetupMCPSymlinkOut(t *testing.T) {
 		t.Errorf("wrote through the symlink: %s", b)
 	}
 }
+
+// TestMergeMCPServersJSONExactNames: an agent host reads "command" and
+// "args" by their exact names (JSON.parse); an entry that spells them
+// otherwise, or has no name, runs nothing, so wf still adds its own
+// (FuzzMergeMCPServersJSON found "CommAnd" taken for "command").
+func TestMergeMCPServersJSONExactNames(t *testing.T) {
+	for _, in := range []string{
+		`{"mcpServers": {"w": {"CommAnd": "wf", "Args": ["mcp"]}}}`,
+		`{"mcpServers": {"w": {"command": "wf", "ARGS": ["mcp"]}}}`,
+		`{"mcpServers": {"": {"command": "wf", "args": ["mcp"]}}}`,
+		`{"mcpServers": {"w": {"command": "node", "args": ["x"], "command ": "wf"}}}`,
+	} {
+		out, res, err := MergeMCPServersJSON("s.json", []byte(in), true)
+		if err != nil || !res.Added || res.Server != MCPServerName {
+			t.Errorf("%s: %+v %v, want wf's entry added", in, res, err)
+			continue
+		}
+		if _, res2, err := MergeMCPServersJSON("s.json", out, true); err != nil || res2.Added || res2.Server != MCPServerName {
+			t.Errorf("%s: merged again: %+v %v", in, res2, err)
+		}
+	}
+	// The last member of a repeated name counts, as in JSON.parse.
+	in := `{"mcpServers": {"w": {"command": "node", "command": "wf", "args": ["mcp"]}}}`
+	if _, res, err := MergeMCPServersJSON("s.json", []byte(in), true); err != nil || res.Added || res.Server != "w" {
+		t.Errorf("%s: %+v %v, want w seen", in, res, err)
+	}
+}

@@ -209,19 +209,15 @@ func mergeSessionStart(path string, data []byte, sources []string, matched func(
 	}
 	covered := map[string]bool{}
 	for _, raw := range existing {
-		var e struct {
-			Matcher *string `json:"matcher"`
-			Hooks   []struct {
-				Type    string `json:"type"`
-				Command string `json:"command"`
-			} `json:"hooks"`
-		}
-		if json.Unmarshal(raw, &e) != nil {
+		var matcher *string
+		var hs []json.RawMessage
+		if !jsField(raw, "matcher", &matcher) || !jsField(raw, "hooks", &hs) {
 			continue // someone else's shape: keep it, ignore it
 		}
-		for _, h := range e.Hooks {
-			if h.Type == "command" && isResumeCommand(h.Command) {
-				for _, s := range matched(e.Matcher) {
+		for _, h := range hs {
+			var typ, cmd string
+			if jsField(h, "type", &typ) && jsField(h, "command", &cmd) && typ == "command" && isResumeCommand(cmd) {
+				for _, s := range matched(matcher) {
 					covered[s] = true
 				}
 			}
@@ -291,6 +287,24 @@ func regexMatched(m *string, sources []string) []string {
 type jsMember struct {
 	key string
 	val json.RawMessage
+}
+
+// jsField decodes the member named exactly key of the JSON object raw
+// into v, as the agent hosts (JavaScript's JSON.parse) read it: the last
+// member of that name counts, and a name that differs only in case is
+// another member (encoding/json's struct decoding would take it). It
+// reports false when raw is not an object or the member does not decode
+// into v; a missing member leaves v as it is and reports true.
+func jsField(raw json.RawMessage, key string, v any) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil || m == nil {
+		return false
+	}
+	r, ok := m[key]
+	if !ok {
+		return true
+	}
+	return json.Unmarshal(r, v) == nil
 }
 
 func jsLastMember(ms []jsMember, key string) int {

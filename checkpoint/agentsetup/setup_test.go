@@ -194,6 +194,24 @@ func TestMergeClaudeSettingsAlreadyInstalled(t *testing.T) {
 	}
 }
 
+// TestMergeClaudeSettingsExactNames: Claude Code reads a hook's "hooks",
+// "type" and "command" by their exact names; a hook that spells them
+// otherwise runs nothing, so wf still adds its own.
+func TestMergeClaudeSettingsExactNames(t *testing.T) {
+	for _, in := range []string{
+		`{"hooks":{"SessionStart":[{"Hooks":[{"type":"command","command":"wf resume"}]}]}}`,
+		`{"hooks":{"SessionStart":[{"hooks":[{"Type":"command","command":"wf resume"}]}]}}`,
+		`{"hooks":{"SessionStart":[{"hooks":[{"type":"command","COMMAND":"wf resume"}]}]}}`,
+	} {
+		out, added, err := MergeClaudeSettings("s.json", []byte(in))
+		if err != nil || len(added) == 0 {
+			t.Errorf("%s: added %v, err %v, want wf's hook added", in, added, err)
+			continue
+		}
+		checkClaudeShape(t, out)
+	}
+}
+
 func TestMergeClaudeSettingsPartial(t *testing.T) {
 	in := "{\n    \"hooks\": {\n        \"SessionStart\": [\n            {\"matcher\": \"startup\", \"hooks\": [{\"type\": \"command\", \"command\": \"wf resume\"}]}\n        ]\n    }\n}\n"
 	out, added, err := MergeClaudeSettings("s.json", []byte(in))
