@@ -138,7 +138,13 @@ func (s *snapshot) refusal() error {
 // folder-listing cache (dircache.go; best effort, a failed write leaves
 // no cache or the old one, which is validated folder by folder).
 func (r *Repo) scan(idx *index.File, record bool) (*snapshot, error) {
-	res, err := r.walkWorktree(idx, record)
+	return r.scanWith(idx, record, nil)
+}
+
+// scanWith is scan with the folder-listing cache delivered on cached
+// (see walkWorktree).
+func (r *Repo) scanWith(idx *index.File, record bool, cached <-chan dirCache) (*snapshot, error) {
+	res, err := r.walkWorktree(idx, record, cached)
 	if err != nil {
 		return nil, err
 	}

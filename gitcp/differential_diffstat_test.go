@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -77,6 +78,28 @@ func TestDiffStatDifferential(t *testing.T) {
 			want := gitDiffStat(t, base, env, "--cached", baseCommit)
 			if s := formatStats(got); s != want {
 				t.Errorf("work tree against base:\n--- git\n%s\n--- wf\n%s", want, s)
+			}
+			// The same through a WorktreeScan, with history and objects
+			// read beside it on the same Repo, as wf resume does (go test
+			// -race checks the sharing).
+			scan := discover(t, base)
+			ws := scan.StartWorktreeScan()
+			if _, err := scan.Log("HEAD", "", 0); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := scan.commitTree(from); err != nil {
+				t.Fatal(err)
+			}
+			got, err = ws.DiffStat(from)
+			if err != nil {
+				t.Fatalf("WorktreeScan.DiffStat: %v", err)
+			}
+			if s := formatStats(got); s != want {
+				t.Errorf("work tree against base, scanned in the background:\n--- git\n%s\n--- wf\n%s", want, s)
+			}
+			links, err := ws.EmbeddedGitlinks()
+			if wantLinks, werr := r.EmbeddedGitlinks(); err != nil || werr != nil || !slices.Equal(links, wantLinks) {
+				t.Errorf("WorktreeScan.EmbeddedGitlinks = %q, %v; Repo.EmbeddedGitlinks = %q, %v", links, err, wantLinks, werr)
 			}
 
 			// The base commit against git's commit of the same state.

@@ -28,16 +28,6 @@ type FileStat struct {
 // to is the zero hash (all changes, as a branch-mode commit would record
 // them). A zero from compares with the empty tree.
 func (r *Repo) DiffStat(from, to Hash) ([]FileStat, error) {
-	var fromTree Hash
-	var err error
-	if !from.IsZero() {
-		if fromTree, err = r.commitTree(from); err != nil {
-			return nil, err
-		}
-	}
-	var changes []Change
-	var contents map[string][]byte
-	var entries []index.Entry
 	if to.IsZero() {
 		idx, err := r.readIndexFile(indexPath(r))
 		if err != nil {
@@ -47,22 +37,24 @@ func (r *Repo) DiffStat(from, to Hash) ([]FileStat, error) {
 		if err != nil {
 			return nil, err
 		}
-		p, err := r.planTree(snap, fromTree, nil)
-		if err != nil {
-			return nil, err
-		}
-		changes, contents, entries = p.changes, snap.contents, snap.entries
-	} else {
-		toTree, err := r.commitTree(to)
-		if err != nil {
-			return nil, err
-		}
-		changes, err = r.diffStoredTrees(fromTree, toTree, "")
-		if err != nil {
+		return r.diffStatWorktree(from, snap)
+	}
+	var fromTree Hash
+	if !from.IsZero() {
+		var err error
+		if fromTree, err = r.commitTree(from); err != nil {
 			return nil, err
 		}
 	}
-	return r.fileStats(changes, contents, entries)
+	toTree, err := r.commitTree(to)
+	if err != nil {
+		return nil, err
+	}
+	changes, err := r.diffStoredTrees(fromTree, toTree, "")
+	if err != nil {
+		return nil, err
+	}
+	return r.fileStats(changes, nil, nil)
 }
 
 // fileStats counts added and deleted lines of changes; contents holds the
@@ -193,9 +185,7 @@ func (r *Repo) readBlobWith(rd *odb.Reader, h Hash, keep bool) ([]byte, error) {
 			return nil, fmt.Errorf("read %s %s: %w", plumbing.BlobObject, h, err)
 		}
 	}
-	r.fallbackMu.Lock()
-	defer r.fallbackMu.Unlock()
-	return r.readObject(plumbing.BlobObject, h)
+	return r.readObject(plumbing.BlobObject, h) // its go-git fallback takes turns
 }
 
 // diffStoredTrees compares two stored trees (zero: the empty tree) and

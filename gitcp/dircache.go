@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // The folder-listing cache (GitDir/wf/dir-cache) lets the work-tree walk
@@ -53,6 +54,9 @@ const dirCacheMaxSize = 256 << 20
 // and ctime must be for its listing to be recorded: more than the 2
 // seconds of FAT's times.
 const dirRacyMargin = 3 * time.Second
+
+// dirCacheChunk is the number of names parseDirCache allocates at a time.
+const dirCacheChunk = 1024
 
 // cachedDir is one folder's recorded listing.
 type cachedDir struct {
@@ -141,7 +145,8 @@ var dirTypes = [4]fs.FileMode{0, fs.ModeDir, fs.ModeSymlink, fs.ModeIrregular}
 // wrong magic or checksum, a truncated or overlong field, a folder path
 // that is not clean and relative (or listed twice), and a name that is
 // empty, "." or "..", or holds "/" or NUL: such a file was not written by
-// wf, and the walk then lists every folder.
+// wf, and the walk then lists every folder. The cache's strings share
+// data's storage: data must not be modified afterwards.
 func parseDirCache(data []byte) (dirCache, error) {
 	if len(data) < len(dirCacheMagic)+sha1.Size || string(data[:len(dirCacheMagic)]) != dirCacheMagic {
 		return nil, errors.New("dir-cache: not a folder-listing cache of this version")
@@ -152,22 +157,30 @@ func parseDirCache(data []byte) (dirCache, error) {
 	}
 	rest := body[len(dirCacheMagic):]
 	// One string of the whole body: paths and names are slices of it, not
-	// one allocation each.
-	p := &cacheParser{b: rest, all: string(rest)}
+	// one allocation each, and it shares data's storage (no copy).
+	p := &cacheParser{b: rest, all: unsafe.String(unsafe.SliceData(rest), len(rest))}
 	n := p.count()
 	c := make(dirCache, n)
-	for range n {
+	// The folders and their names are carved out of arrays, not
+	// allocated one by one (a large tree has thousands of folders): the
+	// names in chunks of at least dirCacheChunk.
+	dirs := make([]cachedDir, n)
+	var names []dirEntry
+	for k := range n {
 		rel := p.str()
 		if p.err == nil && !validCacheDir(rel) {
 			p.fail("folder path %q", rel)
 		}
-		d := &cachedDir{}
+		d := &dirs[k]
 		d.st.mode = fs.ModeDir
 		d.st.mtimeS, d.st.mtimeN, d.st.ctimeS, d.st.ctimeN, d.st.size = p.varint(), p.varint(), p.varint(), p.varint(), p.varint()
 		d.st.ino, d.st.dev = p.uvarint(), p.uvarint()
 		d.st.uid, d.st.gid = uint32(p.uvarint()), uint32(p.uvarint())
 		m := p.count()
-		d.ents = make([]dirEntry, 0, m)
+		if cap(names)-len(names) < m {
+			names = make([]dirEntry, 0, max(m, dirCacheChunk))
+		}
+		first := len(names)
 		for range m {
 			t := p.byte()
 			name := p.str()
@@ -178,12 +191,13 @@ func parseDirCache(data []byte) (dirCache, error) {
 				p.fail("entry type %d", t)
 				break
 			}
-			if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") {
+			if name == "" || name == "." || name == ".." || strings.IndexByte(name, '/') >= 0 || strings.IndexByte(name, 0) >= 0 {
 				p.fail("entry name %q", name)
 				break
 			}
-			d.ents = append(d.ents, dirEntry{name: name, typ: dirTypes[t]})
+			names = append(names, dirEntry{name: name, typ: dirTypes[t]})
 		}
+		d.ents = names[first:len(names):len(names)]
 		if p.err != nil {
 			return nil, p.err
 		}
@@ -304,6 +318,21 @@ func (r *Repo) readDirCache() dirCache {
 		return nil
 	}
 	return c
+}
+
+// readDirCacheAsync reads the repository's cache in a new goroutine and
+// delivers it (nil where the cache is not supported, absent or unusable)
+// on the returned channel, which holds one value: parsing a large tree's
+// cache takes milliseconds that the index read or the walk's set-up can
+// run beside.
+func (r *Repo) readDirCacheAsync() <-chan dirCache {
+	ch := make(chan dirCache, 1)
+	if !dirCacheSupported {
+		ch <- nil
+		return ch
+	}
+	go func() { ch <- r.readDirCache() }()
+	return ch
 }
 
 // writeDirCache replaces the repository's cache with c, atomically (a

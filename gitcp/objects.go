@@ -49,6 +49,8 @@ func (r *Repo) hasObject(h Hash) bool {
 			return found
 		}
 	}
+	r.fallbackMu.Lock()
+	defer r.fallbackMu.Unlock()
 	return r.storage().HasEncodedObject(h.toPlumbing()) == nil
 }
 
@@ -120,22 +122,35 @@ func (r *Repo) viewObject(t plumbing.ObjectType, h Hash, fn func(data []byte, ow
 		}
 	}
 	r.objMu.Unlock()
-	// Alternates, v1 pack indexes, packs the reader could not map.
+	data, err := r.readFallback(t, h)
+	if err != nil {
+		return err
+	}
+	return fn(data, true)
+}
+
+// readFallback reads the object h of type t through go-git's storage:
+// alternates, v1 pack indexes, packs the own reader could not map.
+// go-git's storage is not safe for concurrent use, so the reads of all
+// goroutines (the history walk and a [WorktreeScan], the workers of
+// fileStats) take turns on fallbackMu.
+func (r *Repo) readFallback(t plumbing.ObjectType, h Hash) ([]byte, error) {
+	r.fallbackMu.Lock()
+	defer r.fallbackMu.Unlock()
 	obj, err := r.storage().EncodedObject(t, h.toPlumbing())
 	if err != nil {
-		return fmt.Errorf("read %s %s: %w", t, h, err)
+		return nil, fmt.Errorf("read %s %s: %w", t, h, err)
 	}
 	rd, err := obj.Reader()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rd.Close()
-	buf := make([]byte, 0, obj.Size())
-	b := bytes.NewBuffer(buf)
+	b := bytes.NewBuffer(make([]byte, 0, obj.Size()))
 	if _, err := io.Copy(b, rd); err != nil {
-		return err
+		return nil, err
 	}
-	return fn(b.Bytes(), true)
+	return b.Bytes(), nil
 }
 
 // readTree reads and parses a tree; the zero hash is the empty tree.

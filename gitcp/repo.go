@@ -62,8 +62,8 @@ type Repo struct {
 	objMu   sync.Mutex
 	objDB   *odb.DB
 	objRd   *odb.Reader
-	// fallbackMu serialises the go-git fallback reads of goroutines that
-	// read with readers of their own (fileStats).
+	// fallbackMu serialises the reads through go-git's storage, which is
+	// not safe for concurrent use (readFallback).
 	fallbackMu sync.Mutex
 
 	// idxKept is the index readIndexShared read last from idxPath, whose

@@ -14,7 +14,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/wf-tool/wf/gitcp/internal/config"
 	"github.com/wf-tool/wf/gitcp/internal/ignore"
 	"github.com/wf-tool/wf/gitcp/internal/index"
 	"github.com/wf-tool/wf/gitcp/internal/refs"
@@ -57,10 +56,10 @@ type walker struct {
 	top string
 	idx *index.File
 	// dirs maps each folder holding tracked entries ("" for the top) to
-	// the position of its first entry; a folder's entries are contiguous
-	// in the sorted index, so a name is found by binary search in that
-	// range (no map of every path).
-	dirs  map[string]int
+	// the positions of its entries, [lo, hi): a folder's entries are
+	// contiguous in the sorted index, so a name is found by binary search
+	// in that range (no map of every path).
+	dirs  map[string]entrySpan
 	seen  []bool
 	base  *ignore.List
 	core  coreModes
@@ -100,6 +99,9 @@ type recordedDir struct {
 	d   *cachedDir
 }
 
+// entrySpan is the positions [lo, hi) of the index entries under a folder.
+type entrySpan struct{ lo, hi int }
+
 type dirJob struct {
 	rel     string // "" for the top
 	ign     *ignore.List
@@ -134,14 +136,19 @@ func (d *dirIgnored) get() bool {
 // skips ignored and nested-repository folders, and collects untracked files.
 // Folders whose stat data matches the folder-listing cache are not read
 // (dircache.go); with record, the result carries this walk's listings for
-// the next cache.
-func (r *Repo) walkWorktree(idx *index.File, record bool) (*walkResult, error) {
+// the next cache. cached, when not nil, delivers the folder-listing
+// cache read beforehand (readDirCacheAsync); when nil, the walk reads it,
+// beside its own set-up.
+func (r *Repo) walkWorktree(idx *index.File, record bool, cached <-chan dirCache) (*walkResult, error) {
+	if cached == nil {
+		cached = r.readDirCacheAsync()
+	}
 	w := &walker{
 		start:  time.Now(),
 		record: record && dirCacheSupported,
 		top:    r.TopLevel,
 		idx:    idx,
-		dirs:   map[string]int{"": 0},
+		dirs:   map[string]entrySpan{"": {0, len(idx.Entries)}},
 		seen:   make([]bool, len(idx.Entries)),
 		base:   r.baseIgnores(),
 		core:   r.coreModes(),
@@ -150,25 +157,11 @@ func (r *Repo) walkWorktree(idx *index.File, record bool) (*walkResult, error) {
 		w.racyS, w.racyN = idx.ModTime.Unix(), int64(idx.ModTime.Nanosecond())
 	}
 	w.sparse = r.sparsePatterns()
-	if dirCacheSupported {
-		w.cache = r.readDirCache()
-	}
-	lastDir := ""
+	w.dirs = entrySpans(idx.Entries, w.dirs)
 	for i := range idx.Entries {
 		if isAttrFile(idx.Entries[i].Name) {
 			w.sawAttr.Store(true)
-		}
-		d := dirOf(idx.Entries[i].Name)
-		if d == lastDir {
-			continue
-		}
-		lastDir = d
-		for d != "" {
-			if _, ok := w.dirs[d]; ok {
-				break
-			}
-			w.dirs[d] = i // sorted: the first entry under d
-			d = dirOf(d)
+			break
 		}
 	}
 	if r.cfg.Bool("core.ignorecase", false) {
@@ -177,6 +170,7 @@ func (r *Repo) walkWorktree(idx *index.File, record bool) (*walkResult, error) {
 			w.folded[asciiLower(idx.Entries[i].Name)] = true
 		}
 	}
+	w.cache = <-cached
 	w.cond = sync.NewCond(&w.mu)
 	w.queue = []dirJob{{rel: "", ign: w.base}}
 	w.pending = 1
@@ -238,6 +232,55 @@ func (r *Repo) walkWorktree(idx *index.File, record bool) (*walkResult, error) {
 	return res, nil
 }
 
+// entrySpans adds to dirs the span of every folder that holds entries
+// (sorted by name, as the index is), below the top, and returns dirs.
+// Entries under a folder are contiguous, so one pass keeps the folders
+// of the current entry's path open on a stack and closes each (its hi)
+// at the first entry outside it.
+func entrySpans(entries []index.Entry, dirs map[string]entrySpan) map[string]entrySpan {
+	var open []string // the folders of the current path, outermost first
+	closeTo := func(n, i int) {
+		for len(open) > n {
+			d := open[len(open)-1]
+			dirs[d] = entrySpan{dirs[d].lo, i}
+			open = open[:len(open)-1]
+		}
+	}
+	lastDir := ""
+	for i := range entries {
+		d := dirOf(entries[i].Name)
+		if d == lastDir && i > 0 {
+			continue
+		}
+		lastDir = d
+		// Keep the open folders that d is in (or is); close the others.
+		keep := 0
+		for keep < len(open) && (d == open[keep] || strings.HasPrefix(d, open[keep]) && d[len(open[keep])] == '/') {
+			keep++
+		}
+		closeTo(keep, i)
+		// Open the folders of d below the last kept one, outermost first.
+		at := 0
+		if keep > 0 {
+			at = len(open[keep-1]) + 1
+		}
+		for at < len(d) {
+			end := strings.IndexByte(d[at:], '/')
+			if end < 0 {
+				end = len(d)
+			} else {
+				end += at
+			}
+			sub := d[:end]
+			dirs[sub] = entrySpan{lo: i}
+			open = append(open, sub)
+			at = end + 1
+		}
+	}
+	closeTo(0, len(entries))
+	return dirs
+}
+
 func dirOf(p string) string {
 	if i := strings.LastIndexByte(p, '/'); i >= 0 {
 		return p[:i]
@@ -289,7 +332,7 @@ type dirEntry struct {
 func (w *walker) dir(k int, j dirJob, buf []byte, dl *dirLister) ([]dirJob, []byte, error) {
 	abs := w.top
 	if j.rel != "" {
-		abs = filepath.Join(w.top, j.rel)
+		abs = joinClean(w.top, j.rel)
 	}
 	sd, ents, done, err := w.listDir(k, j.rel, abs, dl)
 	if err != nil {
@@ -306,7 +349,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte, dl *dirLister) ([]dirJob, []by
 			if ignored() {
 				break
 			}
-			if data, err := os.ReadFile(filepath.Join(abs, ".gitignore")); err == nil {
+			if data, err := os.ReadFile(joinClean(abs, ".gitignore")); err == nil {
 				ign = &ignore.List{Parent: ign, Rules: ignore.ParseFold(data, j.rel, w.folded != nil)}
 			}
 			break
@@ -314,16 +357,8 @@ func (w *walker) dir(k int, j dirJob, buf []byte, dl *dirLister) ([]dirJob, []by
 	}
 	// The index entries under this folder: [lo, hi).
 	es := w.idx.Entries
-	lo, hi := 0, len(es)
-	if j.rel != "" {
-		if start, ok := w.dirs[j.rel]; ok {
-			pre := j.rel + "/"
-			lo = start
-			hi = lo + sort.Search(len(es)-lo, func(k int) bool { return !strings.HasPrefix(es[lo+k].Name, pre) })
-		} else {
-			hi = 0
-		}
-	}
+	span := w.dirs[j.rel] // {0, 0} when it holds none
+	lo, hi := span.lo, span.hi
 	// A listing in name order (the cache records it so) is matched with
 	// the index entries in one forward pass: each name's entry is at or
 	// after the previous one's. Any other order (a fresh getdents64
@@ -351,10 +386,10 @@ func (w *walker) dir(k int, j dirJob, buf []byte, dl *dirLister) ([]dirJob, []by
 		// First entry (lowest stage) with this name, if tracked.
 		var i int
 		if sorted {
-			i = searchFrom(es, from, hi, string(buf))
+			i = searchFrom(es, from, hi, buf)
 			from = i
 		} else {
-			i = searchFrom(es, lo, hi, string(buf))
+			i = searchFrom(es, lo, hi, buf)
 		}
 		tracked := i < hi && es[i].Name == string(buf)
 		if tracked || !typ.IsDir() {
@@ -497,8 +532,9 @@ func compareDirEntries(a, b dirEntry) int { return strings.Compare(a.name, b.nam
 // probes from, from+1, from+3, from+7, ... and then searches the last
 // step by halves: a name just after the previous one costs one
 // comparison, and any name at most twice the logarithm of its distance.
-func searchFrom(es []index.Entry, from, hi int, name string) int {
-	if from >= hi || es[from].Name >= name {
+// The name is bytes, compared without a copy.
+func searchFrom(es []index.Entry, from, hi int, name []byte) int {
+	if from >= hi || es[from].Name >= string(name) {
 		return from
 	}
 	lo, step := from, 1 // es[lo].Name < name
@@ -507,7 +543,7 @@ func searchFrom(es []index.Entry, from, hi int, name string) int {
 		if probe >= hi {
 			break
 		}
-		if es[probe].Name >= name {
+		if es[probe].Name >= string(name) {
 			hi = probe
 			break
 		}
@@ -516,7 +552,7 @@ func searchFrom(es []index.Entry, from, hi int, name string) int {
 	lo++ // the answer is in [lo, hi]
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if es[m].Name < name {
+		if es[m].Name < string(name) {
 			lo = m + 1
 		} else {
 			hi = m
@@ -658,34 +694,7 @@ func (r *Repo) EmbeddedGitlinks() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var links []string
-	for _, e := range idx.Entries {
-		if e.Mode == modeGitlink && e.Stage() == 0 {
-			links = append(links, e.Name)
-		}
-	}
-	if len(links) == 0 {
-		return nil, nil
-	}
-	registered := map[string]bool{}
-	if data, err := os.ReadFile(filepath.Join(r.TopLevel, ".gitmodules")); err == nil {
-		c := config.New()
-		c.Parse(data, nil)
-		for _, k := range c.Keys() {
-			if strings.HasPrefix(k, "submodule.") && strings.HasSuffix(k, ".path") {
-				for _, p := range c.GetAll(k) {
-					registered[strings.Trim(filepath.ToSlash(filepath.Clean(p)), "/")] = true
-				}
-			}
-		}
-	}
-	var out []string
-	for _, l := range links {
-		if !registered[l] {
-			out = append(out, l)
-		}
-	}
-	return out, nil
+	return embeddedGitlinks(r.TopLevel, idx.Entries), nil
 }
 
 // outsideSparse reports (and records) an untracked path outside the sparse
@@ -714,4 +723,17 @@ func (r *Repo) sparsePatterns() []ignore.Rule {
 		rules = []ignore.Rule{}
 	}
 	return rules
+}
+
+// joinClean is filepath.Join(dir, rel) for a clean absolute folder dir
+// and a clean slash-separated relative path rel, without cleaning the
+// result again (the walk joins once per folder it visits).
+func joinClean(dir, rel string) string {
+	switch {
+	case filepath.Separator != '/':
+		return filepath.Join(dir, rel)
+	case strings.HasSuffix(dir, "/"):
+		return dir + rel // the root folder
+	}
+	return dir + "/" + rel
 }

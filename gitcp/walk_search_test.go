@@ -2,6 +2,7 @@ package gitcp
 
 import (
 	"fmt"
+	"maps"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -14,6 +15,52 @@ import (
 	"github.com/wf-tool/wf/gitcp/gittest"
 	"github.com/wf-tool/wf/gitcp/internal/index"
 )
+
+// TestEntrySpansMatchPrefixSearch compares entrySpans with the span each
+// folder's definition gives (the first and last entry whose name starts
+// with the folder and "/"), on random sorted paths over an alphabet that
+// sorts both sides of "/" ("-" and "." before it, "0" after), with
+// repeated names as conflict stages have.
+func TestEntrySpansMatchPrefixSearch(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	parts := []string{"a", "a-b", "a.b", "a0", "b"}
+	for round := 0; round < 500; round++ {
+		n := rng.Intn(30)
+		names := make([]string, n)
+		for i := range names {
+			segs := make([]string, 1+rng.Intn(4))
+			for k := range segs {
+				segs[k] = parts[rng.Intn(len(parts))]
+			}
+			names[i] = strings.Join(segs, "/")
+		}
+		sort.Strings(names)
+		es := make([]index.Entry, n)
+		want := map[string]entrySpan{"": {0, n}}
+		for i, name := range names {
+			es[i].Name = name
+			for d := dirOf(name); d != ""; d = dirOf(d) {
+				sp, ok := want[d]
+				if !ok {
+					sp.lo = i
+				}
+				sp.hi = i + 1
+				want[d] = sp
+			}
+		}
+		for d, sp := range want {
+			for i := sp.lo; i < sp.hi; i++ {
+				if d != "" && !strings.HasPrefix(names[i], d+"/") {
+					t.Fatalf("test bug: %q is not under %q", names[i], d)
+				}
+			}
+		}
+		got := entrySpans(es, map[string]entrySpan{"": {0, n}})
+		if !maps.Equal(got, want) {
+			t.Fatalf("paths %q:\n got %v\nwant %v", names, got, want)
+		}
+	}
+}
 
 // TestSearchFromMatchesSortSearch compares searchFrom with sort.Search on
 // random sorted entry lists (with repeated names, as conflict stages
@@ -37,7 +84,7 @@ func TestSearchFromMatchesSortSearch(t *testing.T) {
 			hi := lo + rng.Intn(n-lo+1)
 			want := lo + sort.Search(hi-lo, func(k int) bool { return es[lo+k].Name >= name })
 			for from := lo; from <= want; from++ {
-				if got := searchFrom(es, from, hi, name); got != want {
+				if got := searchFrom(es, from, hi, []byte(name)); got != want {
 					t.Fatalf("%v [%d,%d) from %d, %q: %d, want %d", names, lo, hi, from, name, got, want)
 				}
 			}

@@ -86,7 +86,7 @@ func TestFileReplacedByLinkDuringScan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := r.walkWorktree(idx, false)
+	res, err := r.walkWorktree(idx, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

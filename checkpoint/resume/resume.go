@@ -187,6 +187,10 @@ type resumeData struct {
 	limits     map[string]int // retry budgets
 	oldTodo    *mdstate.Todo  // TODO.md as the latest checkpoint committed it
 	full       bool           // --full: every section of the checkpoint
+	// scan compares the work tree with the index in the background from
+	// the start of Build (nil without a repository): the walk is most of
+	// resume's time on a large tree, and needs nothing Build reads first.
+	scan *gitcp.WorktreeScan
 }
 
 // Build assembles the re-entry context of w's workflow within the budget
@@ -197,6 +201,10 @@ type resumeData struct {
 // only when the state files cannot be read or the budget is below
 // [workspace.MinResumeBudget].
 func Build(w *workspace.Workspace, o Options) (*Resume, error) {
+	var scan *gitcp.WorktreeScan
+	if w.Repo != nil {
+		scan = w.Repo.StartWorktreeScan()
+	}
 	sn, err := w.Read()
 	if err != nil {
 		return nil, err
@@ -209,7 +217,7 @@ func Build(w *workspace.Workspace, o Options) (*Resume, error) {
 	r.Project = projectName(st.Title)
 	r.Phase, r.Status, r.Mode = st.Get("phase"), st.Get("status"), st.Get("mode")
 	r.Progress.Done, r.Progress.Skipped, r.Progress.Total = td.Counts("*")
-	d := &resumeData{r: r, w: w, sn: sn}
+	d := &resumeData{r: r, w: w, sn: sn, scan: scan}
 	limits, err := lifecycle.RetryLimits(st)
 	if err != nil {
 		limits = lifecycle.DefaultRetryLimits() // the lint warning says what is wrong
@@ -353,7 +361,7 @@ func (d *resumeData) git(now time.Time) error {
 
 	// Embedded repositories committed as gitlinks (git add -A adds them,
 	// and so does a checkpoint, with git's warning): clones lack them.
-	if emb, err := repo.EmbeddedGitlinks(); err == nil && len(emb) > 0 {
+	if emb, err := d.scan.EmbeddedGitlinks(); err == nil && len(emb) > 0 {
 		what := "an embedded git repository committed as a gitlink, not a submodule: clones of this repository will not contain its files"
 		if len(emb) > 1 {
 			what = "embedded git repositories committed as gitlinks, not submodules: clones of this repository will not contain their files"
@@ -675,7 +683,7 @@ func (d *resumeData) workSince(head gitcp.HeadInfo, cp *history.LogEntry) {
 	if from.IsZero() {
 		return // unborn, no checkpoint: everything is new, nothing to compare
 	}
-	stats, err := w.Repo.DiffStat(from, gitcp.Hash{})
+	stats, err := d.scan.DiffStat(from)
 	if err != nil {
 		r.Warnings = append(r.Warnings, Warning{Kind: "uncommitted", Message: "could not compare the work tree with " + since + ": " + err.Error()})
 		return

@@ -1,0 +1,132 @@
+package gitcp
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/wf-tool/wf/gitcp/internal/config"
+	"github.com/wf-tool/wf/gitcp/internal/index"
+)
+
+// WorktreeScan is a comparison of the work tree with the index that runs
+// in the background while its caller reads other things: the index read,
+// the work-tree walk and the hashing of what changed, as in
+// [Repo.DiffStat] with the work tree, and the index's embedded gitlinks.
+// None of it writes: the folder-listing cache is not recorded.
+//
+// It is for a caller whose other work (wf resume: the state files and
+// the history walk) does not need the work tree, so that the walk, which
+// is most of the time on a large tree, uses the cores that work leaves
+// idle. The scan and that work share the Repo: everything the scan
+// touches in it is safe for concurrent use (the kept index under idxMu,
+// object reads under objMu, the configuration read only). A scan nobody
+// waits for runs to its end and is dropped.
+type WorktreeScan struct {
+	r *Repo
+	// indexRead is closed once idxErr and gitlinks are set; done once
+	// snap and err are.
+	indexRead chan struct{}
+	done      chan struct{}
+	idxErr    error
+	gitlinks  []string
+	snap      *snapshot
+	err       error
+}
+
+// StartWorktreeScan starts comparing the work tree with the index in a
+// new goroutine and returns at once.
+func (r *Repo) StartWorktreeScan() *WorktreeScan {
+	s := &WorktreeScan{r: r, indexRead: make(chan struct{}), done: make(chan struct{})}
+	go s.run()
+	return s
+}
+
+// run reads the index (and beside it the folder-listing cache), lists
+// the index's embedded gitlinks, then walks the work tree and hashes what
+// changed.
+func (s *WorktreeScan) run() {
+	defer close(s.done)
+	r := s.r
+	cached := r.readDirCacheAsync() // beside the index read
+	idx, err := r.readIndexFile(indexPath(r))
+	if err == nil {
+		s.gitlinks = embeddedGitlinks(r.TopLevel, idx.Entries)
+	}
+	s.idxErr = err
+	close(s.indexRead)
+	if err != nil {
+		s.err = err
+		return
+	}
+	s.snap, s.err = r.scanWith(idx, false, cached)
+}
+
+// EmbeddedGitlinks is [Repo.EmbeddedGitlinks] for the index the scan
+// read; it waits for that read only, not for the walk.
+func (s *WorktreeScan) EmbeddedGitlinks() ([]string, error) {
+	<-s.indexRead
+	return s.gitlinks, s.idxErr
+}
+
+// DiffStat waits for the scan and compares commit from (zero: the empty
+// tree) with the work tree it saw, as [Repo.DiffStat] does with a zero
+// to. It may be called more than once.
+func (s *WorktreeScan) DiffStat(from Hash) ([]FileStat, error) {
+	<-s.done
+	if s.err != nil {
+		return nil, s.err
+	}
+	return s.r.diffStatWorktree(from, s.snap)
+}
+
+// diffStatWorktree is DiffStat of commit from against the work tree that
+// snap holds.
+func (r *Repo) diffStatWorktree(from Hash, snap *snapshot) ([]FileStat, error) {
+	var fromTree Hash
+	if !from.IsZero() {
+		var err error
+		if fromTree, err = r.commitTree(from); err != nil {
+			return nil, err
+		}
+	}
+	p, err := r.planTree(snap, fromTree, nil)
+	if err != nil {
+		return nil, err
+	}
+	return r.fileStats(p.changes, snap.contents, snap.entries)
+}
+
+// embeddedGitlinks lists the gitlinks among entries (stage 0, in their
+// order) that the .gitmodules file at the top level top does not
+// register as a submodule's path.
+func embeddedGitlinks(top string, entries []index.Entry) []string {
+	var links []string
+	for _, e := range entries {
+		if e.Mode == modeGitlink && e.Stage() == 0 {
+			links = append(links, e.Name)
+		}
+	}
+	if len(links) == 0 {
+		return nil
+	}
+	registered := map[string]bool{}
+	if data, err := os.ReadFile(filepath.Join(top, ".gitmodules")); err == nil {
+		c := config.New()
+		c.Parse(data, nil)
+		for _, k := range c.Keys() {
+			if strings.HasPrefix(k, "submodule.") && strings.HasSuffix(k, ".path") {
+				for _, p := range c.GetAll(k) {
+					registered[strings.Trim(filepath.ToSlash(filepath.Clean(p)), "/")] = true
+				}
+			}
+		}
+	}
+	var out []string
+	for _, l := range links {
+		if !registered[l] {
+			out = append(out, l)
+		}
+	}
+	return out
+}
