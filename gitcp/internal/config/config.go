@@ -152,7 +152,9 @@ func (c *Config) Parse(data []byte, include func(string)) {
 // (conditional, with cond as written in the section header).
 func (c *Config) parse(data []byte, include func(val, cond string, conditional bool)) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	// A buffer the size of the file (most are a few hundred bytes), not
+	// 64 KiB for each of the several files a repository's config reads.
+	sc.Buffer(make([]byte, 0, min(len(data)+1, 64*1024)), 1<<20)
 	var section string
 	var pending string
 	for sc.Scan() {
