@@ -4,7 +4,10 @@
 Runs the commands N times each in DIR, alternating their order run by run
 (A B C, C B A, ...), so that the machine's load falls on all alike, and
 prints per command the median wall time and the median CPU time (user +
-system, from os.wait4's rusage) with their minimums. For commands that do
+system, from os.wait4's rusage) with their minimums, and, for every
+command after the first, the median over the rounds of its wall time over
+the first's in the same round (a ratio that a slow spell of the machine
+moves less than the medians). For commands that do
 not change the repository (show, resume, status); checkpoints need twin
 copies (run.sh). Example (BENCHMARKS.md, issue 12):
 
@@ -38,5 +41,9 @@ load = " ".join(open("/proc/loadavg").read().split()[:3])
 print(f"{n} runs each in {cwd}, load {load}")
 for c in cmds:
     w, cpu = res[c[0]]
+    ratio = ""
+    if c is not cmds[0]:
+        w0 = res[cmds[0][0]][0]
+        ratio = f"  / {cmds[0][0]} {statistics.median(a / b for a, b in zip(w, w0)):.3f}"
     print(f"{c[0]:12} wall {statistics.median(w)*1000:7.1f} ms (min {min(w)*1000:6.1f})  "
-          f"cpu {statistics.median(cpu)*1000:7.1f} ms (min {min(cpu)*1000:6.1f})")
+          f"cpu {statistics.median(cpu)*1000:7.1f} ms (min {min(cpu)*1000:6.1f}){ratio}")

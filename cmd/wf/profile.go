@@ -45,6 +45,9 @@ func startMemProfile() (stop func()) {
 	}
 	runtime.MemProfileRate = 1
 	return func() {
+		// The profile is as of the last completed collection: one now
+		// takes in the allocations made since.
+		runtime.GC()
 		f, err := os.Create(path)
 		if err == nil {
 			err = pprof.Lookup("allocs").WriteTo(f, 0)
