@@ -109,6 +109,10 @@ type snapshot struct {
 	// fails on: a commit refuses them ([snapshot.refusal]); listing
 	// changes leaves them out.
 	unborn, outside []string
+	// changedDirs are the folders ("" for the top, "a/" and "a/b/" below)
+	// that hold a path the walk found changed, added or deleted, and
+	// their ancestors: every other folder's entries are the index's.
+	changedDirs map[string]bool
 }
 
 // warnings are what git add would have printed while the snapshot was
@@ -153,6 +157,11 @@ func (r *Repo) scanWith(idx *index.File, record bool, cached <-chan dirCache) (*
 		res.listing = nil
 	}
 	s := &snapshot{idx: idx, contents: map[string][]byte{}, embedded: res.embedded(), unborn: res.unborn, outside: res.outside}
+	paths := make([]string, len(res.dirty))
+	for i := range res.dirty {
+		paths[i] = res.dirty[i].path
+	}
+	s.changedDirs = dirtyDirs(paths)
 	s.conv = r.newConversion(idx.Entries, res.sawAttrFile)
 	err = r.hashDirty(s, idx, res)
 	s.conv.done()

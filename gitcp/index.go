@@ -64,7 +64,9 @@ func (r *Repo) readIndexFile(path string) (*index.File, error) {
 		}
 	}
 	index.Sort(out)
-	idx.Entries, idx.Sparse = out, false
+	// The cache-tree of a sparse index counts a sparse folder as one
+	// entry: it does not describe the expanded entries.
+	idx.Entries, idx.Sparse, idx.Tree = out, false, nil
 	if idx.Version < 3 {
 		idx.Version = 3 // skip-worktree needs the extended flags
 	}

@@ -52,6 +52,27 @@ type treeNode struct {
 	hash     Hash
 	count    int // index entries covered (for the cache-tree)
 	children []treeChild
+	// lazy, when not nil, marks a node whose id came from the index's
+	// cache-tree: children and data are built from its entries only when
+	// a comparison needs them (expand).
+	lazy *lazyTree
+}
+
+// lazyTree is what a node taken from the cache-tree is built from.
+type lazyTree struct {
+	entries []index.Entry // the folder's entries
+	prefix  string        // the folder, as "a/b/"
+}
+
+// expand builds the children and data of a node taken from the
+// cache-tree. Its id becomes the one computed, which differs from the
+// cache-tree's only when that was stale.
+func (n *treeNode) expand() {
+	if n.lazy == nil {
+		return
+	}
+	built, _ := buildTree(n.lazy.entries, 0, n.lazy.prefix, n.name)
+	n.children, n.data, n.hash, n.count, n.lazy = built.children, built.data, built.hash, built.count, nil
 }
 
 type treeChild struct {
@@ -88,6 +109,48 @@ type treeBuilder struct {
 	entries []index.Entry
 	scratch []treeChild
 	dirty   map[string]bool // nil: build everything
+	// cached, when not nil, are the valid nodes of the index's
+	// cache-tree, used for the folders below the top that changed
+	// does not hold (buildTreeCached).
+	cached  map[string]index.CacheTreeNode
+	changed map[string]bool
+}
+
+// buildTreeCached is buildTree for entries that are the index's except in
+// the folders changed holds (snapshot.changedDirs): every other folder
+// below the top whose cache-tree node (cached) is valid and covers as
+// many entries takes the node's tree id, and is built only if a
+// comparison needs its content. This is how git itself trusts the
+// cache-tree (unpack-trees.c, cache_tree_matches_traversal, when git
+// status compares the index with HEAD): below the top folder, never for
+// the top folder's own files. git keeps the cache-tree valid by
+// invalidating a folder and its ancestors whenever an entry under it
+// changes (cache-tree.c, cache_tree_invalidate_path); a tool that
+// rewrites the index without doing so leaves a cache-tree that git's own
+// git write-tree and git status would trust too.
+func buildTreeCached(entries []index.Entry, cached map[string]index.CacheTreeNode, changed map[string]bool) *treeNode {
+	b := &treeBuilder{entries: entries, cached: cached, changed: changed}
+	n, _ := b.build(0, "", "", nil)
+	return n
+}
+
+// fromCacheTree returns the node of the folder subPrefix (named subName,
+// its entries from pos on) taken from the cache-tree, and the position
+// after its entries; ok is false when the folder must be built.
+func (b *treeBuilder) fromCacheTree(pos int, subPrefix, subName string) (n *treeNode, end int, ok bool) {
+	if b.cached == nil || b.changed[subPrefix] {
+		return nil, 0, false
+	}
+	c, ok := b.cached[subPrefix]
+	if !ok {
+		return nil, 0, false
+	}
+	entries := b.entries
+	end = pos + sort.Search(len(entries)-pos, func(k int) bool { return !strings.HasPrefix(entries[pos+k].Name, subPrefix) })
+	if end-pos != c.Entries || c.Entries == 0 {
+		return nil, 0, false
+	}
+	return &treeNode{name: subName, hash: c.ID, count: c.Entries, lazy: &lazyTree{entries: entries[pos:end], prefix: subPrefix}}, end, true
 }
 
 func (b *treeBuilder) build(pos int, prefix, name string, old *treeNode) (*treeNode, int) {
@@ -118,10 +181,12 @@ func (b *treeBuilder) build(pos int, prefix, name string, old *treeNode) (*treeN
 				// Unchanged subtree: reuse it and skip its entries.
 				sub = oldSub
 				pos += sort.Search(len(entries)-pos, func(k int) bool { return !strings.HasPrefix(entries[pos+k].Name, subPrefix) })
+			} else if c, end, ok := b.fromCacheTree(pos, subPrefix, subName); ok {
+				sub, pos = c, end
 			} else {
 				sub, pos = b.build(pos, subPrefix, subName, oldSub)
 			}
-			if len(sub.children) == 0 {
+			if len(sub.children) == 0 && sub.lazy == nil {
 				continue
 			}
 			n.count += sub.count
@@ -175,6 +240,11 @@ type treeDiff struct {
 func (d *treeDiff) diff(old Hash, n *treeNode, prefix string) error {
 	if old == n.hash {
 		return nil
+	}
+	if n.lazy != nil {
+		if n.expand(); old == n.hash {
+			return nil // the cache-tree was stale
+		}
 	}
 	d.write = append(d.write, n)
 	olds, err := d.r.readTree(old)
@@ -257,6 +327,7 @@ func (d *treeDiff) added(prefix string, c treeChild) {
 			NewMode: FileMode(c.mode), NewHash: c.hash})
 		return
 	}
+	c.sub.expand()
 	d.write = append(d.write, c.sub)
 	for _, cc := range c.sub.children {
 		d.added(prefix+c.name+"/", cc)

@@ -90,11 +90,33 @@ func (r *Repo) diffStatWorktree(from Hash, snap *snapshot) ([]FileStat, error) {
 			return nil, err
 		}
 	}
-	p, err := r.planTree(snap, fromTree, nil)
-	if err != nil {
+	// Nothing is written, so the folders the work tree left as the index
+	// has them can take their ids from the index's cache-tree.
+	var root *treeNode
+	if cached := snap.cacheTree(); cached != nil {
+		root = buildTreeCached(snap.entries, cached, snap.changedDirs)
+	} else {
+		root, _ = buildTree(snap.entries, 0, "", "")
+	}
+	d := &treeDiff{r: r}
+	if err := d.diff(fromTree, root, ""); err != nil {
 		return nil, err
 	}
-	return r.fileStats(p.changes, snap.contents, snap.entries)
+	return r.fileStats(d.changes, snap.contents, snap.entries)
+}
+
+// cacheTree returns the valid nodes of the cache-tree of the index snap
+// was taken from, nil when it has none or it does not parse (then every
+// folder is built).
+func (snap *snapshot) cacheTree() map[string]index.CacheTreeNode {
+	if snap.idx == nil || snap.idx.Tree == nil {
+		return nil
+	}
+	nodes, err := index.ParseCacheTree(snap.idx.Tree)
+	if err != nil {
+		return nil
+	}
+	return nodes
 }
 
 // embeddedGitlinks lists the gitlinks among entries (stage 0, in their

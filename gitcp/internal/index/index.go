@@ -63,6 +63,10 @@ type File struct {
 	ModTime time.Time // modification time of the index file (for racy-git checks)
 	Exists  bool
 	HasTree bool // had a TREE extension
+	// Tree is the payload of the TREE extension (the cache-tree), nil
+	// without one; it shares the file's bytes. [ParseCacheTree] decodes
+	// it. [Merge] drops it.
+	Tree []byte
 	// Sparse is set by the "sdir" extension: entries with mode 040000
 	// and a name ending in "/" are sparse directories, each standing for
 	// the tree of its object id (gitformat-index(5), "Sparse Directory
@@ -229,6 +233,7 @@ func Decode(data []byte) (*File, error) {
 			idx.Sparse = true
 		case sig == "TREE":
 			idx.HasTree = true
+			idx.Tree = body[off+8 : off+8+sz : off+8+sz]
 		case sig[0] >= 'A' && sig[0] <= 'Z':
 			// optional extension: dropped on rewrite
 		default:

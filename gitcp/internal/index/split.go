@@ -176,6 +176,7 @@ func Merge(f *File, shared *File) (*File, error) {
 	}
 	Sort(kept)
 	m := *f
-	m.Entries, m.Link = kept, nil
+	// The cache-tree is dropped: it is not read from a split index.
+	m.Entries, m.Link, m.Tree = kept, nil, nil
 	return &m, nil
 }
