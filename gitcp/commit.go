@@ -113,6 +113,10 @@ type snapshot struct {
 	// that hold a path the walk found changed, added or deleted, and
 	// their ancestors: every other folder's entries are the index's.
 	changedDirs map[string]bool
+	// cacheTreeNodes are the valid nodes of idx's cache-tree once
+	// cacheTreeRead is set (snapshot.cacheTree).
+	cacheTreeNodes map[string]index.CacheTreeNode
+	cacheTreeRead  bool
 }
 
 // warnings are what git add would have printed while the snapshot was

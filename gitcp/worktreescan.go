@@ -59,7 +59,14 @@ func (s *WorktreeScan) run() {
 		s.err = err
 		return
 	}
+	// The cache-tree is parsed beside the walk; only the comparison
+	// after it needs it.
+	tree := make(chan map[string]index.CacheTreeNode, 1)
+	go func() { tree <- parseCacheTree(idx) }()
 	s.snap, s.err = r.scanWith(idx, false, cached)
+	if s.snap != nil {
+		s.snap.cacheTreeNodes, s.snap.cacheTreeRead = <-tree, true
+	}
 }
 
 // EmbeddedGitlinks is [Repo.EmbeddedGitlinks] for the index the scan
@@ -109,10 +116,19 @@ func (r *Repo) diffStatWorktree(from Hash, snap *snapshot) ([]FileStat, error) {
 // was taken from, nil when it has none or it does not parse (then every
 // folder is built).
 func (snap *snapshot) cacheTree() map[string]index.CacheTreeNode {
-	if snap.idx == nil || snap.idx.Tree == nil {
+	if !snap.cacheTreeRead {
+		snap.cacheTreeNodes, snap.cacheTreeRead = parseCacheTree(snap.idx), true
+	}
+	return snap.cacheTreeNodes
+}
+
+// parseCacheTree returns the valid nodes of idx's cache-tree, nil when
+// idx is nil, has none, or it does not parse.
+func parseCacheTree(idx *index.File) map[string]index.CacheTreeNode {
+	if idx == nil || idx.Tree == nil {
 		return nil
 	}
-	nodes, err := index.ParseCacheTree(snap.idx.Tree)
+	nodes, err := index.ParseCacheTree(idx.Tree)
 	if err != nil {
 		return nil
 	}

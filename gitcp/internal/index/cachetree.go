@@ -3,7 +3,6 @@ package index
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 )
 
 // CacheTreeNode is one valid node of the cache-tree: the tree object id
@@ -29,7 +28,9 @@ type CacheTreeNode struct {
 // subtree.
 func ParseCacheTree(data []byte) (map[string]CacheTreeNode, error) {
 	bad := func(why string) error { return &FormatError{Reason: "cache-tree: " + why, Extension: "TREE"} }
-	out := map[string]CacheTreeNode{}
+	// One node per line; a name holds no newline, an id may.
+	out := make(map[string]CacheTreeNode, bytes.Count(data, []byte{'\n'}))
+	var key []byte // the folder being read, reused
 	type open struct {
 		prefix string
 		left   int // subtrees still to read
@@ -65,23 +66,24 @@ func ParseCacheTree(data []byte) (map[string]CacheTreeNode, error) {
 			return nil, bad("truncated subtree count")
 		}
 		off += n
-		entries, err := strconv.Atoi(string(count))
-		if err != nil || entries < -1 {
+		entries, ok := atoi(count)
+		if !ok || entries < -1 {
 			return nil, bad(fmt.Sprintf("bad entry count %q", count))
 		}
-		nsub, err := strconv.Atoi(string(subs))
+		nsub, ok := atoi(subs)
 		// Every subtree takes at least four bytes ("x\x000 0\n" less the
 		// name): a count beyond that is refused before it is followed.
-		if err != nil || nsub < 0 || nsub > (len(data)-off)/4 {
+		if !ok || nsub < 0 || nsub > (len(data)-off)/4 {
 			return nil, bad(fmt.Sprintf("bad subtree count %q", subs))
 		}
-		folder := prefix
-		if !first {
-			folder = prefix + string(name) + "/"
+		key = append(key[:0], prefix...)
+		if !first { // the root's name is "", and not looked at
+			key = append(append(key, name...), '/')
 		}
-		if _, dup := out[folder]; dup {
-			return nil, bad(fmt.Sprintf("folder %q named twice", folder))
+		if _, dup := out[string(key)]; dup {
+			return nil, bad(fmt.Sprintf("folder %q named twice", key))
 		}
+		folder := string(key)
 		if entries >= 0 {
 			if len(data)-off < 20 {
 				return nil, bad("truncated object id")
@@ -97,6 +99,29 @@ func ParseCacheTree(data []byte) (map[string]CacheTreeNode, error) {
 		return nil, bad(fmt.Sprintf("%d bytes after the last node", len(data)-off))
 	}
 	return out, nil
+}
+
+// atoi parses a decimal integer with an optional "-", as git writes the
+// counts (strconv.Atoi's syntax, without a copy of b); ok is false for
+// anything else or a value beyond nine digits.
+func atoi(b []byte) (n int, ok bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 // cut returns b up to the first sep, and how many bytes that and sep
