@@ -42,8 +42,22 @@ func (d dirStatter) lstat(name string) (fileStat, error) {
 }
 
 func fromUnixStat(st *unix.Stat_t) fileStat {
+	return fileStat{
+		mode:   modeFromUnix(uint32(st.Mode)),
+		size:   st.Size,
+		mtimeS: int64(st.Mtim.Sec), mtimeN: int64(st.Mtim.Nsec),
+		ctimeS: int64(st.Ctim.Sec), ctimeN: int64(st.Ctim.Nsec),
+		dev: uint64(st.Dev), ino: uint64(st.Ino),
+		uid: st.Uid, gid: st.Gid,
+	}
+}
+
+// modeFromUnix is the fileStat mode of a stat st_mode: the type (folder,
+// regular file, symlink, or irregular for anything else) and the
+// permission bits.
+func modeFromUnix(mode uint32) fs.FileMode {
 	var m fs.FileMode
-	switch uint32(st.Mode) & unix.S_IFMT {
+	switch mode & unix.S_IFMT {
 	case unix.S_IFDIR:
 		m = fs.ModeDir
 	case unix.S_IFREG:
@@ -52,14 +66,7 @@ func fromUnixStat(st *unix.Stat_t) fileStat {
 	default:
 		m = fs.ModeIrregular
 	}
-	return fileStat{
-		mode:   m | fs.FileMode(st.Mode&0o777),
-		size:   st.Size,
-		mtimeS: int64(st.Mtim.Sec), mtimeN: int64(st.Mtim.Nsec),
-		ctimeS: int64(st.Ctim.Sec), ctimeN: int64(st.Ctim.Nsec),
-		dev: uint64(st.Dev), ino: uint64(st.Ino),
-		uid: st.Uid, gid: st.Gid,
-	}
+	return m | fs.FileMode(mode&0o777)
 }
 
 // isSymlinkLoop reports the error of opening a symlink with O_NOFOLLOW.

@@ -397,7 +397,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte, dl *dirLister) ([]dirJob, []by
 		}
 		tracked := i < hi && es[i].Name == string(buf)
 		if tracked || !typ.IsDir() {
-			if st, err = sd.lstat(name); err != nil {
+			if st, err = dl.lstat(sd, name); err != nil {
 				continue // vanished
 			}
 			haveSt = true
@@ -443,7 +443,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte, dl *dirLister) ([]dirJob, []by
 					w.mu.Unlock()
 					continue
 				}
-				if st, err = sd.lstat(name); err == nil {
+				if st, err = dl.lstat(sd, name); err == nil {
 					w.out[k] = append(w.out[k], wtFile{path: rel, idx: -1, st: st, gitlink: h, embedded: true})
 				}
 				continue

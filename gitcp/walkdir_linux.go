@@ -2,6 +2,7 @@ package gitcp
 
 import (
 	"io/fs"
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -15,6 +16,56 @@ import (
 type dirLister struct {
 	buf  []byte
 	ents []dirEntry
+	path []byte // lstat's NUL-terminated path, reused
+}
+
+// statxMissing is set once statx(2) failed with ENOSYS or EPERM (a kernel
+// before 4.11, or a seccomp filter that denies it): lstat then goes
+// through fstatat(2).
+var statxMissing atomic.Bool
+
+// lstat is sd.lstat(name) through statx(2), with the path built in the
+// lister's own buffer: x/sys/unix's calls take the path as a string and
+// copy it to add the NUL, and a walk lstats every tracked file (on
+// terraform, 5,459 copies and 0.9 MB of the 6.3 MB a wf resume
+// allocated, counting the joined path). statx gives the same fields as
+// lstat(2) (statx(2); the device as major and minor, joined here as
+// glibc's makedev does, which is what st_dev holds).
+func (l *dirLister) lstat(sd dirStatter, name string) (fileStat, error) {
+	if statxMissing.Load() {
+		return sd.lstat(name)
+	}
+	b := l.path[:0]
+	dirfd := sd.fd
+	if dirfd < 0 {
+		dirfd = unix.AT_FDCWD
+		b = append(append(b, sd.dir...), '/')
+	}
+	b = append(append(b, name...), 0)
+	l.path = b
+	var sx unix.Statx_t
+	_, _, errno := unix.Syscall6(unix.SYS_STATX, uintptr(dirfd), uintptr(unsafe.Pointer(&b[0])),
+		unix.AT_SYMLINK_NOFOLLOW, unix.STATX_BASIC_STATS, uintptr(unsafe.Pointer(&sx)), 0)
+	switch errno {
+	case 0:
+		return fromStatx(&sx), nil
+	case unix.ENOSYS, unix.EPERM:
+		statxMissing.Store(true)
+		return sd.lstat(name)
+	}
+	return fileStat{}, &fs.PathError{Op: "statx", Path: string(b[:len(b)-1]), Err: errno}
+}
+
+// fromStatx is fromUnixStat for statx(2)'s result.
+func fromStatx(sx *unix.Statx_t) fileStat {
+	return fileStat{
+		mode:   modeFromUnix(uint32(sx.Mode)),
+		size:   int64(sx.Size),
+		mtimeS: sx.Mtime.Sec, mtimeN: int64(sx.Mtime.Nsec),
+		ctimeS: sx.Ctime.Sec, ctimeN: int64(sx.Ctime.Nsec),
+		dev: unix.Mkdev(sx.Dev_major, sx.Dev_minor), ino: sx.Ino,
+		uid: sx.Uid, gid: sx.Gid,
+	}
 }
 
 // dirCacheSupported tells whether walks use and record the folder-listing

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/wf-tool/wf/gitcp/gittest"
+	"golang.org/x/sys/unix"
 )
 
 // TestCachedDirStatterMatchesLstat checks that a folder statted through
@@ -109,4 +110,57 @@ func TestFileReplacedByLinkDuringScan(t *testing.T) {
 			t.Errorf("%s was read through the link", p)
 		}
 	}
+}
+
+// TestListerLstatMatchesLstat: the walk's statx(2) with a reused path
+// buffer gives what lstat(2) gives, for every file type (a regular and
+// an executable file, a folder, a symlink, a FIFO and a socket), through
+// a folder statter by path and one on an open folder, and a missing name
+// is an error; with statx taken as missing, the fallback gives the same.
+func TestListerLstatMatchesLstat(t *testing.T) {
+	dir := t.TempDir()
+	mk := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk(os.WriteFile(filepath.Join(dir, "file"), []byte("data"), 0o644))
+	mk(os.WriteFile(filepath.Join(dir, "exec"), []byte("#!/bin/sh\n"), 0o755))
+	mk(os.Mkdir(filepath.Join(dir, "folder"), 0o750))
+	mk(os.Symlink("file", filepath.Join(dir, "link")))
+	mk(unix.Mkfifo(filepath.Join(dir, "fifo"), 0o600))
+	if fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0); err == nil {
+		mk(unix.Bind(fd, &unix.SockaddrUnix{Name: filepath.Join(dir, "sock")}))
+		defer unix.Close(fd)
+	}
+	names := []string{"file", "exec", "folder", "link", "fifo", "sock"}
+	open, st, done, err := cachedDirStatter(dir, pathOpenMin)
+	if err != nil || open.fd < 0 {
+		t.Fatalf("cachedDirStatter: %v (fd %d)", err, open.fd)
+	}
+	defer done()
+	if want, err := lstat(dir); err != nil || st != want {
+		t.Fatalf("folder: %+v, lstat %+v (%v)", st, want, err)
+	}
+	for _, missing := range []bool{false, true} {
+		statxMissing.Store(missing)
+		var l dirLister
+		for _, sd := range []dirStatter{pathStatter(dir), open} {
+			for _, name := range names {
+				want, werr := lstat(filepath.Join(dir, name))
+				got, err := l.lstat(sd, name)
+				if errors.Is(werr, os.ErrNotExist) && name == "sock" {
+					continue // no socket on this system
+				}
+				if err != nil || werr != nil || got != want {
+					t.Errorf("statx missing %v, fd %d, %s: %+v (%v), lstat %+v (%v)", missing, sd.fd, name, got, err, want, werr)
+				}
+			}
+			if _, err := l.lstat(sd, "none"); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("statx missing %v, fd %d: a missing name gives %v", missing, sd.fd, err)
+			}
+		}
+	}
+	statxMissing.Store(false)
 }

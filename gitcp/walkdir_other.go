@@ -12,6 +12,9 @@ import (
 // getdents64.
 type dirLister struct{ ents []dirEntry }
 
+// lstat is sd.lstat(name).
+func (l *dirLister) lstat(sd dirStatter, name string) (fileStat, error) { return sd.lstat(name) }
+
 // dirCacheSupported is false: the folder-listing cache (dircache.go) is
 // used on Linux only.
 const dirCacheSupported = false
