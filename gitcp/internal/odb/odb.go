@@ -734,7 +734,7 @@ func applyDelta(dst, base, delta []byte) ([]byte, error) {
 	// stays inside base, an insert is at most 127 bytes. The bound keeps a
 	// lying header from allocating gigabytes (FuzzPack ran slowly on such
 	// deltas).
-	if !ok || dstSize < 0 || dstSize > 1<<31 || dstSize > len(delta)*max(len(base), 127) {
+	if !ok || dstSize < 0 || int64(dstSize) > 1<<31 || int64(dstSize) > int64(len(delta))*int64(max(len(base), 127)) {
 		return nil, errBadDelta
 	}
 	if cap(dst) < dstSize {
