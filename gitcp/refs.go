@@ -207,7 +207,9 @@ func (r *Repo) lockRef(name string, old Hash) (*refs.Lock, error) {
 	if err != nil {
 		return nil, err
 	}
-	cur, _, err := r.resolveRef(name)
+	// The compare reads packed-refs afresh, never this Repo's kept copy:
+	// under the lock is where another writer's change must be seen.
+	cur, _, err := refs.Store{GitDir: r.GitDir, CommonDir: r.CommonDir}.Resolve(name)
 	if err != nil {
 		l.Rollback()
 		return nil, err

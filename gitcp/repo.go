@@ -27,7 +27,10 @@ const MainWorktreeName = "main"
 
 // Repo is a discovered git work tree. Discover only reads a few small files;
 // the object database is opened on first use. A Repo is not safe for
-// concurrent use by several goroutines.
+// concurrent use by several goroutines, with one exception: a
+// [WorktreeScan] runs beside its caller's reads of refs, objects and
+// history (Head, ResolveRef, Log and the object reads under them), which
+// it shares through locks. Writes must wait for the scan.
 type Repo struct {
 	TopLevel     string // absolute work-tree root
 	GitDir       string // per-worktree git dir (wf keeps runtime data in GitDir/wf)
@@ -65,6 +68,10 @@ type Repo struct {
 	// fallbackMu serialises the reads through go-git's storage, which is
 	// not safe for concurrent use (readFallback).
 	fallbackMu sync.Mutex
+
+	// packed keeps the packed-refs file between this Repo's lookups
+	// (refStore); a compare under a ref's lock reads the file itself.
+	packed refs.PackedCache
 
 	// idxKept is the index readIndexShared read last from idxPath, whose
 	// stat data was then idxStat; readIndexFile takes it (idxMu).
@@ -405,7 +412,7 @@ func (r *Repo) ResolveRef(name string) (Hash, error) {
 
 // refStore locates this worktree's refs and reflogs.
 func (r *Repo) refStore() refs.Store {
-	return refs.Store{GitDir: r.GitDir, CommonDir: r.CommonDir}
+	return refs.Store{GitDir: r.GitDir, CommonDir: r.CommonDir, Packed: &r.packed}
 }
 
 // resolveRef reads a ref (loose, then packed-refs), following symbolic refs.

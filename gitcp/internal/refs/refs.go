@@ -9,8 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
-	"time"
 )
 
 // FormatError is returned for a ref file, packed-refs file or reflog line
@@ -27,6 +25,10 @@ func (e *FormatError) Error() string { return "malformed " + e.File + ": " + e.R
 type Store struct {
 	GitDir    string // the worktree's git dir
 	CommonDir string // the git dir shared by all worktrees
+	// Packed, when not nil, keeps the packed-refs file between lookups
+	// ([PackedCache]); nil reads it at every lookup, as a compare under a
+	// ref's lock must.
+	Packed *PackedCache
 }
 
 // perWorktree reports whether ref name lives in the worktree's git dir.
@@ -80,7 +82,7 @@ func (s Store) Resolve(name string) (id [20]byte, found bool, err error) {
 		if !errors.Is(err, fs.ErrNotExist) && !isNotDir(err) {
 			return id, false, err
 		}
-		data, err = readPacked(s.PackedFile())
+		data, err = s.readPacked()
 		if errors.Is(err, fs.ErrNotExist) {
 			return id, false, nil
 		}
@@ -122,53 +124,6 @@ func (s Store) Chain(name string) (final string, via []string, err error) {
 	}
 	return "", nil, fmt.Errorf("ref %s: too many symbolic ref levels", name)
 }
-
-// packedCache is the packed-refs file read last, with its path and the
-// stat data it had just before it was read. A command resolves several
-// refs that are not loose (wf resume: HEAD's branch, the checkpoint ref,
-// the branches a checkpoint names), and a repository with many tags has
-// a packed-refs file of hundreds of kilobytes, read whole each time.
-// Kept content is used while the file's stat data is unchanged: git's
-// own rule for its packed-refs cache (stat_validity_check, used by
-// refs/packed-backend.c), which holds because every writer replaces the
-// file by renaming a new one over it (a new file: another inode, and
-// usually another size or time).
-var packedCache struct {
-	mu   sync.Mutex
-	path string
-	fi   fs.FileInfo
-	data []byte
-}
-
-// readPacked returns the content of the packed-refs file at path, read
-// again only when its stat data (size, modification time, and device and
-// inode where the system has them: os.SameFile) changed since the last
-// read; the content is shared and must not be modified. Errors are
-// os.Stat's and os.ReadFile's.
-func readPacked(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	packedCache.mu.Lock()
-	defer packedCache.mu.Unlock()
-	if c := &packedCache; c.path == path && c.fi != nil && os.SameFile(c.fi, fi) &&
-		c.fi.Size() == fi.Size() && c.fi.ModTime().Equal(fi.ModTime()) && !racyPacked(fi) {
-		return c.data, nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	packedCache.path, packedCache.fi, packedCache.data = path, fi, data
-	return data, nil
-}
-
-// racyPacked reports a packed-refs file modified in the last two seconds:
-// a change in place within the file system's time granularity could keep
-// its stat data, so such a file is always read again (git's racy-git
-// rule, applied here as the index applies it to files).
-func racyPacked(fi fs.FileInfo) bool { return time.Since(fi.ModTime()) < 2*time.Second }
 
 // isNotDir reports ENOTDIR: a ref "a/b" read where "a" is a loose ref.
 func isNotDir(err error) bool {

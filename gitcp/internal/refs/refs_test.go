@@ -77,55 +77,6 @@ func TestResolveAgainstGit(t *testing.T) {
 	}
 }
 
-// TestPackedRefsReadAgainWhenReplaced: the kept packed-refs content is
-// not used once the file changed, even when the new file has the same
-// size and modification time as the old (git pack-refs and git
-// update-ref replace it by a rename: another inode), nor for a file
-// modified in the last two seconds; each lookup agrees with git rev-parse.
-func TestPackedRefsReadAgainWhenReplaced(t *testing.T) {
-	dir := gittest.NewRepo(t)
-	g := func(args ...string) string { return gittest.Git(t, dir, args...) }
-	gittest.Write(t, dir, "a.txt", "a\n")
-	g("add", "-A")
-	g("commit", "-q", "-m", "one")
-	one := g("rev-parse", "HEAD")
-	gittest.Write(t, dir, "a.txt", "b\n")
-	g("commit", "-q", "-am", "two")
-	two := g("rev-parse", "HEAD")
-	s := Store{GitDir: filepath.Join(dir, ".git"), CommonDir: filepath.Join(dir, ".git")}
-	check := func(when, want string) {
-		t.Helper()
-		id, found, err := s.Resolve("refs/heads/p")
-		if got := hex.EncodeToString(id[:]); err != nil || !found || got != want || got != g("rev-parse", "refs/heads/p") {
-			t.Errorf("%s: refs/heads/p = %s, %v, %v; want %s", when, got, found, err, want)
-		}
-	}
-	old := time.Now().Add(-time.Hour).Truncate(time.Second)
-	g("branch", "p", one)
-	g("pack-refs", "--all")
-	os.Chtimes(s.PackedFile(), old, old)
-	check("packed", one)
-	check("packed, kept", one)
-	// The same size and time, another commit: git's update-ref of a
-	// packed ref rewrites packed-refs by a rename.
-	g("update-ref", "refs/heads/p", two)
-	g("pack-refs", "--all")
-	os.Chtimes(s.PackedFile(), old, old)
-	check("replaced by pack-refs with the same size and time", two)
-	// In place, with the same size: read again while the file is recent.
-	data, err := os.ReadFile(s.PackedFile())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(s.PackedFile(), os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Write([]byte(strings.ReplaceAll(string(data), two, one)))
-	f.Close()
-	check("rewritten in place just now", one)
-}
-
 func TestStorePaths(t *testing.T) {
 	s := Store{GitDir: "/wt", CommonDir: "/common"}
 	for _, c := range []struct{ name, file, log string }{

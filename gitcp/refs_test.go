@@ -1,0 +1,53 @@
+package gitcp
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/wf-tool/wf/gitcp/gittest"
+)
+
+// TestCommitSeesRefsPackedMeanwhile: a Repo that read a packed branch
+// (as one request of wf mcp, which keeps a Repo's packed-refs content)
+// commits on top of what git committed and packed since, with the
+// packed-refs file's size and modification time unchanged: nothing git
+// made is dropped from the branch.
+func TestCommitSeesRefsPackedMeanwhile(t *testing.T) {
+	dir := gittest.NewRepo(t)
+	packed := filepath.Join(dir, ".git", "packed-refs")
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	gittest.Write(t, dir, "a.txt", "a\n")
+	gittest.Git(t, dir, "add", "-A")
+	gittest.Git(t, dir, "commit", "-q", "-m", "A")
+	gittest.Git(t, dir, "pack-refs", "--all")
+	if err := os.Chtimes(packed, old, old); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2100 * time.Millisecond) // the change time must not be recent, or nothing is kept
+	r := discover(t, dir)
+	if _, err := r.Head(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"B", "C"} {
+		gittest.Write(t, dir, "a.txt", c+"\n")
+		gittest.Git(t, dir, "commit", "-q", "-am", c)
+		gittest.Git(t, dir, "pack-refs", "--all")
+	}
+	if err := os.Chtimes(packed, old, old); err != nil {
+		t.Fatal(err)
+	}
+	gittest.Write(t, dir, "b.txt", "wf\n")
+	if _, err := r.Commit(CommitOptions{Message: "wf"}); err != nil {
+		var changed *RefChangedError
+		if !errors.As(err, &changed) {
+			t.Fatal(err)
+		}
+		return // refused: the branch moved under it, nothing lost
+	}
+	if got := gittest.Git(t, dir, "log", "--format=%s", "main"); got != "wf\nC\nB\nA" {
+		t.Errorf("git log main:\n%s\nwant wf, C, B, A", got)
+	}
+}
