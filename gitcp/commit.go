@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -146,13 +147,14 @@ func (s *snapshot) refusal() error {
 // folder-listing cache (dircache.go; best effort, a failed write leaves
 // no cache or the old one, which is validated folder by folder).
 func (r *Repo) scan(idx *index.File, record bool) (*snapshot, error) {
-	return r.scanWith(idx, record, nil)
+	return r.scanWith(idx, record, nil, nil)
 }
 
 // scanWith is scan with the folder-listing cache delivered on cached
-// (see walkWorktree).
-func (r *Repo) scanWith(idx *index.File, record bool, cached <-chan dirCache) (*snapshot, error) {
-	res, err := r.walkWorktree(idx, record, cached)
+// (see walkWorktree), and ended early with errScanStopped once stop, when
+// not nil, is set.
+func (r *Repo) scanWith(idx *index.File, record bool, cached <-chan dirCache, stop *atomic.Bool) (*snapshot, error) {
+	res, err := r.walkWorktree(idx, record, cached, stop)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +169,7 @@ func (r *Repo) scanWith(idx *index.File, record bool, cached <-chan dirCache) (*
 	}
 	s.changedDirs = dirtyDirs(paths)
 	s.conv = r.newConversion(idx.Entries, res.sawAttrFile)
-	err = r.hashDirty(s, idx, res)
+	err = r.hashDirty(s, idx, res, stop)
 	s.conv.done()
 	if err != nil {
 		return nil, err
@@ -178,13 +180,16 @@ func (r *Repo) scanWith(idx *index.File, record bool, cached <-chan dirCache) (*
 // hashDirty reads and hashes the files of res that may differ from the
 // index (converted as git add converts them) and puts the resulting
 // entries into s.
-func (r *Repo) hashDirty(s *snapshot, idx *index.File, res *walkResult) error {
+func (r *Repo) hashDirty(s *snapshot, idx *index.File, res *walkResult, stop *atomic.Bool) error {
 	repl := map[int]*index.Entry{} // index position -> replacement (nil = remove)
 	removed := map[int]bool{}
 	var added []index.Entry
 	core := r.coreModes()
 	var rbuf []byte
 	for _, f := range res.dirty {
+		if stop != nil && stop.Load() {
+			return errScanStopped
+		}
 		if f.deleted {
 			removed[f.idx] = true
 			continue

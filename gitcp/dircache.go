@@ -163,15 +163,22 @@ func parseDirCache(data []byte) (dirCache, error) {
 	c := make(dirCache, n)
 	// The folders and their names are carved out of arrays, not
 	// allocated one by one (a large tree has thousands of folders): the
-	// names in chunks of at least dirCacheChunk.
-	dirs := make([]cachedDir, n)
+	// folders dirCacheChunk at a time, so that a count the file's bytes
+	// cannot hold fails the parse before much is allocated, and the names
+	// in chunks of at least dirCacheChunk (a folder's count is checked
+	// against the bytes left).
+	var dirs []cachedDir
 	var names []dirEntry
 	for k := range n {
 		rel := p.str()
 		if p.err == nil && !validCacheDir(rel) {
 			p.fail("folder path %q", rel)
 		}
-		d := &dirs[k]
+		if len(dirs) == cap(dirs) {
+			dirs = make([]cachedDir, 0, min(n-k, dirCacheChunk))
+		}
+		dirs = append(dirs, cachedDir{})
+		d := &dirs[len(dirs)-1]
 		d.st.mode = fs.ModeDir
 		d.st.mtimeS, d.st.mtimeN, d.st.ctimeS, d.st.ctimeN, d.st.size = p.varint(), p.varint(), p.varint(), p.varint(), p.varint()
 		d.st.ino, d.st.dev = p.uvarint(), p.uvarint()
@@ -331,7 +338,11 @@ func (r *Repo) readDirCacheAsync() <-chan dirCache {
 		ch <- nil
 		return ch
 	}
-	go func() { ch <- r.readDirCache() }()
+	go func() {
+		var perr error // a panic here: no cache, every folder is listed
+		defer recoverInto(&perr, "reading the folder-listing cache", func() { ch <- nil })
+		ch <- r.readDirCache()
+	}()
 	return ch
 }
 

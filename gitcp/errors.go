@@ -3,6 +3,7 @@ package gitcp
 import (
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 )
 
@@ -257,4 +258,34 @@ func (e *SparseOutsideError) Error() string {
 // Hint says what the user can do.
 func (e *SparseOutsideError) Hint() string {
 	return fmt.Sprintf("stage them with git add --sparse %s (then checkpoint again), widen the sparse checkout (git sparse-checkout add DIR), or remove them", e.Paths[0])
+}
+
+// PanicError is a panic recovered in one of this package's own
+// goroutines (the work-tree walk's workers, a [WorktreeScan], the reads
+// they start), returned as an error so that the caller, not the whole
+// process, fails: a panic in a goroutine cannot be recovered by the
+// caller, and the MCP server promises to go on after one. It is a bug;
+// Stack is where it happened, for the report.
+type PanicError struct {
+	What  string // what was being done: "walking the work tree at src/"
+	Value any    // what panic was given
+	Stack []byte // runtime/debug.Stack at the recovery
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("internal error while %s: %v (a bug in wf: please report it)", e.What, e.Value)
+}
+
+// recoverInto, deferred in a goroutine, turns a panic into a
+// [PanicError] stored in *err (when *err is not already set) and calls
+// then, if not nil, so that whoever waits for the goroutine is released.
+func recoverInto(err *error, what string, then func()) {
+	if p := recover(); p != nil {
+		if *err == nil {
+			*err = &PanicError{What: what, Value: p, Stack: debug.Stack()}
+		}
+		if then != nil {
+			then()
+		}
+	}
 }

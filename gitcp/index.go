@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -37,14 +36,7 @@ func writeIndex(l *refs.Lock, version uint32, entries []index.Entry, tree []byte
 // without stat data, as git's ensure_full_index does. The index wf writes
 // back is a full one (git makes it sparse again on its next write while
 // index.sparse is true).
-//
-// An index that [Repo.readIndexShared] read and that is still the file
-// at path (same size, times and inode) is returned instead of being read
-// again; the caller then owns it.
 func (r *Repo) readIndexFile(path string) (*index.File, error) {
-	if idx := r.takeIndex(path); idx != nil {
-		return idx, nil
-	}
 	idx, err := readSplitIndex(path)
 	if err != nil || !idx.Sparse {
 		return idx, err
@@ -95,42 +87,3 @@ func readSplitIndex(path string) (*index.File, error) {
 }
 
 func indexPath(r *Repo) string { return filepath.Join(r.GitDir, "index") }
-
-// readIndexShared is readIndexFile for a caller that only reads the
-// index: the index it returns is kept (until the next readIndexFile of the
-// same unchanged file takes it), so that wf resume, which lists the
-// embedded gitlinks and then compares the work tree with the checkpoint,
-// decodes the index once (4 MB for 38,000 files). The caller must not
-// modify it.
-func (r *Repo) readIndexShared(path string) (*index.File, error) {
-	before, err := lstat(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
-	}
-	idx, err := r.readIndexFile(path)
-	if err != nil || before.mode == 0 {
-		return idx, err
-	}
-	r.idxMu.Lock()
-	r.idxKept, r.idxPath, r.idxStat = idx, path, before
-	r.idxMu.Unlock()
-	return idx, nil
-}
-
-// takeIndex returns the index kept by readIndexShared for path when the
-// file there is still the one it read (same stat data), and forgets it:
-// the caller may modify it. Otherwise nil.
-func (r *Repo) takeIndex(path string) *index.File {
-	r.idxMu.Lock()
-	idx, p, st := r.idxKept, r.idxPath, r.idxStat
-	r.idxKept = nil
-	r.idxMu.Unlock()
-	if idx == nil || p != path {
-		return nil
-	}
-	now, err := lstat(path)
-	if err != nil || now != st {
-		return nil
-	}
-	return idx
-}

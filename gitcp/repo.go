@@ -14,7 +14,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/wf-tool/wf/gitcp/internal/config"
-	"github.com/wf-tool/wf/gitcp/internal/index"
 	"github.com/wf-tool/wf/gitcp/internal/odb"
 	"github.com/wf-tool/wf/gitcp/internal/refs"
 )
@@ -72,13 +71,6 @@ type Repo struct {
 	// packed keeps the packed-refs file between this Repo's lookups
 	// (refStore); a compare under a ref's lock reads the file itself.
 	packed refs.PackedCache
-
-	// idxKept is the index readIndexShared read last from idxPath, whose
-	// stat data was then idxStat; readIndexFile takes it (idxMu).
-	idxMu   sync.Mutex
-	idxKept *index.File
-	idxPath string
-	idxStat fileStat
 }
 
 // allowedExtensions lists the repository extensions this package understands.

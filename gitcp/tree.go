@@ -127,7 +127,11 @@ type treeBuilder struct {
 // invalidating a folder and its ancestors whenever an entry under it
 // changes (cache-tree.c, cache_tree_invalidate_path); a tool that
 // rewrites the index without doing so leaves a cache-tree that git's own
-// git write-tree and git status would trust too.
+// git write-tree and git status would trust too. (A checkpoint builds
+// every tree, so on such an index it commits what the entries hold,
+// while this comparison, like git status, shows the folder unchanged;
+// git, go-git and wf all invalidate or drop the cache-tree when they
+// change entries.)
 func buildTreeCached(entries []index.Entry, cached map[string]index.CacheTreeNode, changed map[string]bool) *treeNode {
 	b := &treeBuilder{entries: entries, cached: cached, changed: changed}
 	n, _ := b.build(0, "", "", nil)

@@ -87,7 +87,7 @@ func TestFileReplacedByLinkDuringScan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := r.walkWorktree(idx, false, nil)
+	res, err := r.walkWorktree(idx, false, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestFileReplacedByLinkDuringScan(t *testing.T) {
 	}
 	s := &snapshot{idx: idx, contents: map[string][]byte{}}
 	s.conv = r.newConversion(idx.Entries, res.sawAttrFile)
-	err = r.hashDirty(s, idx, res)
+	err = r.hashDirty(s, idx, res, nil)
 	s.conv.done()
 	var ce *ChangedDuringScanError
 	if !errors.As(err, &ce) || ce.Path != "a.txt" || ce.Hint() == "" {

@@ -1,9 +1,11 @@
 package gitcp
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/wf-tool/wf/gitcp/internal/config"
 	"github.com/wf-tool/wf/gitcp/internal/index"
@@ -32,7 +34,19 @@ type WorktreeScan struct {
 	gitlinks  []string
 	snap      *snapshot
 	err       error
+	stop      atomic.Bool // Stop was called
 }
+
+// errScanStopped is the error of a scan ended by [WorktreeScan.Stop].
+var errScanStopped = errors.New("the work-tree scan was stopped")
+
+// Stop ends the scan early when its result will not be used (the caller
+// returns before it needs it): the walk stops at the next folder and the
+// hashing at the next file, so that a long-running process (wf mcp) does
+// not walk a large tree, and run clean filters, for nothing. A stopped
+// scan's DiffStat fails with an error; after DiffStat returned, Stop
+// changes nothing. It does not wait for the goroutine to end.
+func (s *WorktreeScan) Stop() { s.stop.Store(true) }
 
 // StartWorktreeScan starts comparing the work tree with the index in a
 // new goroutine and returns at once.
@@ -47,6 +61,16 @@ func (r *Repo) StartWorktreeScan() *WorktreeScan {
 // changed.
 func (s *WorktreeScan) run() {
 	defer close(s.done)
+	indexOpen := true
+	defer recoverInto(&s.err, "scanning the work tree", func() {
+		if indexOpen {
+			s.idxErr = s.err
+			close(s.indexRead)
+		}
+	})
+	if testHook != nil {
+		testHook("scan")
+	}
 	r := s.r
 	cached := r.readDirCacheAsync() // beside the index read
 	idx, err := r.readIndexFile(indexPath(r))
@@ -55,6 +79,7 @@ func (s *WorktreeScan) run() {
 	}
 	s.idxErr = err
 	close(s.indexRead)
+	indexOpen = false
 	if err != nil {
 		s.err = err
 		return
@@ -62,8 +87,12 @@ func (s *WorktreeScan) run() {
 	// The cache-tree is parsed beside the walk; only the comparison
 	// after it needs it.
 	tree := make(chan map[string]index.CacheTreeNode, 1)
-	go func() { tree <- parseCacheTree(idx) }()
-	s.snap, s.err = r.scanWith(idx, false, cached)
+	go func() {
+		var perr error // a panic here: every folder is built, as without a cache-tree
+		defer recoverInto(&perr, "parsing the index's cache-tree", func() { tree <- nil })
+		tree <- parseCacheTree(idx)
+	}()
+	s.snap, s.err = r.scanWith(idx, false, cached, &s.stop)
 	if s.snap != nil {
 		s.snap.cacheTreeNodes, s.snap.cacheTreeRead = <-tree, true
 	}

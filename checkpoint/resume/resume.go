@@ -204,6 +204,7 @@ func Build(w *workspace.Workspace, o Options) (*Resume, error) {
 	var scan *gitcp.WorktreeScan
 	if w.Repo != nil {
 		scan = w.Repo.StartWorktreeScan()
+		defer scan.Stop() // when Build returns before it needs the scan
 	}
 	sn, err := w.Read()
 	if err != nil {
