@@ -24,6 +24,10 @@ func lstat(path string) (fileStat, error) {
 type dirStatter struct {
 	fd  int
 	dir string // used when fd < 0
+	// rel is dir's path from the walk's top folder, "" for the top
+	// itself or when unknown (Linux: the walk's lister stats by it,
+	// relative to the top folder it holds open).
+	rel string
 }
 
 // pathStatter lstats the entries of the folder dir by their paths.

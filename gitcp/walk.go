@@ -96,6 +96,9 @@ type walker struct {
 	// stop, when set, ends the walk: every folder still queued fails
 	// with errScanStopped.
 	stop *atomic.Bool
+	// topfd is the top folder held open for the listers (openTop), -1
+	// when not.
+	topfd int
 }
 
 // recordedDir is a folder listing of this walk for the next cache.
@@ -178,6 +181,8 @@ func (r *Repo) walkWorktree(idx *index.File, record bool, cached <-chan dirCache
 		}
 	}
 	w.cache = <-cached
+	w.topfd = openTop(w.top)
+	defer closeTop(w.topfd)
 	w.cond = sync.NewCond(&w.mu)
 	w.queue = []dirJob{{rel: "", ign: w.base}}
 	w.pending = 1
@@ -313,7 +318,7 @@ func dirOf(p string) string {
 
 func (w *walker) work(k int) {
 	var buf []byte
-	var dl dirLister
+	dl := newDirLister(w.topfd)
 	for {
 		w.mu.Lock()
 		for len(w.queue) == 0 && w.pending > 0 {
@@ -525,7 +530,7 @@ func (w *walker) dir(k int, j dirJob, buf []byte, dl *dirLister) ([]dirJob, []by
 // not racy is recorded when the walk records.
 func (w *walker) listDir(k int, rel, abs string, dl *dirLister) (dirStatter, []dirEntry, func(), error) {
 	if cd := w.cache[rel]; cd != nil {
-		sd, st, done, err := cachedDirStatter(abs, len(cd.ents))
+		sd, st, done, err := dl.cachedStatter(abs, rel, len(cd.ents))
 		if err == nil && sameDirStat(&st, &cd.st) {
 			if w.record && !racyDir(&st, w.start) {
 				rec := cd
@@ -546,7 +551,7 @@ func (w *walker) listDir(k int, rel, abs string, dl *dirLister) (dirStatter, []d
 	if w.record {
 		st = &fileStat{}
 	}
-	sd, ents, done, err := dl.list(abs, st)
+	sd, ents, done, err := dl.list(abs, rel, st)
 	if err != nil {
 		return sd, nil, nil, err
 	}

@@ -1,6 +1,7 @@
 package gitcp
 
 import (
+	"errors"
 	"io/fs"
 	"sync/atomic"
 	"unsafe"
@@ -16,7 +17,45 @@ import (
 type dirLister struct {
 	buf  []byte
 	ents []dirEntry
-	path []byte // lstat's NUL-terminated path, reused
+	path []byte // statx's NUL-terminated path, reused
+	// top is the walk's top folder opened with O_PATH, when hasTop (the
+	// zero lister has none): folders below it are opened, and files and
+	// folders statted,
+	// by their path from it, which the kernel resolves in fewer steps
+	// than the absolute path (on the terraform twin, /tmp/wf-real-tf10/wf,
+	// 5,549 statx took 18-20 ms so against 21.5-21.9 ms by absolute path,
+	// in a C program timing both alternately).
+	top    int
+	hasTop bool
+}
+
+// newDirLister returns a lister for a walk whose top folder is open as
+// top (-1: not open).
+func newDirLister(top int) dirLister { return dirLister{top: top, hasTop: top >= 0} }
+
+// openTop opens the walk's top folder with O_PATH for the listers, -1
+// when that fails (they then use absolute paths); closeTop closes it.
+func openTop(top string) int {
+	fd, err := openRetrying(top, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC)
+	if err != nil {
+		return -1
+	}
+	return fd
+}
+
+func closeTop(fd int) {
+	if fd >= 0 {
+		unix.Close(fd)
+	}
+}
+
+// base returns the folder and path to open or stat the folder abs (rel
+// from the top) by: rel below the open top, else abs.
+func (l *dirLister) base(abs, rel string) (dirfd int, path string) {
+	if l.hasTop && rel != "" {
+		return l.top, rel
+	}
+	return unix.AT_FDCWD, abs
 }
 
 // statxMissing is set once statx(2) failed with ENOSYS or EPERM (a kernel
@@ -35,11 +74,29 @@ func (l *dirLister) lstat(sd dirStatter, name string) (fileStat, error) {
 	if statxMissing.Load() {
 		return sd.lstat(name)
 	}
-	b := l.path[:0]
-	dirfd := sd.fd
+	dirfd, dir := sd.fd, ""
 	if dirfd < 0 {
-		dirfd = unix.AT_FDCWD
-		b = append(append(b, sd.dir...), '/')
+		dirfd, dir = l.base(sd.dir, sd.rel)
+	}
+	st, err := l.statx(dirfd, dir, name)
+	if err == errNoStatx {
+		return sd.lstat(name)
+	}
+	return st, err
+}
+
+// errNoStatx is statx's error when the system has no statx(2): the
+// caller lstats the same path another way.
+var errNoStatx = errors.New("statx(2) is not available")
+
+// statx lstats dir/name (name alone when dir is "") relative to the
+// folder dirfd, with the path built NUL-terminated in the lister's
+// buffer. When statx(2) is missing (ENOSYS or EPERM) it records so in
+// statxMissing and returns errNoStatx.
+func (l *dirLister) statx(dirfd int, dir, name string) (fileStat, error) {
+	b := l.path[:0]
+	if dir != "" {
+		b = append(append(b, dir...), '/')
 	}
 	b = append(append(b, name...), 0)
 	l.path = b
@@ -51,7 +108,7 @@ func (l *dirLister) lstat(sd dirStatter, name string) (fileStat, error) {
 		return fromStatx(&sx), nil
 	case unix.ENOSYS, unix.EPERM:
 		statxMissing.Store(true)
-		return sd.lstat(name)
+		return fileStat{}, errNoStatx
 	}
 	return fileStat{}, &fs.PathError{Op: "statx", Path: string(b[:len(b)-1]), Err: errno}
 }
@@ -78,8 +135,9 @@ const dirCacheSupported = true
 // but "." and "..", and returns them with a statter on the open folder;
 // done closes it. The entries are valid until the next call. When st is
 // not nil it receives the folder's stat data, taken before the listing.
-func (l *dirLister) list(abs string, st *fileStat) (dirStatter, []dirEntry, func(), error) {
-	fd, err := openRetrying(abs, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC)
+func (l *dirLister) list(abs, rel string, st *fileStat) (dirStatter, []dirEntry, func(), error) {
+	dirfd, path := l.base(abs, rel)
+	fd, err := openatRetrying(dirfd, path, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC)
 	if err != nil {
 		return dirStatter{}, nil, nil, &fs.PathError{Op: "open", Path: abs, Err: err}
 	}
@@ -153,18 +211,28 @@ func appendDirents(ents []dirEntry, b []byte) []dirEntry {
 	return ents
 }
 
-// cachedDirStatter returns the stat data of the folder abs, whose cached
-// listing has n names, a statter for those names and a function that
-// releases what the statter holds. From pathOpenMin names on, the folder
-// is opened with O_PATH|O_NOFOLLOW (no read permission needed, nothing
-// listed, a symlink refused as lstat would report it) and statted with
-// fstat(2); below, it is lstatted and its names statted by path.
-func cachedDirStatter(abs string, n int) (dirStatter, fileStat, func(), error) {
+// cachedStatter returns the stat data of the folder abs (rel from the
+// walk's top), whose cached listing has n names, a statter for those
+// names and a function that releases what the statter holds. From
+// pathOpenMin names on, the folder is opened with O_PATH|O_NOFOLLOW (no
+// read permission needed, nothing listed, a symlink refused as lstat
+// would report it) and statted with fstat(2); below, it is lstatted and
+// its names statted by path. Paths are taken from the open top folder
+// when the lister has one (dirLister.base).
+func (l *dirLister) cachedStatter(abs, rel string, n int) (dirStatter, fileStat, func(), error) {
+	dirfd, path := l.base(abs, rel)
 	if n < pathOpenMin {
-		st, err := lstat(abs)
-		return pathStatter(abs), st, func() {}, err
+		var st fileStat
+		err := errNoStatx
+		if !statxMissing.Load() {
+			st, err = l.statx(dirfd, "", path)
+		}
+		if err == errNoStatx {
+			st, err = lstat(abs)
+		}
+		return dirStatter{fd: -1, dir: abs, rel: rel}, st, func() {}, err
 	}
-	fd, err := openRetrying(abs, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC)
+	fd, err := openatRetrying(dirfd, path, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC)
 	if err != nil {
 		return dirStatter{}, fileStat{}, nil, &fs.PathError{Op: "open", Path: abs, Err: err}
 	}
@@ -174,6 +242,18 @@ func cachedDirStatter(abs string, n int) (dirStatter, fileStat, func(), error) {
 		return dirStatter{}, fileStat{}, nil, &fs.PathError{Op: "fstat", Path: abs, Err: err}
 	}
 	return dirStatter{fd: fd}, fromUnixStat(&ust), func() { unix.Close(fd) }, nil
+}
+
+// openatRetrying is openat(2) of path relative to the folder dirfd
+// (unix.AT_FDCWD: the current folder, or an absolute path) with flags,
+// tried again while a signal interrupts it (EINTR).
+func openatRetrying(dirfd int, path string, flags int) (int, error) {
+	for {
+		fd, err := unix.Openat(dirfd, path, flags, 0)
+		if err != unix.EINTR {
+			return fd, err
+		}
+	}
 }
 
 // openRetrying is open(2) of path with flags, tried again while a signal

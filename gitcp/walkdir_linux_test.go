@@ -13,9 +13,11 @@ import (
 )
 
 // TestCachedDirStatterMatchesLstat checks that a folder statted through
-// its O_PATH descriptor gives lstat's stat data, that its names are
-// statted as lstat does, and that a symlink in the folder's place is
-// refused rather than followed.
+// its O_PATH descriptor or by path, by its absolute path or by its path
+// from the walk's open top folder, gives lstat's stat data, that its names
+// are statted as lstat does (through the statter and through the lister),
+// and that a symlink in the folder's place is refused rather than
+// followed, either way.
 func TestCachedDirStatterMatchesLstat(t *testing.T) {
 	dir := t.TempDir()
 	sub := filepath.Join(dir, "sub")
@@ -30,41 +32,64 @@ func TestCachedDirStatterMatchesLstat(t *testing.T) {
 	if err := os.Symlink("f0", filepath.Join(sub, "link")); err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range []int{1, pathOpenMin} {
-		sd, st, done, err := cachedDirStatter(sub, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := lstat(sub)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !sameDirStat(&st, &want) {
-			t.Errorf("n=%d: folder stat %+v, lstat %+v", n, st, want)
-		}
-		for _, name := range []string{"f1", "link"} {
-			got, err := sd.lstat(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := lstat(filepath.Join(sub, name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != want {
-				t.Errorf("n=%d %s: %+v, lstat %+v", n, name, got, want)
-			}
-		}
-		if _, err := sd.lstat("missing"); !os.IsNotExist(err) {
-			t.Errorf("n=%d: missing name: %v", n, err)
-		}
-		done()
-	}
 	if err := os.Symlink("sub", filepath.Join(dir, "via")); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := cachedDirStatter(filepath.Join(dir, "via"), pathOpenMin); err == nil {
-		t.Errorf("a symlink to a folder was opened as the folder")
+	top := openTop(dir)
+	if top < 0 {
+		t.Fatal("openTop failed")
+	}
+	defer closeTop(top)
+	for _, l := range []dirLister{newDirLister(-1), newDirLister(top)} {
+		for _, n := range []int{1, pathOpenMin} {
+			sd, st, done, err := l.cachedStatter(sub, "sub", n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := lstat(sub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameDirStat(&st, &want) {
+				t.Errorf("top %v, n=%d: folder stat %+v, lstat %+v", l.hasTop, n, st, want)
+			}
+			for _, name := range []string{"f1", "link"} {
+				want, err := lstat(filepath.Join(sub, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := sd.lstat(name)
+				if err != nil || got != want {
+					t.Errorf("top %v, n=%d %s: statter %+v (%v), lstat %+v", l.hasTop, n, name, got, err, want)
+				}
+				got, err = l.lstat(sd, name)
+				if err != nil || got != want {
+					t.Errorf("top %v, n=%d %s: lister %+v (%v), lstat %+v", l.hasTop, n, name, got, err, want)
+				}
+			}
+			if _, err := sd.lstat("missing"); !os.IsNotExist(err) {
+				t.Errorf("top %v, n=%d: missing name: %v", l.hasTop, n, err)
+			}
+			if _, err := l.lstat(sd, "missing"); !os.IsNotExist(err) {
+				t.Errorf("top %v, n=%d: missing name through the lister: %v", l.hasTop, n, err)
+			}
+			done()
+		}
+		if _, _, _, err := l.cachedStatter(filepath.Join(dir, "via"), "via", pathOpenMin); err == nil {
+			t.Errorf("top %v: a symlink to a folder was opened as the folder", l.hasTop)
+		}
+		if _, ents, done, err := l.list(filepath.Join(dir, "via"), "via", nil); err == nil {
+			done()
+			t.Errorf("top %v: a symlink to a folder was listed as the folder: %v", l.hasTop, ents)
+		}
+		sd, ents, done, err := l.list(sub, "sub", nil)
+		if err != nil || len(ents) != pathOpenMin+1 {
+			t.Fatalf("top %v: listing sub: %v, %v", l.hasTop, ents, err)
+		}
+		if got, err := l.lstat(sd, "f1"); err != nil || got.size != 1 {
+			t.Errorf("top %v: f1 through a listed folder: %+v, %v", l.hasTop, got, err)
+		}
+		done()
 	}
 }
 
@@ -135,9 +160,10 @@ func TestListerLstatMatchesLstat(t *testing.T) {
 		defer unix.Close(fd)
 	}
 	names := []string{"file", "exec", "folder", "link", "fifo", "sock"}
-	open, st, done, err := cachedDirStatter(dir, pathOpenMin)
+	var ol dirLister
+	open, st, done, err := ol.cachedStatter(dir, "", pathOpenMin)
 	if err != nil || open.fd < 0 {
-		t.Fatalf("cachedDirStatter: %v (fd %d)", err, open.fd)
+		t.Fatalf("cachedStatter: %v (fd %d)", err, open.fd)
 	}
 	defer done()
 	if want, err := lstat(dir); err != nil || st != want {

@@ -12,6 +12,15 @@ import (
 // getdents64.
 type dirLister struct{ ents []dirEntry }
 
+// newDirLister returns a lister; the top folder is not held open on
+// this platform.
+func newDirLister(int) dirLister { return dirLister{} }
+
+// openTop and closeTop hold nothing open on this platform.
+func openTop(string) int { return -1 }
+
+func closeTop(int) {}
+
 // lstat is sd.lstat(name).
 func (l *dirLister) lstat(sd dirStatter, name string) (fileStat, error) { return sd.lstat(name) }
 
@@ -24,7 +33,7 @@ const dirCacheSupported = false
 // open folder; done closes it. A type the listing does not know is
 // fs.ModeIrregular, which the walk lstats. st is not filled here (no
 // cache is recorded on this platform).
-func (l *dirLister) list(abs string, _ *fileStat) (dirStatter, []dirEntry, func(), error) {
+func (l *dirLister) list(abs, _ string, _ *fileStat) (dirStatter, []dirEntry, func(), error) {
 	f, err := openDirNoFollow(abs)
 	if err != nil {
 		return dirStatter{}, nil, nil, err
@@ -47,10 +56,10 @@ func (l *dirLister) list(abs string, _ *fileStat) (dirStatter, []dirEntry, func(
 	return newDirStatter(f, abs), l.ents, func() { f.Close() }, nil
 }
 
-// cachedDirStatter returns the stat data of the folder abs, whose cached
+// cachedStatter returns the stat data of the folder abs, whose cached
 // listing has n names, a statter for those names by path, and a function
 // that releases nothing. (The cache is not used on this platform.)
-func cachedDirStatter(abs string, n int) (dirStatter, fileStat, func(), error) {
+func (l *dirLister) cachedStatter(abs, _ string, n int) (dirStatter, fileStat, func(), error) {
 	st, err := lstat(abs)
 	return pathStatter(abs), st, func() {}, err
 }
