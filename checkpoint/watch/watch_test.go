@@ -88,6 +88,23 @@ func (s *session) wait(what string, ok func(Event) bool) Event {
 				return e
 			}
 		case err := <-s.done:
+			// Run may have emitted the event just before it returned, and
+			// select takes either ready channel: read what is buffered
+			// before deciding (CI saw "waiting for stop: the watcher
+			// ended" with the stop event still in the channel).
+			for {
+				select {
+				case e := <-s.events:
+					s.seen = append(s.seen, e)
+					if ok(e) {
+						s.done <- err // for stop, which reads it
+						return e
+					}
+					continue
+				default:
+				}
+				break
+			}
 			s.t.Fatalf("waiting for %s: the watcher ended: %v", what, err)
 		case <-limit:
 			s.t.Fatalf("no %s event within %s; saw %+v", what, waitLimit, s.seen)
