@@ -103,7 +103,7 @@ func (r *Repo) fileStats(changes []Change, contents map[string][]byte, entries [
 				if i >= len(changes) {
 					return
 				}
-				out[i], errs[i] = r.fileStat(rd, &changes[i], contents, forced[i])
+				out[i], errs[i] = r.fileStatRecovering(rd, &changes[i], contents, forced[i])
 			}
 		}()
 	}
@@ -153,6 +153,17 @@ func (r *Repo) fileStat(rd *odb.Reader, c *Change, contents map[string][]byte, f
 		fs.Added, fs.Deleted = linediff.Count(a, b)
 	}
 	return fs, nil
+}
+
+// fileStatRecovering is r.fileStat with a panic returned as a
+// [PanicError]: it runs in fileStats' worker goroutines, where a panic
+// would end the process.
+func (r *Repo) fileStatRecovering(rd *odb.Reader, c *Change, contents map[string][]byte, forced int8) (fs FileStat, err error) {
+	defer recoverInto(&err, "counting the lines of "+c.Path, nil)
+	if testHook != nil {
+		testHook("filestat " + c.Path)
+	}
+	return r.fileStat(rd, c, contents, forced)
 }
 
 // blobReader returns an object reader of its own for one goroutine, nil

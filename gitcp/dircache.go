@@ -160,7 +160,7 @@ func parseDirCache(data []byte) (dirCache, error) {
 	// one allocation each, and it shares data's storage (no copy).
 	p := &cacheParser{b: rest, all: unsafe.String(unsafe.SliceData(rest), len(rest))}
 	n := p.count()
-	c := make(dirCache, n)
+	c := make(dirCache, min(n, 16*dirCacheChunk)) // a count the bytes cannot hold must not size it
 	// The folders and their names are carved out of arrays, not
 	// allocated one by one (a large tree has thousands of folders): the
 	// folders dirCacheChunk at a time, so that a count the file's bytes

@@ -1,6 +1,7 @@
 package gitcp
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -51,11 +52,13 @@ func (e *UnsafeStateError) Error() string {
 // something replaced it meanwhile, and wf reads neither through the link
 // nor a state it did not scan.
 type ChangedDuringScanError struct {
-	Path string // from the top level, slash-separated
+	Path string // from the top level, slash-separated; "." for the top folder
+	// How it changed; "" means it is now a symbolic link.
+	How string
 }
 
 func (e *ChangedDuringScanError) Error() string {
-	return e.Path + " changed while wf was reading the work tree (it is now a symbolic link)"
+	return e.Path + " changed while wf was reading the work tree (" + cmp.Or(e.How, "it is now a symbolic link") + ")"
 }
 
 // Hint says what the user can do.

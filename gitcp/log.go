@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -132,6 +133,18 @@ func (r *Repo) LogWith(ref string, opts LogOptions) ([]LogEntry, error) {
 		defer wg.Done()
 		defer close(work)
 		defer close(ordered)
+		defer func() {
+			// A panic here would end the process: the caller gets it as
+			// the error of one more batch.
+			if p := recover(); p != nil {
+				b := &logBatch{err: &PanicError{What: "walking the history", Value: p, Stack: debug.Stack()}, done: make(chan struct{})}
+				close(b.done)
+				select {
+				case ordered <- b:
+				case <-quit:
+				}
+			}
+		}()
 		for size := 16; ; size = min(2*size, 512) {
 			b := w.next(size)
 			if len(b.items) == 0 && b.err == nil {
@@ -163,7 +176,7 @@ func (r *Repo) LogWith(ref string, opts LogOptions) ([]LogEntry, error) {
 				select {
 				case <-quit:
 				default:
-					b.err = w.check(rd, b)
+					b.err = w.checkRecovering(rd, b)
 				}
 				close(b.done)
 			}
@@ -189,6 +202,15 @@ func (r *Repo) LogWith(ref string, opts LogOptions) ([]LogEntry, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// checkRecovering is w.check with a panic returned as a [PanicError].
+func (w *logWalker) checkRecovering(rd *odb.Reader, b *logBatch) (err error) {
+	defer recoverInto(&err, "reading commits of the history", nil)
+	if testHook != nil {
+		testHook("log check")
+	}
+	return w.check(rd, b)
 }
 
 // logWalker yields commits in "git log" order. Commits in the commit-graph

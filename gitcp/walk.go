@@ -201,6 +201,11 @@ func (r *Repo) walkWorktree(idx *index.File, record bool, cached <-chan dirCache
 	if w.err != nil {
 		return nil, w.err
 	}
+	if topReplaced(w.topfd, w.top) {
+		// The folders were read through the top folder held open, the
+		// rest is read by path: they would mix two trees.
+		return nil, &ChangedDuringScanError{Path: ".", How: "the work tree's folder was replaced by another"}
+	}
 	res := &walkResult{sawAttrFile: w.sawAttr.Load(), unborn: w.unborn, outside: w.outside}
 	if w.record {
 		res.listing = dirCache{}
@@ -366,7 +371,8 @@ func (w *walker) dirRecovering(k int, j dirJob, buf []byte, dl *dirLister) (jobs
 
 // testHook, when set by a test, is called at named points of the
 // package's goroutines ("walk REL" before a folder, "scan" as a
-// WorktreeScan starts), to make them panic.
+// WorktreeScan starts, "filestat PATH" in fileStats' workers, "log check"
+// in the history walk's workers), to make them panic.
 var testHook func(point string)
 
 // dirEntry is one name of a folder listing with its type as the listing
@@ -386,9 +392,11 @@ func (w *walker) dir(k int, j dirJob, buf []byte, dl *dirLister) ([]dirJob, []by
 	}
 	sd, ents, done, err := w.listDir(k, j.rel, abs, dl)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || isSymlinkLoop(err) {
+		if j.rel != "" && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || isSymlinkLoop(err)) {
 			return nil, buf, nil // raced with a deletion: the fallback lstat handles it
 		}
+		// The top folder not listed is never a race to pass over: the
+		// walk would find no untracked file at all.
 		return nil, buf, err
 	}
 	defer done()

@@ -3,6 +3,7 @@ package gitcp
 import (
 	"errors"
 	"io/fs"
+	"path/filepath"
 	"sync/atomic"
 	"unsafe"
 
@@ -43,6 +44,21 @@ func openTop(top string) int {
 	return fd
 }
 
+// topReplaced reports whether the folder at top is no longer the one
+// open as fd (another device or inode): renamed away and replaced while
+// the walk read through fd. False when fd is not open or top cannot be
+// statted (the reads by path then fail on their own).
+func topReplaced(fd int, top string) bool {
+	if fd < 0 {
+		return false
+	}
+	var a, b unix.Stat_t
+	if unix.Fstat(fd, &a) != nil || unix.Stat(top, &b) != nil {
+		return false
+	}
+	return a.Dev != b.Dev || a.Ino != b.Ino
+}
+
 func closeTop(fd int) {
 	if fd >= 0 {
 		unix.Close(fd)
@@ -50,10 +66,23 @@ func closeTop(fd int) {
 }
 
 // base returns the folder and path to open or stat the folder abs (rel
-// from the top) by: rel below the open top, else abs.
+// from the top) by: rel below the open top ("." for the top itself),
+// else abs. The top folder is the one the repository was discovered in,
+// which may be reached through a symlink (a work tree at ~/proj where
+// proj is a link): opened once by following it, it is then listed and
+// statted as the folder it is, and O_NOFOLLOW applies below it only.
 func (l *dirLister) base(abs, rel string) (dirfd int, path string) {
-	if l.hasTop && rel != "" {
+	if l.hasTop {
+		if rel == "" {
+			return l.top, "."
+		}
 		return l.top, rel
+	}
+	if rel == "" {
+		// Not open: follow a symlink at the top; open it as the folder.
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			return unix.AT_FDCWD, real
+		}
 	}
 	return unix.AT_FDCWD, abs
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"os"
 )
 
 // dirLister lists folders with os.File.ReadDir on platforms without
@@ -21,6 +22,9 @@ func openTop(string) int { return -1 }
 
 func closeTop(int) {}
 
+// topReplaced is false: no top folder is held open here.
+func topReplaced(int, string) bool { return false }
+
 // lstat is sd.lstat(name).
 func (l *dirLister) lstat(sd dirStatter, name string) (fileStat, error) { return sd.lstat(name) }
 
@@ -33,8 +37,15 @@ const dirCacheSupported = false
 // open folder; done closes it. A type the listing does not know is
 // fs.ModeIrregular, which the walk lstats. st is not filled here (no
 // cache is recorded on this platform).
-func (l *dirLister) list(abs, _ string, _ *fileStat) (dirStatter, []dirEntry, func(), error) {
-	f, err := openDirNoFollow(abs)
+func (l *dirLister) list(abs, rel string, _ *fileStat) (dirStatter, []dirEntry, func(), error) {
+	open := openDirNoFollow
+	if rel == "" {
+		// The top folder may be reached through a symlink (a work tree
+		// at ~/proj where proj is a link): it is listed as the folder
+		// the link names; O_NOFOLLOW applies below it.
+		open = os.Open
+	}
+	f, err := open(abs)
 	if err != nil {
 		return dirStatter{}, nil, nil, err
 	}
