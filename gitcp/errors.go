@@ -93,6 +93,28 @@ func (e *RefChangedError) Error() string {
 	return fmt.Sprintf("ref %s changed concurrently: expected %s, found %s", e.Ref, short(e.Expected), short(e.Got))
 }
 
+// HeadMovedError is returned by a commit on a branch when HEAD, read
+// under its lock just before the branch moves, no longer names that
+// branch: another process (git checkout, git switch) moved it meanwhile.
+// Nothing was committed to either branch.
+type HeadMovedError struct {
+	Branch string // the branch the commit was for, "refs/heads/main"
+	Now    string // what HEAD names now: a branch, or "HEAD" when detached
+}
+
+func (e *HeadMovedError) Error() string {
+	now := strings.TrimPrefix(e.Now, "refs/heads/")
+	if e.Now == "HEAD" {
+		now = "a detached commit"
+	}
+	return fmt.Sprintf("HEAD moved from %s to %s while the commit was being made: nothing was committed", strings.TrimPrefix(e.Branch, "refs/heads/"), now)
+}
+
+// Hint says what the user can do.
+func (e *HeadMovedError) Hint() string {
+	return "wait for the git checkout or switch to finish, then run the command again on the branch you mean"
+}
+
 // IndexFormatError is returned when the index uses a format that cannot be
 // read or rewritten safely (a split index whose shared index is missing,
 // an unknown version or mandatory extension).

@@ -241,6 +241,18 @@ func (r *Repo) updateRef(name string, old, new Hash, who Signature, msg string, 
 			return err
 		}
 		defer hl.Rollback()
+		// HEAD must still name the branch the commit was made for: git
+		// checkout writes the new branch's index before it moves HEAD,
+		// and a commit that read HEAD in between would put the new
+		// branch's files on the old branch. git commit refuses there too
+		// ("cannot lock ref 'HEAD': is at X but expected Y").
+		now, _, err := refs.Store{GitDir: r.GitDir, CommonDir: r.CommonDir}.Chain("HEAD")
+		if err != nil {
+			return err
+		}
+		if now != name {
+			return &HeadMovedError{Branch: name, Now: now}
+		}
 	}
 	l, err := r.lockRef(name, old)
 	if err != nil {

@@ -51,3 +51,29 @@ func TestCommitSeesRefsPackedMeanwhile(t *testing.T) {
 		t.Errorf("git log main:\n%s\nwant wf, C, B, A", got)
 	}
 }
+
+// TestCommitRefusesWhenHeadMovedMeanwhile: HEAD switched to another
+// branch after the commit read it (git checkout writes the index first,
+// then moves HEAD) is seen under HEAD.lock: the commit fails with
+// HeadMovedError and neither branch moves, as git commit refuses in the
+// same place.
+func TestCommitRefusesWhenHeadMovedMeanwhile(t *testing.T) {
+	dir := newRecipeRepo(t)
+	gittest.Git(t, dir, "branch", "other")
+	mainBefore := gittest.Git(t, dir, "rev-parse", "refs/heads/main")
+	gittest.Write(t, dir, "README.md", "# changed\n")
+	_, err := discover(t, dir).Commit(CommitOptions{Message: "on main", BeforeRefUpdate: func(Hash) error {
+		gittest.Git(t, dir, "symbolic-ref", "HEAD", "refs/heads/other")
+		return nil
+	}})
+	var hm *HeadMovedError
+	if !errors.As(err, &hm) || hm.Branch != "refs/heads/main" || hm.Now != "refs/heads/other" {
+		t.Fatalf("commit with HEAD moved: %v, want a HeadMovedError from main to other", err)
+	}
+	if got := gittest.Git(t, dir, "rev-parse", "refs/heads/main"); got != mainBefore {
+		t.Errorf("main moved to %s", got)
+	}
+	if got := gittest.Git(t, dir, "rev-parse", "refs/heads/other"); got != mainBefore {
+		t.Errorf("other moved to %s", got)
+	}
+}
