@@ -15,15 +15,18 @@ import (
 // in the background while its caller reads other things: the index read,
 // the work-tree walk and the hashing of what changed, as in
 // [Repo.DiffStat] with the work tree, and the index's embedded gitlinks.
-// None of it writes: the folder-listing cache is not recorded.
+// wf writes nothing for it (the folder-listing cache is not recorded); a
+// clean filter it runs on a changed file may write, as it may for git
+// status.
 //
 // It is for a caller whose other work (wf resume: the state files and
 // the history walk) does not need the work tree, so that the walk, which
 // is most of the time on a large tree, uses the cores that work leaves
 // idle. The scan and that work share the Repo: everything the scan
-// touches in it is safe for concurrent use (the kept index under idxMu,
-// object reads under objMu, the configuration read only). A scan nobody
-// waits for runs to its end and is dropped.
+// touches in it is safe for concurrent use (object reads under objMu,
+// go-git's storage under fallbackMu, the packed-refs cache under its
+// lock, the configuration read only). A scan nobody waits for runs to
+// its end, unless stopped ([WorktreeScan.Stop]), and is dropped.
 type WorktreeScan struct {
 	r *Repo
 	// indexRead is closed once idxErr and gitlinks are set; done once
