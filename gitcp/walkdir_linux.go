@@ -166,7 +166,7 @@ const dirCacheSupported = true
 // not nil it receives the folder's stat data, taken before the listing.
 func (l *dirLister) list(abs, rel string, st *fileStat) (dirStatter, []dirEntry, func(), error) {
 	dirfd, path := l.base(abs, rel)
-	fd, err := openatRetrying(dirfd, path, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC)
+	fd, err := l.openFolder(dirfd, path, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC)
 	if err != nil {
 		return dirStatter{}, nil, nil, &fs.PathError{Op: "open", Path: abs, Err: err}
 	}
@@ -261,7 +261,7 @@ func (l *dirLister) cachedStatter(abs, rel string, n int) (dirStatter, fileStat,
 		}
 		return dirStatter{fd: -1, dir: abs, rel: rel}, st, func() {}, err
 	}
-	fd, err := openatRetrying(dirfd, path, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC)
+	fd, err := l.openFolder(dirfd, path, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC)
 	if err != nil {
 		return dirStatter{}, fileStat{}, nil, &fs.PathError{Op: "open", Path: abs, Err: err}
 	}
@@ -271,6 +271,35 @@ func (l *dirLister) cachedStatter(abs, rel string, n int) (dirStatter, fileStat,
 		return dirStatter{}, fileStat{}, nil, &fs.PathError{Op: "fstat", Path: abs, Err: err}
 	}
 	return dirStatter{fd: fd}, fromUnixStat(&ust), func() { unix.Close(fd) }, nil
+}
+
+// openat2Missing is set once openat2(2) failed with ENOSYS or EPERM (a
+// kernel before 5.6, or a seccomp filter that denies it): folders are
+// then opened with openat(2), which checks only their last component.
+var openat2Missing atomic.Bool
+
+// openFolder opens the folder path relative to dirfd with flags. Below
+// the walk's open top folder it uses openat2(2) with RESOLVE_NO_SYMLINKS
+// and RESOLVE_BENEATH: no component of the path may be a symlink (ELOOP)
+// or lead out of the work tree, so a folder swapped for a symlink while
+// the walk runs is not listed through it (O_NOFOLLOW covers only the last
+// component); the walk passes over it as over a folder deleted meanwhile.
+func (l *dirLister) openFolder(dirfd int, path string, flags int) (int, error) {
+	if l.hasTop && dirfd == l.top && !openat2Missing.Load() {
+		how := unix.OpenHow{Flags: uint64(flags), Resolve: unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_BENEATH}
+		for {
+			fd, err := unix.Openat2(dirfd, path, &how)
+			switch err {
+			case unix.EINTR:
+				continue
+			case unix.ENOSYS, unix.EPERM:
+				openat2Missing.Store(true)
+				return openatRetrying(dirfd, path, flags)
+			}
+			return fd, err
+		}
+	}
+	return openatRetrying(dirfd, path, flags)
 }
 
 // openatRetrying is openat(2) of path relative to the folder dirfd

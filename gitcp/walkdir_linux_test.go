@@ -193,3 +193,46 @@ func TestListerLstatMatchesLstat(t *testing.T) {
 	}
 	statxMissing.Store(false)
 }
+
+// TestFolderSwappedForSymlinkDuringWalk: a folder replaced by a symlink
+// to a folder outside the work tree while the walk runs is not listed
+// through the link (openat2's RESOLVE_NO_SYMLINKS checks every component
+// of the path from the top; O_NOFOLLOW checks only the last), so nothing
+// from outside is committed. Found in review: the outside folder's files
+// were committed as untracked files of the tree. Without openat2 (kernels
+// before 5.6) the walk falls back to openat and the test is skipped.
+func TestFolderSwappedForSymlinkDuringWalk(t *testing.T) {
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "top.txt", "t\n")
+	gittest.Write(t, dir, "a/b/x", "inside\n")
+	gittest.Git(t, dir, "add", "-A")
+	gittest.Git(t, dir, "commit", "-qm", "base")
+	out := t.TempDir()
+	gittest.Write(t, out, "b/x", "inside\n")
+	gittest.Write(t, out, "b/secret-from-outside", "OUTSIDE\n")
+	defer func() { testHook = nil }()
+	testHook = func(p string) {
+		if p == "walk a/b" {
+			testHook = nil
+			if err := os.Rename(filepath.Join(dir, "a"), filepath.Join(dir, "a-moved")); err != nil {
+				panic(err)
+			}
+			if err := os.Symlink(out, filepath.Join(dir, "a")); err != nil {
+				panic(err)
+			}
+		}
+	}
+	_, err := discover(t, dir).Commit(CommitOptions{Message: "x"})
+	if err != nil && !errors.Is(err, ErrNothingToCommit) {
+		var ce *ChangedDuringScanError
+		if !errors.As(err, &ce) {
+			t.Fatalf("commit: %v", err)
+		}
+	}
+	if openat2Missing.Load() {
+		t.Skip("openat2(2) is not available here: the walk falls back to openat")
+	}
+	if ls := gittest.Git(t, dir, "ls-tree", "-r", "HEAD"); strings.Contains(ls, "secret-from-outside") {
+		t.Errorf("a file read through a symlink out of the tree was committed:\n%s", ls)
+	}
+}
