@@ -186,6 +186,10 @@ func (r *Repo) hashDirty(s *snapshot, idx *index.File, res *walkResult, stop *at
 	var added []index.Entry
 	core := r.coreModes()
 	var rbuf []byte
+	top := -2 // the top folder, opened at the first file read (-1: could not)
+	if testHook != nil {
+		testHook("hash")
+	}
 	for _, f := range res.dirty {
 		if stop != nil && stop.Load() {
 			return errScanStopped
@@ -220,7 +224,11 @@ func (r *Repo) hashDirty(s *snapshot, idx *index.File, res *walkResult, stop *at
 		regular := f.st.mode.Type() == 0
 		// Read into one reused buffer: most files read here (touched,
 		// same content) are only hashed; the kept ones are copied.
-		data, err := readWorktreeFileInto(filepath.Join(r.TopLevel, f.path), readMode(mode, regular), rbuf)
+		if top == -2 {
+			top = openTop(r.TopLevel)
+			defer closeTop(top)
+		}
+		data, err := readWorktreeFileInto(top, f.path, filepath.Join(r.TopLevel, f.path), readMode(mode, regular), rbuf)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				if f.idx >= 0 {

@@ -32,11 +32,16 @@ func readWorktreeFile(abs string, mode uint32) ([]byte, error) {
 // and keep few; the result may share buf's storage. A regular file that
 // became a symbolic link since the walk's lstat is not read through: on
 // Unix systems its open fails with ELOOP (rawio.ReadFile's noFollow).
-func readWorktreeFileInto(abs string, mode uint32, buf []byte) ([]byte, error) {
+//
+// top is the work tree's top folder held open (openTop, -1 when not) and
+// rel the file's path from it: the file is then read with no symlink in
+// any component of rel (rawio.ReadFileBeneath), so a folder swapped for a
+// link after the walk's lstat is not read through either.
+func readWorktreeFileInto(top int, rel, abs string, mode uint32, buf []byte) ([]byte, error) {
 	if mode == modeSymlink {
 		return readWorktreeFile(abs, mode)
 	}
-	return rawio.ReadFile(abs, buf, true)
+	return rawio.ReadFileBeneath(top, rel, abs, buf)
 }
 
 // hasObject reports whether the object database (alternates included)

@@ -371,7 +371,8 @@ func (w *walker) dirRecovering(k int, j dirJob, buf []byte, dl *dirLister) (jobs
 
 // testHook, when set by a test, is called at named points of the
 // package's goroutines ("walk REL" before a folder, "scan" as a
-// WorktreeScan starts, "filestat PATH" in fileStats' workers, "log check"
+// WorktreeScan starts, "hash" before the changed files are read,
+// "filestat PATH" in fileStats' workers, "log check"
 // in the history walk's workers), to make them panic.
 var testHook func(point string)
 

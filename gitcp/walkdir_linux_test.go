@@ -236,3 +236,38 @@ func TestFolderSwappedForSymlinkDuringWalk(t *testing.T) {
 		t.Errorf("a file read through a symlink out of the tree was committed:\n%s", ls)
 	}
 }
+
+// TestParentSwappedBeforeHashing: a changed file whose parent folder is
+// swapped for a symlink to an outside folder after the walk statted it,
+// before it is read to be hashed, is not read through the link: the
+// commit fails with ChangedDuringScanError and nothing from outside is
+// in any commit.
+func TestParentSwappedBeforeHashing(t *testing.T) {
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "a/b/x", "inside\n")
+	gittest.Git(t, dir, "add", "-A")
+	gittest.Git(t, dir, "commit", "-qm", "base")
+	gittest.Write(t, dir, "a/b/x", "changed inside\n")
+	out := t.TempDir()
+	gittest.Write(t, out, "b/x", "OUTSIDE\n")
+	defer func() { testHook = nil }()
+	testHook = func(p string) {
+		if p == "hash" {
+			testHook = nil
+			if err := os.Rename(filepath.Join(dir, "a"), filepath.Join(dir, "a-moved")); err != nil {
+				panic(err)
+			}
+			if err := os.Symlink(out, filepath.Join(dir, "a")); err != nil {
+				panic(err)
+			}
+		}
+	}
+	_, err := discover(t, dir).Commit(CommitOptions{Message: "x"})
+	var ce *ChangedDuringScanError
+	if !errors.As(err, &ce) || ce.Path != "a/b/x" {
+		t.Errorf("commit: %v, want a ChangedDuringScanError for a/b/x", err)
+	}
+	if got := gittest.Git(t, dir, "show", "HEAD:a/b/x"); got != "inside" {
+		t.Errorf("HEAD:a/b/x is %q", got)
+	}
+}

@@ -31,6 +31,12 @@ func ReadFile(path string, buf []byte, noFollow bool) ([]byte, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
+	return readFD(fd, path, buf)
+}
+
+// readFD reads the open file fd (named path in errors) as ReadFile does,
+// and closes it.
+func readFD(fd int, path string, buf []byte) ([]byte, error) {
 	defer unix.Close(fd)
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
