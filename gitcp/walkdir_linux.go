@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/wf-tool/wf/gitcp/internal/rawio"
 	"golang.org/x/sys/unix"
 )
 
@@ -273,31 +274,15 @@ func (l *dirLister) cachedStatter(abs, rel string, n int) (dirStatter, fileStat,
 	return dirStatter{fd: fd}, fromUnixStat(&ust), func() { unix.Close(fd) }, nil
 }
 
-// openat2Missing is set once openat2(2) failed with ENOSYS or EPERM (a
-// kernel before 5.6, or a seccomp filter that denies it): folders are
-// then opened with openat(2), which checks only their last component.
-var openat2Missing atomic.Bool
-
 // openFolder opens the folder path relative to dirfd with flags. Below
-// the walk's open top folder it uses openat2(2) with RESOLVE_NO_SYMLINKS
-// and RESOLVE_BENEATH: no component of the path may be a symlink (ELOOP)
-// or lead out of the work tree, so a folder swapped for a symlink while
-// the walk runs is not listed through it (O_NOFOLLOW covers only the last
-// component); the walk passes over it as over a folder deleted meanwhile.
+// the walk's open top folder it uses rawio.OpenBeneath: no component of
+// the path may be a symlink, so a folder swapped for a symlink while the
+// walk runs is not listed through it (O_NOFOLLOW covers only the last
+// component); the walk passes over it (ELOOP) as over a folder deleted
+// meanwhile.
 func (l *dirLister) openFolder(dirfd int, path string, flags int) (int, error) {
-	if l.hasTop && dirfd == l.top && !openat2Missing.Load() {
-		how := unix.OpenHow{Flags: uint64(flags), Resolve: unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_BENEATH}
-		for {
-			fd, err := unix.Openat2(dirfd, path, &how)
-			switch err {
-			case unix.EINTR:
-				continue
-			case unix.ENOSYS, unix.EPERM:
-				openat2Missing.Store(true)
-				return openatRetrying(dirfd, path, flags)
-			}
-			return fd, err
-		}
+	if l.hasTop && dirfd == l.top {
+		return rawio.OpenBeneath(dirfd, path, flags)
 	}
 	return openatRetrying(dirfd, path, flags)
 }
