@@ -108,12 +108,14 @@ func rebuildTree(entries []index.Entry, old *treeNode, dirty map[string]bool) *t
 type treeBuilder struct {
 	entries []index.Entry
 	scratch []treeChild
-	dirty   map[string]bool // nil: build everything
+	// dirty are the folders ("" and "a/", "a/b/") whose entries
+	// changed: they are built, the others reused from the old tree
+	// (rebuildTree) or taken from the cache-tree (buildTreeCached). nil:
+	// build everything.
+	dirty map[string]bool
 	// cached, when not nil, are the valid nodes of the index's
-	// cache-tree, used for the folders below the top that changed
-	// does not hold (buildTreeCached).
-	cached  map[string]index.CacheTreeNode
-	changed map[string]bool
+	// cache-tree (buildTreeCached).
+	cached map[string]index.CacheTreeNode
 }
 
 // buildTreeCached is buildTree for entries that are the index's except in
@@ -133,7 +135,7 @@ type treeBuilder struct {
 // git, go-git and wf all invalidate or drop the cache-tree when they
 // change entries.)
 func buildTreeCached(entries []index.Entry, cached map[string]index.CacheTreeNode, changed map[string]bool) *treeNode {
-	b := &treeBuilder{entries: entries, cached: cached, changed: changed}
+	b := &treeBuilder{entries: entries, cached: cached, dirty: changed}
 	n, _ := b.build(0, "", "", nil)
 	return n
 }
@@ -142,7 +144,7 @@ func buildTreeCached(entries []index.Entry, cached map[string]index.CacheTreeNod
 // its entries from pos on) taken from the cache-tree, and the position
 // after its entries; ok is false when the folder must be built.
 func (b *treeBuilder) fromCacheTree(pos int, subPrefix, subName string) (n *treeNode, end int, ok bool) {
-	if b.cached == nil || b.changed[subPrefix] {
+	if b.cached == nil || b.dirty[subPrefix] {
 		return nil, 0, false
 	}
 	c, ok := b.cached[subPrefix]
